@@ -1,0 +1,35 @@
+// Package run executes a spec of any kind: it is the one place that maps an experiment kind to
+// the code that computes it. The server's jobs, the CLI and tests call a Backend; the CPU backend
+// here runs everything in-process, and a GPU backend can implement the same interface.
+package run
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// Backend runs specs. Run must honour ctx (return ctx.Err() promptly once it is done), report
+// progress through progress (which may be nil), and return a JSON-encodable result. The same
+// spec gives the same result on the same platform.
+type Backend interface {
+	Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any, error)
+}
+
+// CPU runs specs on this machine's processors.
+type CPU struct {
+	// Workers bounds the goroutines one run may use; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Run validates s and runs it.
+func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	switch s.Kind {
+	// Each kind's runner is wired here as its package lands.
+	}
+	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
+}
