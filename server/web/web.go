@@ -92,6 +92,11 @@ func New(ctx context.Context, opts Options) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newHandler(wasmFS, info)
+}
+
+// newHandler serves main.wasm and wasm_exec.js from wasmFS, and the assets.
+func newHandler(wasmFS fs.FS, info WasmInfo) (*Handler, error) {
 	h := &Handler{mux: http.NewServeMux(), files: make(map[string]*file)}
 	now := time.Now()
 	add := func(fsys fs.FS, name string) error {
@@ -111,7 +116,7 @@ func New(ctx context.Context, opts Options) (*Handler, error) {
 			return nil, err
 		}
 	}
-	err = fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(assets.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
