@@ -74,6 +74,16 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 // skips t (fails it under CI=true).
 func New(t testing.TB) context.Context {
 	t.Helper()
+	tab, stop := Start(t)
+	t.Cleanup(stop)
+	return tab
+}
+
+// Start is New for callers that stop the browser themselves (benchmarks
+// that start one per iteration): stop closes the tab and the browser and
+// waits for it to exit.
+func Start(t testing.TB) (tab context.Context, stop func()) {
+	t.Helper()
 	execPath, err := ExecPath()
 	if err != nil {
 		if InCI() {
@@ -81,18 +91,19 @@ func New(t testing.TB) context.Context {
 		}
 		t.Skipf("skipping browser test: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(t.Context(), DefaultTimeout)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), DefaultTimeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, Options(execPath, t.TempDir())...)
 	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	// Cleanups run in reverse order: close the tab, then stop the browser
-	// (before t.TempDir's own cleanup removes its profile directory).
-	t.Cleanup(cancelTimeout)
-	t.Cleanup(cancelAlloc)
-	t.Cleanup(cancelTab)
+	stop = func() {
+		cancelTab()
+		cancelAlloc() // stops the browser and waits for it
+		cancelTimeout()
+	}
 	if err := chromedp.Do(tab); err != nil {
+		stop()
 		t.Fatalf("starting %s: %v", execPath, err)
 	}
-	return tab
+	return tab, stop
 }
 
 // ScreenshotDir is $TAILSCOPE_SCREENSHOTS (created if needed) or, when that
