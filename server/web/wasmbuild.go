@@ -140,6 +140,10 @@ func SourceHash(root string, tc Toolchain) (string, error) {
 // wasm_exec.js to dir/wasm_exec.js. It writes to temporary files first, so a
 // concurrent reader never sees a partial file. The compiler's output goes to log.
 func BuildWasm(ctx context.Context, tc Toolchain, root, dir string, log io.Writer) error {
+	dir, err := filepath.Abs(dir) // go build runs in root
+	if err != nil {
+		return fmt.Errorf("building main.wasm: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("building main.wasm: %w", err)
 	}

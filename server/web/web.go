@@ -129,6 +129,9 @@ func newHandler(wasmFS fs.FS, info WasmInfo) (*Handler, error) {
 		return nil, fmt.Errorf("web: assets have no index.html")
 	}
 	w := h.files["/main.wasm"]
+	if !bytes.HasPrefix(w.data, []byte("\x00asm")) {
+		return nil, fmt.Errorf("web: main.wasm (%d bytes, %s) is not a WebAssembly module", len(w.data), info.Origin)
+	}
 	info.RawSize, info.GzipSize = len(w.data), len(w.gz)
 	h.wasm = info
 
