@@ -345,7 +345,7 @@ func buildOrCache(ctx context.Context, opts Options, logw io.Writer, root string
 		fmt.Fprintf(logw, "tailscope: serving main.wasm built earlier from these sources (%s)\n", dir)
 		return fsys, info, nil
 	}
-	fmt.Fprintf(logw, "tailscope: no embedded main.wasm; building it with %s (GOOS=js GOARCH=wasm go build %s) into %s ...\n",
+	fmt.Fprintf(logw, "tailscope: building main.wasm with %s (GOOS=js GOARCH=wasm go build %s) into %s ...\n",
 		tc.Version, WasmPackage, dir)
 	start := time.Now()
 	if err := BuildWasm(ctx, tc, root, dir, logw); err != nil {
