@@ -1,11 +1,6 @@
 package ui
 
-import (
-	"fmt"
-	"strconv"
-
-	"github.com/vugu/vugu"
-)
+import "fmt"
 
 // ViewID names one of the app's views; it is also the view's URL fragment.
 type ViewID string
@@ -94,6 +89,17 @@ func (c *Root) NavClass(id ViewID) string {
 	return "nav-item"
 }
 
+// Info is the entry of Views for the view shown.
+func (c *Root) Info() View {
+	cur := c.Current()
+	for _, v := range Views {
+		if v.ID == cur {
+			return v
+		}
+	}
+	return Views[0]
+}
+
 // Select shows view id and notifies OnViewChange.
 func (c *Root) Select(id ViewID) {
 	c.View = id
@@ -101,24 +107,6 @@ func (c *Root) Select(id ViewID) {
 		c.OnViewChange(id)
 	}
 }
-
-// OnSlide handles the slider's input event.
-func (c *Root) OnSlide(e vugu.DOMEvent) {
-	c.SetAlpha(e.PropString("target", "value"))
-}
-
-// SetAlpha sets Alpha from the slider's text value. Text that is not a number
-// is ignored; numbers are clamped to [AlphaMin, AlphaMax].
-func (c *Root) SetAlpha(s string) {
-	a, err := strconv.ParseFloat(s, 64)
-	if err != nil || a != a {
-		return
-	}
-	c.Alpha = min(max(a, AlphaMin), AlphaMax)
-}
-
-// AlphaText is Alpha as the page shows it, with two decimals.
-func (c *Root) AlphaText() string { return strconv.FormatFloat(c.Alpha, 'f', 2, 64) }
 
 // TailText describes what the current α means for the tails.
 func (c *Root) TailText() string {

@@ -63,12 +63,15 @@ func TestRootCurrentAndSelect(t *testing.T) {
 	if got, want := c.NavClass(ViewLandscape), "nav-item"; got != want {
 		t.Errorf("NavClass(landscape) = %q; want %q", got, want)
 	}
+	if got := c.Info().Title; got != "Network" {
+		t.Errorf("Info().Title for network = %q; want %q", got, "Network")
+	}
 	if len(notified) != 1 || notified[0] != ViewNetwork {
 		t.Errorf("OnViewChange calls = %v; want [network]", notified)
 	}
 }
 
-func TestSetAlpha(t *testing.T) {
+func TestSlider(t *testing.T) {
 	tests := []struct {
 		in       string
 		want     float64
@@ -85,11 +88,31 @@ func TestSetAlpha(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := NewRoot()
-		c.SetAlpha(tt.in)
-		if c.Alpha != tt.want || c.AlphaText() != tt.wantText {
-			t.Errorf("SetAlpha(%q): Alpha=%v text=%q; want %v, %q", tt.in, c.Alpha, c.AlphaText(), tt.want, tt.wantText)
+		s := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &c.Alpha}
+		s.Set(tt.in)
+		if c.Alpha != tt.want || s.Text() != tt.wantText {
+			t.Errorf("Slider.Set(%q): value=%v text=%q; want %v, %q", tt.in, c.Alpha, s.Text(), tt.want, tt.wantText)
 		}
 	}
+	unbound := &Slider{Min: 0, Max: 1}
+	unbound.Set("0.5") // must not panic
+	if got := unbound.Text(); got != "" {
+		t.Errorf("unbound Slider.Text() = %q; want empty", got)
+	}
+}
+
+func FuzzSliderSet(f *testing.F) {
+	for _, s := range []string{"0.3", "2", "1e308", "-Inf", "+Inf", "NaN", "0x1p-2", "", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := AlphaDefault
+		sl := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &v}
+		sl.Set(s)
+		if !(v >= AlphaMin && v <= AlphaMax) {
+			t.Errorf("Slider.Set(%q) gave %v; want a value in [%v, %v]", s, v, AlphaMin, AlphaMax)
+		}
+	})
 }
 
 func TestTailText(t *testing.T) {
