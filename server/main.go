@@ -31,7 +31,7 @@ func main() {
 }
 
 func run(ctx context.Context, addr string) error {
-	h, err := newMux(ctx, web.Options{})
+	h, _, err := newMux(ctx, web.Options{})
 	if err != nil {
 		return err
 	}
@@ -56,17 +56,17 @@ func run(ctx context.Context, addr string) error {
 	return nil
 }
 
-// newMux builds the server's route table.
-func newMux(ctx context.Context, opts web.Options) (*http.ServeMux, error) {
+// newMux builds the server's route table; it also returns the app's handler.
+func newMux(ctx context.Context, opts web.Options) (*http.ServeMux, *web.Handler, error) {
 	app, err := web.New(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	// The JSON API (server/api) mounts here, on the same mux:
 	//	mux.Handle("/api/", api.New(...))
 	mux.Handle("/", app) // index.html, /s/{id}, main.wasm, wasm_exec.js, assets, /healthz
-	return mux, nil
+	return mux, app, nil
 }
 
 // appURL is the URL to print for a listener address: an unspecified host

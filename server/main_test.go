@@ -39,14 +39,12 @@ func testServer(tb testing.TB) (*httptest.Server, web.WasmInfo) {
 		var log strings.Builder
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		h, err := web.New(ctx, web.Options{ForceBuild: true, Log: &log})
+		mux, app, err := newMux(ctx, web.Options{ForceBuild: true, Log: &log})
 		if err != nil {
 			appErr = fmt.Errorf("%v\n%s", err, log.String())
 			return
 		}
-		appInfo = h.Wasm()
-		appMux = http.NewServeMux()
-		appMux.Handle("/", h)
+		appMux, appInfo = mux, app.Wasm()
 	})
 	if appErr != nil {
 		tb.Fatalf("starting the app: %v", appErr)

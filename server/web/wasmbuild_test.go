@@ -154,3 +154,25 @@ func TestBuildWasm(t *testing.T) {
 		t.Errorf("BuildWasm wrote into the source tree: %v", matches)
 	}
 }
+
+func TestPruneCache(t *testing.T) {
+	cache := t.TempDir()
+	old := time.Now().Add(-30 * 24 * time.Hour)
+	for _, d := range []string{"keep", "recent", "stale", "recent2"} {
+		if err := os.Mkdir(filepath.Join(cache, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"stale", "keep"} {
+		if err := os.Chtimes(filepath.Join(cache, d), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pruneCache(cache, filepath.Join(cache, "keep"), 7*24*time.Hour)
+	for d, want := range map[string]bool{"keep": true, "recent": true, "stale": false, "recent2": true} {
+		_, err := os.Stat(filepath.Join(cache, d))
+		if got := err == nil; got != want {
+			t.Errorf("after pruneCache: %s exists = %v; want %v", d, got, want)
+		}
+	}
+}

@@ -352,8 +352,28 @@ func buildOrCache(ctx context.Context, opts Options, logw io.Writer, root string
 		return nil, WasmInfo{}, fmt.Errorf("web: %w", err)
 	}
 	fmt.Fprintf(logw, "tailscope: built main.wasm in %.1f s\n", time.Since(start).Seconds())
+	pruneCache(cache, dir, 7*24*time.Hour)
 	info.Origin = "built"
 	return fsys, info, nil
+}
+
+// pruneCache removes the builds in cache other than keep that were last
+// written more than maxAge ago (sources long since changed). Errors are
+// ignored: the cache is only an optimisation.
+func pruneCache(cache, keep string, maxAge time.Duration) {
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(cache, e.Name())
+		if !e.IsDir() || p == keep {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > maxAge {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 func hasFiles(fsys fs.FS, names ...string) bool {
