@@ -35,8 +35,10 @@ import (
 	"github.com/tailscope/tailscope/wasm/assets"
 )
 
-//go:generate go run ./internal/genwasm -o dist
-
+// dist is filled by `go generate ./...`: the go:generate line lives in
+// wasm/assets, whose import path sorts after ui/, so the wasm is built after
+// the Vugu code has been regenerated.
+//
 //go:embed dist
 var dist embed.FS
 

@@ -1,5 +1,5 @@
 // Command genwasm builds main.wasm for embedding: it is run by
-// `go generate ./server/web` and writes main.wasm, wasm_exec.js and
+// `go generate ./...` (from wasm/assets) and writes main.wasm, wasm_exec.js and
 // source.sha256 (the source hash the build came from) into the -o directory.
 package main
 
