@@ -26,7 +26,7 @@ func TestGLNodes(t *testing.T) {
 	}
 }
 
-func cauchyPDF(x float64) float64 { return 1 / (math.Pi * (1 + x*x)) }
+func cauchyPDF(x float64) float64  { return 1 / (math.Pi * (1 + x*x)) }
 func normal2PDF(x float64) float64 { return math.Exp(-x*x/4) / (2 * math.SqrtPi) }
 
 var testXs = []float64{0.001, 0.1, 0.5, 1, 2, 3.7, 8, 20, 60}
