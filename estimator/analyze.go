@@ -17,9 +17,11 @@ type Options struct {
 	Methods []string
 	// K1 is the block size of the Mohammadi estimators; 0 means PaperK1(N).
 	K1 int
-	// KeepZeros keeps exact zeros in the Mohammadi estimators, as the
-	// reference code does. The other methods skip zeros (Hill) or use the
-	// whole distribution (McCulloch, Koutrouvelis) regardless.
+	// KeepZeros keeps exact zeros, as the reference code does. By default
+	// every method runs on the non-zero values only: exact zeros (dead
+	// units, unused parameters) are a point mass outside the noise law and
+	// wreck every estimator (Mohammadi's via log(|x|+eps), the quantile
+	// methods via a collapsed interquartile range).
 	KeepZeros bool
 	// Seed is reserved for resampling intervals; every interval computed
 	// today is deterministic (block statistics, delta method, batch means),
@@ -101,14 +103,18 @@ func Analyze(x []float64, opt Options) (Report, error) {
 		return r, fmt.Errorf("estimator: all %d values equal %g: no spread to estimate α from", len(x), x[0])
 	}
 	if zeros > 0 {
-		what := "skipped by the Mohammadi and Hill estimators"
+		what := "left out: the estimates use the non-zero values"
 		if opt.KeepZeros {
-			what = "kept by the Mohammadi estimators (-keep-zeros): their α̂ is biased low"
+			what = "kept (-keep-zeros): every estimate is biased, Mohammadi's toward 0"
 		}
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%d exact zeros (%.1f%% of the values), %s", zeros, 100*float64(zeros)/float64(len(x)), what))
 	}
 	if n := len(x) - zeros; n < FewSamples {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d non-zero values: estimates are rough (want ≥ %d)", n, FewSamples))
+	}
+	nz := x // for the methods without their own zero handling
+	if !opt.KeepZeros && opt.Dim <= 1 {
+		nz = nonZero(x, zeros)
 	}
 	for _, m := range methods {
 		var e Estimate
@@ -124,14 +130,15 @@ func Analyze(x []float64, opt Options) (Report, error) {
 		case "mohammadi-os":
 			e, err = MohammadiOS{K1: opt.K1, KeepZeros: opt.KeepZeros}.Estimate(x)
 		case "mcculloch":
-			e, err = McCulloch{}.Estimate(x)
+			e, err = McCulloch{}.Estimate(nz)
 		case "hill":
 			e, err = Hill{K: opt.HillK}.Estimate(x)
 		case "koutrouvelis":
-			e, err = Koutrouvelis{}.Estimate(x)
+			e, err = Koutrouvelis{}.Estimate(nz)
 		}
 		if err != nil {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", m, strings.TrimPrefix(err.Error(), "estimator: ")))
+			msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "estimator: "), m+": ")
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %s", m, msg))
 			continue
 		}
 		r.Estimates = append(r.Estimates, e)
