@@ -100,6 +100,23 @@ func (l Law) Prob(x float64) float64 {
 	return math.NaN()
 }
 
+// AbsSurvival is P(|X| > t) for t ≥ 0: the survival function of |X|, whose log-log slope tends to
+// −TailIndex for the heavy-tailed laws.
+func (l Law) AbsSurvival(t float64) float64 {
+	t = math.Abs(t)
+	switch l.Dist {
+	case "sas":
+		return 2 * estimator.SymStable{Alpha: l.Alpha, Sigma: 1}.Survival(t)
+	case "student":
+		return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: l.Nu}.Survival(t)
+	case "mixture":
+		return MixWeight*math.Erfc(t/math.Sqrt2) + (1-MixWeight)*math.Erfc(t/(MixScale*math.Sqrt2))
+	case "gauss":
+		return math.Erfc(t / math.Sqrt2)
+	}
+	return math.NaN()
+}
+
 func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
 
 // chunk is how many values Draw makes between looks at ctx.

@@ -142,6 +142,27 @@ func TestProbIntegratesToOne(t *testing.T) {
 	}
 }
 
+func TestAbsSurvival(t *testing.T) {
+	for _, tc := range []struct {
+		law       Law
+		t, want   float64
+		tolerance float64
+	}{
+		{Law{Dist: "gauss"}, 1.959963984540054, 0.05, 1e-12},                     // two-sided 5 % point of N(0, 1)
+		{Law{Dist: "sas", Alpha: 1}, 1, 0.5, 1e-7},                               // Cauchy: P(|X| > 1) = 1/2
+		{Law{Dist: "sas", Alpha: 2}, 1.959963984540054 * math.Sqrt2, 0.05, 1e-7}, // N(0, 2)
+		{Law{Dist: "student", Nu: 3}, 3.182446305284263, 0.05, 1e-9},             // t₃ table
+		{Law{Dist: "student", Nu: 1}, 1, 0.5, 1e-12},                             // t₁ is Cauchy
+		// 0.9·P(|Z| > 1.96) + 0.1·P(|Z| > 0.196) = 0.9·0.05 + 0.1·0.844615…
+		{Law{Dist: "mixture"}, 1.959963984540054, 0.9*0.05 + 0.1*math.Erfc(0.1959963984540054/math.Sqrt2), 1e-12},
+		{Law{Dist: "gauss"}, 0, 1, 0},
+	} {
+		if got := tc.law.AbsSurvival(tc.t); math.Abs(got-tc.want) > tc.tolerance {
+			t.Errorf("%s: P(|X| > %v) = %.10g, want %.10g", tc.law.Name(), tc.t, got, tc.want)
+		}
+	}
+}
+
 func TestTailIndex(t *testing.T) {
 	for _, tc := range []struct {
 		law    Law
