@@ -101,7 +101,7 @@ func (res *Result) HistChart() *chart.Chart {
 	}
 	c.Series = append(c.Series, chart.Series{Name: "Gaussian matched to the middle half", Kind: chart.Line, X: res.CurveX, Y: res.GaussDensity, Color: colGauss, Dash: true})
 	if res.Outside > 0 {
-		c.Caption = fmt.Sprintf("%d values (%.1f%%) lie beyond ±%s and are not drawn.", res.Outside, 100*float64(res.Outside)/float64(res.N), chart.FormatTick(res.Clip, false))
+		c.Caption = fmt.Sprintf("%d values (%.1f%%) lie beyond ±%.3g and are not drawn.", res.Outside, 100*float64(res.Outside)/float64(res.N), res.Clip)
 	}
 	return c
 }

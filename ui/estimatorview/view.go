@@ -124,7 +124,7 @@ func (c *View) start(key string) {
 	go func() {
 		var last time.Time
 		out, err := worker.Run(ctx, Job, input, func(p spec.Progress) {
-			if time.Since(last) < 100*time.Millisecond {
+			if time.Since(last) < 250*time.Millisecond {
 				return
 			}
 			last = time.Now()
@@ -251,8 +251,14 @@ func (c *View) FileError() string { return c.fileErr }
 // Status is a short message (e.g. after Cancel).
 func (c *View) Status() string { return c.status }
 
-// Res is the result shown (nil before the first).
-func (c *View) Res() *Result { return c.res }
+// Res is the result shown: nil before the first, and while the latest run's error is shown
+// (the previous result would read as the answer to what failed).
+func (c *View) Res() *Result {
+	if c.Error() != "" {
+		return nil
+	}
+	return c.res
+}
 
 // ResKey is the key of the result shown.
 func (c *View) ResKey() string { return c.resKey }
@@ -277,6 +283,9 @@ func (c *View) ResultsClass() string {
 }
 
 // Charts.
+
+// ShowCharts reports whether the charts show.
+func (c *View) ShowCharts() bool { return c.Res() != nil }
 
 // Hist is the histogram chart.
 func (c *View) Hist() *chart.Chart { return c.hist }
