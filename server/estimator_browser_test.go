@@ -150,6 +150,13 @@ func TestBrowserEstimator(t *testing.T) {
 		}
 	}
 	browsertest.Screenshot(t, tab, "default")
+	// Export: each button offers its file.
+	for _, f := range []string{"svg", "csv", "json"} {
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-survival-"+f))); err != nil {
+			t.Fatal(err)
+		}
+		p.poll("the "+f+" download", fmt.Sprintf(`!!window.tailscopeLastDownload && window.tailscopeLastDownload.name === "tailscope-est-survival.%s" && window.tailscopeLastDownload.size > 100`, f), 5*time.Second)
+	}
 
 	// Move the α slider: the estimates follow.
 	p.setRange("est-alpha", "0.8")

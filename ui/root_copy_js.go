@@ -13,7 +13,12 @@ import (
 // outcome when the browser answers, under env's render lock (when env is set). It is called from
 // an event handler, under that lock.
 func copyText(env vugu.EventEnv, text string, done func(error)) {
-	clip := js.Global().Get("navigator").Get("clipboard")
+	nav := js.Global().Get("navigator")
+	if nav.IsUndefined() || nav.IsNull() { // node
+		done(errors.New("no navigator"))
+		return
+	}
+	clip := nav.Get("clipboard")
 	if clip.IsUndefined() || clip.IsNull() || clip.Get("writeText").IsUndefined() {
 		done(errors.New("no clipboard API"))
 		return

@@ -198,3 +198,34 @@ func FuzzSliderSet(f *testing.F) {
 		}
 	})
 }
+
+func FuzzShareID(f *testing.F) {
+	for _, s := range []string{"/s/abc", "/s/", "/", "/s/a/b", "/s/\x00", "/s/é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		id, ok := ShareID(path)
+		if ok && (path != "/s/"+id || id == "" || strings.ContainsAny(id, "/?#%.")) {
+			t.Errorf("ShareID(%q) = %q, true: not a plain token of the path", path, id)
+		}
+	})
+}
+
+func FuzzApplyShare(f *testing.F) {
+	for _, s := range []string{`{"spec":{"kind":"stable","seed":1},"result":{"a":1}}`, `{}`, `null`, `[`, `{"spec":{"kind":"stable","seed":-1}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		st := appstate.New()
+		ApplyShare(st, "id", body, nil)
+		if st.ShareID == "" && len(st.Ignored) == 0 {
+			t.Errorf("body %q: neither applied nor reported", body)
+		}
+		if st.ShareID != "" {
+			sp, ok := st.Spec(st.View)
+			if !ok || sp.Validate() != nil {
+				t.Errorf("body %q: applied an invalid spec %v", body, sp)
+			}
+		}
+	})
+}

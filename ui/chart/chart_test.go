@@ -241,9 +241,9 @@ func TestFile(t *testing.T) {
 		t.Error(`File("png") gave no error`)
 	}
 	p := &Plot{Chart: c}
-	p.Export("csv") // natively the download fails and the error is kept for the page
-	if !strings.Contains(p.err, "outside a browser") {
-		t.Errorf("Export natively: err = %q, want the outside-a-browser message", p.err)
+	p.Export("csv") // without a page the download fails and the error is kept for the page
+	if !strings.Contains(p.err, "cannot download tailscope-survival-plot.csv") {
+		t.Errorf("Export without a page: err = %q, want a message naming the file", p.err)
 	}
 }
 

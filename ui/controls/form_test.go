@@ -109,3 +109,30 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFormText feeds any text to every control: the spec stays valid, whatever is refused.
+func FuzzFormText(f *testing.F) {
+	for _, s := range []string{"1.5", "-1", "NaN", "1e309", "abc", "", "0x10", "9007199254740993"} {
+		f.Add(s)
+	}
+	k, _ := spec.Lookup("stable")
+	f.Fuzz(func(t *testing.T, text string) {
+		sp := spec.MustNew("stable", 1)
+		form := &Form{Spec: &sp}
+		for _, p := range k.Params {
+			form.SetText(p, text)
+			form.SetSlider(p, text)
+		}
+		form.SetSeed(text)
+		// Every field keeps a value its table allows (k1 against n is a cross-field check that a
+		// later change of n can break; the Form reports it rather than undoing n).
+		if err := sp.Validate(); err != nil {
+			if fe, ok := err.(*spec.FieldError); !ok || fe.Field != "k1" {
+				t.Errorf("after %q: invalid spec %v: %v", text, sp.Query(), err)
+			}
+		}
+		if sp.Seed > spec.MaxSeed {
+			t.Errorf("after %q: seed %d > MaxSeed", text, sp.Seed)
+		}
+	})
+}
