@@ -192,6 +192,13 @@ func TestBrowserEstimator(t *testing.T) {
 	if v := p2.eval(`document.getElementById("est-alpha-value").textContent`); v != "0.8" {
 		t.Errorf("fresh tab: the α control reads %q, want 0.8", v)
 	}
+	// A finite-variance law: the Mohammadi caveat in plain words.
+	p2.eval(`(() => { const s = document.getElementById("est-dist"); s.value = "mixture"; s.dispatchEvent(new Event("change", {bubbles: true})); return s.value })()`)
+	p2.poll("the mixture's result", `location.hash.includes("dist=mixture") && document.getElementById("est-results").dataset.state === "done"`, 30*time.Second)
+	if notes := p2.eval(`document.getElementById("est-notes").textContent`); !strings.Contains(notes, "finite variance") || !strings.Contains(notes, "false alarm") {
+		t.Errorf("notes for the Gaussian mixture: %q, want the finite-variance caveat", notes)
+	}
+	browsertest.Screenshot(t, tab2, "mixture")
 	if errs := console2.errors(); len(errs) > 0 {
 		t.Errorf("console errors in the fresh tab: %q", errs)
 	}
