@@ -155,7 +155,7 @@ func TestBrowserEstimator(t *testing.T) {
 	}
 	browsertest.Screenshot(t, tab, "default")
 	// Export: each button offers its file.
-	for _, f := range []string{"svg", "csv", "json"} {
+	for _, f := range []string{"svg", "png", "csv", "json"} {
 		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-survival-"+f))); err != nil {
 			t.Fatal(err)
 		}
