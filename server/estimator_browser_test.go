@@ -249,6 +249,17 @@ func TestBrowserEstimator(t *testing.T) {
 	}
 	browsertest.Screenshot(t, tab, "file")
 
+	// Drop a CSV file on the drop zone, as dragging one from the desktop does.
+	p.eval(`(() => { const dt = new DataTransfer();
+		dt.items.add(new File(["1.5,-2.25,0.5\n3,-0.75,8\n-4,2,-1.25\n"], "dropped.csv", {type: "text/csv"}));
+		document.getElementById("est-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return "" })()`)
+	p.poll("the dropped file's summary", `!!document.getElementById("est-summary") && document.getElementById("est-summary").textContent.includes("dropped.csv")`, 30*time.Second)
+	p.waitDone(30 * time.Second)
+	if s := p.eval(`document.getElementById("est-summary").textContent`); !strings.Contains(s, "9 values") || !strings.Contains(s, "[3 3]") {
+		t.Errorf("dropped.csv (3×3 values): summary %q, want 9 values of shape [3 3]", s)
+	}
+
 	// A malformed file: the CLI's message, naming the file.
 	bad := filepath.Join(dir, "bad.npy")
 	badData := append([]byte("\x93NUMPY\x01\x00\x10\x00{'descr': 'zz'}"), 0)
