@@ -196,6 +196,13 @@ func TestBrowserEstimator(t *testing.T) {
 	if v := p2.eval(`document.getElementById("est-alpha-value").textContent`); v != "0.8" {
 		t.Errorf("fresh tab: the α control reads %q, want 0.8", v)
 	}
+	// Editing the link in the address bar (a hashchange) moves the controls and reruns.
+	p2.eval(`(() => { location.hash = "#estimator?kind=stable&seed=2&alpha=1.9"; return "" })()`)
+	p2.poll("the edited link's α", `document.getElementById("est-alpha-value").textContent === "1.9"`, 10*time.Second)
+	p2.waitDone(30 * time.Second)
+	if s := p2.eval(`document.getElementById("est-summary").textContent`); !strings.Contains(s, "α = 1.90") {
+		t.Errorf("after editing the hash to alpha=1.9: summary %q", s)
+	}
 	// A finite-variance law: the Mohammadi caveat in plain words.
 	p2.eval(`(() => { const s = document.getElementById("est-dist"); s.value = "mixture"; s.dispatchEvent(new Event("change", {bubbles: true})); return s.value })()`)
 	p2.poll("the mixture's result", `location.hash.includes("dist=mixture") && document.getElementById("est-results").dataset.state === "done"`, 30*time.Second)
