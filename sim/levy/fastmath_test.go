@@ -7,8 +7,9 @@ import (
 )
 
 // TestFastMath compares the sampler's elementary functions with package math on their ranges.
-// The FreeBSD log and exp are accurate to < 1 ulp, the Taylor sine to 4.4e−14 absolute; the
-// tolerances (4e−16 relative for log and exp, 1e−13 relative for the sine) allow for both.
+// The FreeBSD log is accurate to < 1 ulp, the Taylor exp to a few ulp, the Taylor sine to
+// 4.4e−14 absolute; the tolerances (4e−16 relative for log, 1e−15 (4.5 ulp) for exp, 1e−13 for
+// the sine) allow for these.
 func TestFastMath(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 200000; i++ {
@@ -27,7 +28,7 @@ func TestFastMath(t *testing.T) {
 			t.Fatalf("fastLog(%v) = %v, want %v", y, got, want)
 		}
 		z := 1400 * (r.Float64() - 0.5)
-		if got, want := fastExp(z), math.Exp(z); math.Abs(got-want) > 4e-16*want {
+		if got, want := fastExp(z), math.Exp(z); math.Abs(got-want) > 1e-15*want {
 			t.Fatalf("fastExp(%v) = %v, want %v", z, got, want)
 		}
 	}
