@@ -443,6 +443,21 @@ func (e *Ensemble) ExitTimes() []float64 {
 	return out
 }
 
+// ExitTimesFrom returns the first exit times of the walkers that started in basin b and have left
+// it, in walker order, and how many walkers started there.
+func (e *Ensemble) ExitTimesFrom(b int) (times []float64, started int) {
+	for i, s := range e.exit {
+		if int(e.start[i])-1 != b {
+			continue
+		}
+		started++
+		if s >= 0 {
+			times = append(times, float64(s)*e.cfg.Eta)
+		}
+	}
+	return times, started
+}
+
 // ExitSides returns how many walkers left their starting basin below (coordinate 0 less than
 // the basin's minimum) and above it.
 func (e *Ensemble) ExitSides() (below, above int) {
@@ -480,8 +495,9 @@ func (e *Ensemble) Fractions() []float64 {
 func (e *Ensemble) Leaves() []int64 { return append([]int64(nil), e.leaves[1:]...) }
 
 // Residence returns, for each basin, the mean time a visit lasts: the time spent in it divided by
-// the number of times it was left (NaN if it never was). It estimates the mean exit time from the
-// basin in the long run.
+// the number of times it was left (NaN if it never was). Every crossing of the boundary counts,
+// including quick recrossings near a barrier top, so it runs below the mean first exit time from
+// the basin's minimum (ExitTimesFrom) that the theory predicts.
 func (e *Ensemble) Residence() []float64 {
 	out := make([]float64, e.nb)
 	for i := range out {

@@ -243,9 +243,14 @@ func exitSweep(w landscape.Well, alpha, eps float64) []SweepRow {
 
 // summarize describes the ensemble's first exit times.
 func summarize(e *Ensemble) Summary {
-	ts := e.ExitTimes()
-	sm := Summary{Walkers: e.cfg.Walkers, Exited: len(ts)}
+	sm := summarizeTimes(e.ExitTimes(), e.cfg.Walkers)
 	sm.Below, sm.Above = e.ExitSides()
+	return sm
+}
+
+// summarizeTimes describes the exit times ts of walkers walkers (Below and Above left 0).
+func summarizeTimes(ts []float64, walkers int) Summary {
+	sm := Summary{Walkers: walkers, Exited: len(ts)}
 	if len(ts) == 0 {
 		return sm
 	}
@@ -312,12 +317,15 @@ type WellsRun struct {
 	Fractions []float64 `json:"fractions"`
 	// FinalFractions[b]: the fraction of walkers in well b at the end.
 	FinalFractions []float64 `json:"finalFractions"`
-	// Residence[b]: the mean time a visit to well b lasted (0 if it was never left);
+	// Residence[b]: the mean time a visit to well b lasted (0 if it was never left), counting
+	// every crossing of the barrier (quick recrossings too, so shorter than FirstExit);
 	// Crossings[b]: how many times walkers left well b.
 	Residence []float64 `json:"residence"`
 	Crossings []int64   `json:"crossings"`
-	// FirstExit: first exit times from the starting well.
-	FirstExit Summary `json:"firstExit"`
+	// FirstExit[b]: first exit times of the walkers that started in well b (the time to cross the
+	// barrier from the minimum: what the theory's residence times predict); Walkers = 0 if none
+	// started there. Below/Above are not set.
+	FirstExit []Summary `json:"firstExit"`
 	// LeftSeries[k]: the fraction of walkers in the left well at time (k+1)·SampleDt.
 	LeftSeries []float64 `json:"leftSeries"`
 	SampleDt   float64   `json:"sampleDt"`
@@ -385,8 +393,12 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 			return nil, err
 		}
 		run := &WellsRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Fractions: e.Fractions(),
-			Crossings: e.Leaves(), FirstExit: summarize(e), SampleDt: float64(every) * eta,
+			Crossings: e.Leaves(), SampleDt: float64(every) * eta,
 			Traces: Traces{Dt: float64(every) * eta, Dim: res.Dim, Walkers: e.Traces()}}
+		for b := range 2 {
+			ts, started := e.ExitTimesFrom(b)
+			run.FirstExit = append(run.FirstExit, summarizeTimes(ts, started))
+		}
 		for _, x := range e.Residence() {
 			run.Residence = append(run.Residence, finite(x))
 		}
