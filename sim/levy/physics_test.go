@@ -67,7 +67,7 @@ func TestLevySmallNoiseExit(t *testing.T) {
 	const (
 		alpha, eps, eta = 1.5, 0.1, 0.01
 	)
-	walkers := 2000
+	walkers := 1000
 	if testing.Short() {
 		walkers = 500
 	}
