@@ -41,9 +41,14 @@ func (s Sampler) Rand(r *rand.Rand) float64 {
 	if s.alpha == 2 {
 		return math.Sqrt2 * r.NormFloat64()
 	}
+	return s.fromBits(r.Uint64(), r.Uint64())
+}
+
+// fromBits is the Chambers–Mallows–Stuck draw (α < 2) from two uniform 64-bit words.
+func (s Sampler) fromBits(b1, b2 uint64) float64 {
 	// Uniforms in (0, 1), never 0 or 1: (k + ½)·2^−53.
-	h := (float64(r.Uint64()>>11)+0.5)*0x1p-53 - 0.5 // V = πh, h ∈ (−½, ½), exact
-	w := -fastLog((float64(r.Uint64()>>11) + 0.5) * 0x1p-53)
+	h := (float64(b1>>11)+0.5)*0x1p-53 - 0.5 // V = πh, h ∈ (−½, ½), exact
+	w := -fastLog((float64(b2>>11) + 0.5) * 0x1p-53)
 	ah := math.Abs(h)
 	cv := sinPoly(math.Pi * (0.5 - ah)) // cos V, accurate near V = ±π/2
 	z := math.Abs(s.alpha * h)
