@@ -173,5 +173,47 @@ func TestRunRefusesBadSpecs(t *testing.T) {
 	if res, err := (Runner{}).Run(cctx, s, nil); err == nil || res != nil {
 		t.Errorf("Run on a cancelled context: %v, %v", res, err)
 	}
-	_ = reflect.TypeOf
+}
+
+// TestConfigFromSpecSideBySide: the browser's incremental path (ConfigFromSpec + Advance in
+// slices, one worker) gives the runner's numbers, and the Lévy and Gaussian ensembles of one spec
+// share the seed.
+func TestConfigFromSpecSideBySide(t *testing.T) {
+	s := mustSpec(t, `{"kind":"wells","seed":5,"params":{"walkers":50,"steps":3000,"trace":2,"start":"half","dim":2}}`)
+	res, err := Runner{Workers: 2}.RunWells(context.Background(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, noise := range []string{"levy", "gauss"} {
+		cfg, err := ConfigFromSpec(s, noise)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Workers = 1
+		e, err := NewEnsemble(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3000 / 250 {
+			if err := e.Advance(context.Background(), 250); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := res.Levy
+		if noise == "gauss" {
+			want = res.Gauss
+		}
+		if !reflect.DeepEqual(e.Fractions(), want.Fractions) || !reflect.DeepEqual(e.Traces(), want.Traces.Walkers) {
+			t.Errorf("%s: incremental run differs from the runner's", noise)
+		}
+		if cfg.Seed != 5 || (noise == "gauss") != (cfg.Alpha == 2) || len(e.Positions()) != 2*50 {
+			t.Errorf("%s: config %+v", noise, cfg)
+		}
+	}
+	if _, err := ConfigFromSpec(s, "cauchy"); err == nil {
+		t.Errorf("noise cauchy accepted")
+	}
+	if _, err := ConfigFromSpec(spec.MustNew("stable", 1), "levy"); err == nil {
+		t.Errorf("kind stable accepted")
+	}
 }
