@@ -3,6 +3,7 @@ package levy
 import (
 	"context"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/landscape"
@@ -38,7 +39,7 @@ func exitStats(t *testing.T, w landscape.Well, alpha, eps, eta float64, walkers 
 // and the band widened to 1% + 4 SE = 10%.
 func TestPureStableExitTime(t *testing.T) {
 	walkers, tol := 15000, 0.03
-	if testing.Short() {
+	if small() {
 		walkers, tol = 2000, 0.10
 	}
 	flat := landscape.Well{A: 1, B: 1, H: 0}
@@ -68,7 +69,7 @@ func TestLevySmallNoiseExit(t *testing.T) {
 		alpha, eps, eta = 1.5, 0.1, 0.01
 	)
 	walkers := 1000
-	if testing.Short() {
+	if small() {
 		walkers = 500
 	}
 	type row struct {
@@ -121,7 +122,7 @@ func TestLevySmallNoiseExit(t *testing.T) {
 func TestGaussianExitFollowsKramers(t *testing.T) {
 	const eps, eta = 0.5, 2.5e-4
 	walkers := 2000
-	if testing.Short() {
+	if small() {
 		walkers = 400
 	}
 	var means, exact [2]float64
@@ -134,7 +135,7 @@ func TestGaussianExitFollowsKramers(t *testing.T) {
 		}
 		t.Logf("H = %v: mean exit %.4g, exact %.4g (%+.1f%%), Kramers %.4g", h, means[i], exact[i], 100*(means[i]/exact[i]-1), landscape.KramersMeanExit(w, eps))
 		tol := 0.10
-		if testing.Short() {
+		if small() {
 			tol = 0.2
 		}
 		if math.Abs(means[i]/exact[i]-1) > tol {
@@ -145,7 +146,7 @@ func TestGaussianExitFollowsKramers(t *testing.T) {
 	kramers := math.Exp((1-0.75)/(eps*eps)) * 0.75 // exp(ΔH/ε²) with the 1/H prefactor
 	t.Logf("ratio T(1)/T(0.75): simulated %.3f, exact %.3f, Kramers %.3f", got, want, kramers)
 	tol := 0.10
-	if testing.Short() {
+	if small() {
 		tol = 0.25
 	}
 	if math.Abs(got/want-1) > tol {
@@ -157,3 +158,8 @@ func TestGaussianExitFollowsKramers(t *testing.T) {
 		t.Errorf("exact ratio %v far from Kramers' %v", want, kramers)
 	}
 }
+
+// small reports whether the statistical tests run at their reduced sizes (wider, re-justified
+// tolerances): with -short, and always under js/wasm, where one slow thread would take minutes
+// for the full sizes; the full-size runs are the native ones.
+func small() bool { return testing.Short() || runtime.GOARCH == "wasm" }

@@ -26,7 +26,7 @@ func mustSpec(t *testing.T, js string) spec.Spec {
 // started (their exit times, ~e^{h/ε²}, dwarf the run).
 func TestRunWellsNarrowVsWide(t *testing.T) {
 	walkers, steps := 200, 600000
-	if testing.Short() {
+	if small() {
 		walkers, steps = 60, 600000
 	}
 	s := mustSpec(t, `{"kind":"wells","seed":4,"params":{"wl":0.5,"hl":4,"wr":2,"hr":1,"alpha":1.5,"eps":0.1,"eta":0.005,
@@ -47,7 +47,7 @@ func TestRunWellsNarrowVsWide(t *testing.T) {
 	// accept [0.6, 1.3].
 	// With -short, 30 walkers per well: SE ≈ 18%, band [0.5, 1.5].
 	lo, hi := 0.6, 1.3
-	if testing.Short() {
+	if small() {
 		lo, hi = 0.5, 1.5
 	}
 	for b := range 2 {
