@@ -150,20 +150,37 @@ func noises(s spec.Spec) []noiseRun {
 	return out
 }
 
-// drive advances e by up to steps in about 50 chunks, stopping early once every walker is frozen,
-// and reports progress as the fraction done of run j of n.
+// Partial is the Progress.Partial of the exit and wells runners: where the current noise's run
+// stands.
+type Partial struct {
+	Noise     string    `json:"noise"`
+	Time      float64   `json:"time"`      // simulated time reached
+	Exited    int       `json:"exited"`    // walkers that have left their starting basin
+	Fractions []float64 `json:"fractions"` // time fractions per basin so far
+}
+
+// chunkWork bounds the walker-steps of one Advance call in drive (about a second of one core),
+// so that progress is reported and cancellation noticed at least that often.
+const chunkWork = 20_000_000
+
+// drive advances e by up to steps in chunks (at least 50, each at most chunkWork walker-steps),
+// stopping early once every walker is frozen, and reports progress as the fraction done of run j
+// of n.
 func drive(ctx context.Context, e *Ensemble, steps int, j, n int, name string, p spec.Reporter) error {
-	chunk := max(1, steps/50)
+	chunk := max(1, min(steps/50, chunkWork/e.cfg.Walkers))
 	for done := 0; done < steps && e.Alive() > 0; {
 		k := min(chunk, steps-done)
 		if err := e.Advance(ctx, k); err != nil {
 			return err
 		}
 		done += k
-		p.Report(spec.Progress{
-			Fraction: (float64(j) + float64(done)/float64(steps)) / float64(n),
-			Message:  fmt.Sprintf("%s noise: step %d of %d", name, done, steps),
-		})
+		if p != nil {
+			p.Report(spec.Progress{
+				Fraction: (float64(j) + float64(done)/float64(steps)) / float64(n),
+				Message:  fmt.Sprintf("%s noise: step %d of %d", name, done, steps),
+				Partial:  Partial{Noise: name, Time: e.Time(), Exited: e.Exited(), Fractions: e.Fractions()},
+			})
+		}
 	}
 	return nil
 }

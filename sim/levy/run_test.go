@@ -32,7 +32,8 @@ func TestRunWellsNarrowVsWide(t *testing.T) {
 	s := mustSpec(t, `{"kind":"wells","seed":4,"params":{"wl":0.5,"hl":4,"wr":2,"hr":1,"alpha":1.5,"eps":0.1,"eta":0.005,
 		"start":"half","trace":3,"walkers":`+itoa(walkers)+`,"steps":`+itoa(steps)+`}}`)
 	var reports int
-	res, err := Runner{Workers: 2}.RunWells(context.Background(), s, func(spec.Progress) { reports++ })
+	var last spec.Progress
+	res, err := Runner{Workers: 2}.RunWells(context.Background(), s, func(p spec.Progress) { reports++; last = p })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +85,9 @@ func TestRunWellsNarrowVsWide(t *testing.T) {
 	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Errorf("result does not encode: %v", err)
+	}
+	if pp, ok := last.Partial.(Partial); !ok || last.Fraction != 1 || pp.Noise != "gauss" || !reflect.DeepEqual(pp.Fractions, res.Gauss.Fractions) {
+		t.Errorf("last progress report %+v", last)
 	}
 }
 
