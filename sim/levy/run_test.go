@@ -221,3 +221,28 @@ func TestConfigFromSpecSideBySide(t *testing.T) {
 		t.Errorf("kind stable accepted")
 	}
 }
+
+// TestRunExtremeAlphas: very heavy tails (jumps beyond 1e100 happen at α = 0.1) and α = 1
+// (Cauchy) run without NaN or Inf reaching the results, which must encode as JSON.
+func TestRunExtremeAlphas(t *testing.T) {
+	for _, js := range []string{
+		`{"kind":"exit","params":{"alpha":0.1,"walkers":50,"steps":2000}}`,
+		`{"kind":"exit","params":{"alpha":1,"walkers":50,"steps":2000,"height":0}}`,
+		`{"kind":"wells","params":{"alpha":0.1,"walkers":50,"steps":2000,"dim":2}}`,
+		`{"kind":"wells","params":{"alpha":0.5,"walkers":50,"steps":2000,"start":"right"}}`,
+	} {
+		s := mustSpec(t, js)
+		res, err := Runner{}.Run(context.Background(), s, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		if _, err := json.Marshal(res); err != nil {
+			t.Errorf("%s: result does not encode: %v", js, err)
+		}
+		if w, ok := res.(*WellsResult); ok {
+			if f := w.Levy.Fractions; math.Abs(f[0]+f[1]-1) > 1e-12 {
+				t.Errorf("%s: fractions %v do not sum to 1", js, f)
+			}
+		}
+	}
+}
