@@ -46,31 +46,32 @@ type Config struct {
 }
 
 // Ensemble is a set of walkers advanced together by the Euler scheme. Its methods are not safe
-// for concurrent use; Advance itself spreads the walkers over Workers goroutines.
+// for concurrent use; Advance itself spreads the walkers over Workers goroutines. Samples
+// (series, traces) accumulate for the ensemble's life: a caller that advances without end should
+// choose SampleEvery accordingly.
 type Ensemble struct {
-	cfg     Config
-	dim     int
-	nb      int // number of basins
-	samp    Sampler
-	scale   float64 // ε·η^{1/α}
-	l1      landscape.Landscape1D
-	pos     []float64
-	pcg     []rand.PCG   // walker i's stream
-	rng     []*rand.Rand // a rand.Rand over pcg[i], for Gaussian draws
-	basin   []int8       // current basin index + 1 (0: outside every basin)
-	start   []int8       // starting basin index + 1
-	exit    []int64      // step of the first exit from the starting basin, −1 if none yet
-	exitTo  []int8       // for exits: +1 if coordinate 0 was above the basin's minimum, −1 if below
-	frozen  []bool
-	alive   int
-	step    int64
-	occ     []int64 // walker-steps spent in each basin (index basin+1)
-	leaves  []int64 // exits from each basin (index basin+1)
-	series  [][]int64
-	traces  [][]float64
-	hist    []int64
-	broken  error
-	lastPos []float64
+	cfg    Config
+	dim    int
+	nb     int // number of basins
+	samp   Sampler
+	scale  float64 // ε·η^{1/α}
+	l1     landscape.Landscape1D
+	pos    []float64
+	pcg    []rand.PCG   // walker i's stream
+	rng    []*rand.Rand // a rand.Rand over pcg[i], for Gaussian draws
+	basin  []int8       // current basin index + 1 (0: outside every basin)
+	start  []int8       // starting basin index + 1
+	exit   []int64      // step of the first exit from the starting basin, −1 if none yet
+	exitTo []int8       // for exits: +1 if coordinate 0 was above the basin's minimum, −1 if below
+	frozen []bool
+	alive  int
+	step   int64
+	occ    []int64     // walker-steps spent in each basin (index basin+1)
+	leaves []int64     // exits from each basin (index basin+1)
+	series [][]int64   // per sample: walkers in each basin (index basin+1)
+	traces [][]float64 // per traced walker: positions at the samples
+	hist   []int64
+	broken error // set when an Advance was interrupted
 }
 
 // NewEnsemble checks cfg and places the walkers at their starts.
