@@ -337,4 +337,3 @@ func btoi(b bool) int {
 	}
 	return 0
 }
-
