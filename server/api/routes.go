@@ -2,6 +2,9 @@ package api
 
 // routes registers every route of the API: this table is the API's outline.
 func (s *Server) routes() {
+	s.mux.HandleFunc("GET /api/datasets", s.listDatasets)
+	s.mux.HandleFunc("GET /api/datasets/{name}", s.getDataset)
+
 	s.mux.HandleFunc("POST /api/runs", s.createRun)
 	s.mux.HandleFunc("GET /api/runs/{id}", s.getRun)
 	s.mux.HandleFunc("GET /api/runs/{id}/events", s.runEvents)

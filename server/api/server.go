@@ -49,6 +49,9 @@ type Config struct {
 	Store store.Store
 	// Runs executes runs; nil (as in a Cloudflare Worker) makes the run routes answer 501.
 	Runs Runs
+	// Datasets serves the training sets (a *DataCatalog natively); nil makes the dataset
+	// routes answer 501.
+	Datasets Datasets
 	// BaseURL prefixes the share URLs returned, e.g. "https://tailscope.example";
 	// empty: built from the request's Host.
 	BaseURL string
@@ -68,6 +71,8 @@ type Server struct {
 	cfg  Config
 	mux  *http.ServeMux
 	logf func(string, ...any)
+
+	datasets datasetCache
 
 	closeOnce sync.Once
 	closing   chan struct{} // closed by CloseStreams
