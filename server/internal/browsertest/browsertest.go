@@ -1,0 +1,149 @@
+// Package browsertest runs tests in headless Chromium through chromedp.
+//
+// New starts a browser for one test and returns a tab context; Screenshot
+// saves a PNG of the tab. When Chromium is missing the test is skipped with a
+// message naming the Debian package to install, except under CI=true, where
+// a missing browser fails the test.
+//
+// Environment:
+//
+//	TAILSCOPE_CHROMIUM     path of the browser (default /usr/bin/chromium)
+//	TAILSCOPE_SCREENSHOTS  directory for screenshots (default: the test's t.TempDir())
+//	CI=true                a missing browser is a failure, not a skip
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultChromium is Debian's Chromium (apt-get install -y chromium).
+const DefaultChromium = "/usr/bin/chromium"
+
+// DefaultTimeout bounds everything a test does in the browser started by New.
+const DefaultTimeout = 90 * time.Second
+
+// ExecPath returns the browser to run: $TAILSCOPE_CHROMIUM or DefaultChromium,
+// and an error when that file does not exist.
+func ExecPath() (string, error) {
+	p := os.Getenv("TAILSCOPE_CHROMIUM")
+	if p == "" {
+		p = DefaultChromium
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return p, fmt.Errorf("no Chromium at %s (install it with `apt-get install -y chromium`, or set TAILSCOPE_CHROMIUM): %w", p, err)
+	}
+	if fi.IsDir() {
+		return p, fmt.Errorf("Chromium path %s is a directory", p)
+	}
+	return p, nil
+}
+
+// InCI reports whether CI=true is set: then a missing browser is a failure.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Options returns the allocator options for headless Chromium at execPath
+// with a fresh profile in userDataDir: the project's standard flags.
+func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(execPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(userDataDir),
+		chromedp.WindowSize(1280, 800),
+	}
+}
+
+// New starts headless Chromium for t and returns the context of a blank tab,
+// valid until the test ends or DefaultTimeout passes. Without Chromium it
+// skips t (fails it under CI=true).
+func New(t testing.TB) context.Context {
+	t.Helper()
+	tab, stop := Start(t)
+	t.Cleanup(stop)
+	return tab
+}
+
+// Start is New for callers that stop the browser themselves (benchmarks
+// that start one per iteration): stop closes the tab and the browser and
+// waits for it to exit.
+func Start(t testing.TB) (tab context.Context, stop func()) {
+	t.Helper()
+	execPath, err := ExecPath()
+	if err != nil {
+		if InCI() {
+			t.Fatalf("CI=true and the browser tests cannot run: %v", err)
+		}
+		t.Skipf("skipping browser test: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), DefaultTimeout)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, Options(execPath, t.TempDir())...)
+	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	stop = func() {
+		cancelTab()
+		cancelAlloc() // stops the browser and waits for it
+		cancelTimeout()
+	}
+	if err := chromedp.Do(tab); err != nil {
+		stop()
+		t.Fatalf("starting %s: %v", execPath, err)
+	}
+	return tab, stop
+}
+
+// ScreenshotDir is $TAILSCOPE_SCREENSHOTS (created if needed) or, when that
+// is unset, a temporary directory of t.
+func ScreenshotDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("TAILSCOPE_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("creating screenshot directory: %v", err)
+	}
+	return dir
+}
+
+// Screenshot saves a PNG of the whole page of tab as
+// ScreenshotDir/<test name>-<name>.png and returns its path.
+func Screenshot(t testing.TB, tab context.Context, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %q: %v", name, err)
+	}
+	p := filepath.Join(ScreenshotDir(t), FileName(t.Name()+"-"+name)+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatalf("saving screenshot: %v", err)
+	}
+	t.Logf("screenshot: %s", p)
+	return p
+}
+
+// FileName turns s into a safe file name: letters, digits, '-', '_' and '.'
+// are kept, anything else becomes '_'.
+func FileName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+}
