@@ -2,7 +2,7 @@
 // and the JSON API under /api/ (see server/api and server/README.md), keeping
 // shares and runs in an embedded database in the -data directory.
 //
-//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N]
+//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s]
 package main
 
 import (
@@ -30,10 +30,11 @@ func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
 	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
+	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *dataDir, *workers); err != nil {
+	if err := run(ctx, *addr, *dataDir, *workers, *grace); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
@@ -48,7 +49,7 @@ func defaultDataDir() string {
 	return "tailscope-data"
 }
 
-func run(ctx context.Context, addr, dataDir string, workers int) error {
+func run(ctx context.Context, addr, dataDir string, workers int, grace time.Duration) error {
 	if workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, got %d", workers)
 	}
@@ -90,9 +91,9 @@ func run(ctx context.Context, addr, dataDir string, workers int) error {
 	}
 	// Running work gets a grace period; what is still running after it is saved as
 	// queued, with its progress, and starts again at the next start.
-	grace, cancelGrace := context.WithTimeout(context.Background(), 20*time.Second)
+	graceCtx, cancelGrace := context.WithTimeout(context.Background(), grace)
 	defer cancelGrace()
-	if err := runs.Shutdown(grace); err != nil {
+	if err := runs.Shutdown(graceCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "tailscope: runs still working were saved to resume at the next start")
 	}
 	return nil
