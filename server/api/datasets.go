@@ -99,7 +99,7 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 		crc := e.raw[len(e.raw)-4:]
 		e.etag = fmt.Sprintf(`"%s-%d-%d-%x"`, k.name, k.offset, k.n, crc)
 		var zb bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
 		zw.Write(e.raw)
 		zw.Close()
 		e.gz = zb.Bytes()
