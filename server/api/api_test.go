@@ -299,6 +299,10 @@ func TestRunErrors(t *testing.T) {
 		w := e.do(tt.method, tt.path, tt.body, tt.hdr...)
 		checkError(t, tt.name, w, tt.status, tt.field)
 	}
+	// An unclean path is redirected to its clean form, as net/http does, not answered.
+	if w := e.do("GET", "/api/shares/../runs/x", ""); w.Code/100 != 3 || w.Header().Get("Location") != "/api/runs/x" {
+		t.Errorf("GET /api/shares/../runs/x: %d Location %q, want a redirect to /api/runs/x", w.Code, w.Header().Get("Location"))
+	}
 	if w := e.do("PUT", "/api/runs", ""); !strings.Contains(w.Header().Get("Allow"), "POST") {
 		t.Errorf("405 Allow = %q, want it to list POST", w.Header().Get("Allow"))
 	}
