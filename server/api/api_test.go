@@ -7,7 +7,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -520,4 +522,41 @@ func FuzzCreateShare(f *testing.F) {
 			t.Errorf("body %q: status %d %s, want 201, 400 or 413", body, w.Code, w.Body)
 		}
 	})
+}
+
+// TestSlowBody checks that a client sending its body too slowly gets a 408 once
+// BodyTimeout has passed, instead of holding the handler.
+func TestSlowBody(t *testing.T) {
+	srv, err := api.New(api.Config{Store: new(store.Memory), BodyTimeout: 200 * time.Millisecond, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, tt := range []struct {
+		path   string
+		status int
+		text   string
+	}{
+		{"/api/shares", http.StatusRequestTimeout, "not received within 200ms"},
+		{"/api/runs", http.StatusNotImplemented, "does not execute runs"}, // answered without reading the body, which net/http drains
+	} {
+		path := tt.path
+		conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"spec\":", path)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		t0 := time.Now()
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: reading the answer: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.text) {
+			t.Errorf("%s with a stalled body: %d %s after %v, want %d saying %q", path, resp.StatusCode, body, time.Since(t0), tt.status, tt.text)
+		}
+	}
 }

@@ -48,7 +48,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !s.runsAvailable(w) || !checkJSONType(w, r) {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, spec.MaxJSON))
+	body, err := io.ReadAll(s.limitBody(w, r, spec.MaxJSON))
 	if err != nil {
 		s.fail(w, r, err)
 		return

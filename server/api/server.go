@@ -16,7 +16,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,6 +59,8 @@ type Config struct {
 	BaseURL string
 	// MaxShareBytes bounds the body of POST /api/shares; 0: DefaultMaxShareBytes.
 	MaxShareBytes int64
+	// BodyTimeout bounds the time a client may take to send a request body; 0: 30 s.
+	BodyTimeout time.Duration
 	// Heartbeat is the interval of keep-alive comments in event streams; 0: 15 s.
 	Heartbeat time.Duration
 	// Logf logs internal errors; nil: log.Printf.
@@ -86,6 +90,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxShareBytes <= 0 {
 		cfg.MaxShareBytes = DefaultMaxShareBytes
 	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 30 * time.Second
+	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second
 	}
@@ -100,6 +107,11 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP serves the API. Requests that match no route get a JSON 404 or 405.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		// A body the handler reads, or one net/http drains after it, must come in time;
+		// requests without a body (event streams among them) keep no read deadline.
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout)) // not every writer supports it
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r) // which sets the path values that Handler does not
@@ -167,6 +179,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		fe    *spec.FieldError
 		mbe   *http.MaxBytesError
+		nerr  net.Error
 		busy  interface{ RetryAfter() time.Duration }
 		unav  interface{ Unavailable() bool }
 		field string
@@ -174,6 +187,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &fe):
 		writeError(w, http.StatusBadRequest, fe.Field, "%s", fe.Error())
+	case errors.As(err, &nerr) && nerr.Timeout():
+		writeError(w, http.StatusRequestTimeout, "", "the request body was not received within %v", s.cfg.BodyTimeout)
 	case errors.As(err, &mbe):
 		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is larger than the %d bytes allowed", mbe.Limit)
 	case errors.Is(err, store.ErrNotFound):
@@ -254,6 +269,12 @@ func checkID(w http.ResponseWriter, r *http.Request) (string, bool) {
 		return "", false
 	}
 	return id, true
+}
+
+// limitBody bounds the body of r to max bytes; ServeHTTP has bounded the time to send it
+// to BodyTimeout, so that a slow sender cannot hold a connection and a handler for long.
+func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, max int64) io.Reader {
+	return http.MaxBytesReader(w, r.Body, max)
 }
 
 // checkJSONType refuses bodies declared as something other than JSON; it keeps HTML

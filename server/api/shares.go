@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"time"
 
@@ -32,12 +33,15 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 	if !checkJSONType(w, r) {
 		return
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxShareBytes))
+	dec := json.NewDecoder(s.limitBody(w, r, s.cfg.MaxShareBytes))
 	dec.DisallowUnknownFields()
 	var req shareRequest
 	if err := dec.Decode(&req); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var (
+			mbe  *http.MaxBytesError
+			nerr net.Error
+		)
+		if errors.As(err, &mbe) || errors.As(err, &nerr) {
 			s.fail(w, r, err)
 			return
 		}
