@@ -1,0 +1,154 @@
+// Package appstate is the state of the page that a share link carries: which view is shown and
+// the experiment spec behind each view. It reads and writes the URL fragment, in the form
+//
+//	#landscape?kind=wells&seed=3&alpha=1.2&…
+//
+// that is, the view's name, then the spec of that view as a query (sim/spec's query form).
+// Only the shown view's spec is written, so a link reopens exactly what its sender saw.
+// A fragment that a person edited is not trusted: each malformed or out-of-range field is
+// replaced by its default and reported in Ignored, so the page can say which fields it dropped.
+//
+// The package is plain Go (no DOM) so that it is tested natively; the wasm entry point and the
+// Vugu views share one *State.
+package appstate
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// ViewKinds lists, for each view, the experiment kinds it can show; the first is its default.
+var ViewKinds = map[string][]string{
+	"estimator": {"stable"},
+	"landscape": {"wells", "exit"},
+	"network":   {"mlp"},
+}
+
+// DefaultView is the view of an empty fragment.
+const DefaultView = "estimator"
+
+// MaxFragment is the longest fragment read; a longer one is ignored whole.
+const MaxFragment = spec.MaxQuery + 64
+
+// State is what the page shows.
+type State struct {
+	View    string               // one of the keys of ViewKinds
+	Specs   map[string]spec.Spec // the spec of each view whose kinds are registered
+	Ignored []*spec.FieldError   // fields of the last parsed fragment that were not trusted
+	ShareID string               // set when the page was opened from a stored share (/s/{id})
+
+	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
+	OnChange func(*State)
+}
+
+// New returns the state of an empty fragment: the default view, every spec at its defaults.
+func New() *State {
+	s := &State{View: DefaultView, Specs: map[string]spec.Spec{}}
+	for view, kinds := range ViewKinds {
+		for _, k := range kinds {
+			if sp, err := spec.New(k, 1); err == nil {
+				s.Specs[view] = sp
+				break
+			}
+		}
+	}
+	return s
+}
+
+// Parse reads a fragment (with or without its leading '#'). It never fails: what it cannot
+// trust it reports in the result's Ignored and replaces by defaults.
+func Parse(fragment string) *State {
+	s := New()
+	fragment = strings.TrimPrefix(fragment, "#")
+	if len(fragment) > MaxFragment {
+		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "link", Msg: "is too long; the whole link was ignored"})
+		return s
+	}
+	view, query, hasQuery := strings.Cut(fragment, "?")
+	if view != "" {
+		if _, ok := ViewKinds[view]; ok {
+			s.View = view
+		} else {
+			s.Ignored = append(s.Ignored, &spec.FieldError{Field: "view", Msg: "unknown view " + quote(view) + "; showing " + DefaultView})
+		}
+	}
+	if !hasQuery || s.Ignored != nil {
+		return s
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "link", Msg: "is not a valid query: " + err.Error()})
+		return s
+	}
+	kinds := ViewKinds[s.View]
+	if k := q.Get("kind"); k != "" && !slices.Contains(kinds, k) {
+		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "kind", Msg: "kind " + quote(k) + " is not shown by the " + s.View + " view"})
+		return s
+	}
+	def, ok := s.Specs[s.View]
+	if !ok {
+		return s
+	}
+	sp, ignored := spec.FromQuery(q, def.Kind)
+	s.Specs[s.View] = sp
+	s.Ignored = append(s.Ignored, ignored...)
+	return s
+}
+
+// Fragment returns the fragment that reopens s: "#view?spec-query".
+func (s *State) Fragment() string {
+	sp, ok := s.Specs[s.View]
+	if !ok {
+		return "#" + s.View
+	}
+	return "#" + s.View + "?" + sp.Query().Encode()
+}
+
+// Spec returns the spec of view.
+func (s *State) Spec(view string) (spec.Spec, bool) {
+	sp, ok := s.Specs[view]
+	return sp, ok
+}
+
+// SetSpec records the spec shown by view (a view calls it after every control change).
+func (s *State) SetSpec(view string, sp spec.Spec) {
+	s.Specs[view] = sp
+	s.changed()
+}
+
+// SetView shows view; an unknown view is ignored.
+func (s *State) SetView(view string) {
+	if _, ok := ViewKinds[view]; !ok {
+		return
+	}
+	s.View = view
+	s.changed()
+}
+
+func (s *State) changed() {
+	if s.OnChange != nil {
+		s.OnChange(s)
+	}
+}
+
+// IgnoredText describes Ignored in one sentence for the page, or "" when nothing was ignored.
+func (s *State) IgnoredText() string {
+	if len(s.Ignored) == 0 {
+		return ""
+	}
+	parts := make([]string, len(s.Ignored))
+	for i, e := range s.Ignored {
+		parts[i] = e.Error()
+	}
+	return "Some fields of this link were not trusted and use their defaults: " + strings.Join(parts, "; ") + "."
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return `"` + s + `"`
+}
