@@ -59,3 +59,51 @@ func TestReopen(t *testing.T) {
 		t.Errorf("after reopening, UnfinishedRuns = %+v, %v; want the one running run at progress 0.25", un, err)
 	}
 }
+
+// BenchmarkPutShare writes shares from parallel goroutines: each Put is durable (fsynced)
+// when it returns, and concurrent Puts share a commit.
+func BenchmarkPutShare(b *testing.B) {
+	s, err := boltstore.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	spec := json.RawMessage(`{"kind":"stable","seed":1,"params":{"alpha":1.5}}`)
+	b.SetParallelism(8) // 8 writers per core
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := s.PutShare(context.Background(), store.Share{ID: store.NewID(), Spec: spec}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkGetShare reads shares from parallel goroutines.
+func BenchmarkGetShare(b *testing.B) {
+	s, err := boltstore.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = store.NewID()
+		if err := s.PutShare(ctx, store.Share{ID: ids[i], Spec: json.RawMessage(`{"kind":"stable"}`), Result: json.RawMessage(`{"alpha":[1.5,1.49]}`)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, err := s.GetShare(ctx, ids[i%len(ids)]); err != nil {
+				b.Error(err)
+				return
+			}
+			i++
+		}
+	})
+}
