@@ -2,7 +2,7 @@
 // and the JSON API under /api/ (see server/api and server/README.md), keeping
 // shares and runs in an embedded database in the -data directory.
 //
-//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s]
+//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s] [-run-timeout 1h]
 package main
 
 import (
@@ -31,10 +31,11 @@ func main() {
 	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
+	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *dataDir, *workers, *grace); err != nil {
+	if err := run(ctx, *addr, *dataDir, *workers, *grace, *runTimeout); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
@@ -49,7 +50,7 @@ func defaultDataDir() string {
 	return "tailscope-data"
 }
 
-func run(ctx context.Context, addr, dataDir string, workers int, grace time.Duration) error {
+func run(ctx context.Context, addr, dataDir string, workers int, grace, runTimeout time.Duration) error {
 	if workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, got %d", workers)
 	}
@@ -58,7 +59,7 @@ func run(ctx context.Context, addr, dataDir string, workers int, grace time.Dura
 		return err
 	}
 	defer st.Close()
-	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers})
+	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers, MaxRunTime: runTimeout})
 	if err != nil {
 		return err
 	}
