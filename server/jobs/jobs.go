@@ -94,6 +94,7 @@ type Manager struct {
 	mu       sync.Mutex
 	cond     *sync.Cond // signalled when pending grows or stopping is set
 	pending  []*job     // queued runs, oldest first
+	reserved int        // places in the queue taken by Submits still writing their record
 	jobs     map[string]*job
 	closed   bool // Submit refuses
 	stopping bool // workers take no more runs
@@ -215,17 +216,23 @@ func (m *Manager) Submit(ctx context.Context, s spec.Spec) (store.Run, error) {
 		return store.Run{}, fmt.Errorf("jobs: encode spec: %w", err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		return store.Run{}, ErrClosed
 	}
-	if len(m.pending) >= m.cfg.QueueSize {
+	if len(m.pending)+m.reserved >= m.cfg.QueueSize {
+		m.mu.Unlock()
 		return store.Run{}, &QueueFullError{Size: m.cfg.QueueSize, Retry: m.cfg.RetryAfter}
 	}
+	m.reserved++ // a place in the queue, held while the record is written
+	m.mu.Unlock()
 	now := time.Now().UTC()
 	r := store.Run{ID: store.NewID(), Spec: js, State: store.Queued, Created: now, Updated: now}
-	// Writing under m.mu keeps the queue bound exact; a Put is one short transaction.
-	if err := m.cfg.Store.PutRun(ctx, r); err != nil {
+	err = m.cfg.Store.PutRun(ctx, r)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reserved--
+	if err != nil {
 		return store.Run{}, fmt.Errorf("jobs: record run: %w", err)
 	}
 	j := newJob(s.Clone(), r)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -358,5 +359,36 @@ func TestShutdownResumes(t *testing.T) {
 		if got := wait(t, m2, id); got.State != store.Done || string(got.Result) != `"released"` {
 			t.Errorf("run %s after restart: %q %s, want done \"released\"", id, got.State, got.Result)
 		}
+	}
+}
+
+// TestQueueBoundConcurrent submits from many goroutines at once into a queue of 5 whose
+// only worker is busy: exactly 5 are accepted and the rest refused, whatever the timing.
+func TestQueueBoundConcurrent(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	m := newManager(t, Config{Backend: block(release), Workers: 1, QueueSize: 5})
+	ctx := context.Background()
+	first, _ := m.Submit(ctx, spec.MustNew("stable", 0))
+	waitState(t, m, first.ID, store.Running)
+	var accepted, refused atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			_, err := m.Submit(ctx, spec.MustNew("stable", uint64(i+1)))
+			var full *QueueFullError
+			switch {
+			case err == nil:
+				accepted.Add(1)
+			case errors.As(err, &full):
+				refused.Add(1)
+			default:
+				t.Errorf("Submit: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if a, r := accepted.Load(), refused.Load(); a != 5 || r != 35 {
+		t.Errorf("40 concurrent Submits into a queue of 5: %d accepted, %d refused; want 5 and 35", a, r)
 	}
 }
