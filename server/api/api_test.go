@@ -560,3 +560,54 @@ func TestSlowBody(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxStreams checks that event streams beyond MaxStreams are refused with 503 and
+// Retry-After, and that a closed stream frees its place.
+func TestMaxStreams(t *testing.T) {
+	st := new(store.Memory)
+	m, err := jobs.New(context.Background(), jobs.Config{Backend: seedBackend, Store: st, Workers: 1, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Shutdown(context.Background())
+	srv, err := api.New(api.Config{Store: st, Runs: m, MaxStreams: 2, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	run, err := m.Submit(context.Background(), spec.MustNew("stable", 13)) // blocks until cancelled
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Cancel(context.Background(), run.ID)
+	open := func() *http.Response {
+		resp, err := http.Get(ts.URL + "/api/runs/" + run.ID + "/events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	a, b := open(), open()
+	c := open()
+	body, _ := io.ReadAll(c.Body)
+	c.Body.Close()
+	if c.StatusCode != http.StatusServiceUnavailable || c.Header.Get("Retry-After") == "" {
+		t.Errorf("third stream with MaxStreams 2: %d %s, Retry-After %q; want 503 with Retry-After", c.StatusCode, body, c.Header.Get("Retry-After"))
+	}
+	a.Body.Close()
+	b.Body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		d := open()
+		code := d.StatusCode
+		d.Body.Close()
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after closing two streams, a new one still gets %d", code)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

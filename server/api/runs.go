@@ -132,6 +132,13 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
+	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
+		s.streams.Add(-1)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET /api/runs/%s instead, or retry later", s.cfg.MaxStreams, id)
+		return
+	}
+	defer s.streams.Add(-1)
 	ctx := r.Context()
 	updates, err := s.cfg.Runs.Watch(ctx, id)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tailscope/tailscope/server/store"
@@ -61,6 +62,8 @@ type Config struct {
 	MaxShareBytes int64
 	// BodyTimeout bounds the time a client may take to send a request body; 0: 30 s.
 	BodyTimeout time.Duration
+	// MaxStreams bounds the event streams open at once; 0: 1024.
+	MaxStreams int
 	// Heartbeat is the interval of keep-alive comments in event streams; 0: 15 s.
 	Heartbeat time.Duration
 	// Logf logs internal errors; nil: log.Printf.
@@ -77,6 +80,7 @@ type Server struct {
 	logf func(string, ...any)
 
 	datasets datasetCache
+	streams  atomic.Int64 // event streams open
 
 	closeOnce sync.Once
 	closing   chan struct{} // closed by CloseStreams
@@ -92,6 +96,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = 30 * time.Second
+	}
+	if cfg.MaxStreams <= 0 {
+		cfg.MaxStreams = 1024
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second
