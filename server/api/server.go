@@ -70,8 +70,9 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
-// DefaultMaxShareBytes is the default limit on a share's JSON body (its spec and result).
-const DefaultMaxShareBytes = 4 << 20
+// DefaultMaxShareBytes is the default limit on a share's JSON body (its spec and result):
+// room for the largest result a run may have (jobs.DefaultMaxResultBytes, 8 MiB) and its spec.
+const DefaultMaxShareBytes = 9 << 20
 
 // Server serves the API. It is an http.Handler for the paths under /api/.
 type Server struct {
