@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/tailscope/tailscope/sim/levy"
+	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -33,6 +34,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	// Each kind's runner is wired here as its package lands.
 	case "exit", "wells":
 		return levy.Runner{Workers: c.Workers}.Run(ctx, s, progress)
+	case "mlp":
+		return mlp.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }
