@@ -29,8 +29,8 @@ type Options struct {
 	// so it has no effect yet.
 	Seed uint64
 	// Dim > 1 treats x as consecutive Dim-dimensional vectors: "mohammadi"
-	// then uses the Euclidean-norm form; the other methods pool the
-	// coordinates.
+	// then uses the Euclidean-norm form (and no K1 drift is computed); the
+	// other methods pool the coordinates.
 	Dim int
 	// HillK is Hill's number of order statistics; 0 means ⌈√N⌉.
 	HillK int
@@ -63,7 +63,9 @@ const (
 )
 
 // Analyze runs the chosen estimators on x and the diagnostics the paper's
-// code lacks:
+// code lacks. Every number in the Report is finite (JSON-safe): a method
+// whose α̂ is not is reported as a warning, an interval that is not becomes
+// [0, MaxAlphaCI] with a note.
 //   - NaN or ±Inf values make it fail with a *NonFiniteError (count and
 //     first index); so do an empty input, all-zero or constant data.
 //   - Exact zeros are counted; the Mohammadi estimators skip them unless
@@ -114,7 +116,7 @@ func Analyze(x []float64, opt Options) (Report, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d non-zero values: estimates are rough (want ≥ %d)", n, FewSamples))
 	}
 	nz := x // for the methods without their own zero handling
-	if !opt.KeepZeros && opt.Dim <= 1 {
+	if !opt.KeepZeros {
 		nz = nonZero(x, zeros)
 	}
 	// McCulloch and Koutrouvelis share the sample quantiles.
@@ -150,10 +152,21 @@ func Analyze(x []float64, opt Options) (Report, error) {
 				e, err = koutrouvelis(nz, q)
 			}
 		}
+		if err == nil && !finite(e.Alpha) {
+			err = fmt.Errorf("α̂ is %v", e.Alpha)
+		}
 		if err != nil {
 			msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "estimator: "), m+": ")
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %s", m, msg))
 			continue
+		}
+		if !finite(e.Lo) || !finite(e.Hi) {
+			e.Lo, e.Hi = 0, MaxAlphaCI
+			e.Warnings = append(e.Warnings, "no interval could be computed; [0, 4] shown")
+		}
+		if !finite(e.Sigma) {
+			e.Sigma = 0
+			e.Warnings = append(e.Warnings, "σ̂ overflowed")
 		}
 		r.Estimates = append(r.Estimates, e)
 	}
@@ -191,7 +204,7 @@ func K1Drift(x []float64, keepZeros bool) []DriftPoint {
 		s := MohammadiStream{K1: k, KeepZeros: keepZeros}
 		s.Add(x...)
 		e, err := s.Estimate()
-		if err != nil {
+		if err != nil || !finite(e.Alpha) || !finite(e.Lo) || !finite(e.Hi) {
 			continue
 		}
 		out = append(out, DriftPoint{K1: k, Alpha: e.Alpha, Lo: e.Lo, Hi: e.Hi})
@@ -227,6 +240,8 @@ func driftWarning(d []DriftPoint) string {
 	}
 	return ""
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func isMethod(m string) bool { return contains(MethodNames, m) }
 
