@@ -235,3 +235,18 @@ func BenchmarkQuantile(b *testing.B) {
 		d.Quantile(0.95)
 	}
 }
+
+// TestNearCauchyTail checks the switch from the Fourier inversion to the
+// tail series near α = 1: both agree at and beyond x = tailX.
+func TestNearCauchyTail(t *testing.T) {
+	for _, a := range []float64{0.981, 0.995, 1.005, 1.019} {
+		for _, x := range []float64{tailX, 15, 40} {
+			if d := tailPDF(a, x) - fourierPDF(a, x); math.Abs(d) > 1e-12 {
+				t.Errorf("α=%v x=%v: tail pdf %.15g, Fourier %.15g", a, x, tailPDF(a, x), fourierPDF(a, x))
+			}
+			if d := tailSurvival(a, x) - (0.5 - fourierCDF(a, x)); math.Abs(d) > 1e-10 {
+				t.Errorf("α=%v x=%v: tail survival %.15g, Fourier %.15g", a, x, tailSurvival(a, x), 0.5-fourierCDF(a, x))
+			}
+		}
+	}
+}
