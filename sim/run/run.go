@@ -10,6 +10,7 @@ import (
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 )
 
 // Backend runs specs. Run must honour ctx (return ctx.Err() promptly once it is done), report
@@ -34,6 +35,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	// Each kind's runner is wired here as its package lands.
 	case "exit", "wells":
 		return levy.Runner{Workers: c.Workers}.Run(ctx, s, progress)
+	case "stable":
+		return stable.Run(ctx, s, progress)
 	case "mlp":
 		return mlp.Run(ctx, s, progress)
 	}
