@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -63,6 +64,17 @@ func TestMNISTKnownValues(t *testing.T) {
 				t.Errorf("X[0] = %v, want %v", s.X[0], want)
 			}
 		}
+	}
+}
+
+// TestPinnedVersion keeps the fallback version of GoMNIST in step with go.mod.
+func TestPinnedVersion(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Skipf("go.mod not readable here: %v", err)
+	}
+	if want := mnistModule + " " + mnistPinned; !strings.Contains(string(mod), want) {
+		t.Errorf("go.mod does not require %q: update mnistPinned", want)
 	}
 }
 

