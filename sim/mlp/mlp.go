@@ -227,7 +227,11 @@ func (t *Trainer) Step() (nn.Stats, error) {
 }
 
 // Evaluate measures the gradient noise and the train and test loss and accuracy at the
-// current weights. progress, if not nil, gets the fraction of the measurement done.
+// current weights. progress, if not nil, gets the fraction of the measurement done after
+// each minibatch gradient: in a browser, whose one thread runs every goroutine, it is the
+// place to yield (for example time.Sleep(0) every ~10 ms), since a full measurement takes
+// seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
+// the numbers do not depend on how many.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
 	cfg := noise.Config{Batch: t.batch, Batches: t.spec.Int("evalBatches"), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
 	if progress != nil {
