@@ -250,6 +250,12 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	if err != nil {
 		return Evaluation{}, err
 	}
+	for _, v := range []float64{ev.TrainLoss, ev.TestLoss, m.GradNorm} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Evaluation{}, fmt.Errorf("mlp: training diverged by iteration %d (train loss %v, test loss %v, ‖ḡ‖ %v): lower lr",
+				t.iter, ev.TrainLoss, ev.TestLoss, m.GradNorm)
+		}
+	}
 	t.lastEval = t.iter
 	return ev, nil
 }
