@@ -93,6 +93,9 @@ func forEachGradient(ctx context.Context, net *nn.Net, loss nn.Loss, workers, b,
 		}()
 	}
 	for j := 0; j < n; j++ {
+		if err := ctx.Err(); err != nil {
+			return err // checked first: a ready result must not win the select below
+		}
 		var r result
 		select {
 		case r = <-slots[j%window]:
