@@ -105,6 +105,27 @@ func TestBalancedAndSlice(t *testing.T) {
 	}
 }
 
+// TestMNISTSubset checks that the lean subsets equal the subsets of the full set.
+func TestMNISTSubset(t *testing.T) {
+	full := mnistOrSkip(t, false)
+	for _, balanced := range []bool{false, true} {
+		got, err := MNISTSubset(false, 777, balanced)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := full.Slice(0, 777)
+		if balanced {
+			want, _ = full.Balanced(777)
+		}
+		if got.Name != want.Name || !slicesEqual(got.X, want.X) || !bytes.Equal(got.Y, want.Y) || !bytes.Equal(got.Pixels, want.Pixels) {
+			t.Errorf("MNISTSubset(test, 777, %v) differs from the subset of the full set", balanced)
+		}
+	}
+	if _, err := MNISTSubset(false, 10001, false); err == nil {
+		t.Error("MNISTSubset of 10001 test examples: no error")
+	}
+}
+
 func TestSliceErrors(t *testing.T) {
 	s, _ := Blobs(10, 1, 0)
 	for _, tc := range []struct{ off, n int }{{-1, 2}, {0, 0}, {9, 2}, {11, 1}, {0, 11}} {

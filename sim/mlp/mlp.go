@@ -72,7 +72,8 @@ type Trainer struct {
 	by          []uint8
 }
 
-// LoadData returns the training and test sets a spec asks for (see Subsets).
+// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST it
+// normalises and holds only the examples used.
 func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -82,12 +83,14 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	}
 	switch ds := s.Choice("dataset"); ds {
 	case "mnist":
-		if train, err = data.MNIST(true); err != nil {
+		balanced := s.Choice("subset") == "balanced"
+		if train, err = data.MNISTSubset(true, s.Int("n"), balanced); err != nil {
 			return nil, nil, err
 		}
-		if test, err = data.MNIST(false); err != nil {
+		if test, err = data.MNISTSubset(false, s.Int("testN"), balanced); err != nil {
 			return nil, nil, err
 		}
+		return train, test, nil
 	default:
 		if train, err = data.Synthetic(ds, s.Int("n"), s.Seed, 0); err != nil {
 			return nil, nil, err
