@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,17 @@ func TestMNISTKnownValues(t *testing.T) {
 	}
 }
 
+// TestPinnedVersion keeps the fallback version of GoMNIST in step with go.mod.
+func TestPinnedVersion(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Skipf("go.mod not readable here: %v", err)
+	}
+	if want := mnistModule + " " + mnistPinned; !strings.Contains(string(mod), want) {
+		t.Errorf("go.mod does not require %q: update mnistPinned", want)
+	}
+}
+
 func TestBalancedAndSlice(t *testing.T) {
 	s := mnistOrSkip(t, true)
 	b, err := s.Balanced(1003)
@@ -90,6 +102,27 @@ func TestBalancedAndSlice(t *testing.T) {
 	}
 	if sl.Len() != 50 || sl.Y[0] != s.Y[100] || sl.X[0] != s.X[100*784] {
 		t.Errorf("Slice(100, 50): len %d, first label %d (want %d)", sl.Len(), sl.Y[0], s.Y[100])
+	}
+}
+
+// TestMNISTSubset checks that the lean subsets equal the subsets of the full set.
+func TestMNISTSubset(t *testing.T) {
+	full := mnistOrSkip(t, false)
+	for _, balanced := range []bool{false, true} {
+		got, err := MNISTSubset(false, 777, balanced)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := full.Slice(0, 777)
+		if balanced {
+			want, _ = full.Balanced(777)
+		}
+		if got.Name != want.Name || !slicesEqual(got.X, want.X) || !bytes.Equal(got.Y, want.Y) || !bytes.Equal(got.Pixels, want.Pixels) {
+			t.Errorf("MNISTSubset(test, 777, %v) differs from the subset of the full set", balanced)
+		}
+	}
+	if _, err := MNISTSubset(false, 10001, false); err == nil {
+		t.Error("MNISTSubset of 10001 test examples: no error")
 	}
 }
 

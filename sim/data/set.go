@@ -63,6 +63,15 @@ func (s *Set) Slice(offset, n int) (*Set, error) {
 // n/Classes examples of class c (the first n mod Classes classes get one more), kept in
 // their original order. It fails if a class has too few examples.
 func (s *Set) Balanced(n int) (*Set, error) {
+	idx, err := s.balancedIndex(n)
+	if err != nil {
+		return nil, err
+	}
+	return s.pick(idx), nil
+}
+
+// balancedIndex returns the indices of Balanced(n)'s examples, in order.
+func (s *Set) balancedIndex(n int) ([]int, error) {
 	if n < 1 || n > s.Len() {
 		return nil, fmt.Errorf("data: balanced subset of %d examples of %s, which has %d", n, s.Name, s.Len())
 	}
@@ -86,7 +95,7 @@ func (s *Set) Balanced(n int) (*Set, error) {
 				n, s.Name, c, n/s.Classes+btoi(c < n%s.Classes)-w, n/s.Classes+btoi(c < n%s.Classes))
 		}
 	}
-	return s.pick(idx), nil
+	return idx, nil
 }
 
 func btoi(b bool) int {
@@ -96,7 +105,8 @@ func btoi(b bool) int {
 	return 0
 }
 
-// pick returns a new set of the examples idx of s, in that order.
+// pick returns a new set of the examples idx of s, in that order. A set with Pixels may have
+// X nil: the new set's X is then computed from its pixels.
 func (s *Set) pick(idx []int) *Set {
 	out := &Set{Name: s.Name, Dim: s.Dim, Classes: s.Classes, Mean: s.Mean, Std: s.Std,
 		X: make([]float32, 0, len(idx)*s.Dim), Y: make([]uint8, 0, len(idx))}
@@ -104,11 +114,17 @@ func (s *Set) pick(idx []int) *Set {
 		out.Pixels = make([]uint8, 0, len(idx)*s.Dim)
 	}
 	for _, i := range idx {
-		out.X = append(out.X, s.X[i*s.Dim:(i+1)*s.Dim]...)
+		if s.X != nil {
+			out.X = append(out.X, s.X[i*s.Dim:(i+1)*s.Dim]...)
+		}
 		out.Y = append(out.Y, s.Y[i])
 		if s.Pixels != nil {
 			out.Pixels = append(out.Pixels, s.Pixels[i*s.Dim:(i+1)*s.Dim]...)
 		}
+	}
+	if s.X == nil {
+		out.X = out.X[:len(out.Pixels)]
+		normalise(out.X, out.Pixels, out.Mean, out.Std)
 	}
 	return out
 }

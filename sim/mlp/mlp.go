@@ -72,7 +72,8 @@ type Trainer struct {
 	by          []uint8
 }
 
-// LoadData returns the training and test sets a spec asks for (see Subsets).
+// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST it
+// normalises and holds only the examples used.
 func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -82,12 +83,14 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	}
 	switch ds := s.Choice("dataset"); ds {
 	case "mnist":
-		if train, err = data.MNIST(true); err != nil {
+		balanced := s.Choice("subset") == "balanced"
+		if train, err = data.MNISTSubset(true, s.Int("n"), balanced); err != nil {
 			return nil, nil, err
 		}
-		if test, err = data.MNIST(false); err != nil {
+		if test, err = data.MNISTSubset(false, s.Int("testN"), balanced); err != nil {
 			return nil, nil, err
 		}
+		return train, test, nil
 	default:
 		if train, err = data.Synthetic(ds, s.Int("n"), s.Seed, 0); err != nil {
 			return nil, nil, err
@@ -227,7 +230,11 @@ func (t *Trainer) Step() (nn.Stats, error) {
 }
 
 // Evaluate measures the gradient noise and the train and test loss and accuracy at the
-// current weights. progress, if not nil, gets the fraction of the measurement done.
+// current weights. progress, if not nil, gets the fraction of the measurement done after
+// each minibatch gradient: in a browser, whose one thread runs every goroutine, it is the
+// place to yield (for example time.Sleep(0) every ~10 ms), since a full measurement takes
+// seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
+// the numbers do not depend on how many.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
 	cfg := noise.Config{Batch: t.batch, Batches: t.spec.Int("evalBatches"), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
 	if progress != nil {
@@ -245,6 +252,12 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	ev.TestLoss, ev.TestAcc, err = t.testStats()
 	if err != nil {
 		return Evaluation{}, err
+	}
+	for _, v := range []float64{ev.TrainLoss, ev.TestLoss, m.GradNorm} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Evaluation{}, fmt.Errorf("mlp: training diverged by iteration %d (train loss %v, test loss %v, ‖ḡ‖ %v): lower lr",
+				t.iter, ev.TrainLoss, ev.TestLoss, m.GradNorm)
+		}
 	}
 	t.lastEval = t.iter
 	return ev, nil

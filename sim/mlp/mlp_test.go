@@ -48,7 +48,10 @@ func TestDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := Run(context.Background(), s, nil)
-		ja, _ := json.Marshal(a)
+		ja, err := json.Marshal(a)
+		if err != nil {
+			t.Fatalf("%s: result does not encode as JSON: %v", tc.name, err)
+		}
 		jb, _ := json.Marshal(b)
 		if string(ja) != string(jb) {
 			t.Errorf("%s: same spec and seed gave different results", tc.name)

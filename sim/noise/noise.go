@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 
 	"github.com/tailscope/tailscope/estimator"
@@ -45,6 +46,9 @@ type Config struct {
 	// Seed) for the other estimators; 0 means DefaultSubsample, < 0 none.
 	Subsample int
 	Seed      uint64
+	// Workers bounds the goroutines computing gradients; 0 means runtime.GOMAXPROCS(0).
+	// The result does not depend on it: gradients are summed and streamed in batch order.
+	Workers int
 	// Progress, if not nil, is called after each batch of each pass with the batches done
 	// and the total (2 per batch used).
 	Progress func(done, total int)
@@ -100,27 +104,21 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	N := used * M
 	m := &Measurement{P: P, Used: used, Full: used == P, Params: M, N: N, K1: estimator.PaperK1(N)}
 
-	ws := net.NewWorkspace(b)
-	g := make([]float32, M)
 	mean := make([]float64, M)
 	total := 2 * used
 	batch := func(j int) (x []float32, y []uint8) {
 		k := batches[j]
 		return set.X[k*b*set.Dim : (k+1)*b*set.Dim], set.Y[k*b : (k+1)*b]
 	}
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 
 	// Pass 1: ḡ, and the loss and accuracy on the batches used.
 	var lossSum float64
 	correct := 0
-	for j := range batches {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		x, y := batch(j)
-		st, err := ws.Gradient(net, loss, x, y, g)
-		if err != nil {
-			return nil, fmt.Errorf("noise: batch %d: %w", batches[j], err)
-		}
+	err := forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
 		lossSum += st.Loss
 		correct += st.Correct
 		for i, v := range g {
@@ -129,6 +127,10 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 		if cfg.Progress != nil {
 			cfg.Progress(j+1, total)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	var norm float64
 	for i := range mean {
@@ -150,14 +152,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
 	sub := make([]float64, 0, len(picks))
 	d := make([]float64, M)
-	for j := range batches {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		x, y := batch(j)
-		if _, err := ws.Gradient(net, loss, x, y, g); err != nil {
-			return nil, fmt.Errorf("noise: batch %d: %w", batches[j], err)
-		}
+	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
@@ -173,6 +168,10 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 		if cfg.Progress != nil {
 			cfg.Progress(used+j+1, total)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	m.ZeroFrac = float64(pooled.Zeros()) / float64(N)
 	m.Alpha = estimate("mohammadi", pooled.Estimate)

@@ -2,6 +2,7 @@ package noise
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -139,5 +140,35 @@ func TestMeasureErrors(t *testing.T) {
 	cancel()
 	if _, err := Measure(cctx, net, nn.CrossEntropy, set, Config{Batch: 10}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: got %v", err)
+	}
+}
+
+// TestWorkersAgree checks that the measurement does not depend on the number of workers,
+// bit for bit, and that a parallel measurement can be cancelled.
+func TestWorkersAgree(t *testing.T) {
+	set, _ := data.Spirals(2000, 1, 0)
+	net, _ := nn.New([]int{2, 32, 32, 2}, 7)
+	var first string
+	for _, w := range []int{1, 2, 5} {
+		m, err := Measure(context.Background(), net, nn.Hinge, set, Config{Batch: 20, Workers: w, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, _ := json.Marshal(m)
+		if first == "" {
+			first = string(j)
+		} else if string(j) != first {
+			t.Errorf("workers=%d: measurement differs from workers=1", w)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	_, err := Measure(ctx, net, nn.Hinge, set, Config{Batch: 20, Workers: 3, Progress: func(done, total int) {
+		if calls++; calls == 10 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || calls != 10 {
+		t.Errorf("cancelled after 10 batches: got %v after %d batches", err, calls)
 	}
 }

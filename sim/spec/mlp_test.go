@@ -1,7 +1,9 @@
 package spec
 
 import (
+	"encoding/json"
 	"math"
+	"net/url"
 	"testing"
 )
 
@@ -54,4 +56,35 @@ func TestMLPCost(t *testing.T) {
 	if math.Abs(bytes-wantBytes) > 0.5 || math.Abs(work-wantWork) > 0.5 {
 		t.Errorf("MLPCost(defaults) = %v B, %v, want %v B, %v", bytes, work, wantBytes, wantWork)
 	}
+}
+
+// FuzzMLPQuery feeds share links of the mlp kind to the lenient and the strict readers: the
+// lenient one must always give a valid spec (the cross-field budgets included), and whatever
+// the strict one accepts must survive a JSON round trip.
+func FuzzMLPQuery(f *testing.F) {
+	f.Add("kind=mlp&n=60000&width=1024&depth=10&iters=100000&evalEvery=1")
+	f.Add("kind=mlp&batch=5000&n=100&evalBatches=1")
+	f.Add("kind=mlp&dataset=spirals&loss=hinge&lr=0.5&schedule=step&gamma=0.5")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		s, _ := FromQuery(q, "mlp")
+		if err := s.Validate(); err != nil {
+			t.Fatalf("FromQuery(%q) gave an invalid spec: %v", raw, err)
+		}
+		strict, err := ParseQuery(q)
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(strict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(b)
+		if err != nil || back.Key() != strict.Key() {
+			t.Fatalf("round trip of %s: %v, key %q vs %q", b, err, back.Key(), strict.Key())
+		}
+	})
 }
