@@ -523,3 +523,21 @@ func FromQuery(q url.Values, fallbackKind string) (s Spec, ignored []*FieldError
 	}
 	return s, ignored
 }
+
+// ParseArg reads a spec given on a command line, as JSON (text starting with '{') or as a URL
+// query ("kind=exit&alpha=1.2"); a query without a kind is of kind defaultKind. Like Parse and
+// ParseQuery it is strict: the error names the field to fix.
+func ParseArg(arg, defaultKind string) (Spec, error) {
+	arg = strings.TrimSpace(arg)
+	if strings.HasPrefix(arg, "{") {
+		return Parse([]byte(arg))
+	}
+	q, err := url.ParseQuery(strings.TrimPrefix(arg, "?"))
+	if err != nil {
+		return Spec{}, fieldErrorf("spec", "is neither JSON nor a URL query: %v", err)
+	}
+	if q.Get("kind") == "" && defaultKind != "" {
+		q.Set("kind", defaultKind)
+	}
+	return ParseQuery(q)
+}

@@ -174,3 +174,40 @@ func FuzzFromQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestParseArg(t *testing.T) {
+	tests := []struct {
+		arg, def string
+		want     string // Key of the result, or "" for an error
+		field    string
+	}{
+		{`{"kind":"stable","seed":2,"params":{"alpha":0.9}}`, "", MustNewKey(t, "stable", 2, "alpha", "0.9"), ""},
+		{`alpha=0.9&seed=2`, "stable", MustNewKey(t, "stable", 2, "alpha", "0.9"), ""},
+		{`?kind=stable&seed=2&alpha=0.9`, "", MustNewKey(t, "stable", 2, "alpha", "0.9"), ""},
+		{`alpha=9`, "stable", "", "alpha"},
+		{`alpha=0.9`, "", "", "kind"},
+		{`%zz`, "stable", "", "spec"},
+	}
+	for _, tt := range tests {
+		s, err := ParseArg(tt.arg, tt.def)
+		if tt.want == "" {
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field {
+				t.Errorf("ParseArg(%q, %q) error = %v, want one naming %q", tt.arg, tt.def, err, tt.field)
+			}
+			continue
+		}
+		if err != nil || s.Key() != tt.want {
+			t.Errorf("ParseArg(%q, %q) = %s, %v; want %s", tt.arg, tt.def, s.Key(), err, tt.want)
+		}
+	}
+}
+
+// MustNewKey returns the Key of the spec of kind and seed with one parameter set.
+func MustNewKey(t *testing.T, kind string, seed uint64, name, text string) string {
+	s := MustNew(kind, seed)
+	if err := s.SetText(name, text); err != nil {
+		t.Fatal(err)
+	}
+	return s.Key()
+}

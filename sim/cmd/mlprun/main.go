@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -59,18 +58,13 @@ func main() {
 }
 
 func readSpec(js string, args []string) (spec.Spec, error) {
-	if js != "" {
-		return spec.Parse([]byte(js))
-	}
-	if len(args) == 1 {
-		q, err := url.ParseQuery(args[0])
-		if err != nil {
-			return spec.Spec{}, err
-		}
-		if q.Get("kind") == "" {
-			q.Set("kind", "mlp")
-		}
-		return spec.ParseQuery(q)
+	switch {
+	case js != "":
+		return spec.ParseArg(js, "mlp")
+	case len(args) == 1:
+		return spec.ParseArg(args[0], "mlp")
+	case len(args) > 1:
+		return spec.Spec{}, fmt.Errorf("one spec please, got %d arguments", len(args))
 	}
 	return spec.MustNew("mlp", 1), nil
 }

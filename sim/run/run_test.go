@@ -1,0 +1,67 @@
+package run
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// small gives each kind's parameters for a run of well under a second.
+var small = map[string]string{
+	"stable": "n=2000&alpha=1.3",
+	"exit":   "walkers=50&steps=2000&eta=0.01",
+	"wells":  "walkers=50&steps=2000&eta=0.01",
+	"mlp":    "dataset=blobs&n=200&testN=100&width=8&depth=2&batch=20&iters=20&evalEvery=10",
+}
+
+// TestEveryKindRuns runs every registered kind through the CPU backend, as the server's
+// jobs do: each must give a JSON-encodable result, the same one twice for the same seed.
+func TestEveryKindRuns(t *testing.T) {
+	for _, kind := range spec.KindNames() {
+		q, ok := small[kind]
+		if !ok {
+			t.Errorf("kind %s has no small spec in this test: add one", kind)
+			continue
+		}
+		s, err := spec.ParseArg("kind="+kind+"&seed=5&"+q, "")
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var outs [2][]byte
+		for i := range outs {
+			reports := 0
+			res, err := CPU{Workers: 2}.Run(context.Background(), s, func(spec.Progress) { reports++ })
+			if err != nil {
+				t.Fatalf("%s: Run: %v", s.Key(), err)
+			}
+			if outs[i], err = json.Marshal(res); err != nil {
+				t.Fatalf("%s: result does not encode: %v", kind, err)
+			}
+			if reports == 0 {
+				t.Errorf("%s: no progress reported", kind)
+			}
+		}
+		if !bytes.Equal(outs[0], outs[1]) {
+			t.Errorf("%s: two runs of the same spec and seed differ", kind)
+		}
+	}
+}
+
+func TestRunRefusesInvalidAndCancelled(t *testing.T) {
+	bad := spec.MustNew("stable", 1)
+	bad.Params["alpha"] = spec.Value{Num: 7}
+	if _, err := (CPU{}).Run(context.Background(), bad, nil); err == nil {
+		t.Error("an invalid spec ran")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, kind := range spec.KindNames() {
+		s, _ := spec.ParseArg("kind="+kind+"&"+small[kind], "")
+		if _, err := (CPU{}).Run(ctx, s, nil); err == nil {
+			t.Errorf("%s: a cancelled run returned no error", kind)
+		}
+	}
+}
