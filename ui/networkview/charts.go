@@ -1,0 +1,185 @@
+package networkview
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxLinePoints bounds the points of the minibatch-loss line: longer runs are averaged in
+// consecutive buckets.
+const MaxLinePoints = 400
+
+// Downsample averages y (the value of each iteration 0, 1, …) in at most maxPoints
+// consecutive buckets and returns each bucket's mid iteration and mean.
+func Downsample(y []float32, maxPoints int) (xs, ys []float64) {
+	if len(y) == 0 || maxPoints < 1 {
+		return nil, nil
+	}
+	size := (len(y) + maxPoints - 1) / maxPoints
+	for i := 0; i < len(y); i += size {
+		j := min(i+size, len(y))
+		var sum float64
+		for _, v := range y[i:j] {
+			sum += float64(v)
+		}
+		xs = append(xs, float64(i+j-1)/2)
+		ys = append(ys, sum/float64(j-i))
+	}
+	return xs, ys
+}
+
+// LossChart shows the minibatch loss of each step (averaged in buckets) and the training
+// and test loss at each measurement.
+func (s *Session) LossChart() *Chart {
+	c := &Chart{ID: "chart-loss", Title: "Loss", X: Axis{Label: "iteration"}, Y: Axis{Label: "loss"}}
+	if xs, ys := Downsample(s.Loss, MaxLinePoints); len(xs) > 0 {
+		c.Series = append(c.Series, Series{Name: "minibatch", Color: ColorSky, Kind: Line, X: xs, Y: ys})
+	}
+	var it, tr, te []float64
+	var ttr, tte []string
+	for _, e := range s.Evals {
+		it = append(it, float64(e.Iter))
+		tr = append(tr, e.TrainLoss)
+		te = append(te, e.TestLoss)
+		ttr = append(ttr, fmt.Sprintf("iteration %d: training loss %.4f", e.Iter, e.TrainLoss))
+		tte = append(tte, fmt.Sprintf("iteration %d: test loss %.4f", e.Iter, e.TestLoss))
+	}
+	c.Series = append(c.Series,
+		Series{Name: "training", Color: ColorBlue, Kind: Points, X: it, Y: tr, Titles: ttr},
+		Series{Name: "test", Color: ColorVermilion, Kind: Points, X: it, Y: te, Titles: tte})
+	s.iterAxis(c)
+	return c
+}
+
+// AccuracyChart shows the training and test accuracy at each measurement.
+func (s *Session) AccuracyChart() *Chart {
+	c := &Chart{ID: "chart-acc", Title: "Accuracy", X: Axis{Label: "iteration"}, Y: Axis{Label: "accuracy (%)", Min: 0, Max: 100}}
+	var it, tr, te []float64
+	var ttr, tte []string
+	for _, e := range s.Evals {
+		it = append(it, float64(e.Iter))
+		tr = append(tr, 100*e.TrainAcc)
+		te = append(te, 100*e.TestAcc)
+		ttr = append(ttr, fmt.Sprintf("iteration %d: training accuracy %.1f%%", e.Iter, 100*e.TrainAcc))
+		tte = append(tte, fmt.Sprintf("iteration %d: test accuracy %.1f%%", e.Iter, 100*e.TestAcc))
+	}
+	c.Series = append(c.Series,
+		Series{Name: "training", Color: ColorBlue, Kind: Points, X: it, Y: tr, Titles: ttr},
+		Series{Name: "test", Color: ColorVermilion, Kind: Points, X: it, Y: te, Titles: tte})
+	s.iterAxis(c)
+	return c
+}
+
+// AlphaChart shows α̂ at each measurement with its 95% interval and the line α = 2.
+func (s *Session) AlphaChart() *Chart {
+	c := &Chart{ID: "chart-alpha", Title: "Tail index α̂ of the gradient noise", X: Axis{Label: "iteration"}, Y: Axis{Label: "α̂"}}
+	var it, a, lo, hi []float64
+	var titles []string
+	ymin, ymax := 1.0, 2.1
+	for _, e := range s.Evals {
+		if e.Alpha <= 0 { // the estimate failed
+			continue
+		}
+		it = append(it, float64(e.Iter))
+		a = append(a, e.Alpha)
+		lo = append(lo, e.Lo)
+		hi = append(hi, e.Hi)
+		titles = append(titles, fmt.Sprintf("iteration %d: α̂ = %.3f, 95%% interval [%.3f, %.3f]", e.Iter, e.Alpha, e.Lo, e.Hi))
+		ymin, ymax = math.Min(ymin, e.Lo), math.Max(ymax, e.Hi)
+	}
+	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
+	c.Series = append(c.Series,
+		Series{Name: "95% interval", Color: ColorOrange, Kind: Band, X: it, Lo: lo, Hi: hi},
+		Series{Name: "α = 2 (Gaussian)", Color: ColorBlack, Kind: Line, X: []float64{0, float64(s.Spec.Int("iters"))}, Y: []float64{2, 2}, Dashed: true},
+		Series{Name: "α̂", Color: ColorVermilion, Kind: Points, X: it, Y: a, Titles: titles})
+	s.iterAxis(c)
+	return c
+}
+
+// ZeroChart shows the fraction of noise values that are exactly zero at each measurement.
+func (s *Session) ZeroChart() *Chart {
+	c := &Chart{ID: "chart-zeros", Title: "Zero fraction of the noise", X: Axis{Label: "iteration"}, Y: Axis{Label: "values exactly 0 (%)", Min: 0, Max: 100}}
+	var it, z []float64
+	var titles []string
+	for _, e := range s.Evals {
+		it = append(it, float64(e.Iter))
+		z = append(z, 100*e.ZeroFrac)
+		titles = append(titles, fmt.Sprintf("iteration %d: %.2f%% of the noise values are exactly 0", e.Iter, 100*e.ZeroFrac))
+	}
+	c.Series = append(c.Series, Series{Name: "zeros", Color: ColorPurple, Kind: Points, X: it, Y: z, Titles: titles})
+	s.iterAxis(c)
+	return c
+}
+
+// LayerChart shows α̂ of each layer at the latest measurement.
+func (s *Session) LayerChart() *Chart {
+	c := &Chart{ID: "chart-layers", Title: "α̂ per layer (latest measurement)", X: Axis{Label: "layer (input side first)"}, Y: Axis{Label: "α̂", Min: 0, Max: 2.2}}
+	if len(s.Evals) == 0 {
+		return c
+	}
+	e := s.Evals[len(s.Evals)-1]
+	c.Title = fmt.Sprintf("α̂ per layer at iteration %d", e.Iter)
+	var xs, ys []float64
+	var titles []string
+	for l, a := range e.LayerAlpha {
+		xs = append(xs, float64(l+1))
+		ys = append(ys, a)
+		t := fmt.Sprintf("layer %d: α̂ = %.3f", l+1, a)
+		if e.Noise != nil && l < len(e.Noise.Layers) {
+			t += fmt.Sprintf(", 95%% interval [%.3f, %.3f]", e.Noise.Layers[l].Lo, e.Noise.Layers[l].Hi)
+		}
+		titles = append(titles, t)
+		c.XTicks = append(c.XTicks, Tick{float64(l + 1), fmt.Sprint(l + 1)})
+	}
+	c.X.Min, c.X.Max = 0.5, float64(len(xs))+0.5
+	c.Series = append(c.Series,
+		Series{Name: "α̂", Color: ColorGreen, Kind: Bars, X: xs, Y: ys, Titles: titles},
+		Series{Name: "α = 2", Color: ColorBlack, Kind: Line, X: []float64{0.5, float64(len(xs)) + 0.5}, Y: []float64{2, 2}, Dashed: true})
+	return c
+}
+
+// HistChart shows the noise histogram of the latest measurement on a log density scale
+// with the fitted SαS and Gaussian densities.
+func (s *Session) HistChart() *Chart {
+	c := &Chart{ID: "chart-hist", Title: "Noise histogram (latest measurement)", X: Axis{Label: "noise value (gradient − mean gradient)"},
+		Y: Axis{Label: "density (log scale)", Log: true}}
+	h := s.Hist
+	if h == nil {
+		return c
+	}
+	c.Title = fmt.Sprintf("Noise histogram at iteration %d (%d values)", h.Iter, h.N-h.Zeros)
+	c.X.Min, c.X.Max = -h.Lim, h.Lim
+	var titles []string
+	lo := math.Inf(1)
+	for i, d := range h.Density {
+		titles = append(titles, fmt.Sprintf("[%.3g, %.3g): density %.3g", h.Edges[i], h.Edges[i+1], d))
+		if d > 0 {
+			lo = math.Min(lo, d)
+		}
+	}
+	var xs, st, ga []float64
+	hi := 0.0
+	for i := 0; i <= 200; i++ {
+		x := -h.Lim + 2*h.Lim*float64(i)/200
+		xs = append(xs, x)
+		st = append(st, h.StableDensity(x))
+		ga = append(ga, h.GaussDensity(x))
+		hi = math.Max(hi, math.Max(st[i], ga[i]))
+	}
+	for _, d := range h.Density {
+		hi = math.Max(hi, d)
+	}
+	if !math.IsInf(lo, 1) {
+		c.Y.Min, c.Y.Max = lo/3, hi*2
+	}
+	c.Series = append(c.Series,
+		Series{Name: "noise", Color: ColorSky, Kind: Steps, X: h.Edges, Y: h.Density, Titles: titles},
+		Series{Name: fmt.Sprintf("SαS, α = %.2f", h.Alpha), Color: ColorVermilion, Kind: Line, X: xs, Y: st},
+		Series{Name: "Gaussian", Color: ColorBlack, Kind: Line, X: xs, Y: ga, Dashed: true})
+	return c
+}
+
+// iterAxis sets the iteration axis to the whole run.
+func (s *Session) iterAxis(c *Chart) {
+	c.X.Min, c.X.Max = 0, math.Max(1, float64(s.Spec.Int("iters")))
+}
