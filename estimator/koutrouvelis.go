@@ -68,7 +68,7 @@ func (Koutrouvelis) Estimate(x []float64) (Estimate, error) {
 func koutrouvelis(x []float64) (alpha, sigma float64, err error) {
 	s := slices.Clone(x)
 	slices.Sort(s)
-	mc, err := mcculloch(s)
+	mc, _, err := mccPoint(s)
 	if err != nil {
 		return 0, 0, fmt.Errorf("estimator: koutrouvelis: initial scale: %w", err)
 	}

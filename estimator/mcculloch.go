@@ -112,29 +112,17 @@ func (McCulloch) Estimate(x []float64) (Estimate, error) {
 	return mcculloch(s)
 }
 
-// mcculloch runs the method on sorted values.
+// mcculloch runs the method on sorted values, with its interval.
 func mcculloch(s []float64) (Estimate, error) {
-	e := Estimate{Method: "mcculloch", N: len(s)}
-	if len(s) < 20 {
-		return e, fmt.Errorf("estimator: mcculloch: %d values, want ≥ 20 to form the 5%% and 95%% quantiles", len(s))
+	e, q, err := mccPoint(s)
+	if err != nil {
+		return e, err
 	}
 	ps := [4]float64{0.05, 0.25, 0.75, 0.95}
-	var q [4]float64
-	for i, p := range ps {
-		q[i] = sampleQuantile(s, p)
-	}
 	d := q[2] - q[1]
-	if !(d > 0) {
-		return e, fmt.Errorf("estimator: mcculloch: the interquartile range is 0 (at least half the values are equal)")
-	}
 	nu := (q[3] - q[0]) / d
-	alpha, q75, dnu := mccAlpha(math.Log(nu))
-	mccInit()
-	if lo := mccTable.logNu[0]; math.Log(nu) > lo {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("ν̂ = %.3g is beyond ν(%.1f): α̂ is clamped at %.1f", nu, mccMin, mccMin))
-	}
-	e.Alpha = alpha
-	e.Sigma = d / (2 * q75)
+	_, _, dnu := mccAlpha(math.Log(nu))
+	alpha := e.Alpha
 	// Delta method.
 	fit := SymStable{Alpha: alpha, Sigma: e.Sigma}
 	var f [4]float64
@@ -157,4 +145,30 @@ func mcculloch(s []float64) (Estimate, error) {
 		e.Lo = e.Hi
 	}
 	return e, nil
+}
+
+// mccPoint computes α̂ and σ̂ of sorted values, and the sample quantiles
+// of orders .05, .25, .75, .95.
+func mccPoint(s []float64) (Estimate, [4]float64, error) {
+	var q [4]float64
+	e := Estimate{Method: "mcculloch", N: len(s)}
+	if len(s) < 20 {
+		return e, q, fmt.Errorf("estimator: mcculloch: %d values, want ≥ 20 to form the 5%% and 95%% quantiles", len(s))
+	}
+	ps := [4]float64{0.05, 0.25, 0.75, 0.95}
+	for i, p := range ps {
+		q[i] = sampleQuantile(s, p)
+	}
+	d := q[2] - q[1]
+	if !(d > 0) {
+		return e, q, fmt.Errorf("estimator: mcculloch: the interquartile range is 0 (at least half the values are equal)")
+	}
+	nu := (q[3] - q[0]) / d
+	alpha, q75, _ := mccAlpha(math.Log(nu))
+	if lo := mccTable.logNu[0]; math.Log(nu) > lo {
+		e.Warnings = append(e.Warnings, fmt.Sprintf("ν̂ = %.3g is beyond ν(%.1f): α̂ is clamped at %.1f", nu, mccMin, mccMin))
+	}
+	e.Alpha = alpha
+	e.Sigma = d / (2 * q75)
+	return e, q, nil
 }
