@@ -7,6 +7,7 @@ package main
 
 import (
 	"log"
+	"strings"
 	"syscall/js"
 
 	"github.com/tailscope/tailscope/ui"
@@ -70,6 +71,8 @@ func viewFromHash() ui.ViewID {
 	if len(h) > 0 && h[0] == '#' {
 		h = h[1:]
 	}
+	h, _, _ = strings.Cut(h, "?") // "#network?kind=mlp&…": the view, then its spec
+
 	v, err := ui.ParseView(h)
 	if err != nil {
 		return ui.DefaultView

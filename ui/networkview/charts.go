@@ -3,6 +3,19 @@ package networkview
 import (
 	"fmt"
 	"math"
+
+	"github.com/tailscope/tailscope/ui/chart"
+)
+
+// Colours: indices (plus one) into chart.Palette.
+const (
+	colBlue      = 1
+	colOrange    = 2
+	colGreen     = 3
+	colVermilion = 4
+	colPurple    = 5
+	colSky       = 6
+	colBlack     = 7
 )
 
 // MaxLinePoints bounds the points of the minibatch-loss line: longer runs are averaged in
@@ -30,10 +43,10 @@ func Downsample(y []float32, maxPoints int) (xs, ys []float64) {
 
 // LossChart shows the minibatch loss of each step (averaged in buckets) and the training
 // and test loss at each measurement.
-func (s *Session) LossChart() *Chart {
-	c := &Chart{ID: "chart-loss", Title: "Loss", X: Axis{Label: "iteration"}, Y: Axis{Label: "loss"}}
+func (s *Session) LossChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-loss", Title: "Loss", X: chart.Axis{Label: "iteration"}, Y: chart.Axis{Label: "loss"}}
 	if xs, ys := Downsample(s.Loss, MaxLinePoints); len(xs) > 0 {
-		c.Series = append(c.Series, Series{Name: "minibatch", Color: ColorSky, Kind: Line, X: xs, Y: ys})
+		c.Series = append(c.Series, chart.Series{Name: "minibatch", Color: colSky, Kind: chart.Line, X: xs, Y: ys})
 	}
 	var it, tr, te []float64
 	var ttr, tte []string
@@ -45,15 +58,15 @@ func (s *Session) LossChart() *Chart {
 		tte = append(tte, fmt.Sprintf("iteration %d: test loss %.4f", e.Iter, e.TestLoss))
 	}
 	c.Series = append(c.Series,
-		Series{Name: "training", Color: ColorBlue, Kind: Points, X: it, Y: tr, Titles: ttr},
-		Series{Name: "test", Color: ColorVermilion, Kind: Points, X: it, Y: te, Titles: tte})
+		chart.Series{Name: "training", Color: colBlue, Kind: chart.Scatter, X: it, Y: tr, Titles: ttr},
+		chart.Series{Name: "test", Color: colVermilion, Kind: chart.Scatter, X: it, Y: te, Titles: tte})
 	s.iterAxis(c)
 	return c
 }
 
 // AccuracyChart shows the training and test accuracy at each measurement.
-func (s *Session) AccuracyChart() *Chart {
-	c := &Chart{ID: "chart-acc", Title: "Accuracy", X: Axis{Label: "iteration"}, Y: Axis{Label: "accuracy (%)", Min: 0, Max: 100}}
+func (s *Session) AccuracyChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-acc", Title: "Accuracy", X: chart.Axis{Label: "iteration"}, Y: chart.Axis{Label: "accuracy (%)", Min: 0, Max: 100}}
 	var it, tr, te []float64
 	var ttr, tte []string
 	for _, e := range s.Evals {
@@ -64,15 +77,15 @@ func (s *Session) AccuracyChart() *Chart {
 		tte = append(tte, fmt.Sprintf("iteration %d: test accuracy %.1f%%", e.Iter, 100*e.TestAcc))
 	}
 	c.Series = append(c.Series,
-		Series{Name: "training", Color: ColorBlue, Kind: Points, X: it, Y: tr, Titles: ttr},
-		Series{Name: "test", Color: ColorVermilion, Kind: Points, X: it, Y: te, Titles: tte})
+		chart.Series{Name: "training", Color: colBlue, Kind: chart.Scatter, X: it, Y: tr, Titles: ttr},
+		chart.Series{Name: "test", Color: colVermilion, Kind: chart.Scatter, X: it, Y: te, Titles: tte})
 	s.iterAxis(c)
 	return c
 }
 
 // AlphaChart shows α̂ at each measurement with its 95% interval and the line α = 2.
-func (s *Session) AlphaChart() *Chart {
-	c := &Chart{ID: "chart-alpha", Title: "Tail index α̂ of the gradient noise", X: Axis{Label: "iteration"}, Y: Axis{Label: "α̂"}}
+func (s *Session) AlphaChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-alpha", Title: "Tail index α̂ of the gradient noise", X: chart.Axis{Label: "iteration"}, Y: chart.Axis{Label: "α̂"}}
 	var it, a, lo, hi []float64
 	var titles []string
 	ymin, ymax := 1.0, 2.1
@@ -89,16 +102,16 @@ func (s *Session) AlphaChart() *Chart {
 	}
 	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
 	c.Series = append(c.Series,
-		Series{Name: "95% interval", Color: ColorOrange, Kind: Band, X: it, Lo: lo, Hi: hi},
-		Series{Name: "α = 2 (Gaussian)", Color: ColorBlack, Kind: Line, X: []float64{0, float64(s.Spec.Int("iters"))}, Y: []float64{2, 2}, Dashed: true},
-		Series{Name: "α̂", Color: ColorVermilion, Kind: Points, X: it, Y: a, Titles: titles})
+		chart.Series{Name: "95% interval", Color: colOrange, Kind: chart.Band, X: it, Y: lo, Y2: hi},
+		chart.Series{Name: "α = 2 (Gaussian)", Color: colBlack, Kind: chart.Line, X: []float64{0, float64(s.Spec.Int("iters"))}, Y: []float64{2, 2}, Dash: true},
+		chart.Series{Name: "α̂", Color: colVermilion, Kind: chart.Scatter, X: it, Y: a, Titles: titles})
 	s.iterAxis(c)
 	return c
 }
 
 // ZeroChart shows the fraction of noise values that are exactly zero at each measurement.
-func (s *Session) ZeroChart() *Chart {
-	c := &Chart{ID: "chart-zeros", Title: "Zero fraction of the noise", X: Axis{Label: "iteration"}, Y: Axis{Label: "values exactly 0 (%)", Min: 0, Max: 100}}
+func (s *Session) ZeroChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-zeros", Title: "Zero fraction of the noise", X: chart.Axis{Label: "iteration"}, Y: chart.Axis{Label: "values exactly 0 (%)", Min: 0, Max: 100}}
 	var it, z []float64
 	var titles []string
 	for _, e := range s.Evals {
@@ -106,43 +119,43 @@ func (s *Session) ZeroChart() *Chart {
 		z = append(z, 100*e.ZeroFrac)
 		titles = append(titles, fmt.Sprintf("iteration %d: %.2f%% of the noise values are exactly 0", e.Iter, 100*e.ZeroFrac))
 	}
-	c.Series = append(c.Series, Series{Name: "zeros", Color: ColorPurple, Kind: Points, X: it, Y: z, Titles: titles})
+	c.Series = append(c.Series, chart.Series{Name: "zeros", Color: colPurple, Kind: chart.Scatter, X: it, Y: z, Titles: titles})
 	s.iterAxis(c)
 	return c
 }
 
 // LayerChart shows α̂ of each layer at the latest measurement.
-func (s *Session) LayerChart() *Chart {
-	c := &Chart{ID: "chart-layers", Title: "α̂ per layer (latest measurement)", X: Axis{Label: "layer (input side first)"}, Y: Axis{Label: "α̂", Min: 0, Max: 2.2}}
+func (s *Session) LayerChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-layers", Title: "α̂ per layer (latest measurement)", X: chart.Axis{Label: "layer (input side first)"}, Y: chart.Axis{Label: "α̂", Min: 0, Max: 2.2}}
 	if len(s.Evals) == 0 {
 		return c
 	}
 	e := s.Evals[len(s.Evals)-1]
 	c.Title = fmt.Sprintf("α̂ per layer at iteration %d", e.Iter)
-	var xs, ys []float64
+	xs := []float64{0.5}
+	var ys []float64
 	var titles []string
 	for l, a := range e.LayerAlpha {
-		xs = append(xs, float64(l+1))
+		xs = append(xs, float64(l)+1.5)
 		ys = append(ys, a)
 		t := fmt.Sprintf("layer %d: α̂ = %.3f", l+1, a)
 		if e.Noise != nil && l < len(e.Noise.Layers) {
 			t += fmt.Sprintf(", 95%% interval [%.3f, %.3f]", e.Noise.Layers[l].Lo, e.Noise.Layers[l].Hi)
 		}
 		titles = append(titles, t)
-		c.XTicks = append(c.XTicks, Tick{float64(l + 1), fmt.Sprint(l + 1)})
 	}
-	c.X.Min, c.X.Max = 0.5, float64(len(xs))+0.5
+	c.X.Min, c.X.Max = 0.5, float64(len(ys))+0.5
 	c.Series = append(c.Series,
-		Series{Name: "α̂", Color: ColorGreen, Kind: Bars, X: xs, Y: ys, Titles: titles},
-		Series{Name: "α = 2", Color: ColorBlack, Kind: Line, X: []float64{0.5, float64(len(xs)) + 0.5}, Y: []float64{2, 2}, Dashed: true})
+		chart.Series{Name: "α̂", Color: colGreen, Kind: chart.Bars, X: xs, Y: ys, Titles: titles},
+		chart.Series{Name: "α = 2", Color: colBlack, Kind: chart.Line, X: []float64{0.5, float64(len(ys)) + 0.5}, Y: []float64{2, 2}, Dash: true})
 	return c
 }
 
 // HistChart shows the noise histogram of the latest measurement on a log density scale
 // with the fitted SαS and Gaussian densities.
-func (s *Session) HistChart() *Chart {
-	c := &Chart{ID: "chart-hist", Title: "Noise histogram (latest measurement)", X: Axis{Label: "noise value (gradient − mean gradient)"},
-		Y: Axis{Label: "density (log scale)", Log: true}}
+func (s *Session) HistChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-hist", Title: "Noise histogram (latest measurement)", X: chart.Axis{Label: "noise value (gradient − mean gradient)"},
+		Y: chart.Axis{Label: "density (log scale)", Log: true}}
 	h := s.Hist
 	if h == nil {
 		return c
@@ -173,13 +186,13 @@ func (s *Session) HistChart() *Chart {
 		c.Y.Min, c.Y.Max = lo/3, hi*2
 	}
 	c.Series = append(c.Series,
-		Series{Name: "noise", Color: ColorSky, Kind: Steps, X: h.Edges, Y: h.Density, Titles: titles},
-		Series{Name: fmt.Sprintf("SαS, α = %.2f", h.Alpha), Color: ColorVermilion, Kind: Line, X: xs, Y: st},
-		Series{Name: "Gaussian", Color: ColorBlack, Kind: Line, X: xs, Y: ga, Dashed: true})
+		chart.Series{Name: "noise", Color: colSky, Kind: chart.Bars, X: h.Edges, Y: h.Density, Titles: titles},
+		chart.Series{Name: fmt.Sprintf("SαS, α = %.2f", h.Alpha), Color: colVermilion, Kind: chart.Line, X: xs, Y: st},
+		chart.Series{Name: "Gaussian", Color: colBlack, Kind: chart.Line, X: xs, Y: ga, Dash: true})
 	return c
 }
 
 // iterAxis sets the iteration axis to the whole run.
-func (s *Session) iterAxis(c *Chart) {
+func (s *Session) iterAxis(c *chart.Chart) {
 	c.X.Min, c.X.Max = 0, math.Max(1, float64(s.Spec.Int("iters")))
 }

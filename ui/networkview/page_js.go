@@ -1,0 +1,20 @@
+//go:build js && wasm
+
+package networkview
+
+import (
+	"strings"
+	"syscall/js"
+)
+
+// pageOrigin is the page's origin, e.g. "http://127.0.0.1:8080": the API's base.
+func pageOrigin() string { return js.Global().Get("location").Get("origin").String() }
+
+// sharePathID is the id of a share page's path (/s/{id}), "" on other pages.
+func sharePathID() string {
+	p := js.Global().Get("location").Get("pathname").String()
+	if id, ok := strings.CutPrefix(p, "/s/"); ok {
+		return strings.Trim(id, "/")
+	}
+	return ""
+}
