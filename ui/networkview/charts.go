@@ -156,7 +156,7 @@ func (s *Session) LayerChart() *chart.Chart {
 func (s *Session) HistChart() *chart.Chart {
 	c := &chart.Chart{ID: "chart-hist", Title: "Noise histogram (latest measurement)", X: chart.Axis{Label: "noise value (gradient − mean gradient)"},
 		Y: chart.Axis{Label: "density (log scale)", Log: true}}
-	h := s.Hist
+	h := s.Histogram()
 	if h == nil {
 		return c
 	}
@@ -170,13 +170,9 @@ func (s *Session) HistChart() *chart.Chart {
 			lo = math.Min(lo, d)
 		}
 	}
-	var xs, st, ga []float64
+	xs, st, ga := h.CurveX, h.Stable, h.Gauss
 	hi := 0.0
-	for i := 0; i <= 200; i++ {
-		x := -h.Lim + 2*h.Lim*float64(i)/200
-		xs = append(xs, x)
-		st = append(st, h.StableDensity(x))
-		ga = append(ga, h.GaussDensity(x))
+	for i := range xs {
 		hi = math.Max(hi, math.Max(st[i], ga[i]))
 	}
 	for _, d := range h.Density {

@@ -2,6 +2,11 @@
 
 package networkview
 
+import "github.com/tailscope/tailscope/ui/appstate"
+
+// pageState is a fresh state outside a browser.
+func pageState() *appstate.State { return appstate.New() }
+
 // pageOrigin is "" outside a browser: a Client then needs its Base set.
 func pageOrigin() string { return "" }
 

@@ -16,8 +16,8 @@ const (
 	// Slice is the work done between two yields to the browser: short enough that a click
 	// or a slider answers at once, long enough that the yields cost little.
 	Slice = 10 * time.Millisecond
-	// Yield is how long the loop sleeps after each slice, which hands the page's one
-	// thread back to the browser (a setTimeout under js/wasm).
+	// Yield is how long the loop sleeps after each slice natively; under js/wasm it
+	// waits for one turn of the browser's event loop instead (see yield).
 	Yield = time.Millisecond
 	// RenderEvery bounds how often the loop asks for a re-render while it runs.
 	RenderEvery = 100 * time.Millisecond
@@ -64,6 +64,30 @@ type Session struct {
 	wake       chan struct{}
 	started    bool // play or step was pressed since the reset: measurements run when due
 	lastRender time.Time
+
+	sample      []float64 // noise sample of the latest measurement
+	sampleIter  int
+	sampleAlpha float64
+	histAt      time.Time // when Hist was last computed
+}
+
+// HistEvery bounds how often the noise histogram is recomputed while training runs: its
+// fitted SαS density costs tens of milliseconds in a browser.
+const HistEvery = time.Second
+
+// Histogram returns the noise histogram of the latest measurement, recomputing it when a
+// newer sample came and, while training runs, at most every HistEvery. Call it with the
+// lock held.
+func (s *Session) Histogram() *NoiseHistogram {
+	if s.sample == nil || (s.Hist != nil && s.Hist.Iter == s.sampleIter) {
+		return s.Hist
+	}
+	if s.Hist != nil && s.State == Running && time.Since(s.histAt) < HistEvery {
+		return s.Hist
+	}
+	s.Hist = NewNoiseHistogram(s.sample, s.sampleIter, s.sampleAlpha)
+	s.histAt = time.Now()
+	return s.Hist
 }
 
 // State is the state of a Session.
@@ -110,7 +134,7 @@ func (s *Session) Reset(sp spec.Spec) {
 	}
 	s.gen++
 	s.Spec = sp.Clone()
-	s.Iter, s.Evals, s.Loss, s.Hist, s.Err = 0, nil, nil, nil, nil
+	s.Iter, s.Evals, s.Loss, s.Hist, s.Err, s.sample = 0, nil, nil, nil, nil, nil
 	s.State, s.Phase, s.Frac, s.Evalf = Loading, "preparing the data", 0, 0
 	s.Steps, s.Play, s.started, s.Run, s.From = 0, false, false, nil, ""
 	if err := sp.Validate(); err != nil {
@@ -253,7 +277,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			msg := fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches)", tr.Iter(), used)
 			s.Env.Lock()
 			s.Phase, s.Evalf = msg, 0
-			s.unlock(true)
+			s.unlock(false)
 			last := time.Now()
 			ev, err := tr.Evaluate(ctx, func(f float64) {
 				if time.Since(last) < Slice {
@@ -264,7 +288,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 					s.Evalf, s.Frac = f, frac(f*evalWork)
 				}
 				s.unlock(false)
-				time.Sleep(Yield)
+				yield()
 				last = time.Now()
 			})
 			s.Env.Lock()
@@ -280,15 +304,15 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			evalsDone++
 			s.Evals = append(s.Evals, ev)
 			if ev.Noise != nil && len(ev.Noise.Sample) > 0 {
-				s.Hist = NewNoiseHistogram(ev.Noise.Sample, ev.Iter, ev.Alpha)
+				s.sample, s.sampleIter, s.sampleAlpha = ev.Noise.Sample, ev.Iter, ev.Alpha
 			}
 			s.Evalf, s.Frac = 0, frac(0)
 			s.Phase = fmt.Sprintf("iteration %d: α̂ = %.3f", ev.Iter, ev.Alpha)
 			if s.OnEval != nil {
 				s.OnEval(s)
 			}
-			s.unlock(true)
-			time.Sleep(Yield)
+			s.unlock(!s.Play)
+			yield()
 			continue
 		}
 		if tr.Done() {
@@ -331,7 +355,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			return
 		}
 		s.unlock(stepping)
-		time.Sleep(Yield)
+		yield()
 	}
 }
 
@@ -342,7 +366,7 @@ func (s *Session) ShowResult(res *mlp.Result, from string) {
 	s.Spec = res.Spec.Clone()
 	s.Run, s.From = res, from
 	s.Evals = res.Evaluations
-	s.Loss, s.Hist, s.Err = nil, nil, nil
+	s.Loss, s.Hist, s.Err, s.sample = nil, nil, nil, nil
 	s.Iter = 0
 	if n := len(res.Evaluations); n > 0 {
 		s.Iter = res.Evaluations[n-1].Iter
@@ -357,7 +381,7 @@ func (s *Session) ShowPartial(sp spec.Spec, evals []mlp.Evaluation, frac float64
 	s.Spec = sp.Clone()
 	s.Run, s.From = nil, from
 	s.Evals = evals
-	s.Loss, s.Hist, s.Err = nil, nil, nil
+	s.Loss, s.Hist, s.Err, s.sample = nil, nil, nil, nil
 	s.Iter = 0
 	if n := len(evals); n > 0 {
 		s.Iter = evals[n-1].Iter

@@ -91,8 +91,8 @@ func TestSessionMatchesRun(t *testing.T) {
 				i, e.Iter, e.Alpha, e.TestLoss, e.TrainAcc, w.Iter, w.Alpha, w.TestLoss, w.TrainAcc)
 		}
 	}
-	if s.Hist == nil || s.Hist.Iter != 40 {
-		t.Errorf("histogram %+v; want one of iteration 40", s.Hist)
+	if h := s.Histogram(); h == nil || h.Iter != 40 {
+		t.Errorf("histogram %+v; want one of iteration 40", h)
 	}
 	if s.Frac != 1 {
 		t.Errorf("progress at the end = %v; want 1", s.Frac)

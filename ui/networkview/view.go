@@ -32,12 +32,13 @@ type View struct {
 // Page is the view's state that outlives a View component: the session, the server job,
 // the messages. All of it is guarded by the Vugu event environment.
 type Page struct {
-	Sess   *Session
-	Client *Client
-	State  *appstate.State
-	Msg    string // the last control or server error, for the page
-	Share  string // the link of the last stored result
-	Job    *Job   // the server run shown, if any
+	Sess    *Session
+	Client  *Client
+	State   *appstate.State
+	Msg     string // the last control or server error, for the page
+	Share   string // the link of the last stored result
+	Storing bool   // a result is being stored
+	Job     *Job   // the server run shown, if any
 
 	shareTried bool
 }
@@ -74,7 +75,7 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 		if page != nil {
 			c.State = page.State
 		} else {
-			c.State = appstate.New()
+			c.State = pageState()
 		}
 	}
 	if page == nil {
@@ -254,6 +255,19 @@ func (p *Page) Latest() string {
 		e.Iter, e.Alpha, e.Lo, e.Hi, 100*e.TestAcc, 100*e.ZeroFrac)
 }
 
+// Series returns every measurement's α̂ and training loss as "iter:α̂:loss" separated by
+// spaces, with all digits (read by the browser tests from a data attribute).
+func (p *Page) Series() string {
+	var b strings.Builder
+	for i, e := range p.Sess.Evals {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%d:%.17g:%.17g", e.Iter, e.Alpha, e.TrainLoss)
+	}
+	return b.String()
+}
+
 // Rows returns the measurements for the table, newest first, at most n.
 func (p *Page) Rows(n int) []mlp.Evaluation {
 	ev := p.Sess.Evals
@@ -274,7 +288,7 @@ func (p *Page) ZeroChart() *chart.Chart     { return p.Sess.ZeroChart() }
 
 // HistNote says where the histogram comes from, or why there is none.
 func (p *Page) HistNote() string {
-	h := p.Sess.Hist
+	h := p.Sess.Histogram()
 	switch {
 	case h != nil:
 		return fmt.Sprintf("%d values sampled at random from the noise (%d exactly zero, left out; %d beyond the axes). SαS fit: α = %.2f, σ = %.3g; Gaussian: s = %.3g.",
@@ -381,14 +395,16 @@ func (p *Page) ShareResult(env vugu.EventEnv) {
 			res.Params = e.Noise.Params
 		}
 	}
-	p.Share, p.Msg = "storing…", ""
+	p.Share, p.Msg, p.Storing = "", "", true
 	go func() {
 		_, link, err := p.Client.Share(context.Background(), res.Spec, res)
 		env.Lock()
+		p.Storing = false
 		if err != nil {
 			p.Share, p.Msg = "", "storing the result failed: "+err.Error()
 		} else {
-			p.Share = link
+			// The fragment opens this view; the page then reads the id from the path.
+			p.Share = link + "#" + ViewName
 		}
 		env.UnlockRender()
 	}()
