@@ -190,5 +190,6 @@ func (s *Session) HistChart() *chart.Chart {
 
 // iterAxis sets the iteration axis to the whole run.
 func (s *Session) iterAxis(c *chart.Chart) {
-	c.X.Min, c.X.Max = 0, math.Max(1, float64(s.Spec.Int("iters")))
+	n := math.Max(1, float64(s.Spec.Int("iters")))
+	c.X.Min, c.X.Max = -0.02*n, 1.02*n // room for the points at 0 and at the end
 }

@@ -103,8 +103,14 @@ func ValueAt(name string, sp spec.Spec, pos string) (float64, error) {
 	lo, hi := minOf(p), maxOf(p, sp)
 	v := x
 	if p.Log {
-		v = lo * math.Exp(math.Max(0, math.Min(SliderSteps, x))/SliderSteps*math.Log(hi/lo))
-		v = roundSig(v, 2)
+		switch {
+		case x <= 0:
+			v = lo
+		case x >= SliderSteps:
+			v = hi // exactly: 1024, not 1000
+		default:
+			v = roundSig(lo*math.Exp(x/SliderSteps*math.Log(hi/lo)), 2)
+		}
 	}
 	if p.Type == spec.Int {
 		v = math.Round(v)

@@ -209,7 +209,7 @@ func (p *Page) PlayLabel() string {
 	if p.Sess.Busy() {
 		return "Pause"
 	}
-	if p.Sess.Iter > 0 {
+	if p.Sess.Iter > 0 && p.CanRun() {
 		return "Resume"
 	}
 	return "Play"
