@@ -23,7 +23,7 @@ import (
 
 // netServer starts the whole app with a job manager (so that runs execute) on a random
 // loopback port.
-func netServer(t *testing.T) *httptest.Server {
+func netServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -309,4 +309,63 @@ func TestBrowserNetworkServer(t *testing.T) {
 		t.Errorf("the share link shows %v; the server's run %v", again, got)
 	}
 	console.check(t)
+}
+
+// gapJS measures, for ms milliseconds, the longest the page's event loop was held: the
+// largest delay between consecutive zero-delay MessageChannel tasks, which is how long a
+// click would have waited.
+const gapJS = `new Promise(done => {
+	const ch = new MessageChannel(), end = performance.now() + %d;
+	let last = performance.now(), worst = 0;
+	ch.port1.onmessage = () => {
+		const now = performance.now();
+		worst = Math.max(worst, now - last);
+		last = now;
+		if (now < end) ch.port2.postMessage(0); else done(worst);
+	};
+	ch.port2.postMessage(0);
+})`
+
+// BenchmarkBrowserNetworkDefault runs the view's default spec (MNIST from the server, 2000
+// examples, 784-64-64-10, 500 steps, 11 measurements on all 40 batches) in headless
+// Chromium and reports the seconds to the end and the page's longest unresponsive gap
+// while training.
+func BenchmarkBrowserNetworkDefault(b *testing.B) {
+	execPath, err := browsertest.ExecPath()
+	if err != nil {
+		b.Skipf("no browser: %v", err)
+	}
+	srv := netServer(b)
+	for b.Loop() {
+		b.StopTimer()
+		// A browser of our own: the run takes longer than browsertest.DefaultTimeout.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, browsertest.Options(execPath, b.TempDir())...)
+		tab, cancelTab := chromedp.NewContext(alloc)
+		stop := func() { cancelTab(); cancelAlloc(); cancel() }
+		loadApp(b, tab, srv.URL+"/#network")
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready")`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+			b.Fatalf("the default data did not load: %v", err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("net-play"))); err != nil {
+			b.Fatal(err)
+		}
+		gap, err := chromedp.Run(tab, chromedp.Evaluate[float64](fmt.Sprintf(gapJS, 5000), chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("net-phase").textContent.startsWith("finished")`, chromedp.WithPollingTimeout(10*time.Minute))); err != nil {
+			b.Fatalf("the default run did not finish: %v", err)
+		}
+		secs := time.Since(start).Seconds()
+		b.StopTimer()
+		last, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById("net-latest").textContent`))
+		b.Logf("default run: %.1f s; longest event-loop gap while training %.0f ms; %s", secs, gap, last)
+		b.ReportMetric(secs, "s/run")
+		b.ReportMetric(gap, "ms-max-gap")
+		stop()
+		b.StartTimer()
+	}
 }

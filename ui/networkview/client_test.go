@@ -1,3 +1,8 @@
+//go:build !js
+
+// The client is tested natively: a js/wasm test binary cannot listen on a socket for the
+// fake server (its fetch path is covered by the browser tests in server/).
+
 package networkview
 
 import (

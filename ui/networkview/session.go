@@ -3,8 +3,10 @@ package networkview
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
+	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -20,7 +22,7 @@ const (
 	// waits for one turn of the browser's event loop instead (see yield).
 	Yield = time.Millisecond
 	// RenderEvery bounds how often the loop asks for a re-render while it runs.
-	RenderEvery = 100 * time.Millisecond
+	RenderEvery = 200 * time.Millisecond
 )
 
 // Loader returns the training and test sets of an "mlp" spec, cut to its n and testN.
@@ -69,25 +71,34 @@ type Session struct {
 	sampleIter  int
 	sampleAlpha float64
 	histAt      time.Time // when Hist was last computed
+	histIter    int       // the sample iteration Hist (possibly nil) was computed from
 }
 
 // HistEvery bounds how often the noise histogram is recomputed while training runs: its
-// fitted SαS density costs tens of milliseconds in a browser.
+// fitted SαS density costs about 100 ms in a browser.
 const HistEvery = time.Second
 
-// Histogram returns the noise histogram of the latest measurement, recomputing it when a
-// newer sample came and, while training runs, at most every HistEvery. Call it with the
-// lock held.
-func (s *Session) Histogram() *NoiseHistogram {
-	if s.sample == nil || (s.Hist != nil && s.Hist.Iter == s.sampleIter) {
-		return s.Hist
+// Histogram returns the noise histogram of a recent measurement: the loop recomputes it
+// after a measurement at most every HistEvery while it trains, and always before it stops.
+func (s *Session) Histogram() *NoiseHistogram { return s.Hist }
+
+// refreshHist recomputes the histogram from the latest sample, outside the lock, yielding
+// as it goes. It reports false when the session moved to another generation.
+func (s *Session) refreshHist(gen int) bool {
+	s.Env.Lock()
+	sample, iter, alpha := s.sample, s.sampleIter, s.sampleAlpha
+	s.Env.UnlockOnly()
+	h := newNoiseHistogram(sample, iter, alpha, yield)
+	s.Env.Lock()
+	if s.gen != gen {
+		s.Env.UnlockOnly()
+		return false
 	}
-	if s.Hist != nil && s.State == Running && time.Since(s.histAt) < HistEvery {
-		return s.Hist
+	if s.sampleIter == iter {
+		s.Hist, s.histIter, s.histAt = h, iter, time.Now()
 	}
-	s.Hist = NewNoiseHistogram(s.sample, s.sampleIter, s.sampleAlpha)
-	s.histAt = time.Now()
-	return s.Hist
+	s.unlock(true)
+	return true
 }
 
 // State is the state of a Session.
@@ -135,6 +146,7 @@ func (s *Session) Reset(sp spec.Spec) {
 	s.gen++
 	s.Spec = sp.Clone()
 	s.Iter, s.Evals, s.Loss, s.Hist, s.Err, s.sample = 0, nil, nil, nil, nil, nil
+	s.histIter = -1
 	s.State, s.Phase, s.Frac, s.Evalf = Loading, "preparing the data", 0, 0
 	s.Steps, s.Play, s.started, s.Run, s.From = 0, false, false, nil, ""
 	if err := sp.Validate(); err != nil {
@@ -228,6 +240,20 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		s.unlock(true)
 		return
 	}
+	if !warmed.Load() {
+		// The first measurement would build estimator.McCulloch's quantile table (about
+		// 4 s in a browser, without a chance to yield): build it now, while the page
+		// says so, rather than freeze the page in the middle of training.
+		s.Phase = "preparing the estimators (once per page, a few seconds)"
+		s.unlock(true)
+		yield()
+		warmEstimators()
+		s.Env.Lock()
+		if s.gen != gen {
+			s.Env.UnlockOnly()
+			return
+		}
+	}
 	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.Net().NumParams())
 	s.unlock(true)
 
@@ -252,6 +278,13 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			return
 		}
 		due := tr.EvalDue() && s.started
+		if !s.Busy() && !due && s.sample != nil && s.histIter != s.sampleIter {
+			s.Env.UnlockOnly()
+			if !s.refreshHist(gen) {
+				return
+			}
+			continue
+		}
 		if !s.Busy() && !due {
 			if s.State == Running {
 				s.State = Ready
@@ -311,8 +344,12 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			if s.OnEval != nil {
 				s.OnEval(s)
 			}
+			stale := s.sample != nil && time.Since(s.histAt) >= HistEvery
 			s.unlock(!s.Play)
 			yield()
+			if stale && !s.refreshHist(gen) {
+				return
+			}
 			continue
 		}
 		if tr.Done() {
@@ -388,6 +425,15 @@ func (s *Session) ShowPartial(sp spec.Spec, evals []mlp.Evaluation, frac float64
 	}
 	s.State, s.Frac = Remote, frac
 	s.Phase = from + ": " + msg
+}
+
+// warmed is set once the estimators' tables are built.
+var warmed atomic.Bool
+
+// warmEstimators builds the tables the noise measurement's estimators compute on first use.
+func warmEstimators() {
+	estimator.McCulloch{}.Estimate(estimator.Sample(1.5, 1, 200, 1))
+	warmed.Store(true)
 }
 
 func btoi(b bool) int {
