@@ -55,16 +55,16 @@ func netServer(t testing.TB) *httptest.Server {
 	return srv
 }
 
-// consoleErrors collects the errors and exceptions the page writes to its console.
-type consoleErrors struct {
+// netConsole collects the errors and exceptions the page writes to its console.
+type netConsole struct {
 	mu   sync.Mutex
 	msgs []string
 }
 
-func watchConsole(t *testing.T, tab context.Context) *consoleErrors {
+func netWatchConsole(t *testing.T, tab context.Context) *netConsole {
 	ctx, cancel := context.WithCancel(tab)
 	t.Cleanup(cancel)
-	c := new(consoleErrors)
+	c := new(netConsole)
 	msgs := chromedp.Console(ctx)
 	go func() {
 		for m, err := range msgs {
@@ -82,7 +82,7 @@ func watchConsole(t *testing.T, tab context.Context) *consoleErrors {
 	return c
 }
 
-func (c *consoleErrors) check(t *testing.T) {
+func (c *netConsole) check(t *testing.T) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -113,7 +113,7 @@ func netSpec(t *testing.T) spec.Spec {
 func TestBrowserNetwork(t *testing.T) {
 	tab := browsertest.New(t)
 	srv := netServer(t)
-	console := watchConsole(t, tab)
+	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 
 	poll := func(what, js string, timeout time.Duration) {
@@ -247,7 +247,7 @@ func TestBrowserNetwork(t *testing.T) {
 func TestBrowserNetworkServer(t *testing.T) {
 	tab := browsertest.New(t)
 	srv := netServer(t)
-	console := watchConsole(t, tab)
+	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 	for name, v := range map[string]float64{"iters": 60, "evalEvery": 30} {
 		if err := sp.Set(name, v); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 )
 
 // Backend runs specs. Run must honour ctx (return ctx.Err() promptly once it is done), report
@@ -33,6 +34,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	// Each kind's runner is wired here as its package lands.
 	case "mlp":
 		return mlp.Run(ctx, s, progress)
+	case stable.Kind:
+		return stable.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

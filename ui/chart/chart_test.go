@@ -139,6 +139,10 @@ func TestScalePositions(t *testing.T) {
 	if want := []float64{0.01, 0.1, 1, 10, 100}; !slices.EqualFunc(ys.tickVals, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-12*b }) {
 		t.Errorf("log ticks for [1e-2, 1e2]: got %v, want %v", ys.tickVals, want)
 	}
+	// Less than 3 decades: 1, 2 and 5 times the powers of ten.
+	if got, want := logTicks(math.Log10(1.5), math.Log10(300)), []float64{2, 5, 10, 20, 50, 100, 200}; !slices.EqualFunc(got, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-9*b }) {
+		t.Errorf("log ticks for [1.5, 300]: got %v, want %v", got, want)
+	}
 }
 
 func TestAutoRange(t *testing.T) {
@@ -237,9 +241,9 @@ func TestFile(t *testing.T) {
 		t.Error(`File("png") gave no error`)
 	}
 	p := &Plot{Chart: c}
-	p.Export("csv") // natively the download fails and the error is kept for the page
-	if !strings.Contains(p.err, "outside a browser") {
-		t.Errorf("Export natively: err = %q, want the outside-a-browser message", p.err)
+	p.Export("csv") // without a page the download fails and the error is kept for the page
+	if !strings.Contains(p.err, "cannot download tailscope-survival-plot.csv") {
+		t.Errorf("Export without a page: err = %q, want a message naming the file", p.err)
 	}
 }
 
@@ -263,4 +267,40 @@ func BenchmarkSVG(b *testing.B) {
 		n = len(c.SVG())
 	}
 	b.ReportMetric(float64(n), "bytes")
+}
+
+func TestFingerprint(t *testing.T) {
+	mk := func() *Chart {
+		return &Chart{ID: "f", X: Axis{Label: "x"}, Series: []Series{{Name: "a", X: []float64{1, 2}, Y: []float64{3, 4}}}}
+	}
+	a, b := mk(), mk()
+	if a.Fingerprint() != b.Fingerprint() {
+		t.Error("equal charts have different fingerprints")
+	}
+	for name, change := range map[string]func(c *Chart){
+		"a value":   func(c *Chart) { c.Series[0].Y[1] = 4.000001 },
+		"the title": func(c *Chart) { c.Title = "t" },
+		"log axis":  func(c *Chart) { c.Y.Log = true },
+		"dash":      func(c *Chart) { c.Series[0].Dash = true },
+		"a series":  func(c *Chart) { c.Series = append(c.Series, Series{}) },
+		"moved value between slices": func(c *Chart) {
+			c.Series[0].X, c.Series[0].Y = []float64{1, 2, 3}, []float64{4}
+		},
+	} {
+		c := mk()
+		change(c)
+		if c.Fingerprint() == a.Fingerprint() {
+			t.Errorf("changing %s keeps the fingerprint", name)
+		}
+	}
+	// Plot rebuilds its SVG only when the fingerprint changes, also for a chart changed in place.
+	p := &Plot{Chart: a}
+	s1 := p.SVGText()
+	a.Series[0].Y[0] = 3.5
+	s2 := p.SVGText()
+	p.Chart = b // a different pointer with the original data
+	s3 := p.SVGText()
+	if s1 == s2 || s3 != s1 {
+		t.Error("Plot.SVGText does not follow the chart's data")
+	}
 }

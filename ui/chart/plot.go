@@ -1,25 +1,53 @@
 package chart
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
 
-// Plot shows a Chart with buttons that download it as SVG and its data as CSV or JSON. Use it as
+	"github.com/vugu/vugu/js"
+)
+
+// Plot shows a Chart with buttons that download it as SVG or PNG and its data as CSV or JSON. Use it as
 //
 //	<chart:Plot :Chart='c.SurvivalChart()'></chart:Plot>
 //
 // with "github.com/tailscope/tailscope/ui/chart" imported in the parent .vugu's script block.
-// The buttons get the ids Chart.ID+"-svg", "-csv" and "-json" (when Chart.ID is set).
+// The buttons get the ids Chart.ID+"-svg", "-png", "-csv" and "-json" (when Chart.ID is set).
+//
+// The SVG is written into the page only when the chart's Fingerprint changes, so a page that
+// re-renders often (progress reports, sliders) does not redraw unchanged charts; a chart may be
+// changed in place or replaced.
 type Plot struct {
 	Chart *Chart
 
-	err string // the last export error, shown next to the buttons
+	err    string // the last export error, shown next to the buttons
+	key    string // fingerprint of svg
+	svg    string // the last SVG written
+	drawnN int    // how many times the SVG was written (for tests)
 }
 
-// SVGText is the chart's SVG ("" without a chart).
+// SVGText is the chart's SVG ("" without a chart), rebuilt only when the chart changed.
 func (c *Plot) SVGText() string {
 	if c.Chart == nil {
 		return ""
 	}
-	return c.Chart.SVG()
+	key := strconv.FormatUint(c.Chart.Fingerprint(), 36)
+	if key != c.key {
+		c.key, c.svg = key, c.Chart.SVG()
+	}
+	return c.svg
+}
+
+// Populate writes the SVG into the chart's element (vg-js-populate, after each render) when the
+// element does not hold it yet.
+func (c *Plot) Populate(el js.Value) {
+	svg := c.SVGText()
+	if el.Get("tailscopeKey").Truthy() && el.Get("tailscopeKey").String() == c.key {
+		return
+	}
+	el.Set("innerHTML", svg)
+	el.Set("tailscopeKey", c.key)
+	c.drawnN++
 }
 
 // ButtonID is the id of the export button for format ("svg", "csv", "json").
@@ -30,29 +58,46 @@ func (c *Plot) ButtonID(format string) string {
 	return c.Chart.ID + "-" + format
 }
 
-// Export downloads the chart in format: "svg", "csv" or "json".
+// Export downloads the chart in format: "svg", "png", "csv" or "json".
 func (c *Plot) Export(format string) {
 	c.err = ""
 	if c.Chart == nil {
 		return
 	}
-	name, mime, data, err := c.Chart.File(format)
-	if err == nil {
-		err = Download(name, mime, data)
+	var err error
+	if format == "png" {
+		w, h := c.Chart.size()
+		name := c.Chart.baseName() + ".png"
+		err = DownloadPNG(name, c.Chart.SVG(), int(w), int(h), PNGScale)
+	} else {
+		var name, mime string
+		var data []byte
+		name, mime, data, err = c.Chart.File(format)
+		if err == nil {
+			err = Download(name, mime, data)
+		}
 	}
 	if err != nil {
 		c.err = err.Error()
 	}
 }
 
-// File returns the export of c in format ("svg", "csv" or "json"): a file name, its MIME type and
-// its content.
-func (c *Chart) File(format string) (name, mime string, data []byte, err error) {
+// PNGScale is the resolution of PNG exports relative to the chart's view box (sharp on slides).
+const PNGScale = 2
+
+// baseName is the export file name without extension.
+func (c *Chart) baseName() string {
 	base := c.ID
 	if base == "" {
 		base = "chart"
 	}
-	base = "tailscope-" + safeID(base)
+	return "tailscope-" + safeID(base)
+}
+
+// File returns the export of c in format ("svg", "csv" or "json"): a file name, its MIME type and
+// its content.
+func (c *Chart) File(format string) (name, mime string, data []byte, err error) {
+	base := c.baseName()
 	switch format {
 	case "svg":
 		return base + ".svg", "image/svg+xml", []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + c.SVG()), nil

@@ -2,6 +2,7 @@ package networkview
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -18,13 +19,16 @@ const ViewName = "network"
 
 // View is the Network view. Mount it as
 //
-//	<networkview:View :State='c.State'></networkview:View>
+//	<networkview:View vg-if='c.Is(ViewNetwork)' :State='c.State' :Env='c.Env'></networkview:View>
 //
-// with the page's shared *appstate.State (nil: the view keeps a state of its own). The
+// with the page's shared *appstate.State (nil: the view keeps a state of its own, read from
+// and written to the URL fragment). A page opened from a stored share (State.ShareID) with
+// a result (State.Result) shows that result at once, without computing. The
 // training session lives in the package (one per page), so it survives the view being
 // hidden and shown again.
 type View struct {
 	State *appstate.State
+	Env   vugu.EventEnv // the render loop's event environment; nil: the one Compute is given
 
 	draft map[string]string // slider texts while dragging, before the change applies
 }
@@ -39,8 +43,6 @@ type Page struct {
 	Share   string // the link of the last stored result
 	Storing bool   // a result is being stored
 	Job     *Job   // the server run shown, if any
-
-	shareTried bool
 }
 
 // Job is a run on the server that the view follows.
@@ -60,11 +62,23 @@ func NewPage(env vugu.EventEnv, st *appstate.State, client *Client) *Page {
 	sp, ok := st.Spec(ViewName)
 	if !ok || sp.Key() == spec.MustNew("mlp", 1).Key() {
 		sp = DefaultSpec()
-		st.Specs[ViewName] = sp
+		if st.ShareID == "" {
+			st.SetSpec(ViewName, sp) // and the URL
+		} else {
+			st.Specs[ViewName] = sp
+		}
 	}
 	p := &Page{Client: client, State: st}
 	p.Sess = NewSession(env, client.Data(), sp)
 	p.Sess.Reset(sp)
+	if st.ShareID != "" && len(st.Result) > 0 {
+		var res mlp.Result
+		if err := json.Unmarshal(st.Result, &res); err != nil || res.Spec.Kind != "mlp" {
+			p.Msg = fmt.Sprintf("the stored result %s is not a network run's (%v); running its spec here instead", st.ShareID, err)
+		} else {
+			p.Sess.ShowResult(&res, "the stored result "+st.ShareID)
+		}
+	}
 	return p
 }
 
@@ -79,23 +93,19 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 		}
 	}
 	if page == nil {
-		page = NewPage(ctx.EventEnv(), c.State, &Client{Base: pageOrigin()})
+		env := c.Env
+		if env == nil {
+			env = ctx.EventEnv()
+		}
+		page = NewPage(env, c.State, &Client{Base: pageOrigin()})
+		if id := sharePathID(); id != "" && c.State.ShareID == "" {
+			page.OpenShare(id) // a page whose shell did not load the share itself
+		}
 	}
 	page.State = c.State
-	if id := c.shareID(); id != "" && !page.shareTried {
-		page.shareTried = true
-		page.OpenShare(id)
-	}
 	if sp, ok := c.State.Spec(ViewName); ok && page.Sess.State != Remote && page.Job == nil && sp.Key() != page.Sess.Spec.Key() {
 		page.Sess.Reset(sp)
 	}
-}
-
-func (c *View) shareID() string {
-	if c.State.ShareID != "" {
-		return c.State.ShareID
-	}
-	return sharePathID()
 }
 
 // P is the page (for the template).
@@ -403,8 +413,7 @@ func (p *Page) ShareResult(env vugu.EventEnv) {
 		if err != nil {
 			p.Share, p.Msg = "", "storing the result failed: "+err.Error()
 		} else {
-			// The fragment opens this view; the page then reads the id from the path.
-			p.Share = link + "#" + ViewName
+			p.Share = link
 		}
 		env.UnlockRender()
 	}()
