@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +26,12 @@ import (
 // netServer starts the whole app with a job manager (so that runs execute) on a random
 // loopback port.
 func netServer(t testing.TB) *httptest.Server {
+	srv, _ := netServerCounting(t)
+	return srv
+}
+
+// netServerCounting is netServer that also counts the dataset requests it answers.
+func netServerCounting(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -47,12 +55,18 @@ func netServer(t testing.TB) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(mux)
+	var datasetRequests atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/datasets/") {
+			datasetRequests.Add(1)
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, &datasetRequests
 }
 
 // netConsole collects the errors and exceptions the page writes to its console.
@@ -368,4 +382,37 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 		stop()
 		b.StartTimer()
 	}
+}
+
+// TestBrowserNetworkMNISTCache: the MNIST examples come from the server once; a reload
+// reads them from the browser's Cache API without asking the server again.
+func TestBrowserNetworkMNISTCache(t *testing.T) {
+	tab := browsertest.New(t)
+	srv, requests := netServerCounting(t)
+	console := netWatchConsole(t, tab)
+	sp := netSpec(t)
+	if err := sp.SetChoice("dataset", "mnist"); err != nil {
+		t.Fatal(err)
+	}
+	ready := `((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready: 600 training and 200 test examples")`
+	link := srv.URL + "/#network?" + sp.Query().Encode()
+	for visit := 1; visit <= 2; visit++ {
+		if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		loadApp(t, tab, link)
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
+			t.Fatalf("visit %d: the MNIST subset did not load: %v (page says %q)", visit, err, says)
+		}
+		keys, err := chromedp.Run(tab, chromedp.Evaluate[float64](`caches.open("tailscope-datasets-v1").then(c => c.keys()).then(k => k.length)`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("visit %d: %d dataset requests to the server so far, %v entries in the Cache API", visit, requests.Load(), keys)
+		if want := int64(2); requests.Load() != want || keys != 2 {
+			t.Errorf("visit %d: %d dataset requests (train and test slices) and %v cache entries; want %d and 2", visit, requests.Load(), keys, want)
+		}
+	}
+	console.check(t)
 }
