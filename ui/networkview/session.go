@@ -45,21 +45,20 @@ type Session struct {
 	Env  vugu.EventEnv
 	Load Loader // nil: LocalData
 
-	Spec   spec.Spec
-	Iter   int              // SGD steps taken
-	Evals  []mlp.Evaluation // measurements so far, in iteration order
-	Loss   []float32        // minibatch loss of every step taken (before the step)
-	Hist   *NoiseHistogram  // of the latest measurement that kept a noise sample
-	Err    error            // why the run stopped, if it failed
-	State  State            // what the loop is doing
-	Phase  string           // a short text of what is happening, for the progress line
-	Frac   float64          // fraction of the whole run done, in [0, 1]
-	Evalf  float64          // fraction of the measurement in progress done
-	Steps  int              // steps still to take before pausing (the Step button)
-	Play   bool             // keep training until paused or done
-	Run    *mlp.Result      // set when the charts show a result from the server (Remote)
-	From   string           // where the shown result comes from: "" (this page) or a text
-	OnEval func(*Session)   // called under the lock after each new measurement, if set
+	Spec  spec.Spec
+	Iter  int              // SGD steps taken
+	Evals []mlp.Evaluation // measurements so far, in iteration order
+	Loss  []float32        // minibatch loss of every step taken (before the step)
+	Hist  *NoiseHistogram  // of the latest measurement that kept a noise sample
+	Err   error            // why the run stopped, if it failed
+	State State            // what the loop is doing
+	Phase string           // a short text of what is happening, for the progress line
+	Frac  float64          // fraction of the whole run done, in [0, 1]
+	Evalf float64          // fraction of the measurement in progress done
+	Steps int              // steps still to take before pausing (the Step button)
+	Play  bool             // keep training until paused or done
+	Run   *mlp.Result      // set when the charts show a result from the server (Remote)
+	From  string           // where the shown result comes from: "" (this page) or a text
 
 	gen        int // bumped by Reset: a loop of an older generation stops
 	cancel     context.CancelFunc
@@ -341,9 +340,6 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 			}
 			s.Evalf, s.Frac = 0, frac(0)
 			s.Phase = fmt.Sprintf("iteration %d: α̂ = %.3f", ev.Iter, ev.Alpha)
-			if s.OnEval != nil {
-				s.OnEval(s)
-			}
 			stale := s.sample != nil && time.Since(s.histAt) >= HistEvery
 			s.unlock(!s.Play)
 			yield()
