@@ -377,6 +377,7 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 		b.StopTimer()
 		last, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById("net-latest").textContent`))
 		b.Logf("default run: %.1f s; longest event-loop gap while training %.0f ms; %s", secs, gap, last)
+		browsertest.Screenshot(b, tab, "network-default")
 		b.ReportMetric(secs, "s/run")
 		b.ReportMetric(gap, "ms-max-gap")
 		stop()

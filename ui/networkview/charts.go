@@ -160,7 +160,7 @@ func (s *Session) HistChart() *chart.Chart {
 	if h == nil {
 		return c
 	}
-	c.Title = fmt.Sprintf("Noise histogram at iteration %d (%d values)", h.Iter, h.N-h.Zeros)
+	c.Title = fmt.Sprintf("Noise histogram at iteration %d", h.Iter)
 	c.X.Min, c.X.Max = -h.Lim, h.Lim
 	var titles []string
 	lo := math.Inf(1)
