@@ -70,6 +70,9 @@ type Measurement struct {
 	// Others are the other estimators on a random subsample of Subsample noise values.
 	Others    []estimator.Estimate `json:"others,omitempty"`
 	Subsample int                  `json:"subsample"`
+	// Sample is that subsample itself, in position order, for plots (the browser's noise
+	// histogram); not serialised, to keep results small.
+	Sample []float64 `json:"-"`
 
 	// Loss and accuracy over the examples of the batches used, at the measured weights.
 	TrainLoss     float64 `json:"train_loss"`
@@ -182,6 +185,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	}
 	if len(sub) > 0 {
 		m.Subsample = len(sub)
+		m.Sample = sub
 		m.Others = others(sub)
 	}
 	return m, nil

@@ -1,0 +1,13 @@
+// Package networkview is the Network view: train a small fully connected network in the page
+// and watch the tail index α̂ of its stochastic gradient noise (issue #7).
+//
+// The maths is in sim/ (sim/mlp's Trainer, sim/noise's measurement) and estimator/; this
+// package is the view model around it, plain Go tested natively: Session, the training
+// loop's state machine (play, pause, step, reset with exact iteration accounting, computing
+// in slices of about 10 ms so that the page stays responsive); the charts (ui/chart) and the
+// noise histogram with its fitted laws; the controls built from the "mlp" kind's parameter
+// table; Client, for the server's dataset, run and share API. View is the Vugu component.
+package networkview
+
+//go:generate go tool vugugen -s -skip-go-mod -skip-main .
+//go:generate gofmt -w 0_components_gen.go

@@ -1,0 +1,122 @@
+package networkview
+
+import (
+	"math"
+	"slices"
+
+	"github.com/tailscope/tailscope/estimator"
+)
+
+// HistBins is the number of bins of the noise histogram.
+const HistBins = 41
+
+// NoiseHistogram is the histogram of one measurement's noise values (the seeded subsample
+// the estimators saw, sim/noise's Measurement.Sample) with two laws fitted to it.
+//
+// Exact zeros (from dead ReLU units) are left out and counted in Zeros; the bins cover
+// [−Lim, Lim] with Lim the 99.9% quantile of |x|, and Clipped counts the values beyond.
+// Both fits match the median of |x|, the middle of the data, so that their tails can be
+// compared fairly: SαS(σ) with α = α̂ and σ = median|x| / Q₀.₇₅(SαS(1)), and N(0, s²) with
+// s = median|x| / Φ⁻¹(0.75). Density is count / (nonzero values × bin width).
+type NoiseHistogram struct {
+	Iter    int
+	Alpha   float64 // α̂ of the measurement, the SαS fit's α
+	Sigma   float64 // the SαS fit's scale
+	Std     float64 // the Gaussian fit's standard deviation
+	Lim     float64
+	Edges   []float64 // HistBins+1 bin edges
+	Density []float64 // HistBins densities
+	N       int       // values in the sample
+	Zeros   int       // of which exactly zero
+	Clipped int       // nonzero values beyond ±Lim
+	// CurveX are CurvePoints abscissae over [−Lim, Lim], and Stable and Gauss the fitted
+	// densities there (computed once: an SαS density costs about 0.1 ms a point).
+	CurveX, Stable, Gauss []float64
+}
+
+// CurvePoints is the number of points of the fitted densities.
+const CurvePoints = 161
+
+// probit75 is Φ⁻¹(0.75), the upper quartile of N(0, 1).
+const probit75 = 0.6744897501960817
+
+// NewNoiseHistogram bins sample and fits the laws; alpha is the measurement's α̂. It returns
+// nil when fewer than 10 values are nonzero (nothing to draw).
+func NewNoiseHistogram(sample []float64, iter int, alpha float64) *NoiseHistogram {
+	return newNoiseHistogram(sample, iter, alpha, nil)
+}
+
+// newNoiseHistogram is NewNoiseHistogram calling pause, if not nil, every few curve
+// points (a browser's page yields there: the SαS density costs about 0.5 ms a point).
+func newNoiseHistogram(sample []float64, iter int, alpha float64, pause func()) *NoiseHistogram {
+	abs := make([]float64, 0, len(sample))
+	for _, x := range sample {
+		if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			abs = append(abs, math.Abs(x))
+		}
+	}
+	if len(abs) < 10 {
+		return nil
+	}
+	slices.Sort(abs)
+	q := func(p float64) float64 { return abs[min(len(abs)-1, int(p*float64(len(abs))))] }
+	med := q(0.5)
+	h := &NoiseHistogram{Iter: iter, Alpha: alpha, N: len(sample), Zeros: len(sample) - len(abs), Lim: q(0.999)}
+	if h.Lim <= 0 || med <= 0 {
+		return nil
+	}
+	h.Std = med / probit75
+	if a := math.Min(2, alpha); a > 0.1 {
+		h.Alpha = a
+		h.Sigma = med / estimator.SymStable{Alpha: a, Sigma: 1}.Quantile(0.75)
+	}
+	h.Edges = make([]float64, HistBins+1)
+	w := 2 * h.Lim / HistBins
+	for i := range h.Edges {
+		h.Edges[i] = -h.Lim + float64(i)*w
+	}
+	counts := make([]float64, HistBins)
+	for _, x := range sample {
+		if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		i := int(math.Floor((x + h.Lim) / w))
+		if i < 0 || i >= HistBins {
+			if x == h.Lim {
+				i = HistBins - 1
+			} else {
+				h.Clipped++
+				continue
+			}
+		}
+		counts[i]++
+	}
+	h.Density = make([]float64, HistBins)
+	for i, c := range counts {
+		h.Density[i] = c / (float64(len(abs)) * w)
+	}
+	for i := range CurvePoints {
+		if pause != nil && i%16 == 15 {
+			pause()
+		}
+		x := -h.Lim + 2*h.Lim*float64(i)/(CurvePoints-1)
+		h.CurveX = append(h.CurveX, x)
+		h.Stable = append(h.Stable, h.StableDensity(x))
+		h.Gauss = append(h.Gauss, h.GaussDensity(x))
+	}
+	return h
+}
+
+// StableDensity is the SαS fit's density at x, 0 when there is no fit.
+func (h *NoiseHistogram) StableDensity(x float64) float64 {
+	if h.Sigma <= 0 {
+		return 0
+	}
+	return estimator.SymStable{Alpha: h.Alpha, Sigma: h.Sigma}.Prob(x)
+}
+
+// GaussDensity is the Gaussian fit's density at x.
+func (h *NoiseHistogram) GaussDensity(x float64) float64 {
+	z := x / h.Std
+	return math.Exp(-z*z/2) / (h.Std * math.Sqrt(2*math.Pi))
+}

@@ -1,0 +1,440 @@
+package networkview
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/mlp"
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/vugu/vugu"
+)
+
+// Timing of the training loop.
+const (
+	// Slice is the work done between two yields to the browser: short enough that a click
+	// or a slider answers at once, long enough that the yields cost little.
+	Slice = 10 * time.Millisecond
+	// Yield is how long the loop sleeps after each slice natively; under js/wasm it
+	// waits for one turn of the browser's event loop instead (see yield).
+	Yield = time.Millisecond
+	// RenderEvery bounds how often the loop asks for a re-render while it runs.
+	RenderEvery = 200 * time.Millisecond
+)
+
+// Loader returns the training and test sets of an "mlp" spec, cut to its n and testN.
+type Loader func(ctx context.Context, s spec.Spec) (train, test *data.Set, err error)
+
+// LocalData loads a spec's data in this process: the synthetic sets are drawn from the
+// seed, MNIST is read from GoMNIST's files (natively only; the browser uses HTTPData).
+func LocalData(_ context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
+	return mlp.LoadData(s)
+}
+
+// Session is one training run driven from the page: a state machine over mlp.Trainer with
+// play, pause, step and reset, computing in slices of Slice on a goroutine of its own.
+//
+// Every exported field and method is guarded by Env: the Vugu event environment in the
+// browser (event handlers already hold it; the loop takes Lock and releases it with
+// UnlockRender or UnlockOnly). The trainer itself is touched only by the loop goroutine,
+// outside the lock, and its results are copied into the fields under the lock.
+type Session struct {
+	Env  vugu.EventEnv
+	Load Loader // nil: LocalData
+
+	Spec  spec.Spec
+	Iter  int              // SGD steps taken
+	Evals []mlp.Evaluation // measurements so far, in iteration order
+	Loss  []float32        // minibatch loss of every step taken (before the step)
+	Hist  *NoiseHistogram  // of the latest measurement that kept a noise sample
+	Err   error            // why the run stopped, if it failed
+	State State            // what the loop is doing
+	Phase string           // a short text of what is happening, for the progress line
+	Frac  float64          // fraction of the whole run done, in [0, 1]
+	Evalf float64          // fraction of the measurement in progress done
+	Steps int              // steps still to take before pausing (the Step button)
+	Play  bool             // keep training until paused or done
+	Run   *mlp.Result      // set when the charts show a result from the server (Remote)
+	From  string           // where the shown result comes from: "" (this page) or a text
+
+	gen        int // bumped by Reset: a loop of an older generation stops
+	cancel     context.CancelFunc
+	wake       chan struct{}
+	started    bool // play or step was pressed since the reset: measurements run when due
+	lastRender time.Time
+
+	sample      []float64 // noise sample of the latest measurement
+	sampleIter  int
+	sampleAlpha float64
+	histAt      time.Time // when Hist was last computed
+	histIter    int       // the sample iteration Hist (possibly nil) was computed from
+}
+
+// HistEvery bounds how often the noise histogram is recomputed while training runs: its
+// fitted SαS density costs about 100 ms in a browser.
+const HistEvery = time.Second
+
+// Histogram returns the noise histogram of a recent measurement: the loop recomputes it
+// after a measurement at most every HistEvery while it trains, and always before it stops.
+func (s *Session) Histogram() *NoiseHistogram { return s.Hist }
+
+// refreshHist recomputes the histogram from the latest sample, outside the lock, yielding
+// as it goes. It reports false when the session moved to another generation.
+func (s *Session) refreshHist(gen int) bool {
+	s.Env.Lock()
+	sample, iter, alpha := s.sample, s.sampleIter, s.sampleAlpha
+	s.Env.UnlockOnly()
+	h := newNoiseHistogram(sample, iter, alpha, yield)
+	s.Env.Lock()
+	if s.gen != gen {
+		s.Env.UnlockOnly()
+		return false
+	}
+	if s.sampleIter == iter {
+		s.Hist, s.histIter, s.histAt = h, iter, time.Now()
+	}
+	s.unlock(true)
+	return true
+}
+
+// State is the state of a Session.
+type State int
+
+// The states of a Session.
+const (
+	Loading  State = iota // fetching or generating the data
+	Ready                 // data and network ready; not training
+	Running               // training or measuring
+	Finished              // every iteration taken and measured
+	Failed                // stopped by an error (Err)
+	Remote                // showing a server result; nothing runs here
+)
+
+func (s State) String() string {
+	switch s {
+	case Loading:
+		return "loading"
+	case Ready:
+		return "ready"
+	case Running:
+		return "running"
+	case Finished:
+		return "finished"
+	case Failed:
+		return "failed"
+	case Remote:
+		return "remote"
+	}
+	return fmt.Sprintf("State(%d)", int(s))
+}
+
+// NewSession returns a session for sp; call Reset (under the lock) to start loading.
+func NewSession(env vugu.EventEnv, load Loader, sp spec.Spec) *Session {
+	return &Session{Env: env, Load: load, Spec: sp.Clone(), State: Loading}
+}
+
+// Reset forgets the run and starts a new one for sp (loading its data in the background);
+// nothing trains until Start or StepOnce. Call it with the lock held.
+func (s *Session) Reset(sp spec.Spec) {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.gen++
+	s.Spec = sp.Clone()
+	s.Iter, s.Evals, s.Loss, s.Hist, s.Err, s.sample = 0, nil, nil, nil, nil, nil
+	s.histIter = -1
+	s.State, s.Phase, s.Frac, s.Evalf = Loading, "preparing the data", 0, 0
+	s.Steps, s.Play, s.started, s.Run, s.From = 0, false, false, nil, ""
+	if err := sp.Validate(); err != nil {
+		s.fail(err)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wake = make(chan struct{}, 1)
+	go s.loop(ctx, s.gen, s.Spec.Clone(), s.wake)
+}
+
+// Stop cancels the run's goroutine, as Reset does, without starting another.
+func (s *Session) Stop() {
+	if s.cancel != nil {
+		s.cancel()
+		s.cancel = nil
+	}
+	s.gen++
+	s.Play, s.Steps = false, 0
+}
+
+// Start trains until Pause or the last iteration. Call it with the lock held.
+func (s *Session) Start() {
+	if s.State == Finished || s.State == Failed || s.State == Remote {
+		return
+	}
+	s.Play, s.Steps, s.started = true, 0, true
+	s.poke()
+}
+
+// Pause stops training after the step (or the measurement) in progress.
+func (s *Session) Pause() {
+	s.Play, s.Steps = false, 0
+}
+
+// StepOnce takes exactly one more SGD step (after the measurement due before it, if any)
+// and pauses. Call it with the lock held.
+func (s *Session) StepOnce() {
+	if s.State == Finished || s.State == Failed || s.State == Remote {
+		return
+	}
+	s.Play, s.started = false, true
+	s.Steps++
+	s.poke()
+}
+
+// Busy reports whether the loop has work to do.
+func (s *Session) Busy() bool { return s.Play || s.Steps > 0 }
+
+func (s *Session) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Session) fail(err error) {
+	s.Err, s.State, s.Play, s.Steps = err, Failed, false, 0
+	s.Phase = "stopped: " + err.Error()
+}
+
+// unlock releases the lock, asking for a render when forced or when RenderEvery passed.
+func (s *Session) unlock(force bool) {
+	if force || time.Since(s.lastRender) >= RenderEvery {
+		s.lastRender = time.Now()
+		s.Env.UnlockRender()
+		return
+	}
+	s.Env.UnlockOnly()
+}
+
+// loop is the session's goroutine for generation gen.
+func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan struct{}) {
+	load := s.Load
+	if load == nil {
+		load = LocalData
+	}
+	train, test, err := load(ctx, sp)
+	var tr *mlp.Trainer
+	if err == nil {
+		tr, err = mlp.NewTrainer(sp, train, test)
+	}
+	s.Env.Lock()
+	if s.gen != gen {
+		s.Env.UnlockOnly()
+		return
+	}
+	if err != nil {
+		s.fail(fmt.Errorf("loading the data: %w", err))
+		s.unlock(true)
+		return
+	}
+	if !warmed.Load() {
+		// The first measurement would build estimator.McCulloch's quantile table (about
+		// 4 s in a browser, without a chance to yield): build it now, while the page
+		// says so, rather than freeze the page in the middle of training.
+		s.Phase = "preparing the estimators (once per page, a few seconds)"
+		s.unlock(true)
+		yield()
+		warmEstimators()
+		s.Env.Lock()
+		if s.gen != gen {
+			s.Env.UnlockOnly()
+			return
+		}
+	}
+	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.Net().NumParams())
+	s.unlock(true)
+
+	iters, every := sp.Int("iters"), sp.Int("evalEvery")
+	used := sp.Int("evalBatches")
+	if used == 0 {
+		used = sp.Int("n") / sp.Int("batch")
+	}
+	// Progress in units of one minibatch gradient, as mlp.RunOn counts it.
+	evalWork := float64(2 * used)
+	total := float64(iters) + evalWork*float64(iters/every+1+btoi(iters%every != 0))
+	evalsDone := 0
+	frac := func(extra float64) float64 {
+		return min(1, (float64(tr.Iter())+evalWork*float64(evalsDone)+extra)/total)
+	}
+	losses := make([]float32, 0, 1024)
+
+	for {
+		s.Env.Lock()
+		if s.gen != gen {
+			s.Env.UnlockOnly()
+			return
+		}
+		due := tr.EvalDue() && s.started
+		if !s.Busy() && !due && s.sample != nil && s.histIter != s.sampleIter {
+			s.Env.UnlockOnly()
+			if !s.refreshHist(gen) {
+				return
+			}
+			continue
+		}
+		if !s.Busy() && !due {
+			if s.State == Running {
+				s.State = Ready
+				s.Phase = fmt.Sprintf("paused at iteration %d", tr.Iter())
+			}
+			if tr.Done() && !tr.EvalDue() {
+				s.State, s.Phase = Finished, fmt.Sprintf("finished: %d iterations", tr.Iter())
+			}
+			s.unlock(true)
+			select {
+			case <-wake:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		stepping := !s.Play // take s.Steps steps at most
+		budget := s.Steps
+		s.State = Running
+		s.unlock(false)
+
+		if due {
+			msg := fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches)", tr.Iter(), used)
+			s.Env.Lock()
+			s.Phase, s.Evalf = msg, 0
+			s.unlock(false)
+			last := time.Now()
+			ev, err := tr.Evaluate(ctx, func(f float64) {
+				if time.Since(last) < Slice {
+					return
+				}
+				s.Env.Lock()
+				if s.gen == gen {
+					s.Evalf, s.Frac = f, frac(f*evalWork)
+				}
+				s.unlock(false)
+				yield()
+				last = time.Now()
+			})
+			s.Env.Lock()
+			if s.gen != gen {
+				s.Env.UnlockOnly()
+				return
+			}
+			if err != nil {
+				s.fail(fmt.Errorf("measuring the noise at iteration %d: %w", tr.Iter(), err))
+				s.unlock(true)
+				return
+			}
+			evalsDone++
+			s.Evals = append(s.Evals, ev)
+			if ev.Noise != nil && len(ev.Noise.Sample) > 0 {
+				s.sample, s.sampleIter, s.sampleAlpha = ev.Noise.Sample, ev.Iter, ev.Alpha
+			}
+			s.Evalf, s.Frac = 0, frac(0)
+			s.Phase = fmt.Sprintf("iteration %d: α̂ = %.3f", ev.Iter, ev.Alpha)
+			stale := s.sample != nil && time.Since(s.histAt) >= HistEvery
+			s.unlock(!s.Play)
+			yield()
+			if stale && !s.refreshHist(gen) {
+				return
+			}
+			continue
+		}
+		if tr.Done() {
+			s.Env.Lock()
+			s.Play, s.Steps = false, 0
+			s.Env.UnlockOnly()
+			continue
+		}
+
+		// A slice of SGD steps, stopping where a measurement falls due.
+		losses = losses[:0]
+		start := time.Now()
+		var stepErr error
+		for {
+			st, err := tr.Step()
+			if err != nil {
+				stepErr = err
+				break
+			}
+			losses = append(losses, float32(st.Loss))
+			if tr.EvalDue() || tr.Done() || (stepping && len(losses) >= budget) || time.Since(start) >= Slice {
+				break
+			}
+		}
+		s.Env.Lock()
+		if s.gen != gen {
+			s.Env.UnlockOnly()
+			return
+		}
+		s.Loss = append(s.Loss, losses...)
+		s.Iter = tr.Iter()
+		if stepping {
+			s.Steps = max(0, s.Steps-len(losses))
+		}
+		s.Frac = frac(0)
+		s.Phase = fmt.Sprintf("training: iteration %d of %d", tr.Iter(), iters)
+		if stepErr != nil {
+			s.fail(stepErr)
+			s.unlock(true)
+			return
+		}
+		s.unlock(stepping)
+		yield()
+	}
+}
+
+// ShowResult stops any local run and shows a result computed elsewhere (the server, a
+// stored share): its measurements fill the same charts. Call it with the lock held.
+func (s *Session) ShowResult(res *mlp.Result, from string) {
+	s.Stop()
+	s.Spec = res.Spec.Clone()
+	s.Run, s.From = res, from
+	s.Evals = res.Evaluations
+	s.Loss, s.Hist, s.Err, s.sample = nil, nil, nil, nil
+	s.Iter = 0
+	if n := len(res.Evaluations); n > 0 {
+		s.Iter = res.Evaluations[n-1].Iter
+	}
+	s.State, s.Frac, s.Evalf = Remote, 1, 0
+	s.Phase = fmt.Sprintf("showing %s: %d measurements up to iteration %d", from, len(res.Evaluations), s.Iter)
+}
+
+// ShowPartial shows the measurements of a run still in progress elsewhere.
+func (s *Session) ShowPartial(sp spec.Spec, evals []mlp.Evaluation, frac float64, from, msg string) {
+	s.Stop()
+	s.Spec = sp.Clone()
+	s.Run, s.From = nil, from
+	s.Evals = evals
+	s.Loss, s.Hist, s.Err, s.sample = nil, nil, nil, nil
+	s.Iter = 0
+	if n := len(evals); n > 0 {
+		s.Iter = evals[n-1].Iter
+	}
+	s.State, s.Frac = Remote, frac
+	s.Phase = from + ": " + msg
+}
+
+// warmed is set once the estimators' tables are built.
+var warmed atomic.Bool
+
+// warmEstimators builds the tables the noise measurement's estimators compute on first use.
+func warmEstimators() {
+	estimator.McCulloch{}.Estimate(estimator.Sample(1.5, 1, 200, 1))
+	warmed.Store(true)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

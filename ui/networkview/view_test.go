@@ -1,0 +1,70 @@
+package networkview
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/tailscope/tailscope/sim/mlp"
+	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/vugu/vugu"
+)
+
+// TestNewPage: a fresh page gets the view's defaults (also in the URL); a link's spec is
+// kept; a stored share's result is shown without computing.
+func TestNewPage(t *testing.T) {
+	env := vugu.NewEventEnvImpl(&sync.RWMutex{}, make(chan bool, 1))
+	env.Lock()
+	defer env.UnlockOnly()
+
+	st := appstate.New()
+	var urls []string
+	st.OnChange = func(s *appstate.State) { urls = append(urls, s.Fragment()) }
+	p := NewPage(env, st, &Client{})
+	defer p.Sess.Stop()
+	if got, want := p.Sess.Spec.Key(), DefaultSpec().Key(); got != want {
+		t.Errorf("fresh page: spec %s; want the view's default %s", got, want)
+	}
+	if len(urls) != 1 {
+		t.Errorf("fresh page: the URL was rewritten %d times; want once, with the view's defaults", len(urls))
+	}
+
+	linked := smallSpec(t)
+	st = appstate.Parse("#network?" + linked.Query().Encode())
+	p = NewPage(env, st, &Client{})
+	defer p.Sess.Stop()
+	if p.Sess.Spec.Key() != linked.Key() || p.Sess.State != Loading {
+		t.Errorf("linked page: spec %s, state %v; want the link's spec, loading", p.Sess.Spec.Key(), p.Sess.State)
+	}
+
+	res, err := mlp.Run(context.Background(), linked, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(res)
+	st.ShareID, st.Result = "abc", raw
+	p = NewPage(env, st, &Client{})
+	defer p.Sess.Stop()
+	if p.Sess.State != Remote || len(p.Sess.Evals) != len(res.Evaluations) || p.Sess.Evals[2].Alpha != res.Evaluations[2].Alpha {
+		t.Errorf("share page: state %v, %d measurements; want remote with the stored %d", p.Sess.State, len(p.Sess.Evals), len(res.Evaluations))
+	}
+	if p.CanRun() || p.PlayLabel() != "Play" || !p.CanShare() {
+		t.Errorf("share page: CanRun %v, label %q, CanShare %v; want false, Play, true", p.CanRun(), p.PlayLabel(), p.CanShare())
+	}
+	if got := p.Series(); got == "" || got[:2] != "0:" {
+		t.Errorf("share page: series %q", got)
+	}
+	// Reset leaves the stored result for the spec run here.
+	p.ResetRun()
+	if p.Sess.State != Loading || len(p.Sess.Evals) != 0 {
+		t.Errorf("after reset: state %v, %d measurements", p.Sess.State, len(p.Sess.Evals))
+	}
+
+	st.Result = json.RawMessage(`{"spec": 3}`)
+	p = NewPage(env, st, &Client{})
+	defer p.Sess.Stop()
+	if p.Sess.State == Remote || p.Msg == "" {
+		t.Errorf("share page with a bad result: state %v, message %q; want a local run and a message", p.Sess.State, p.Msg)
+	}
+}
