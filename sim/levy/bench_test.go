@@ -1,0 +1,65 @@
+package levy
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tailscope/tailscope/sim/landscape"
+)
+
+// BenchmarkSteps measures walker steps per second of the Euler scheme on a 1-D double well with
+// one worker (run with -cpu 1 for one core), Lévy (α = 1.5) and Gaussian noise, and reports
+// alongside the cost of the noise sampler alone, so the sampler's share of a step shows.
+// Besides ns/op (one op = one walker step, wall time) it reports Msteps/s from wall time and,
+// where the OS tells, cpu-ns/step from the process's CPU time, which a loaded machine does not
+// inflate.
+func BenchmarkSteps(b *testing.B) {
+	dw := landscape.DoubleWell{WL: 0.5, HL: 1, WR: 2, HR: 0.5}
+	lands := []struct {
+		name string
+		l    landscape.Landscape
+	}{{"1d", dw}, {"2d", landscape.DoubleWell2D{W: dw, K: 2}}}
+	for _, land := range lands {
+		for _, alpha := range []float64{1.5, 2} {
+			b.Run(fmt.Sprintf("%s/alpha=%v", land.name, alpha), func(b *testing.B) {
+				const walkers = 1000
+				e, err := NewEnsemble(Config{Landscape: land.l, Alpha: alpha, Eps: 0.3, Eta: 1e-3, Walkers: walkers, Seed: 1, Workers: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				steps := max(1, b.N/walkers)
+				cpu0, okCPU := processCPU()
+				t0 := time.Now()
+				b.ResetTimer()
+				if err := e.Advance(context.Background(), steps); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				wall := time.Since(t0)
+				n := float64(steps * walkers)
+				b.ReportMetric(n/wall.Seconds()/1e6, "Msteps/s")
+				if cpu1, ok := processCPU(); ok && okCPU {
+					b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-ns/step")
+				}
+			})
+		}
+	}
+	for _, alpha := range []float64{1.5, 2} {
+		b.Run(fmt.Sprintf("sampler-only/alpha=%v", alpha), func(b *testing.B) {
+			s, _ := NewSampler(alpha)
+			e, _ := NewEnsemble(Config{Landscape: dw, Alpha: alpha, Eps: 1, Eta: 1, Walkers: 1})
+			r := e.rng[0]
+			cpu0, okCPU := processCPU()
+			sum := 0.0
+			for b.Loop() {
+				sum += s.Rand(r)
+			}
+			sink = sum
+			if cpu1, ok := processCPU(); ok && okCPU {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/step")
+			}
+		})
+	}
+}

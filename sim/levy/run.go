@@ -1,0 +1,424 @@
+package levy
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/tailscope/tailscope/sim/landscape"
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// Runner runs the "exit" and "wells" specs natively, spreading walkers over Workers goroutines
+// (0: runtime.GOMAXPROCS(0)). Results do not depend on Workers.
+type Runner struct {
+	Workers int
+}
+
+// RunExit runs an "exit" spec with every core.
+func RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*ExitResult, error) {
+	return Runner{}.RunExit(ctx, s, p)
+}
+
+// RunWells runs a "wells" spec with every core.
+func RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*WellsResult, error) {
+	return Runner{}.RunWells(ctx, s, p)
+}
+
+// Run runs an "exit" or "wells" spec; the result is a *ExitResult or a *WellsResult.
+func (r Runner) Run(ctx context.Context, s spec.Spec, p spec.Reporter) (any, error) {
+	switch s.Kind {
+	case "exit":
+		res, err := r.RunExit(ctx, s, p)
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	case "wells":
+		res, err := r.RunWells(ctx, s, p)
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+	return nil, fmt.Errorf("levy: cannot run kind %q", s.Kind)
+}
+
+// Summary describes first exit times. Times are in the time units of the dynamics (steps × η).
+// A JSON value of 0 for a theory or statistic means "not available".
+type Summary struct {
+	Walkers int     `json:"walkers"`
+	Exited  int     `json:"exited"`
+	Mean    float64 `json:"mean"` // over the walkers that left; a lower bound when some did not
+	StdErr  float64 `json:"stdErr"`
+	StdDev  float64 `json:"stdDev"`
+	Median  float64 `json:"median"`
+	Q10     float64 `json:"q10"`
+	Q90     float64 `json:"q90"`
+	// KSExp is the Kolmogorov–Smirnov distance between the exit times and the exponential law
+	// with the same mean (0 when every walker left and the law is exactly exponential).
+	KSExp float64 `json:"ksExp"`
+	Below int     `json:"below"` // exits through the lower (left) edge
+	Above int     `json:"above"` // exits through the upper (right) edge
+}
+
+// Histogram counts values in bins [Edges[i], Edges[i+1]).
+type Histogram struct {
+	Edges  []float64 `json:"edges"`
+	Counts []int64   `json:"counts"`
+}
+
+// Traces are thinned trajectories: Walkers[i] holds walker i's positions (Dim numbers each),
+// one every Dt time units from time Dt on.
+type Traces struct {
+	Dt      float64     `json:"dt"`
+	Dim     int         `json:"dim"`
+	Walkers [][]float64 `json:"walkers"`
+}
+
+// ExitRun is one noise's run of an "exit" spec.
+type ExitRun struct {
+	Noise string    `json:"noise"` // "levy" or "gauss"
+	Alpha float64   `json:"alpha"`
+	Time  float64   `json:"time"` // simulated time reached
+	Exit  Summary   `json:"exit"`
+	Hist  Histogram `json:"hist"` // of the exit times
+	// Survival[k] is the fraction of walkers still in the basin at time (k+1)·SampleDt.
+	Survival []float64 `json:"survival"`
+	SampleDt float64   `json:"sampleDt"`
+	Traces   Traces    `json:"traces"`
+}
+
+// ExitTheory is the theory for the spec's basin (package landscape). 0: not applicable.
+type ExitTheory struct {
+	LevyAsymptotic float64 `json:"levyAsymptotic"` // π/(Γ(α)sin(πα/2))·ε^−α·(a^−α + b^−α)^−1, small ε
+	LevyNoDrift    float64 `json:"levyNoDrift"`    // exact when height = 0: (ab)^{α/2}/(ε^α Γ(1+α))
+	GaussExact     float64 `json:"gaussExact"`     // exact mean exit time for α = 2 (quadrature)
+	Kramers        float64 `json:"kramers"`        // π·a·b/(12ΔH)·exp(ΔH/ε²), small ε²/ΔH
+}
+
+// SweepRow compares the theories at other widths and heights.
+type SweepRow struct {
+	A          float64 `json:"a"`
+	B          float64 `json:"b"`
+	Height     float64 `json:"height"`
+	Levy       float64 `json:"levy"`       // LevyAsymptotic at α
+	GaussExact float64 `json:"gaussExact"` // 0 if it overflows
+}
+
+// ExitResult is the result of an "exit" spec.
+type ExitResult struct {
+	Spec   spec.Spec      `json:"spec"`
+	Well   landscape.Well `json:"well"`
+	Levy   *ExitRun       `json:"levy,omitempty"`
+	Gauss  *ExitRun       `json:"gauss,omitempty"`
+	Theory ExitTheory     `json:"theory"`
+	Sweep  []SweepRow     `json:"sweep"`
+}
+
+// finite maps NaN and ±Inf (not encodable in JSON) to 0, "not available".
+func finite(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+func checkKind(s spec.Spec, kind string) error {
+	if s.Kind != kind {
+		return fmt.Errorf("levy: spec of kind %q given to the %s runner", s.Kind, kind)
+	}
+	return s.Validate()
+}
+
+type noiseRun struct {
+	name  string
+	alpha float64
+}
+
+func noises(s spec.Spec) []noiseRun {
+	var out []noiseRun
+	switch s.Choice("noise") {
+	case "both":
+		out = []noiseRun{{"levy", s.Float("alpha")}, {"gauss", 2}}
+	case "levy":
+		out = []noiseRun{{"levy", s.Float("alpha")}}
+	case "gauss":
+		out = []noiseRun{{"gauss", 2}}
+	}
+	return out
+}
+
+// drive advances e by up to steps in about 50 chunks, stopping early once every walker is frozen,
+// and reports progress as the fraction done of run j of n.
+func drive(ctx context.Context, e *Ensemble, steps int, j, n int, name string, p spec.Reporter) error {
+	chunk := max(1, steps/50)
+	for done := 0; done < steps && e.Alive() > 0; {
+		k := min(chunk, steps-done)
+		if err := e.Advance(ctx, k); err != nil {
+			return err
+		}
+		done += k
+		p.Report(spec.Progress{
+			Fraction: (float64(j) + float64(done)/float64(steps)) / float64(n),
+			Message:  fmt.Sprintf("%s noise: step %d of %d", name, done, steps),
+		})
+	}
+	return nil
+}
+
+// RunExit runs an "exit" spec: walkers start at the bottom of the Well and stop when they leave.
+func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*ExitResult, error) {
+	if err := checkKind(s, "exit"); err != nil {
+		return nil, err
+	}
+	well := landscape.Well{A: s.Float("a"), B: s.Float("b"), H: s.Float("height")}
+	if err := well.Check(); err != nil {
+		return nil, err
+	}
+	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
+	steps := s.Int("steps")
+	every := max(1, steps/400)
+	res := &ExitResult{Spec: s, Well: well}
+	ns := noises(s)
+	for j, nz := range ns {
+		e, err := NewEnsemble(Config{Landscape: well, Alpha: nz.alpha, Eps: eps, Eta: eta, Walkers: s.Int("walkers"),
+			Seed: s.Seed, StopOnExit: true, SampleEvery: every, Trace: s.Int("trace"), Workers: r.Workers})
+		if err != nil {
+			return nil, err
+		}
+		if err := drive(ctx, e, steps, j, len(ns), nz.name, p); err != nil {
+			return nil, err
+		}
+		run := &ExitRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Exit: summarize(e), SampleDt: float64(every) * eta,
+			Traces: Traces{Dt: float64(every) * eta, Dim: 1, Walkers: e.Traces()}}
+		run.Hist = histogram(e.ExitTimes(), 40)
+		for _, row := range e.Series() {
+			run.Survival = append(run.Survival, float64(row[0])/float64(s.Int("walkers")))
+		}
+		if nz.name == "levy" {
+			res.Levy = run
+		} else {
+			res.Gauss = run
+		}
+	}
+	res.Theory = ExitTheory{
+		LevyAsymptotic: finite(landscape.LevyMeanExit(alpha, eps, well.A, well.B)),
+		LevyNoDrift:    finite(landscape.StableMeanExit(alpha, eps, well.A, well.B)),
+	}
+	if well.H == 0 {
+		res.Theory.LevyAsymptotic = 0 // no drift: the small-ε picture does not apply
+	} else {
+		res.Theory.LevyNoDrift = 0
+		res.Theory.Kramers = finite(landscape.KramersMeanExit(well, eps))
+	}
+	if g, err := landscape.WellGaussianMeanExit(well, eps); err == nil {
+		res.Theory.GaussExact = finite(g)
+	}
+	res.Sweep = exitSweep(well, alpha, eps)
+	return res, nil
+}
+
+// exitSweep gives the theory at the spec's widths for heights ×½, 1, 2, 4, and at its height
+// for widths ×½ and ×2.
+func exitSweep(w landscape.Well, alpha, eps float64) []SweepRow {
+	var wells []landscape.Well
+	for _, f := range []float64{0.5, 1, 2, 4} {
+		wells = append(wells, landscape.Well{A: w.A, B: w.B, H: w.H * f})
+	}
+	for _, f := range []float64{0.5, 2} {
+		wells = append(wells, landscape.Well{A: w.A * f, B: w.B * f, H: w.H})
+	}
+	rows := make([]SweepRow, 0, len(wells))
+	for _, v := range wells {
+		row := SweepRow{A: v.A, B: v.B, Height: v.H, Levy: finite(landscape.LevyMeanExit(alpha, eps, v.A, v.B))}
+		if g, err := landscape.WellGaussianMeanExit(v, eps); err == nil {
+			row.GaussExact = finite(g)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// summarize describes the ensemble's first exit times.
+func summarize(e *Ensemble) Summary {
+	ts := e.ExitTimes()
+	sm := Summary{Walkers: e.cfg.Walkers, Exited: len(ts)}
+	sm.Below, sm.Above = e.ExitSides()
+	if len(ts) == 0 {
+		return sm
+	}
+	slices.Sort(ts)
+	var sum, sq float64
+	for _, t := range ts {
+		sum += t
+	}
+	sm.Mean = sum / float64(len(ts))
+	for _, t := range ts {
+		sq += (t - sm.Mean) * (t - sm.Mean)
+	}
+	if len(ts) > 1 {
+		sm.StdDev = math.Sqrt(sq / float64(len(ts)-1))
+		sm.StdErr = sm.StdDev / math.Sqrt(float64(len(ts)))
+	}
+	q := func(p float64) float64 { return ts[min(len(ts)-1, int(p*float64(len(ts))))] }
+	sm.Median, sm.Q10, sm.Q90 = q(0.5), q(0.1), q(0.9)
+	sm.KSExp = ksExp(ts, sm.Mean)
+	return sm
+}
+
+// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts.
+func ksExp(ts []float64, mean float64) float64 {
+	d := 0.0
+	n := float64(len(ts))
+	for i, t := range ts {
+		f := 1 - math.Exp(-t/mean)
+		d = max(d, math.Abs(float64(i+1)/n-f), math.Abs(f-float64(i)/n))
+	}
+	return d
+}
+
+// histogram bins xs over [0, its 99th percentile] in n bins; larger values fall in the last bin.
+func histogram(xs []float64, n int) Histogram {
+	h := Histogram{Edges: make([]float64, n+1), Counts: make([]int64, n)}
+	if len(xs) == 0 {
+		return h
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	top := s[min(len(s)-1, int(0.99*float64(len(s))))]
+	if top <= 0 {
+		top = s[len(s)-1]
+	}
+	if top <= 0 {
+		top = 1
+	}
+	for i := range h.Edges {
+		h.Edges[i] = top * float64(i) / float64(n)
+	}
+	for _, x := range s {
+		h.Counts[min(n-1, int(x/top*float64(n)))]++
+	}
+	return h
+}
+
+// WellsRun is one noise's run of a "wells" spec.
+type WellsRun struct {
+	Noise string  `json:"noise"`
+	Alpha float64 `json:"alpha"`
+	Time  float64 `json:"time"`
+	// Fractions[b]: the fraction of all walker-steps spent in well b (0: left, 1: right).
+	Fractions []float64 `json:"fractions"`
+	// FinalFractions[b]: the fraction of walkers in well b at the end.
+	FinalFractions []float64 `json:"finalFractions"`
+	// Residence[b]: the mean time a visit to well b lasted (0 if it was never left);
+	// Crossings[b]: how many times walkers left well b.
+	Residence []float64 `json:"residence"`
+	Crossings []int64   `json:"crossings"`
+	// FirstExit: first exit times from the starting well.
+	FirstExit Summary `json:"firstExit"`
+	// LeftSeries[k]: the fraction of walkers in the left well at time (k+1)·SampleDt.
+	LeftSeries []float64 `json:"leftSeries"`
+	SampleDt   float64   `json:"sampleDt"`
+	Hist       Histogram `json:"hist"` // of coordinate x over all samples
+	Traces     Traces    `json:"traces"`
+}
+
+// WellsTheory is the theory for the spec's double well (package landscape): [left, right].
+type WellsTheory struct {
+	LevyFractions  [2]float64 `json:"levyFractions"`  // WL^α/(WL^α+WR^α), small ε
+	LevyResidence  [2]float64 `json:"levyResidence"`  // W^α/(K_α ε^α), small ε
+	GibbsFractions [2]float64 `json:"gibbsFractions"` // stationary law exp(−f/ε²) at α = 2
+	GaussResidence [2]float64 `json:"gaussResidence"` // exact mean time to the barrier at α = 2
+}
+
+// WellsResult is the result of a "wells" spec.
+type WellsResult struct {
+	Spec      spec.Spec            `json:"spec"`
+	Wells     landscape.DoubleWell `json:"wells"`
+	Dim       int                  `json:"dim"`
+	Stiffness float64              `json:"stiffness,omitempty"` // of the valley across, dim 2
+	Levy      *WellsRun            `json:"levy,omitempty"`
+	Gauss     *WellsRun            `json:"gauss,omitempty"`
+	Theory    WellsTheory          `json:"theory"`
+}
+
+// RunWells runs a "wells" spec: walkers move freely in the double well.
+func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*WellsResult, error) {
+	if err := checkKind(s, "wells"); err != nil {
+		return nil, err
+	}
+	dw := landscape.DoubleWell{WL: s.Float("wl"), HL: s.Float("hl"), WR: s.Float("wr"), HR: s.Float("hr")}
+	if err := dw.Check(); err != nil {
+		return nil, err
+	}
+	res := &WellsResult{Spec: s, Wells: dw, Dim: s.Int("dim")}
+	var l landscape.Landscape = dw
+	left, right := []float64{-dw.WL}, []float64{dw.WR}
+	if res.Dim == 2 {
+		res.Stiffness = spec.WellsValleyStiffness
+		l = landscape.DoubleWell2D{W: dw, K: res.Stiffness}
+		left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
+	}
+	var starts [][]float64
+	switch s.Choice("start") {
+	case "left":
+		starts = [][]float64{left}
+	case "right":
+		starts = [][]float64{right}
+	case "half":
+		starts = [][]float64{left, right}
+	}
+	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
+	steps := s.Int("steps")
+	every := max(1, steps/400)
+	ns := noises(s)
+	for j, nz := range ns {
+		e, err := NewEnsemble(Config{Landscape: l, Alpha: nz.alpha, Eps: eps, Eta: eta, Walkers: s.Int("walkers"),
+			Seed: s.Seed, Starts: starts, SampleEvery: every, Trace: s.Int("trace"),
+			HistLo: -2 * dw.WL, HistHi: 2 * dw.WR, HistBins: 60, Workers: r.Workers})
+		if err != nil {
+			return nil, err
+		}
+		if err := drive(ctx, e, steps, j, len(ns), nz.name, p); err != nil {
+			return nil, err
+		}
+		run := &WellsRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Fractions: e.Fractions(),
+			Crossings: e.Leaves(), FirstExit: summarize(e), SampleDt: float64(every) * eta,
+			Traces: Traces{Dt: float64(every) * eta, Dim: res.Dim, Walkers: e.Traces()}}
+		for _, x := range e.Residence() {
+			run.Residence = append(run.Residence, finite(x))
+		}
+		final := make([]float64, 2)
+		for i := range s.Int("walkers") {
+			if b := e.Basin(i); b >= 0 {
+				final[b] += 1 / float64(s.Int("walkers"))
+			}
+		}
+		run.FinalFractions = final
+		for _, row := range e.Series() {
+			run.LeftSeries = append(run.LeftSeries, float64(row[0])/float64(s.Int("walkers")))
+		}
+		run.Hist = Histogram{Edges: make([]float64, 61), Counts: slices.Clone(e.Hist())}
+		for i := range run.Hist.Edges {
+			run.Hist.Edges[i] = -2*dw.WL + (2*dw.WR+2*dw.WL)*float64(i)/60
+		}
+		if nz.name == "levy" {
+			res.Levy = run
+		} else {
+			res.Gauss = run
+		}
+	}
+	t := &res.Theory
+	t.LevyFractions[0], t.LevyFractions[1] = landscape.LevyWellFractions(alpha, dw)
+	t.LevyResidence[0], t.LevyResidence[1] = landscape.LevyWellResidence(alpha, eps, dw)
+	t.GibbsFractions[0], t.GibbsFractions[1] = landscape.GibbsWellFractions(eps, dw)
+	if gl, gr, err := landscape.WellResidenceGaussian(eps, dw); err == nil {
+		t.GaussResidence = [2]float64{gl, gr}
+	}
+	for _, a := range []*[2]float64{&t.LevyFractions, &t.LevyResidence, &t.GibbsFractions, &t.GaussResidence} {
+		a[0], a[1] = finite(a[0]), finite(a[1])
+	}
+	return res, nil
+}

@@ -1,0 +1,53 @@
+package levy
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Sampler draws symmetric α-stable variates of scale 1: E exp(iθS) = exp(−|θ|^α), the SαS(1) of
+// science.md §2. It is the symmetric Chambers–Mallows–Stuck formula
+//
+//	S = sin(αV)/cos(V)^{1/α} · (cos(V − αV)/W)^{(1−α)/α},  V ~ U(−π/2, π/2), W ~ Exp(1),
+//
+// evaluated with branch-free polynomial sine, log and exp (fastmath.go, accurate to a few ulp):
+// three sines (each angle reduced to [0, π/2] exactly, so cos V keeps its relative accuracy near
+// V = ±π/2, where the tail comes from), three logs (one makes W = −log U) and one exp.
+// α = 2 is √2·N(0, 1) by the ziggurat. It draws the same law as gonum's
+// distuv.AlphaStable{Alpha: α, Beta: 0, C: 1} (tested by a two-sample Kolmogorov–Smirnov test)
+// several times faster (see BenchmarkSampler): gonum's Rand builds a rand.Rand per draw and calls
+// math.Pow twice. The dynamics use this sampler because gonum's alone would cost more than the
+// 50 ns a step may take at 20 M steps/s.
+type Sampler struct {
+	alpha    float64
+	invAlpha float64 // 1/α
+	expo     float64 // (1 − α)/α
+}
+
+// NewSampler returns the SαS(1) sampler of tail index α ∈ (0, 2].
+func NewSampler(alpha float64) (Sampler, error) {
+	if !(alpha > 0 && alpha <= 2) {
+		return Sampler{}, fmt.Errorf("levy: tail index α must be in (0, 2], got %v", alpha)
+	}
+	return Sampler{alpha: alpha, invAlpha: 1 / alpha, expo: (1 - alpha) / alpha}, nil
+}
+
+// Alpha returns the tail index.
+func (s Sampler) Alpha() float64 { return s.alpha }
+
+// Rand draws one SαS(1) variate from r, using two of its 64-bit outputs (α = 2: one Gaussian).
+func (s Sampler) Rand(r *rand.Rand) float64 {
+	if s.alpha == 2 {
+		return math.Sqrt2 * r.NormFloat64()
+	}
+	// Uniforms in (0, 1), never 0 or 1: (k + ½)·2^−53.
+	h := (float64(r.Uint64()>>11)+0.5)*0x1p-53 - 0.5 // V = πh, h ∈ (−½, ½), exact
+	w := -fastLog((float64(r.Uint64()>>11) + 0.5) * 0x1p-53)
+	ah := math.Abs(h)
+	cv := sinPoly(math.Pi * (0.5 - ah)) // cos V, accurate near V = ±π/2
+	z := math.Abs(s.alpha * h)
+	sa := math.Copysign(sinPoly(math.Pi*min(z, 1-z)), h)    // sin(αV), |αV| < π
+	c2 := sinPoly(math.Pi * (0.5 - math.Abs(1-s.alpha)*ah)) // cos((1 − α)V) > 0
+	return sa * fastExp(s.expo*fastLog(c2/w)-s.invAlpha*fastLog(cv))
+}

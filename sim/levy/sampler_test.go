@@ -1,0 +1,117 @@
+package levy
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// ks2 returns the two-sample Kolmogorov–Smirnov statistic of sorted a and b.
+func ks2(a, b []float64) float64 {
+	var i, j int
+	d := 0.0
+	for i < len(a) && j < len(b) {
+		if a[i] <= b[j] {
+			i++
+		} else {
+			j++
+		}
+		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
+	}
+	return d
+}
+
+// TestSamplerMatchesGonum compares 20000 draws with as many from gonum's AlphaStable{β = 0, C = 1}.
+// Under the null the two-sample KS statistic exceeds 1.95·√(2/n) with probability 0.001.
+func TestSamplerMatchesGonum(t *testing.T) {
+	const n = 20000
+	crit := 1.95 * math.Sqrt(2.0/n)
+	for i, alpha := range []float64{0.5, 0.9, 1, 1.2, 1.5, 1.8, 1.95, 2} {
+		s, err := NewSampler(alpha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(uint64(i), 11))
+		g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: 1, Src: rand.NewPCG(uint64(i), 12)}
+		a, b := make([]float64, n), make([]float64, n)
+		for k := range a {
+			a[k], b[k] = s.Rand(r), g.Rand()
+		}
+		slices.Sort(a)
+		slices.Sort(b)
+		if d := ks2(a, b); d > crit {
+			t.Errorf("α = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, d, crit)
+		}
+	}
+}
+
+// TestSamplerQuantiles checks quantiles against closed forms: α = 1 is Cauchy (quantile
+// tan(π(p − ½))) and α = 2 is N(0, 2) (quantile √2·Φ^{−1}(p)). The sample p-quantile of n draws
+// has standard error √(p(1−p)/n)/density; 4 standard errors is the tolerance.
+func TestSamplerQuantiles(t *testing.T) {
+	const n = 200000
+	for _, tt := range []struct {
+		alpha    float64
+		quantile func(p float64) float64
+		density  func(x float64) float64
+	}{
+		{1, func(p float64) float64 { return math.Tan(math.Pi * (p - 0.5)) }, func(x float64) float64 { return 1 / (math.Pi * (1 + x*x)) }},
+		{2, func(p float64) float64 { return math.Sqrt2 * distuv.UnitNormal.Quantile(p) },
+			func(x float64) float64 { return distuv.Normal{Sigma: math.Sqrt2}.Prob(x) }},
+	} {
+		s, _ := NewSampler(tt.alpha)
+		r := rand.New(rand.NewPCG(5, uint64(tt.alpha)))
+		x := make([]float64, n)
+		for k := range x {
+			x[k] = s.Rand(r)
+		}
+		slices.Sort(x)
+		for _, p := range []float64{0.05, 0.25, 0.5, 0.75, 0.9, 0.99} {
+			want := tt.quantile(p)
+			got := x[int(p*n)]
+			se := math.Sqrt(p*(1-p)/n) / tt.density(want)
+			if math.Abs(got-want) > 4*se {
+				t.Errorf("α = %v: %v-quantile %v, want %v ± %v", tt.alpha, p, got, want, 4*se)
+			}
+		}
+	}
+}
+
+func TestNewSamplerRefusesBadAlpha(t *testing.T) {
+	for _, a := range []float64{0, -1, 2.0001, math.NaN(), math.Inf(1)} {
+		if _, err := NewSampler(a); err == nil {
+			t.Errorf("NewSampler(%v) accepted", a)
+		}
+	}
+}
+
+func BenchmarkSampler(b *testing.B) {
+	for _, alpha := range []float64{1.5, 2} {
+		s, _ := NewSampler(alpha)
+		r := rand.New(rand.NewPCG(1, 2))
+		b.Run("ours/alpha="+fmtA(alpha), func(b *testing.B) {
+			sum := 0.0
+			for b.Loop() {
+				sum += s.Rand(r)
+			}
+			sink = sum
+		})
+		g := distuv.AlphaStable{Alpha: alpha, C: 1, Src: rand.NewPCG(1, 2)}
+		b.Run("gonum/alpha="+fmtA(alpha), func(b *testing.B) {
+			sum := 0.0
+			for b.Loop() {
+				sum += g.Rand()
+			}
+			sink = sum
+		})
+	}
+}
+
+var sink float64
+
+func fmtA(a float64) string {
+	return string(rune('0'+int(a))) + "." + string(rune('0'+int(math.Round(a*10))%10))
+}
