@@ -1,0 +1,15 @@
+// Package landscapeview is Tailscope's Landscape view: Lévy- and Gaussian-driven walkers on a loss
+// landscape with basins of chosen widths and heights (sim/levy, sim/landscape, science.md §5),
+// animated side by side from the same seed.
+//
+// The maths stays out of the component: Sim (sim.go) builds the two ensembles from a "wells" or
+// "exit" spec, advances them in slices that fit an animation frame, and derives what the charts
+// show (occupancy, exit-time histograms, theory); charts.go draws them as SVG text, export.go
+// writes their data as CSV and JSON; controls.go turns the kind's parameter table into sliders;
+// player.go is the play/pause/step/reset state machine. View (view.vugu, view.go) wires these to
+// the page and to the shared share-link state (ui/appstate). All of it except the download
+// helper is plain Go, tested natively and under node.
+package landscapeview
+
+//go:generate go tool vugugen -s -skip-go-mod -skip-main .
+//go:generate gofmt -w 0_components_gen.go

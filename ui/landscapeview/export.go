@@ -1,0 +1,203 @@
+package landscapeview
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// Export is a file the page offers for download.
+type Export struct {
+	Name string // file name, e.g. "landscape-levy.svg"
+	MIME string
+	Text string
+}
+
+// Exports lists the names of the files Export can write for s: for each chart its SVG and
+// its data as CSV, and everything as one JSON file.
+func (s *Sim) Exports() []string {
+	var out []string
+	for _, n := range s.Noises {
+		out = append(out, "landscape-"+n.Name+".svg", "exit-times-"+n.Name+".svg")
+	}
+	return append(out, "where.svg", "profile.csv", "walkers.csv", "exit-times.csv", "where.csv", "landscape.json")
+}
+
+// Export writes the file called name (one of Exports).
+func (s *Sim) Export(name string) (Export, error) {
+	const svgMIME, csvMIME = "image/svg+xml", "text/csv;charset=utf-8"
+	for _, n := range s.Noises {
+		switch name {
+		case "landscape-" + n.Name + ".svg":
+			return Export{name, svgMIME, s.LandscapeSVG(n)}, nil
+		case "exit-times-" + n.Name + ".svg":
+			return Export{name, svgMIME, s.HistSVG(n)}, nil
+		}
+	}
+	switch name {
+	case "where.svg":
+		return Export{name, svgMIME, s.BarsSVG()}, nil
+	case "profile.csv":
+		return Export{name, csvMIME, s.profileCSV()}, nil
+	case "walkers.csv":
+		return Export{name, csvMIME, s.walkersCSV()}, nil
+	case "exit-times.csv":
+		return Export{name, csvMIME, s.histCSV()}, nil
+	case "where.csv":
+		return Export{name, csvMIME, s.whereCSV()}, nil
+	case "landscape.json":
+		b, err := json.MarshalIndent(s.Snapshot(), "", " ")
+		if err != nil {
+			return Export{}, fmt.Errorf("landscapeview: encoding the snapshot: %w", err)
+		}
+		return Export{name, "application/json", string(b)}, nil
+	}
+	return Export{}, fmt.Errorf("landscapeview: no export called %q (have %s)", name, strings.Join(s.Exports(), ", "))
+}
+
+func writeCSV(rows [][]string) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows) // a strings.Builder does not fail
+	return b.String()
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+func (s *Sim) profileCSV() string {
+	rows := [][]string{{"w", "loss"}}
+	const pts = 400
+	for i := 0; i <= pts; i++ {
+		x := s.XLo + (s.XHi-s.XLo)*float64(i)/pts
+		rows = append(rows, []string{num(x), num(s.Profile.Value1(x))})
+	}
+	return writeCSV(rows)
+}
+
+func (s *Sim) basinName(b int) string {
+	if b >= 0 && b < len(s.Basins) {
+		return s.Basins[b]
+	}
+	if s.Kind == "exit" {
+		return "left the basin"
+	}
+	return "outside"
+}
+
+func (s *Sim) walkersCSV() string {
+	head := []string{"noise", "walker", "w"}
+	if s.Dim == 2 {
+		head = append(head, "y")
+	}
+	rows := [][]string{append(head, "basin")}
+	for _, n := range s.Noises {
+		pos := n.Ens.Positions()
+		for i := range s.Walkers {
+			r := []string{n.Name, strconv.Itoa(i)}
+			for j := range s.Dim {
+				r = append(r, num(pos[i*s.Dim+j]))
+			}
+			rows = append(rows, append(r, s.basinName(n.Ens.Basin(i))))
+		}
+	}
+	return writeCSV(rows)
+}
+
+func (s *Sim) histCSV() string {
+	rows := [][]string{{"noise", "time_lo", "time_hi", "walkers", "theory_expected"}}
+	for _, n := range s.Noises {
+		h := s.ExitHist(n)
+		for i, c := range h.Counts {
+			th := ""
+			if h.Theory != nil {
+				th = num(h.Theory[i])
+			}
+			rows = append(rows, []string{n.Name, num(h.Edges[i]), num(h.Edges[i+1]), strconv.Itoa(c), th})
+		}
+	}
+	return writeCSV(rows)
+}
+
+func (s *Sim) whereCSV() string {
+	rows := [][]string{{"noise", "basin", "walkers", "share", "long_run_theory"}}
+	for _, n := range s.Noises {
+		for b, c := range s.Occupancy(n) {
+			th := ""
+			if n.LongRun != nil && b < len(n.LongRun) {
+				th = num(n.LongRun[b])
+			}
+			rows = append(rows, []string{n.Name, s.basinName(min(b, len(s.Basins))), strconv.Itoa(c), num(float64(c) / float64(s.Walkers)), th})
+		}
+	}
+	return writeCSV(rows)
+}
+
+// NoiseSnapshot is one noise's numbers at a moment of the run.
+type NoiseSnapshot struct {
+	Noise      string      `json:"noise"`
+	Alpha      float64     `json:"alpha"`
+	Occupancy  []int       `json:"occupancy"` // walkers per basin now; last: outside / left
+	Exited     int         `json:"exited"`
+	MeanExit   *float64    `json:"meanExit"` // over the walkers that left; null if none
+	TheoryMean *float64    `json:"theoryMean"`
+	TheoryNote string      `json:"theoryNote,omitempty"`
+	Theory     []Component `json:"theory,omitempty"`
+	LongRun    []float64   `json:"longRun,omitempty"`
+	Hist       Hist        `json:"hist"`
+	Positions  []float64   `json:"positions"` // walker-major, Dim numbers each
+}
+
+// Snapshot is the whole state of a run at a moment: what landscape.json holds.
+type Snapshot struct {
+	Spec    spec.Spec       `json:"spec"`
+	Step    int64           `json:"step"`
+	Time    float64         `json:"time"`
+	Steps   int64           `json:"steps"`
+	Walkers int             `json:"walkers"`
+	Dim     int             `json:"dim"`
+	Basins  []string        `json:"basins"`
+	Noises  []NoiseSnapshot `json:"noises"`
+}
+
+func ptr(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// Snapshot returns the run's numbers now.
+func (s *Sim) Snapshot() Snapshot {
+	out := Snapshot{Spec: s.Spec, Step: s.Step(), Time: s.Time(), Steps: s.Steps, Walkers: s.Walkers, Dim: s.Dim, Basins: s.Basins}
+	for _, n := range s.Noises {
+		_, st := s.Exits(n)
+		out.Noises = append(out.Noises, NoiseSnapshot{
+			Noise: n.Name, Alpha: n.Alpha, Occupancy: s.Occupancy(n), Exited: st.Exited,
+			MeanExit: ptr(st.Mean), TheoryMean: ptr(n.TheoryMean()), TheoryNote: n.TheoryNote, Theory: n.Theory,
+			LongRun: n.LongRun, Hist: s.ExitHist(n), Positions: append([]float64(nil), n.Ens.Positions()...),
+		})
+	}
+	return out
+}
+
+// Summary is a one-line account of the numbers a person compares between two runs of the
+// same link: the step reached and, per noise, the walkers in each basin and the mean exit time.
+func (s *Sim) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "step %d", s.Step())
+	for _, n := range s.Noises {
+		_, st := s.Exits(n)
+		fmt.Fprintf(&b, "; %s: in basins %v, %d exits, mean exit %s", n.Name, s.Occupancy(n), st.Exited, num(st.Mean))
+	}
+	return b.String()
+}
