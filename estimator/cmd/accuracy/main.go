@@ -1,0 +1,185 @@
+// Command accuracy measures the estimators of package estimator on SαS
+// samples and prints a Markdown table of bias, RMSE and the coverage of the
+// 95% intervals, by method, α and N:
+//
+//	go run ./estimator/cmd/accuracy [-reps 100] [-seed 1] [-n 1000,10000,100000]
+//
+// Replication r of (α, N) draws SαS(1) with seed = seed·1e6 + 1e4·i_α +
+// 1e2·i_N + r, so the table is reproducible. The table in
+// estimator/README.md was made by this command with its defaults.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tailscope/tailscope/estimator"
+)
+
+// method is one estimator under test.
+type method struct {
+	name string
+	est  func([]float64) (estimator.Estimate, error)
+}
+
+var methods = []method{
+	{"mohammadi", estimator.Mohammadi{}.Estimate},
+	{"mohammadi-os", estimator.MohammadiOS{}.Estimate},
+	{"mcculloch", estimator.McCulloch{}.Estimate},
+	{"hill", estimator.Hill{}.Estimate},
+	{"koutrouvelis", estimator.Koutrouvelis{}.Estimate},
+}
+
+// Alphas are the true tail indices of the table.
+var Alphas = []float64{0.6, 1.0, 1.5, 1.9, 2.0}
+
+// cell accumulates one (method, α, N) cell.
+type cell struct {
+	n, fail, cover int
+	sum, sum2      float64 // of α̂ − α
+}
+
+func (c cell) String() string {
+	if c.n == 0 {
+		return fmt.Sprintf("failed ×%d", c.fail)
+	}
+	bias := c.sum / float64(c.n)
+	rmse := math.Sqrt(c.sum2 / float64(c.n))
+	s := fmt.Sprintf("%+.3f / %.3f / %d%%", bias, rmse, int(math.Round(100*float64(c.cover)/float64(c.n))))
+	if c.fail > 0 {
+		s += fmt.Sprintf(" (failed ×%d)", c.fail)
+	}
+	return s
+}
+
+// Table holds cells[N index][method][α index].
+type Table struct {
+	Ns    []int
+	Reps  int
+	Cells [][][]cell
+}
+
+// Run computes the table, spreading replications over workers goroutines.
+func Run(ctx context.Context, ns []int, reps int, seed uint64, workers int, progress io.Writer) (Table, error) {
+	t := Table{Ns: ns, Reps: reps, Cells: make([][][]cell, len(ns))}
+	for i := range ns {
+		t.Cells[i] = make([][]cell, len(methods))
+		for m := range methods {
+			t.Cells[i][m] = make([]cell, len(Alphas))
+		}
+	}
+	type job struct{ in, ia, r int }
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				alpha := Alphas[j.ia]
+				x := estimator.Sample(alpha, 1, ns[j.in], seed*1000000+uint64(10000*j.ia+100*j.in+j.r))
+				for m, me := range methods {
+					e, err := me.est(x)
+					mu.Lock()
+					c := &t.Cells[j.in][m][j.ia]
+					if err != nil {
+						c.fail++
+					} else {
+						d := e.Alpha - alpha
+						c.n++
+						c.sum += d
+						c.sum2 += d * d
+						if e.Lo <= alpha+1e-12 && alpha <= e.Hi+1e-12 {
+							c.cover++
+						}
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+loop:
+	for in, n := range ns {
+		if progress != nil {
+			fmt.Fprintf(progress, "N=%d...\n", n)
+		}
+		for ia := range Alphas {
+			for r := 0; r < reps; r++ {
+				select {
+				case jobs <- job{in, ia, r}:
+				case <-ctx.Done():
+					err = ctx.Err()
+					break loop
+				}
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return t, err
+}
+
+// Markdown writes the table.
+func (t Table) Markdown(w io.Writer) {
+	fmt.Fprintf(w, "Each cell: bias / RMSE of α̂ / coverage of the 95%% interval, over %d samples of SαS(1).\n\n", t.Reps)
+	fmt.Fprintf(w, "| N | method |")
+	for _, a := range Alphas {
+		fmt.Fprintf(w, " α = %.1f |", a)
+	}
+	fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("---|", len(Alphas)))
+	for in, n := range t.Ns {
+		for m, me := range methods {
+			fmt.Fprintf(w, "| %s | %s |", fmtN(n), me.name)
+			for ia := range Alphas {
+				fmt.Fprintf(w, " %s |", t.Cells[in][m][ia])
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func fmtN(n int) string {
+	if e := math.Log10(float64(n)); e == math.Trunc(e) {
+		return fmt.Sprintf("1e%d", int(e))
+	}
+	return strconv.Itoa(n)
+}
+
+func main() {
+	reps := flag.Int("reps", 100, "samples per (α, N)")
+	seed := flag.Uint64("seed", 1, "base seed")
+	nsFlag := flag.String("n", "1000,10000,100000", "comma-separated sample sizes")
+	flag.Parse()
+	var ns []int
+	for _, s := range strings.Split(*nsFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 20 {
+			fmt.Fprintf(os.Stderr, "accuracy: -n: %q is not a sample size ≥ 20\n", s)
+			os.Exit(2)
+		}
+		ns = append(ns, n)
+	}
+	if *reps < 1 {
+		fmt.Fprintf(os.Stderr, "accuracy: -reps %d: want ≥ 1\n", *reps)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), os.Stderr)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "accuracy: %v\n", err)
+		os.Exit(1)
+	}
+	t.Markdown(os.Stdout)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/dump"
+)
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunJSON(t *testing.T) {
+	dir := t.TempDir()
+	x := estimator.Sample(1.5, 1, 20000, 1)
+	var npy bytes.Buffer
+	dump.WriteNPY(&npy, x, []int{200, 100})
+	good := writeFile(t, dir, "g.npy", npy.Bytes())
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	for _, v := range x[:5000] {
+		zw.Write([]byte(strconv.FormatFloat(v, 'g', -1, 64) + "\n"))
+	}
+	zw.Close()
+	gzText := writeFile(t, dir, "t.csv.gz", zb.Bytes())
+	bad := writeFile(t, dir, "bad.csv", []byte("alpha\n1\n"))
+	nan := writeFile(t, dir, "nan.txt", []byte("1 2 NaN 3 4 NaN"))
+	missing := filepath.Join(dir, "missing.npy")
+
+	var out, errb bytes.Buffer
+	stdin := strings.NewReader("1 2 3 4 5 6 7 8 9 10 -1 -2 -3 -4 -5 -6 -7 -8 -9 -10")
+	code := run([]string{"-json", good, bad, gzText, missing, nan, "-"}, stdin, &out, &errb)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d JSON lines, want 6:\n%s", len(lines), out.String())
+	}
+	var r result
+	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.File != good || r.N != 20000 || len(r.Estimates) != 5 || r.Estimates[0].Method != "mohammadi" ||
+		math.Abs(r.Estimates[0].Alpha-1.5) > 0.15 {
+		t.Errorf("good file: %+v", r)
+	}
+	// The exact field names of the contract.
+	for _, k := range []string{`"file":`, `"n":`, `"zeros":`, `"estimates":[{"method":"mohammadi","alpha":`, `"lo":`, `"hi":`, `"warnings":`} {
+		if !strings.Contains(lines[0], k) {
+			t.Errorf("JSON line lacks %s: %s", k, lines[0])
+		}
+	}
+	stderr := errb.String()
+	for _, want := range []string{
+		bad + `: line 1: "alpha" is not a number`,
+		missing + ": no such file", // node (js/wasm) says "No such file"
+		nan + ": 2 non-finite values (NaN or ±Inf), first at index 2",
+	} {
+		if !strings.Contains(strings.ToLower(stderr), strings.ToLower(want)) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if n := strings.Count(stderr, "\n"); n != 3 {
+		t.Errorf("%d error lines, want 3:\n%s", n, stderr)
+	}
+	if err := json.Unmarshal([]byte(lines[2]), &r); err != nil || r.N != 5000 {
+		t.Errorf("gzip text line: %v %+v", err, r)
+	}
+	if err := json.Unmarshal([]byte(lines[5]), &r); err != nil || r.File != "-" || r.N != 20 {
+		t.Errorf("stdin line: %v %+v", err, r)
+	}
+}
+
+func TestRunTableAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	x := estimator.Sample(1.2, 1, 30000, 2)
+	var npy bytes.Buffer
+	dump.WriteNPY(&npy, x, []int{10000, 3})
+	p := writeFile(t, dir, "v.npy", npy.Bytes())
+	var out, errb bytes.Buffer
+	if code := run([]string{"-method", "mohammadi,mcculloch", "-vector", "-k1", "100", p}, nil, &out, &errb); code != 0 {
+		t.Fatalf("status %d, stderr %s", code, errb.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "mohammadi") || !strings.Contains(s, "mcculloch") || strings.Contains(s, "hill") || !strings.Contains(s, "n=30000") {
+		t.Errorf("table:\n%s", s)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-method", "pickands", p}, `unknown method "pickands"`},
+		{[]string{"-k1", "1", p}, "-k1 1"},
+		{[]string{}, "usage"},
+	} {
+		errb.Reset()
+		if code := run(c.args, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: status %d stderr %q, want 2 and %q", c.args, code, errb.String(), c.want)
+		}
+	}
+	one := writeFile(t, dir, "one.txt", []byte("1 2 3 4"))
+	errb.Reset()
+	if code := run([]string{"-vector", one}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "-vector needs an array of 2 or more axes") {
+		t.Errorf("-vector on 1-D: %d %q", code, errb.String())
+	}
+}
