@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/tailscope/tailscope/ui/chart"
 )
 
 // Colours: the Okabe–Ito palette (colour-blind safe), as in wasm/assets/style.css.
@@ -25,27 +27,16 @@ const (
 // ShownWalkers is how many walkers of each noise are drawn as dots.
 const ShownWalkers = 300
 
-// Chart geometry, in SVG user units (the SVG scales to its box; text stays readable at
-// a projector's distance because the box is about as wide as the viewBox).
+// The bar chart's geometry, in SVG user units (the SVG scales to its box).
 const (
-	chartW, chartH = 600, 320
-	marL, marR     = 72, 20
-	marT, marB     = 44, 60
-	fontAxis       = 16
-	fontTitle      = 18
+	barsW     = 1200
+	fontAxis  = 18
+	fontTitle = 20
 )
 
 // svgDoc accumulates an SVG document.
 type svgDoc struct {
 	b strings.Builder
-}
-
-func newSVG(id, title string) *svgDoc {
-	d := &svgDoc{}
-	fmt.Fprintf(&d.b, `<svg xmlns="http://www.w3.org/2000/svg" id=%q viewBox="0 0 %d %d" role="img" aria-label=%q font-family="system-ui, sans-serif" font-size="%d">`,
-		id, chartW, chartH, html.EscapeString(title), fontAxis)
-	fmt.Fprintf(&d.b, `<title>%s</title><rect width="%d" height="%d" fill="#ffffff"/>`, html.EscapeString(title), chartW, chartH)
-	return d
 }
 
 func (d *svgDoc) String() string { return d.b.String() + "</svg>" }
@@ -73,78 +64,6 @@ func (d *svgDoc) rect(x, y, w, h float64, fill, stroke, title string) {
 		return
 	}
 	fmt.Fprintf(&d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"%s/>`, x, y, max(w, 0), max(h, 0), fill, st)
-}
-
-func (d *svgDoc) polyline(xs, ys []float64, stroke string, width float64, dash, class string) {
-	var pts strings.Builder
-	for i := range xs {
-		if math.IsNaN(ys[i]) || math.IsNaN(xs[i]) {
-			continue
-		}
-		fmt.Fprintf(&pts, "%.1f,%.1f ", xs[i], ys[i])
-	}
-	da := ""
-	if dash != "" {
-		da = ` stroke-dasharray="` + dash + `"`
-	}
-	fmt.Fprintf(&d.b, `<polyline class="%s" points="%s" fill="none" stroke="%s" stroke-width="%g"%s/>`, class, strings.TrimSpace(pts.String()), stroke, width, da)
-}
-
-// scale maps [d0, d1] linearly onto [r0, r1].
-type scale struct{ d0, d1, r0, r1 float64 }
-
-func (s scale) at(x float64) float64 {
-	if s.d1 == s.d0 {
-		return (s.r0 + s.r1) / 2
-	}
-	return s.r0 + (x-s.d0)/(s.d1-s.d0)*(s.r1-s.r0)
-}
-
-// niceTicks returns about n round values (1, 2 or 5 × 10^k apart) covering [lo, hi].
-func niceTicks(lo, hi float64, n int) []float64 {
-	if !(hi > lo) || math.IsInf(hi-lo, 0) {
-		return []float64{lo}
-	}
-	raw := (hi - lo) / float64(max(n, 1))
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := mag
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*mag >= raw {
-			step = m * mag
-			break
-		}
-	}
-	var out []float64
-	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
-		if math.Abs(v) < step*1e-9 {
-			v = 0
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-func tickText(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
-
-// axes draws the frame, ticks and labels of a chart with scales sx, sy.
-func (d *svgDoc) axes(sx, sy scale, xLabel, yLabel string) {
-	x0, x1 := marL, chartW-marR
-	y0, y1 := chartH-marB, marT
-	for _, v := range niceTicks(math.Min(sy.d0, sy.d1), math.Max(sy.d0, sy.d1), 4) {
-		y := sy.at(v)
-		d.line(float64(x0), y, float64(x1), y, colRule, 1, "")
-		d.text(float64(x0)-8, y+5, "end", colInk, fontAxis, tickText(v))
-	}
-	for _, v := range niceTicks(math.Min(sx.d0, sx.d1), math.Max(sx.d0, sx.d1), 6) {
-		x := sx.at(v)
-		d.line(x, float64(y0), x, float64(y0)+6, colInk, 1.5, "")
-		d.text(x, float64(y0)+24, "middle", colInk, fontAxis, tickText(v))
-	}
-	d.line(float64(x0), float64(y0), float64(x1), float64(y0), colInk, 1.5, "")
-	d.line(float64(x0), float64(y0), float64(x0), float64(y1), colInk, 1.5, "")
-	d.text(float64(x0+x1)/2, chartH-10, "middle", colInk, fontAxis, xLabel)
-	fmt.Fprintf(&d.b, `<text transform="translate(18 %.1f) rotate(-90)" text-anchor="middle" fill="%s" font-size="%d">%s</text>`,
-		float64(y0+y1)/2, colInk, fontAxis, html.EscapeString(yLabel))
 }
 
 func noiseColour(n *Noise) (fill, ink string) {
@@ -175,52 +94,54 @@ func jitter(i int) float64 {
 	return float64(u%1000) / 1000
 }
 
-// LandscapeSVG draws the landscape with n's walkers (the first ShownWalkers of them) on it.
-func (s *Sim) LandscapeSVG(n *Noise) string {
-	title := fmt.Sprintf("%s — t = %s", n.Label, fmtTime(s.Time()))
-	d := newSVG("ls-landscape-"+n.Name, title)
+// LandscapeChart draws the landscape with n's walkers (the first ShownWalkers of them) on it:
+// each walker is a dot on the curve at its position, lifted by a small fixed amount of its own
+// so that a crowd at a minimum shows its size.
+func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 	ylo, yhi := s.profileRange()
-	sx := scale{s.XLo, s.XHi, marL, chartW - marR}
-	sy := scale{ylo, yhi, chartH - marB, marT}
-	d.axes(sx, sy, "position w", "loss f(w)")
-	fill, ink := noiseColour(n)
-	d.text(marL, 26, "start", ink, fontTitle, title, ` font-weight="600"`)
-	// Basin boundaries.
-	for _, b := range s.boundaries() {
-		d.line(sx.at(b), marT, sx.at(b), chartH-marB, colMuted, 1.5, "6 4")
+	c := &chart.Chart{
+		ID:    "ls-landscape-" + n.Name,
+		Title: fmt.Sprintf("%s — time %s", n.Label, fmtTime(s.Time())),
+		X:     chart.Axis{Label: "position w", Min: s.XLo, Max: s.XHi},
+		Y:     chart.Axis{Label: "loss f(w)", Min: ylo, Max: yhi + 0.1*(yhi-ylo)},
 	}
-	// The profile.
 	const pts = 200
-	xs, ys := make([]float64, pts+1), make([]float64, pts+1)
-	for i := range xs {
-		x := s.XLo + (s.XHi-s.XLo)*float64(i)/pts
-		xs[i], ys[i] = sx.at(x), sy.at(s.Profile.Value1(x))
+	px, py := make([]float64, pts+1), make([]float64, pts+1)
+	for i := range px {
+		px[i] = s.XLo + (s.XHi-s.XLo)*float64(i)/pts
+		py[i] = s.Profile.Value1(px[i])
 	}
-	d.polyline(xs, ys, colInk, 3, "", "ls-curve")
-	// Walkers.
+	edge := chart.Series{Name: "basin edge", Kind: chart.Line, Color: 6, Dash: true, Width: 2}
+	for _, b := range s.boundaries() {
+		edge.X = append(edge.X, b, b, math.NaN())
+		edge.Y = append(edge.Y, ylo, yhi, math.NaN())
+	}
 	shown := min(s.Walkers, ShownWalkers)
-	beyondL, beyondR := 0, 0
-	fmt.Fprintf(&d.b, `<g class="ls-walkers" fill="%s" fill-opacity="0.75" stroke="%s" stroke-width="0.8">`, fill, ink)
+	dots := chart.Series{Name: fmt.Sprintf("walkers (first %d)", shown), Kind: chart.Scatter, Color: noiseColor(n)}
+	lift := 0.12 * (yhi - ylo)
+	beyond := 0
 	for i := range shown {
 		x := s.X(n, i)
-		switch {
-		case x < s.XLo:
-			beyondL++
-			continue
-		case x > s.XHi:
-			beyondR++
+		if x < s.XLo || x > s.XHi {
+			beyond++
 			continue
 		}
-		fmt.Fprintf(&d.b, `<circle cx="%.1f" cy="%.1f" r="4"/>`, sx.at(x), sy.at(s.Profile.Value1(x))-6-22*jitter(i))
+		dots.X = append(dots.X, x)
+		dots.Y = append(dots.Y, s.Profile.Value1(x)+lift*(0.15+jitter(i)))
+		dots.Titles = append(dots.Titles, fmt.Sprintf("walker %d at w = %.3g", i, x))
 	}
-	d.b.WriteString(`</g>`)
-	if beyondL > 0 {
-		d.text(marL+6, marT+18, "start", ink, fontAxis, fmt.Sprintf("← %d beyond", beyondL))
+	c.Series = []chart.Series{{Name: "loss f(w)", Kind: chart.Line, X: px, Y: py, Color: 7}, edge, dots}
+	c.Caption = fmt.Sprintf("%d of the %d walkers shown are beyond the edges of the plot.", beyond, shown)
+	return c
+}
+
+// noiseColor is the palette entry (index+1 in chart.Palette) of a noise: orange for Lévy
+// (heavy tails), bluish green for Gaussian, as across the app.
+func noiseColor(n *Noise) int {
+	if n.Name == "levy" {
+		return 2
 	}
-	if beyondR > 0 {
-		d.text(chartW-marR-6, marT+18, "end", ink, fontAxis, fmt.Sprintf("%d beyond →", beyondR))
-	}
-	return d.String()
+	return 3
 }
 
 // boundaries are the x positions of the basins' exit boundaries.
@@ -231,58 +152,58 @@ func (s *Sim) boundaries() []float64 {
 	return []float64{0}
 }
 
-// HistSVG draws n's exit-time histogram with the theory's expected counts and both means.
-func (s *Sim) HistSVG(n *Noise) string {
+// HistChart draws n's exit-time histogram so far with the theory's expected counts by now,
+// the mean of the exits and the theory's mean.
+func (s *Sim) HistChart(n *Noise) *chart.Chart {
 	h := s.ExitHist(n)
 	_, st := s.Exits(n)
 	what := "first exit from the basin"
 	if s.Kind == "wells" {
 		what = "first crossing of the barrier"
 	}
-	title := fmt.Sprintf("%s: %s", n.Label, what)
-	d := newSVG("ls-hist-"+n.Name, title)
+	T := s.Duration()
 	top := 1.0
-	for i, c := range h.Counts {
-		top = max(top, float64(c))
+	for i, v := range h.Counts {
+		top = max(top, float64(v))
 		if h.Theory != nil {
 			top = max(top, h.Theory[i])
 		}
 	}
-	T := s.Duration()
-	sx := scale{0, T, marL, chartW - marR}
-	sy := scale{0, top * 1.1, chartH - marB, marT}
-	d.axes(sx, sy, "first exit time (time units: steps × η)", "walkers")
-	fill, ink := noiseColour(n)
-	d.text(marL, 26, "start", ink, fontTitle, title, ` font-weight="600"`)
-	for i, c := range h.Counts {
-		x0, x1 := sx.at(h.Edges[i]), sx.at(h.Edges[i+1])
-		d.rect(x0+0.5, sy.at(float64(c)), x1-x0-1, sy.at(0)-sy.at(float64(c)), fill, "",
-			fmt.Sprintf("%s–%s: %d walkers", tickText(h.Edges[i]), tickText(h.Edges[i+1]), c))
+	top *= 1.1
+	c := &chart.Chart{
+		ID:    "ls-hist-" + n.Name,
+		Title: fmt.Sprintf("%s: %s", n.Label, what),
+		X:     chart.Axis{Label: "first exit time", Unit: "time units, steps × η", Min: 0, Max: T},
+		Y:     chart.Axis{Label: "walkers", Min: 0, Max: top},
 	}
+	counts := make([]float64, len(h.Counts))
+	for i, v := range h.Counts {
+		counts[i] = float64(v)
+	}
+	c.Series = append(c.Series, chart.Series{Name: "walkers that left", Kind: chart.Bars, X: h.Edges, Y: counts, Color: noiseColor(n)})
 	if h.Theory != nil {
-		var xs, ys []float64
+		th := chart.Series{Name: "theory: expected", Kind: chart.Line, Color: 7, Dash: true}
 		for i, v := range h.Theory {
 			if h.Edges[i] > s.Time() {
 				break
 			}
-			xs = append(xs, sx.at((h.Edges[i]+h.Edges[i+1])/2))
-			ys = append(ys, sy.at(v))
+			th.X = append(th.X, (h.Edges[i]+h.Edges[i+1])/2)
+			th.Y = append(th.Y, v)
 		}
-		d.polyline(xs, ys, colTheory, 2.5, "7 4", "ls-theory")
-	}
-	legendY := float64(marT) + 18
-	if m := n.TheoryMean(); !math.IsNaN(m) {
-		if m <= T {
-			d.line(sx.at(m), marT, sx.at(m), chartH-marB, colTheory, 2, "2 3")
-		}
-		d.text(chartW-marR-6, legendY, "end", colInk, fontAxis, "theory mean "+fmtTime(m)+" (dashed: expected counts)")
-		legendY += 20
+		c.Series = append(c.Series, th)
 	}
 	if st.Exited > 0 {
-		d.line(sx.at(st.Mean), marT, sx.at(st.Mean), chartH-marB, ink, 2.5, "")
-		d.text(chartW-marR-6, legendY, "end", ink, fontAxis, fmt.Sprintf("mean of %d exits %s", st.Exited, fmtTime(st.Mean)))
+		c.Series = append(c.Series, chart.Series{Name: "mean of the exits", Kind: chart.Line, Color: 4,
+			X: []float64{st.Mean, st.Mean}, Y: []float64{0, top}})
 	}
-	return d.String()
+	if m := n.TheoryMean(); !math.IsNaN(m) && m <= T {
+		c.Series = append(c.Series, chart.Series{Name: "theory mean", Kind: chart.Line, Color: 1, Dash: true,
+			X: []float64{m, m}, Y: []float64{0, top}})
+	}
+	if n.Theory != nil {
+		c.Caption = "Theory: " + n.TheoryNote + "."
+	}
+	return c
 }
 
 // BarsSVG draws, for each noise, where its walkers are now as a stacked bar, with the theory's
@@ -295,10 +216,10 @@ func (s *Sim) BarsSVG() string {
 	h := 70 + 64*len(s.Noises)
 	d := &svgDoc{}
 	fmt.Fprintf(&d.b, `<svg xmlns="http://www.w3.org/2000/svg" id="ls-bars" viewBox="0 0 %d %d" role="img" aria-label=%q font-family="system-ui, sans-serif" font-size="%d">`,
-		chartW*2, h, title, fontAxis)
-	fmt.Fprintf(&d.b, `<title>%s</title><rect width="%d" height="%d" fill="#ffffff"/>`, title, chartW*2, h)
+		barsW, h, title, fontAxis)
+	fmt.Fprintf(&d.b, `<title>%s</title><rect width="%d" height="%d" fill="#ffffff"/>`, title, barsW, h)
 	d.text(10, 26, "start", colInk, fontTitle, title, ` font-weight="600"`)
-	x0, x1 := 230.0, float64(chartW*2-30)
+	x0, x1 := 230.0, float64(barsW-30)
 	cols := []string{colLeft, colRight}
 	names := append([]string{}, s.Basins...)
 	outName := "outside"

@@ -60,8 +60,7 @@ func Controls(sp spec.Spec) []*Control {
 		v := sp.Float(p.Name)
 		if c.log {
 			c.Min, c.Max, c.Step = 0, logTicks, 1
-			c.Pos = math.Round(logTicks * (math.Log(v) - math.Log(c.lo)) / (math.Log(c.hi) - math.Log(c.lo)))
-			c.Pos = min(max(c.Pos, 0), logTicks)
+			c.Pos = c.PosFor(v)
 		} else {
 			c.Min, c.Max, c.Step = c.lo, c.hi, p.Step
 			if c.Step == 0 {
@@ -103,7 +102,7 @@ func sliderBounds(p *spec.Param) (lo, hi float64, log bool) {
 func (c *Control) Value(text string) (float64, error) {
 	x, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, fmt.Errorf("%s: slider value %q is not a number", c.Name, text)
+		return 0, fmt.Errorf("slider value %q is not a number", text)
 	}
 	var v float64
 	if c.log {
@@ -163,6 +162,15 @@ func (c *Control) Apply(sp spec.Spec, text string) (spec.Spec, error) {
 		}
 	}
 	return out, out.Validate()
+}
+
+// PosFor is the slider position that shows value v.
+func (c *Control) PosFor(v float64) float64 {
+	if !c.log {
+		return v
+	}
+	pos := math.Round(logTicks * (math.Log(v) - math.Log(c.lo)) / (math.Log(c.hi) - math.Log(c.lo)))
+	return min(max(pos, 0), logTicks)
 }
 
 // PosText is the slider's position as the input's value.

@@ -18,38 +18,22 @@ type Export struct {
 	Text string
 }
 
-// Exports lists the names of the files Export can write for s: for each chart its SVG and
-// its data as CSV, and everything as one JSON file.
+// Exports lists the names of the files Export writes: the bar chart as SVG and its data as CSV,
+// every walker's position as CSV, and the whole run as JSON. (The landscape and histogram
+// charts have their own SVG/CSV/JSON buttons, from ui/chart.)
 func (s *Sim) Exports() []string {
-	var out []string
-	for _, n := range s.Noises {
-		out = append(out, "landscape-"+n.Name+".svg", "exit-times-"+n.Name+".svg")
-	}
-	return append(out, "where.svg", "profile.csv", "walkers.csv", "exit-times.csv", "where.csv", "landscape.json")
+	return []string{"where.svg", "where.csv", "walkers.csv", "landscape.json"}
 }
 
 // Export writes the file called name (one of Exports).
 func (s *Sim) Export(name string) (Export, error) {
-	const svgMIME, csvMIME = "image/svg+xml", "text/csv;charset=utf-8"
-	for _, n := range s.Noises {
-		switch name {
-		case "landscape-" + n.Name + ".svg":
-			return Export{name, svgMIME, s.LandscapeSVG(n)}, nil
-		case "exit-times-" + n.Name + ".svg":
-			return Export{name, svgMIME, s.HistSVG(n)}, nil
-		}
-	}
 	switch name {
 	case "where.svg":
-		return Export{name, svgMIME, s.BarsSVG()}, nil
-	case "profile.csv":
-		return Export{name, csvMIME, s.profileCSV()}, nil
-	case "walkers.csv":
-		return Export{name, csvMIME, s.walkersCSV()}, nil
-	case "exit-times.csv":
-		return Export{name, csvMIME, s.histCSV()}, nil
+		return Export{name, "image/svg+xml", s.BarsSVG()}, nil
 	case "where.csv":
-		return Export{name, csvMIME, s.whereCSV()}, nil
+		return Export{name, "text/csv", s.whereCSV()}, nil
+	case "walkers.csv":
+		return Export{name, "text/csv", s.walkersCSV()}, nil
 	case "landscape.json":
 		b, err := json.MarshalIndent(s.Snapshot(), "", " ")
 		if err != nil {
@@ -72,16 +56,6 @@ func num(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
-}
-
-func (s *Sim) profileCSV() string {
-	rows := [][]string{{"w", "loss"}}
-	const pts = 400
-	for i := 0; i <= pts; i++ {
-		x := s.XLo + (s.XHi-s.XLo)*float64(i)/pts
-		rows = append(rows, []string{num(x), num(s.Profile.Value1(x))})
-	}
-	return writeCSV(rows)
 }
 
 func (s *Sim) basinName(b int) string {
@@ -108,21 +82,6 @@ func (s *Sim) walkersCSV() string {
 				r = append(r, num(pos[i*s.Dim+j]))
 			}
 			rows = append(rows, append(r, s.basinName(n.Ens.Basin(i))))
-		}
-	}
-	return writeCSV(rows)
-}
-
-func (s *Sim) histCSV() string {
-	rows := [][]string{{"noise", "time_lo", "time_hi", "walkers", "theory_expected"}}
-	for _, n := range s.Noises {
-		h := s.ExitHist(n)
-		for i, c := range h.Counts {
-			th := ""
-			if h.Theory != nil {
-				th = num(h.Theory[i])
-			}
-			rows = append(rows, []string{n.Name, num(h.Edges[i]), num(h.Edges[i+1]), strconv.Itoa(c), th})
 		}
 	}
 	return writeCSV(rows)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/chart"
 	"github.com/vugu/vugu"
 )
 
@@ -142,12 +143,37 @@ func (c *View) Controls() []*Control { return c.ctrls }
 
 // OnControl handles input on control ctl.
 func (c *View) OnControl(ctl *Control, e vugu.DOMEvent) {
-	sp, err := ctl.Apply(c.Spec(), e.PropString("target", "value"))
-	if err != nil && sp.Key() == c.Spec().Key() { // the value itself was refused: keep the spec
-		c.err = errText(err)
+	c.SetControl(ctl.Name, e.PropString("target", "value"))
+}
+
+// SetControl sets the control called name from its input's text (a slider position or a
+// choice), as moving it does.
+func (c *View) SetControl(name, text string) {
+	for _, ctl := range c.ctrls {
+		if ctl.Name != name {
+			continue
+		}
+		sp, err := ctl.Apply(c.Spec(), text)
+		if err != nil && sp.Key() == c.Spec().Key() { // the value itself was refused: keep the spec
+			c.err = errText(err)
+			return
+		}
+		c.setSpec(sp, err)
 		return
 	}
-	c.setSpec(sp, err)
+	c.err = fmt.Sprintf("%s: no such control", name)
+}
+
+// SetValue moves the slider called name to the position of value v (tests, and callers
+// that think in values rather than slider positions).
+func (c *View) SetValue(name string, v float64) {
+	for _, ctl := range c.ctrls {
+		if ctl.Name == name {
+			c.SetControl(name, strconv.FormatFloat(ctl.PosFor(v), 'g', -1, 64))
+			return
+		}
+	}
+	c.err = fmt.Sprintf("%s: no such control", name)
 }
 
 // OnKind switches between the "wells" and "exit" experiments, keeping the seed.
@@ -375,7 +401,7 @@ func (c *View) OnExport(name string) {
 		c.err = err.Error()
 		return
 	}
-	if err := download(ex); err != nil {
+	if err := chart.Download(ex.Name, ex.MIME, []byte(ex.Text)); err != nil {
 		c.err = err.Error()
 	}
 }

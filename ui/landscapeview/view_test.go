@@ -1,0 +1,121 @@
+package landscapeview
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tailscope/tailscope/ui/appstate"
+)
+
+// newView returns a View on the state of fragment, computed once as the first render does.
+// Without an event environment the view runs its loop synchronously, so Play and Step return
+// when the run (or step) is over.
+func newView(t *testing.T, fragment string) (*View, *appstate.State, *string) {
+	t.Helper()
+	st := appstate.Parse(fragment)
+	url := new(string)
+	st.OnChange = func(s *appstate.State) { *url = s.Fragment() }
+	v := &View{State: st}
+	v.Compute(nil)
+	return v, st, url
+}
+
+func TestViewPlayStepReset(t *testing.T) {
+	v, _, _ := newView(t, "#landscape?kind=wells&seed=5&walkers=100&steps=4000")
+	if v.Phase() != Ready || v.Sim() == nil || v.Sim().Step() != 0 {
+		t.Fatalf("new view: phase %v, sim %v; want ready at step 0", v.Phase(), v.Sim())
+	}
+	v.Step()
+	if v.Phase() != Paused || v.Sim().Step() != 40 {
+		t.Errorf("after Step: phase %v at step %d; want paused at 40 (1/%d of 4000)", v.Phase(), v.Sim().Step(), StepFraction)
+	}
+	v.Play()
+	if v.Phase() != Done || v.Sim().Step() != 4000 {
+		t.Errorf("after Play: phase %v at step %d; want done at 4000", v.Phase(), v.Sim().Step())
+	}
+	done := v.Sim().Summary()
+	v.Reset()
+	if v.Phase() != Ready || v.Sim().Step() != 0 {
+		t.Errorf("after Reset: phase %v at step %d; want ready at 0", v.Phase(), v.Sim().Step())
+	}
+	v.Play()
+	if got := v.Sim().Summary(); got != done {
+		t.Errorf("second run of the same spec: %s\nfirst: %s", got, done)
+	}
+	if !strings.Contains(v.ProgressText(), "done") {
+		t.Errorf("progress text at the end = %q", v.ProgressText())
+	}
+}
+
+func TestViewControlsWriteTheLink(t *testing.T) {
+	v, st, url := newView(t, "#landscape?kind=wells&seed=5&walkers=100&steps=4000")
+	v.SetValue("wr", 3)
+	if got := st.Specs["landscape"].Float("wr"); got != 3 {
+		t.Errorf("after moving wr to 3 the state holds wr=%v", got)
+	}
+	if !strings.Contains(*url, "wr=3") || !strings.HasPrefix(*url, "#landscape?") {
+		t.Errorf("the link after moving wr: %q, want it to carry wr=3", *url)
+	}
+	if v.Sim() == nil || v.Sim().Spec.Float("wr") != 3 || v.Err() != "" {
+		t.Errorf("the run was not rebuilt with wr=3 (err %q)", v.Err())
+	}
+	// A combination the kind refuses: the view says which field and offers no run.
+	v.SetControl("eta", "1000")
+	if v.Phase() != Invalid || v.Sim() != nil || !strings.HasPrefix(v.Err(), "eta:") {
+		t.Errorf("η = 1: phase %v, error %q; want invalid with an eta error", v.Phase(), v.Err())
+	}
+	v.SetControl("eta", "250") // 10^-3
+	if v.Phase() != Ready || v.Err() != "" {
+		t.Errorf("η back to 1e-3: phase %v, error %q", v.Phase(), v.Err())
+	}
+	v.SetControl("alpha", "abc")
+	if !strings.HasPrefix(v.Err(), "alpha:") || v.Sim() == nil {
+		t.Errorf("alpha=abc: error %q; want an alpha error and the run kept", v.Err())
+	}
+	v.SetControl("nope", "1")
+	if !strings.HasPrefix(v.Err(), "nope:") {
+		t.Errorf("unknown control: error %q", v.Err())
+	}
+}
+
+func TestViewCapsWalkersAndFollowsTheLink(t *testing.T) {
+	v, st, _ := newView(t, "#landscape?kind=exit&walkers=4000000&steps=10")
+	if v.Sim() == nil || v.Sim().Walkers != MaxBrowserWalkers || len(v.Notes()) != 1 || !strings.HasPrefix(v.Notes()[0], "walkers:") {
+		t.Fatalf("4M walkers: sim %v, notes %q; want %d walkers and a note", v.Sim() != nil, v.Notes(), MaxBrowserWalkers)
+	}
+	if st.Specs["landscape"].Int("walkers") != MaxBrowserWalkers {
+		t.Errorf("the link still asks for %d walkers", st.Specs["landscape"].Int("walkers"))
+	}
+	// A new link (hash change) replaces the state's spec: the next render rebuilds the run.
+	next := appstate.Parse("#landscape?kind=wells&seed=9&walkers=20&steps=100")
+	st.Specs["landscape"] = next.Specs["landscape"]
+	v.Compute(nil)
+	if v.Sim() == nil || v.Sim().Kind != "wells" || v.Sim().Spec.Seed != 9 || v.Sim().Walkers != 20 {
+		t.Errorf("after a new link the run is %+v", v.Sim().Spec)
+	}
+}
+
+// FuzzFragment: whatever a link holds, the view builds a run or says why, within the
+// browser's caps, without panicking.
+func FuzzFragment(f *testing.F) {
+	f.Add("#landscape?kind=wells&seed=3&alpha=1.2")
+	f.Add("#landscape?kind=exit&walkers=99999999&steps=1e9")
+	f.Add("#landscape?kind=wells&eta=1&wl=0.05&hl=20")
+	f.Add("#landscape?kind=stable")
+	f.Add("#landscape?%zz")
+	f.Fuzz(func(t *testing.T, fragment string) {
+		st := appstate.Parse(fragment)
+		v := &View{State: st}
+		v.Compute(nil)
+		if s := v.Sim(); s != nil {
+			if s.Walkers > MaxBrowserWalkers {
+				t.Fatalf("%q: %d walkers", fragment, s.Walkers)
+			}
+			if _, err := s.Advance(1); err != nil {
+				t.Fatalf("%q: %v", fragment, err)
+			}
+		} else if v.Err() == "" {
+			t.Fatalf("%q: no run and no error", fragment)
+		}
+	})
+}
