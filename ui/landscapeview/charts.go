@@ -161,7 +161,7 @@ func (s *Sim) HistChart(n *Noise) *chart.Chart {
 	if s.Kind == "wells" {
 		what = "first crossing of the barrier"
 	}
-	T := s.Duration()
+	T := s.HistMax(n)
 	top := 1.0
 	for i, v := range h.Counts {
 		top = max(top, float64(v))
@@ -203,6 +203,9 @@ func (s *Sim) HistChart(n *Noise) *chart.Chart {
 	if n.Theory != nil {
 		c.Caption = "Theory: " + n.TheoryNote + "."
 	}
+	if h.Overflow > 0 {
+		c.Caption += fmt.Sprintf(" %d exits after time %s are not drawn.", h.Overflow, fmtTime(T))
+	}
 	return c
 }
 
@@ -213,7 +216,7 @@ func (s *Sim) BarsSVG() string {
 	if s.Kind == "exit" {
 		title = "Walkers still in the basin"
 	}
-	h := 70 + 64*len(s.Noises)
+	h := 70 + 70*len(s.Noises)
 	d := &svgDoc{}
 	fmt.Fprintf(&d.b, `<svg xmlns="http://www.w3.org/2000/svg" id="ls-bars" viewBox="0 0 %d %d" role="img" aria-label=%q font-family="system-ui, sans-serif" font-size="%d">`,
 		barsW, h, title, fontAxis)
@@ -227,7 +230,7 @@ func (s *Sim) BarsSVG() string {
 		outName = "left the basin"
 	}
 	for j, n := range s.Noises {
-		y := 44 + float64(j)*64
+		y := 44 + float64(j)*70
 		_, ink := noiseColour(n)
 		d.text(10, y+26, "start", ink, fontAxis, n.Label, ` font-weight="600"`)
 		occ := s.Occupancy(n)
@@ -252,7 +255,14 @@ func (s *Sim) BarsSVG() string {
 		if n.LongRun != nil {
 			tx := x0 + n.LongRun[0]*(x1-x0)
 			d.line(tx, y-4, tx, y+42, colTheory, 3, "")
-			d.text(tx, y+56, "middle", colInk, 13, fmt.Sprintf("long run: %.0f%% %s", 100*n.LongRun[0], names[0]))
+			anchor := "middle"
+			switch {
+			case tx < x0+160:
+				anchor = "start"
+			case tx > x1-160:
+				anchor = "end"
+			}
+			d.text(tx, y+58, anchor, colInk, 15, fmt.Sprintf("long run (theory): %.0f%% %s", 100*n.LongRun[0], names[0]))
 		}
 	}
 	return d.String()

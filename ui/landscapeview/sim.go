@@ -63,7 +63,8 @@ type Sim struct {
 	XLo, XHi float64
 	Basins   []string
 
-	rate float64 // measured walker-steps per second (0 until measured)
+	rate  float64 // measured walker-steps per second (0 until measured), for display
+	chunk int     // steps the next AdvanceFor takes
 }
 
 // NewSim builds the ensembles of sp (kind "wells" or "exit"). sp must be valid; its walkers
@@ -283,32 +284,37 @@ func (s *Sim) Advance(n int) (int, error) {
 	return n, nil
 }
 
-// AdvanceFor advances the run by as many steps as fit in about budget of computing, judged
-// from the speed measured on earlier calls (the first call takes one step to measure it).
-// It returns the steps taken.
+// AdvanceFor advances the run by about as many steps as fit in budget of computing. The
+// chunk size adapts from call to call: it doubles while a chunk takes less than half the
+// budget and is scaled down (at most 4× per call) when one takes longer, so a coarse or
+// jittery clock (the browser's) can never ask for a huge chunk. It returns the steps taken.
 func (s *Sim) AdvanceFor(budget time.Duration) (int, error) {
 	return s.advanceCapped(budget, math.MaxInt64)
 }
 
 // advanceCapped is AdvanceFor taking at most limit steps.
 func (s *Sim) advanceCapped(budget time.Duration, limit int64) (int, error) {
-	perStep := float64(s.Walkers * len(s.Noises)) // walker-steps per step
-	n := 1
-	if s.rate > 0 {
-		n = max(1, int(min(budget.Seconds()*s.rate/perStep, 1e9)))
-	}
-	n = int(min(int64(n), max(limit, 0)))
+	n := int(min(int64(max(s.chunk, 1)), max(limit, 0)))
 	start := time.Now()
 	got, err := s.Advance(n)
 	if err != nil {
 		return got, err
 	}
-	if el := time.Since(start).Seconds(); got > 0 && el > 0 {
-		r := float64(got) * perStep / el
+	el := time.Since(start)
+	switch {
+	case got < n: // the run or the limit ended the chunk: no news about the speed
+	case el < budget/2:
+		s.chunk = max(s.chunk, 1) * 2
+	case el > budget:
+		s.chunk = max(1, int(float64(s.chunk)*max(0.25, float64(budget)/float64(el))))
+	}
+	s.chunk = min(s.chunk, 1<<24)
+	if got > 0 && el > 0 {
+		r := float64(got*s.Walkers*len(s.Noises)) / el.Seconds()
 		if s.rate == 0 {
 			s.rate = r
 		} else {
-			s.rate = 0.7*s.rate + 0.3*r // smooth out timer granularity and hiccups
+			s.rate = 0.8*s.rate + 0.2*r // for display: smooth out the clock's granularity
 		}
 	}
 	return got, nil
@@ -391,26 +397,42 @@ func (n *Noise) TheoryCDF(t float64) float64 {
 
 // Hist is a histogram of exit times with the theory's expected counts per bin.
 type Hist struct {
-	Edges  []float64 `json:"edges"`  // HistBins+1 edges over [0, Duration]
-	Counts []int     `json:"counts"` // exits per bin so far
-	Theory []float64 `json:"theory"` // expected counts per bin by now (nil without theory)
+	Edges    []float64 `json:"edges"`    // HistBins+1 edges over [0, HistMax]
+	Counts   []int     `json:"counts"`   // exits per bin so far
+	Overflow int       `json:"overflow"` // exits after the last edge (not drawn)
+	Theory   []float64 `json:"theory"`   // expected counts per bin by now (nil without theory)
 }
 
 // HistBins is the number of bins of the exit-time histograms.
 const HistBins = 30
 
-// ExitHist bins n's exit times so far over [0, Duration()] (fixed, so the bars grow in place
-// as the run goes on), with the theory's expected count per bin by the time reached t:
-// Walkers·(F(min(b, t)) − F(min(a, t))), so that bars and curve can be compared at any moment.
+// HistMax is the right end of n's exit-time histogram: five theory means (where the
+// exponential law has 99.3% of its mass), or the run's duration if that is shorter or there
+// is no theory. It is fixed for a run, so the bars grow in place.
+func (s *Sim) HistMax(n *Noise) float64 {
+	T := s.Duration()
+	if m := n.TheoryMean(); m > 0 && 5*m < T {
+		return 5 * m
+	}
+	return T
+}
+
+// ExitHist bins n's exit times so far over [0, HistMax], with the theory's expected count per
+// bin by the time reached t: Walkers·(F(min(b, t)) − F(min(a, t))), so that bars and curve can
+// be compared at any moment.
 func (s *Sim) ExitHist(n *Noise) Hist {
 	ts, _ := s.Exits(n)
-	T, now := s.Duration(), s.Time()
+	top, now := s.HistMax(n), s.Time()
 	h := Hist{Edges: make([]float64, HistBins+1), Counts: make([]int, HistBins)}
 	for i := range h.Edges {
-		h.Edges[i] = T * float64(i) / HistBins
+		h.Edges[i] = top * float64(i) / HistBins
 	}
 	for _, t := range ts {
-		k := int(t / T * HistBins)
+		if t > top {
+			h.Overflow++
+			continue
+		}
+		k := int(t / top * HistBins)
 		h.Counts[min(max(k, 0), HistBins-1)]++
 	}
 	if n.Theory != nil {

@@ -134,8 +134,17 @@ func TestExitMeanMatchesTheory(t *testing.T) {
 		for _, c := range h.Counts {
 			sum += c
 		}
-		if sum != st.Exited {
-			t.Errorf("%s: histogram holds %d exits, want %d", n.Name, sum, st.Exited)
+		if sum+h.Overflow != st.Exited {
+			t.Errorf("%s: histogram holds %d exits + %d after its end, want %d", n.Name, sum, h.Overflow, st.Exited)
+		}
+		// The theory's expected counts over the histogram: Walkers·F(HistMax), with F the
+		// exponential law, 1 − e^{−5} = 0.99326 of the walkers when HistMax is five means.
+		var exp float64
+		for _, v := range h.Theory {
+			exp += v
+		}
+		if want := float64(s.Walkers) * (1 - math.Exp(-s.HistMax(n)/want)); math.Abs(exp-want) > 1e-6*want {
+			t.Errorf("%s: theory expects %.6g exits in the histogram, want %.6g", n.Name, exp, want)
 		}
 	}
 }

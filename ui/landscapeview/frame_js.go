@@ -1,0 +1,21 @@
+//go:build js && wasm
+
+package landscapeview
+
+import "syscall/js"
+
+// nextFrame blocks until the browser's next animation frame. Blocking on the browser (not on
+// a Go timer) is what hands it the thread: Go's wasm scheduler returns to JavaScript only when
+// no goroutine can run, and a time.Sleep shorter than the render that follows it has already
+// expired by then, so a loop that only sleeps can starve the page of input and paint.
+func nextFrame() {
+	done := make(chan struct{})
+	var cb js.Func
+	cb = js.FuncOf(func(js.Value, []js.Value) any {
+		cb.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("requestAnimationFrame", cb)
+	<-done
+}
