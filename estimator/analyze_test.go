@@ -161,3 +161,45 @@ func TestAnalyzeZerosAllMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeMatchesMethods: Analyze's shared sorting gives each method's
+// own result exactly.
+func TestAnalyzeMatchesMethods(t *testing.T) {
+	x := Sample(1.1, 2, 20000, 77)
+	x[5], x[6] = 0, 0
+	r, err := Analyze(x, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nz := nonZero(x, 2)
+	for _, c := range []struct {
+		name string
+		f    func() (Estimate, error)
+	}{
+		{"mohammadi", func() (Estimate, error) { return Mohammadi{}.Estimate(x) }},
+		{"mohammadi-os", func() (Estimate, error) { return MohammadiOS{}.Estimate(x) }},
+		{"mcculloch", func() (Estimate, error) { return McCulloch{}.Estimate(nz) }},
+		{"hill", func() (Estimate, error) { return Hill{}.Estimate(x) }},
+		{"koutrouvelis", func() (Estimate, error) { return Koutrouvelis{}.Estimate(nz) }},
+	} {
+		e, err := c.f()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Estimate
+		for i := range r.Estimates {
+			if r.Estimates[i].Method == c.name {
+				got = &r.Estimates[i]
+			}
+		}
+		if got == nil || got.Alpha != e.Alpha || got.Lo != e.Lo || got.Hi != e.Hi || got.N != e.N {
+			t.Errorf("%s: Analyze gives %+v, the method alone %+v", c.name, got, e)
+		}
+	}
+	for _, p := range r.K1Drift {
+		e, _ := Mohammadi{K1: p.K1}.Estimate(x)
+		if math.Abs(e.Alpha-p.Alpha) > 1e-12*e.Alpha {
+			t.Errorf("drift K1=%d: %v, batch %v", p.K1, p.Alpha, e.Alpha)
+		}
+	}
+}

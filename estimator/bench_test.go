@@ -30,3 +30,73 @@ func BenchmarkMohammadiBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*float64(len(x))/b.Elapsed().Seconds(), "samples/s")
 }
+
+// BenchmarkMohammadiStreamZeros: half the values exactly zero, in a
+// pattern the branch predictor cannot learn, skipped (the default) or kept.
+func BenchmarkMohammadiStreamZeros(b *testing.B) {
+	x := Sample(1.5, 1, 1<<16, 1)
+	y := Sample(1, 1, len(x), 2)
+	for i := range x {
+		if y[i] > 0 {
+			x[i] = 0
+		}
+	}
+	for _, keep := range []bool{false, true} {
+		b.Run(map[bool]string{false: "skip", true: "keep"}[keep], func(b *testing.B) {
+			s := MohammadiStream{K1: 256, KeepZeros: keep}
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Add(x...)
+			}
+			b.ReportMetric(float64(b.N)*float64(len(x))/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}
+
+// BenchmarkAnalyze runs every method and the K1 drift on 1e6 values.
+func BenchmarkAnalyze(b *testing.B) {
+	x := Sample(1.5, 1, 1000000, 1)
+	Analyze(x[:1000], Options{}) // build McCulloch's table outside the timing
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Analyze(x, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMethods times each estimator on 1e5 values.
+func BenchmarkMethods(b *testing.B) {
+	x := Sample(1.5, 1, 100000, 1)
+	McCulloch{}.Estimate(x[:100])
+	for _, m := range []struct {
+		name string
+		f    func([]float64) (Estimate, error)
+	}{
+		{"mohammadi", Mohammadi{}.Estimate},
+		{"mohammadi-os", MohammadiOS{}.Estimate},
+		{"mcculloch", McCulloch{}.Estimate},
+		{"hill", Hill{}.Estimate},
+		{"koutrouvelis", Koutrouvelis{}.Estimate},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.f(x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMcCullochTable is the one-off cost of ν(α) on its grid (the
+// first McCulloch estimate pays it).
+func BenchmarkMcCullochTable(b *testing.B) {
+	for b.Loop() {
+		for i := 0; i <= 160; i++ {
+			a := mccMin + float64(i)*mccStep
+			stdUpperQuantile(a, 0.05)
+			stdUpperQuantile(a, 0.25)
+		}
+	}
+}

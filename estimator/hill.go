@@ -3,7 +3,6 @@ package estimator
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Hill is Hill's (1975) estimator, "A simple general approach to inference
@@ -35,12 +34,11 @@ func (h Hill) Estimate(x []float64) (Estimate, error) {
 			a = append(a, math.Abs(v))
 		}
 	}
-	slices.Sort(a)
-	return h.sorted(a)
+	return h.abs(a)
 }
 
-// sorted runs the estimator on the non-zero |x| sorted in increasing order.
-func (h Hill) sorted(a []float64) (Estimate, error) {
+// abs runs the estimator on the non-zero |x| in any order, permuting them.
+func (h Hill) abs(a []float64) (Estimate, error) {
 	n := len(a)
 	k := h.K
 	if k == 0 {
@@ -50,6 +48,7 @@ func (h Hill) sorted(a []float64) (Estimate, error) {
 	if k < 2 || k >= n {
 		return e, fmt.Errorf("estimator: hill: k = %d with %d non-zero values, want 2 ≤ k < N", k, n)
 	}
+	selectK(a, n-1-k) // a[n-k:] are the k largest, unsorted
 	ref := a[n-1-k]
 	s := 0.0
 	for _, v := range a[n-k:] {

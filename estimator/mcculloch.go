@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 )
 
 // McCulloch is McCulloch's (1986) quantile estimator, "Simple consistent
@@ -30,40 +29,43 @@ import (
 // fitted SαS density, and se(α̂) = se(ν̂)/|dν/dα|.
 type McCulloch struct{}
 
-// mccTable holds ν(α) and q_.75(α) on the grid.
-var mccTable struct {
-	once  sync.Once
-	alpha []float64
-	logNu []float64
-	q75   []float64
-}
+// mccTable holds ν(α) and q_.75(α) on the grid α = mccMin + i·mccStep.
+// The values are precomputed in mcctable.go (computing them takes about a
+// second natively, several in a browser); TestMcCullochTableFile checks
+// them against SymStable's quantiles and regenerates the file when
+// TAILSCOPE_UPDATE=1.
+var mccTable = struct {
+	alpha, logNu, q75 []float64
+}{alpha: mccGridAlpha(), logNu: mccLogNu[:], q75: mccQ75[:]}
 
 const (
 	mccMin  = 0.4
 	mccStep = 0.01
+	mccLen  = 161 // grid points from mccMin to 2
 )
 
-func mccInit() {
-	mccTable.once.Do(func() {
-		n := int(math.Round((2-mccMin)/mccStep)) + 1
-		for i := 0; i < n; i++ {
-			a := mccMin + float64(i)*mccStep
-			if i == n-1 {
-				a = 2
-			}
-			q95 := stdUpperQuantile(a, 0.05)
-			q75 := stdUpperQuantile(a, 0.25)
-			mccTable.alpha = append(mccTable.alpha, a)
-			mccTable.logNu = append(mccTable.logNu, math.Log(q95/q75))
-			mccTable.q75 = append(mccTable.q75, q75)
-		}
-	})
+func mccGridAlpha() []float64 {
+	a := make([]float64, mccLen)
+	for i := range a {
+		a[i] = mccMin + float64(i)*mccStep
+	}
+	a[mccLen-1] = 2
+	return a
+}
+
+// mccCompute computes the table from the quantiles.
+func mccCompute() (logNu, q75 [mccLen]float64) {
+	for i, a := range mccGridAlpha() {
+		q95 := stdUpperQuantile(a, 0.05)
+		q75[i] = stdUpperQuantile(a, 0.25)
+		logNu[i] = math.Log(q95 / q75[i])
+	}
+	return logNu, q75
 }
 
 // mccAlpha inverts ν(α) (decreasing in α) at log ν = l, and returns α,
 // q_.75(α) and dν/dα there.
 func mccAlpha(l float64) (alpha, q75, dnu float64) {
-	mccInit()
 	t := &mccTable
 	n := len(t.alpha)
 	// logNu decreases with α; find i with logNu[i] ≥ l ≥ logNu[i+1].
@@ -101,26 +103,40 @@ func sampleQuantile(s []float64, p float64) float64 {
 	return s[i] + (h-float64(i))*(s[i+1]-s[i])
 }
 
-// Estimate returns α̂ and σ̂ for x (zeros included: the method is about
-// the whole distribution, not logarithms).
+// Estimate returns α̂ and σ̂ for x (zeros included: Analyze is where zeros
+// are left out).
 func (McCulloch) Estimate(x []float64) (Estimate, error) {
 	if _, err := checkFinite(x); err != nil {
 		return Estimate{Method: "mcculloch"}, err
 	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return mcculloch(s)
+	if err := mccCheckN(len(x)); err != nil {
+		return Estimate{Method: "mcculloch", N: len(x)}, err
+	}
+	return mcculloch(quantiles(slices.Clone(x), mccPs), len(x))
 }
 
-// mcculloch runs the method on sorted values, with its interval.
-func mcculloch(s []float64) (Estimate, error) {
-	e, q, err := mccPoint(s)
+// mccPs are the orders of the sample quantiles McCulloch's method and
+// Koutrouvelis' standardisation use.
+var mccPs = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
+
+func mccCheckN(n int) error {
+	if n < 20 {
+		return fmt.Errorf("estimator: mcculloch: %d values, want ≥ 20 to form the 5%% and 95%% quantiles", n)
+	}
+	return nil
+}
+
+// mcculloch runs the method on the sample quantiles q of orders mccPs of
+// n values, with its interval.
+func mcculloch(q []float64, n int) (Estimate, error) {
+	e, err := mccPoint(q, n)
 	if err != nil {
 		return e, err
 	}
 	ps := [4]float64{0.05, 0.25, 0.75, 0.95}
-	d := q[2] - q[1]
-	nu := (q[3] - q[0]) / d
+	q4 := [4]float64{q[0], q[1], q[3], q[4]}
+	d := q4[2] - q4[1]
+	nu := (q4[3] - q4[0]) / d
 	_, _, dnu := mccAlpha(math.Log(nu))
 	alpha := e.Alpha
 	// Delta method.
@@ -130,12 +146,11 @@ func mcculloch(s []float64) (Estimate, error) {
 		f[i] = fit.Prob(fit.Quantile(p))
 	}
 	g := [4]float64{-1 / d, nu / d, -nu / d, 1 / d}
-	n := float64(len(s))
 	v := 0.0
 	for i := range 4 {
 		for j := range 4 {
 			pi, pj := ps[min(i, j)], ps[max(i, j)]
-			v += g[i] * g[j] * pi * (1 - pj) / (n * f[i] * f[j])
+			v += g[i] * g[j] * pi * (1 - pj) / (float64(n) * f[i] * f[j])
 		}
 	}
 	se := math.Sqrt(v) / math.Abs(dnu)
@@ -147,28 +162,22 @@ func mcculloch(s []float64) (Estimate, error) {
 	return e, nil
 }
 
-// mccPoint computes α̂ and σ̂ of sorted values, and the sample quantiles
-// of orders .05, .25, .75, .95.
-func mccPoint(s []float64) (Estimate, [4]float64, error) {
-	var q [4]float64
-	e := Estimate{Method: "mcculloch", N: len(s)}
-	if len(s) < 20 {
-		return e, q, fmt.Errorf("estimator: mcculloch: %d values, want ≥ 20 to form the 5%% and 95%% quantiles", len(s))
+// mccPoint computes α̂ and σ̂ from the sample quantiles q of orders mccPs.
+func mccPoint(q []float64, n int) (Estimate, error) {
+	e := Estimate{Method: "mcculloch", N: n}
+	if err := mccCheckN(n); err != nil {
+		return e, err
 	}
-	ps := [4]float64{0.05, 0.25, 0.75, 0.95}
-	for i, p := range ps {
-		q[i] = sampleQuantile(s, p)
-	}
-	d := q[2] - q[1]
+	d := q[3] - q[1]
 	if !(d > 0) {
-		return e, q, fmt.Errorf("estimator: mcculloch: the interquartile range is 0 (at least half the values are equal)")
+		return e, fmt.Errorf("estimator: mcculloch: the interquartile range is 0 (at least half the values are equal)")
 	}
-	nu := (q[3] - q[0]) / d
+	nu := (q[4] - q[0]) / d
 	alpha, q75, _ := mccAlpha(math.Log(nu))
 	if lo := mccTable.logNu[0]; math.Log(nu) > lo {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("ν̂ = %.3g is beyond ν(%.1f): α̂ is clamped at %.1f", nu, mccMin, mccMin))
 	}
 	e.Alpha = alpha
 	e.Sigma = d / (2 * q75)
-	return e, q, nil
+	return e, nil
 }

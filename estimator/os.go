@@ -3,7 +3,6 @@ package estimator
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // MohammadiOS is the order-statistics variant of Mohammadi, Mohammadpour &
@@ -74,8 +73,6 @@ func (m MohammadiOS) Estimate(x []float64) (Estimate, error) {
 	if z := k2 - len(ly); z > 0 {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("left out %d block sums that were exactly 0 from the block median", z))
 	}
-	slices.Sort(lx)
-	slices.Sort(ly)
 	mx, vx := medianAndVar(lx)
 	my, vy := medianAndVar(ly)
 	lk := math.Log(float64(k1))
@@ -90,12 +87,12 @@ func (m MohammadiOS) Estimate(x []float64) (Estimate, error) {
 	return e, nil
 }
 
-// medianAndVar returns the sample median of sorted s and the estimated
-// variance of it.
+// medianAndVar returns the sample median of s and its estimated
+// variance, permuting s.
 func medianAndVar(s []float64) (med, v float64) {
 	n := float64(len(s))
-	med = sampleQuantile(s, 0.5)
 	h := min(0.25, math.Pow(n, -1.0/3))
-	sp := (sampleQuantile(s, 0.5+h) - sampleQuantile(s, 0.5-h)) / (2 * h)
-	return med, sp * sp / (4 * n)
+	q := quantiles(s, []float64{0.5 - h, 0.5, 0.5 + h})
+	sp := (q[2] - q[0]) / (2 * h)
+	return q[1], sp * sp / (4 * n)
 }

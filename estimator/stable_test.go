@@ -3,6 +3,7 @@ package estimator
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/integrate/quad"
@@ -102,7 +103,13 @@ func TestProbCDFKnown(t *testing.T) {
 // TestCDFIsIntegralOfProb checks F(b) − F(a) = ∫_a^b f on every path,
 // including α near 1 and α < 1.
 func TestCDFIsIntegralOfProb(t *testing.T) {
-	for _, a := range []float64{0.5, 0.7, 0.99, 1.01, 1.2, 1.8, 1.999} {
+	alphas := []float64{0.5, 0.7, 0.99, 1.01, 1.2, 1.8, 1.999}
+	if runtime.GOARCH == "wasm" {
+		// ~2 s per α under node; keep one α per path (Zolotarev α < 1,
+		// Fourier near 1, Zolotarev α > 1).
+		alphas = []float64{0.7, 0.99, 1.8}
+	}
+	for _, a := range alphas {
 		d := SymStable{Alpha: a, Sigma: 1.3}
 		for _, r := range [][2]float64{{-3, -1}, {-0.5, 0.7}, {1, 5}, {50, 200}} {
 			in := adaptive(d.Prob, r[0], r[1])

@@ -1,6 +1,12 @@
 package ui
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tailscope/tailscope/ui/appstate"
+)
 
 func TestParseView(t *testing.T) {
 	tests := []struct {
@@ -47,12 +53,14 @@ func TestRootCurrentAndSelect(t *testing.T) {
 	if got := c.Current(); got != DefaultView {
 		t.Errorf("NewRoot().Current() = %q; want %q", got, DefaultView)
 	}
-	c.View = "bogus"
+	c.State.View = "bogus"
 	if got := c.Current(); got != DefaultView {
-		t.Errorf("Current() with View=%q = %q; want %q", c.View, got, DefaultView)
+		t.Errorf("Current() with State.View=%q = %q; want %q", c.State.View, got, DefaultView)
 	}
 	var notified []ViewID
+	var links []string
 	c.OnViewChange = func(v ViewID) { notified = append(notified, v) }
+	c.State.OnChange = func(s *appstate.State) { links = append(links, s.Fragment()) }
 	c.Select(ViewNetwork)
 	if !c.Is(ViewNetwork) || c.Is(ViewEstimator) {
 		t.Errorf("after Select(network): Is(network)=%v Is(estimator)=%v; want true, false", c.Is(ViewNetwork), c.Is(ViewEstimator))
@@ -63,13 +71,89 @@ func TestRootCurrentAndSelect(t *testing.T) {
 	if got, want := c.NavClass(ViewLandscape), "nav-item"; got != want {
 		t.Errorf("NavClass(landscape) = %q; want %q", got, want)
 	}
+	if got := c.NavCurrent(ViewNetwork); got != "page" {
+		t.Errorf("NavCurrent(network) = %q; want page", got)
+	}
 	if got := c.Info().Title; got != "Network" {
 		t.Errorf("Info().Title for network = %q; want %q", got, "Network")
 	}
 	if len(notified) != 1 || notified[0] != ViewNetwork {
 		t.Errorf("OnViewChange calls = %v; want [network]", notified)
 	}
+	if len(links) != 1 || !strings.HasPrefix(links[0], "#network") {
+		t.Errorf("State.OnChange saw %q; want one fragment starting #network", links)
+	}
+	if (&Root{}).Current() != DefaultView {
+		t.Error("a Root without State does not show the default view")
+	}
 }
+
+func TestRootLinkAndBanner(t *testing.T) {
+	c := &Root{State: appstate.Parse("#estimator?kind=stable&seed=5&alpha=9&n=abc"), LinkBase: "http://host:8080/"}
+	link := c.Link()
+	if !strings.HasPrefix(link, "http://host:8080/#estimator?") || !strings.Contains(link, "seed=5") || !strings.Contains(link, "alpha=1.5") {
+		t.Errorf("Link() = %q; want the base, the view, seed=5 and the default alpha=1.5", link)
+	}
+	b := c.Banner()
+	if !strings.Contains(b, "alpha") || !strings.Contains(b, "n:") {
+		t.Errorf("Banner() = %q; want it to name alpha and n", b)
+	}
+	c.DismissBanner()
+	if got := c.Banner(); got != "" {
+		t.Errorf("after DismissBanner, Banner() = %q; want empty", got)
+	}
+	c.CopyLink() // natively there is no clipboard: the text field and its note show
+	if !c.LinkShown() || !strings.Contains(c.LinkNote(), "Copy the link from this box") {
+		t.Errorf("CopyLink natively: shown %v, note %q; want the fallback field and its note", c.LinkShown(), c.LinkNote())
+	}
+}
+
+func TestShareID(t *testing.T) {
+	for _, tc := range []struct {
+		path, id string
+		ok       bool
+	}{
+		{"/s/abc123", "abc123", true}, {"/s/A-b_9", "A-b_9", true}, {"/s/", "", false}, {"/", "", false},
+		{"/s/a/b", "", false}, {"/s/%2e%2e", "", false}, {"/share/x", "", false}, {"/s/" + strings.Repeat("x", 65), "", false},
+	} {
+		id, ok := ShareID(tc.path)
+		if id != tc.id || ok != tc.ok {
+			t.Errorf("ShareID(%q) = %q, %v; want %q, %v", tc.path, id, ok, tc.id, tc.ok)
+		}
+	}
+}
+
+func TestApplyShare(t *testing.T) {
+	st := appstate.New()
+	ApplyShare(st, "x1", []byte(`{"id":"x1","spec":{"kind":"stable","seed":9,"params":{"alpha":1.1}},"result":{"law":"SαS"}}`), nil)
+	if sp, _ := st.Spec("estimator"); st.View != "estimator" || st.ShareID != "x1" || sp.Seed != 9 || sp.Float("alpha") != 1.1 ||
+		string(st.Result) != `{"law":"SαS"}` || len(st.Ignored) != 0 {
+		t.Errorf("good share: view %q, id %q, spec %v, result %s, ignored %v", st.View, st.ShareID, sp.Query(), st.Result, st.Ignored)
+	}
+	for _, tc := range []struct {
+		name, body string
+		err        error
+		want       string
+	}{
+		{"fetch error", "", errors.New("there is no such share"), "no such share"},
+		{"not JSON", "<html>", nil, "not a share"},
+		{"bad spec", `{"spec":{"kind":"stable","seed":1,"params":{"alpha":7}}}`, nil, "alpha"},
+		{"unknown kind", `{"spec":{"kind":"zzz","seed":1}}`, nil, "kind"},
+	} {
+		st := appstate.New()
+		ApplyShare(st, "y2", []byte(tc.body), tc.err)
+		if st.ShareID != "" || st.View != appstate.DefaultView || !strings.Contains(st.IgnoredText(), tc.want) || !strings.Contains(st.IgnoredText(), "y2") {
+			t.Errorf("%s: id %q, view %q, ignored %q; want the defaults and a message naming y2 and %q", tc.name, st.ShareID, st.View, st.IgnoredText(), tc.want)
+		}
+	}
+}
+
+// Bounds of the slider under test (a tail index α).
+const (
+	AlphaMin     = 0.3
+	AlphaMax     = 2.0
+	AlphaDefault = 1.5
+)
 
 func TestSlider(t *testing.T) {
 	tests := []struct {
@@ -87,11 +171,11 @@ func TestSlider(t *testing.T) {
 		{"", AlphaDefault, "1.50"},    // ignored
 	}
 	for _, tt := range tests {
-		c := NewRoot()
-		s := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &c.Alpha}
+		alpha := AlphaDefault
+		s := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &alpha}
 		s.Set(tt.in)
-		if c.Alpha != tt.want || s.Text() != tt.wantText {
-			t.Errorf("Slider.Set(%q): value=%v text=%q; want %v, %q", tt.in, c.Alpha, s.Text(), tt.want, tt.wantText)
+		if alpha != tt.want || s.Text() != tt.wantText {
+			t.Errorf("Slider.Set(%q): value=%v text=%q; want %v, %q", tt.in, alpha, s.Text(), tt.want, tt.wantText)
 		}
 	}
 	unbound := &Slider{Min: 0, Max: 1}
@@ -115,20 +199,33 @@ func FuzzSliderSet(f *testing.F) {
 	})
 }
 
-func TestTailText(t *testing.T) {
-	tests := []struct {
-		alpha float64
-		want  string
-	}{
-		{2, "Gaussian: finite variance."},
-		{1.5, "Heavy tails: finite mean, infinite variance."},
-		{1, "Very heavy tails: even the mean is undefined."},
-		{0.3, "Very heavy tails: even the mean is undefined."},
+func FuzzShareID(f *testing.F) {
+	for _, s := range []string{"/s/abc", "/s/", "/", "/s/a/b", "/s/\x00", "/s/é"} {
+		f.Add(s)
 	}
-	for _, tt := range tests {
-		c := &Root{Alpha: tt.alpha}
-		if got := c.TailText(); got != tt.want {
-			t.Errorf("TailText() at α=%v = %q; want %q", tt.alpha, got, tt.want)
+	f.Fuzz(func(t *testing.T, path string) {
+		id, ok := ShareID(path)
+		if ok && (path != "/s/"+id || id == "" || strings.ContainsAny(id, "/?#%.")) {
+			t.Errorf("ShareID(%q) = %q, true: not a plain token of the path", path, id)
 		}
+	})
+}
+
+func FuzzApplyShare(f *testing.F) {
+	for _, s := range []string{`{"spec":{"kind":"stable","seed":1},"result":{"a":1}}`, `{}`, `null`, `[`, `{"spec":{"kind":"stable","seed":-1}}`} {
+		f.Add([]byte(s))
 	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		st := appstate.New()
+		ApplyShare(st, "id", body, nil)
+		if st.ShareID == "" && len(st.Ignored) == 0 {
+			t.Errorf("body %q: neither applied nor reported", body)
+		}
+		if st.ShareID != "" {
+			sp, ok := st.Spec(st.View)
+			if !ok || sp.Validate() != nil {
+				t.Errorf("body %q: applied an invalid spec %v", body, sp)
+			}
+		}
+	})
 }

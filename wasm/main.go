@@ -1,15 +1,23 @@
 //go:build js && wasm
 
-// Command wasm is Tailscope's browser entry point: it mounts ui.Root on the
-// page served by server/web and runs the Vugu render loop. The current view
-// is mirrored in the URL hash (#estimator, #landscape, #network).
+// Command wasm is Tailscope's browser entry point. In the page it mounts ui.Root on the page
+// served by server/web and runs the Vugu render loop; in a Web Worker (the same binary, started by
+// worker.js) it serves the long jobs of ui/worker instead.
+//
+// The page's state (ui/appstate) lives in the URL fragment: it is parsed at start and on every
+// hashchange, and rewritten with history.replaceState whenever a control moves. A page opened at
+// /s/{id} first loads the stored share from GET /api/shares/{id}.
 package main
 
 import (
+	"fmt"
 	"log"
 	"syscall/js"
+	"time"
 
 	"github.com/tailscope/tailscope/ui"
+	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/worker"
 	"github.com/vugu/vugu"
 	"github.com/vugu/vugu/domrender"
 )
@@ -17,6 +25,10 @@ import (
 const mountPoint = "#vugu_mount_point"
 
 func main() {
+	if worker.IsWorker() {
+		worker.Serve()
+		return
+	}
 	if err := run(); err != nil {
 		log.Printf("tailscope: %v", err)
 		js.Global().Get("document").Call("querySelector", mountPoint).Set("textContent", "Tailscope failed to start: "+err.Error())
@@ -24,6 +36,13 @@ func main() {
 }
 
 func run() error {
+	loc := js.Global().Get("location")
+	st := appstate.Parse(loc.Get("hash").String())
+	if id, ok := ui.ShareID(loc.Get("pathname").String()); ok {
+		body, err := fetchShare(id)
+		ui.ApplyShare(st, id, body, err)
+	}
+
 	renderer, err := domrender.New(mountPoint)
 	if err != nil {
 		return err
@@ -36,13 +55,17 @@ func run() error {
 	}
 
 	root := ui.NewRoot()
-	root.View = viewFromHash()
-	root.OnViewChange = func(v ui.ViewID) {
-		js.Global().Get("history").Call("replaceState", nil, "", "#"+string(v))
+	root.State, root.Env = st, env
+	root.LinkBase = loc.Get("origin").String() + "/"
+	// Every change rewrites the URL; a page opened from /s/{id} moves to / once changed.
+	st.OnChange = func(s *appstate.State) {
+		js.Global().Get("history").Call("replaceState", nil, "", "/"+s.Fragment())
+		s.ShareID, s.Result = "", nil
 	}
 	onHash := js.FuncOf(func(js.Value, []js.Value) any {
 		env.Lock()
-		root.View = viewFromHash()
+		next := appstate.Parse(js.Global().Get("location").Get("hash").String())
+		st.View, st.Specs, st.Ignored = next.View, next.Specs, next.Ignored
 		env.UnlockRender()
 		return nil
 	})
@@ -63,16 +86,60 @@ func run() error {
 	return nil
 }
 
-// viewFromHash returns the view named by location.hash, or the default view
-// when the hash is empty or names no view.
-func viewFromHash() ui.ViewID {
-	h := js.Global().Get("location").Get("hash").String()
-	if len(h) > 0 && h[0] == '#' {
-		h = h[1:]
+// fetchShare reads GET /api/shares/{id} with the browser's fetch. (net/http would do the same
+// through fetch, but it adds about 1 MB of gzipped wasm: crypto/tls and the HTTP/2 client.)
+func fetchShare(id string) ([]byte, error) {
+	type answer struct {
+		body []byte
+		err  error
 	}
-	v, err := ui.ParseView(h)
-	if err != nil {
-		return ui.DefaultView
+	ch := make(chan answer, 1)
+	send := func(a answer) { // never blocks a JavaScript callback
+		select {
+		case ch <- a:
+		default:
+		}
 	}
-	return v
+	var onResp, onBody, onErr js.Func
+	status := 0
+	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		send(answer{err: fmt.Errorf("the server did not answer: %s", args[0].Call("toString").String())})
+		return nil
+	})
+	onBody = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		u8 := js.Global().Get("Uint8Array").New(args[0])
+		n := u8.Get("length").Int()
+		if n > ui.MaxShareBytes {
+			send(answer{err: fmt.Errorf("the share is larger than %d bytes", ui.MaxShareBytes)})
+			return nil
+		}
+		b := make([]byte, n)
+		js.CopyBytesToGo(b, u8)
+		switch {
+		case status == 404:
+			send(answer{err: fmt.Errorf("there is no such share")})
+		case status != 200:
+			send(answer{err: fmt.Errorf("the server answered %d", status)})
+		default:
+			send(answer{body: b})
+		}
+		return nil
+	})
+	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		status = args[0].Get("status").Int()
+		args[0].Call("arrayBuffer").Call("then", onBody).Call("catch", onErr)
+		return nil
+	})
+	js.Global().Call("fetch", "/api/shares/"+id, map[string]any{"headers": map[string]any{"Accept": "application/json"}}).
+		Call("then", onResp).Call("catch", onErr)
+	select {
+	case a := <-ch:
+		onResp.Release()
+		onBody.Release()
+		onErr.Release()
+		return a.body, a.err
+	case <-time.After(15 * time.Second):
+		// The callbacks stay alive: fetch may still call them.
+		return nil, fmt.Errorf("the server did not answer within 15 s")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 )
 
 // Backend runs specs. Run must honour ctx (return ctx.Err() promptly once it is done), report
@@ -30,6 +31,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	}
 	switch s.Kind {
 	// Each kind's runner is wired here as its package lands.
+	case stable.Kind:
+		return stable.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

@@ -13,6 +13,7 @@
 package appstate
 
 import (
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -39,6 +40,7 @@ type State struct {
 	Specs   map[string]spec.Spec // the spec of each view whose kinds are registered
 	Ignored []*spec.FieldError   // fields of the last parsed fragment that were not trusted
 	ShareID string               // set when the page was opened from a stored share (/s/{id})
+	Result  json.RawMessage      // the stored share's result (GET /api/shares/{id}), for the view to compare
 
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)

@@ -101,16 +101,16 @@ type Chart struct {
 	X, Y    Axis
 	Series  []Series
 
-	// Width and Height are the size of the SVG's view box; 0 means 720×440. The page scales the
+	// Width and Height are the size of the SVG's view box; 0 means 640×420. The page scales the
 	// SVG to its container, so these set the proportions and the relative size of the type.
 	Width, Height int
 }
 
 // Default size and type.
 const (
-	DefaultWidth  = 720
-	DefaultHeight = 440
-	FontSize      = 18 // px in view-box units: at 720 wide on a projector, about 1/40 of the width
+	DefaultWidth  = 640
+	DefaultHeight = 420
+	FontSize      = 18 // px in view-box units: about 1/35 of the width, large on a projector
 )
 
 func (c *Chart) size() (w, h float64) {
@@ -293,13 +293,24 @@ func NiceStep(raw float64) float64 {
 	return 10 * p
 }
 
-// logTicks returns the powers of ten in [10^l, 10^h] (in data units), thinned to at most 8.
+// logTicks returns the powers of ten in [10^l, 10^h] (in data units), thinned to at most 8; over
+// less than 3 decades also 2 and 5 times each power, so that a short log axis has enough ticks.
 func logTicks(l, h float64) []float64 {
 	a, b := math.Ceil(l-1e-9), math.Floor(h+1e-9)
+	mults := []float64{1}
+	if h-l < 3 {
+		mults = []float64{1, 2, 5}
+		a = math.Floor(l)
+	}
 	every := math.Max(1, math.Ceil((b-a+1)/8))
 	var ts []float64
 	for e := a; e <= b; e += every {
-		ts = append(ts, math.Pow(10, e))
+		for _, m := range mults {
+			v := m * math.Pow(10, e)
+			if lv := math.Log10(v); lv >= l-1e-9 && lv <= h+1e-9 {
+				ts = append(ts, v)
+			}
+		}
 	}
 	return ts
 }
@@ -307,7 +318,7 @@ func logTicks(l, h float64) []float64 {
 // FormatTick writes a tick value compactly: powers of ten on log axes as 10⁻³, others with as
 // few digits as the step needs.
 func FormatTick(v float64, log bool) string {
-	if log {
+	if log && v > 0 {
 		e := math.Round(math.Log10(v))
 		if math.Abs(v-math.Pow(10, e)) <= 1e-9*v {
 			switch e {

@@ -139,6 +139,10 @@ func TestScalePositions(t *testing.T) {
 	if want := []float64{0.01, 0.1, 1, 10, 100}; !slices.EqualFunc(ys.tickVals, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-12*b }) {
 		t.Errorf("log ticks for [1e-2, 1e2]: got %v, want %v", ys.tickVals, want)
 	}
+	// Less than 3 decades: 1, 2 and 5 times the powers of ten.
+	if got, want := logTicks(math.Log10(1.5), math.Log10(300)), []float64{2, 5, 10, 20, 50, 100, 200}; !slices.EqualFunc(got, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-9*b }) {
+		t.Errorf("log ticks for [1.5, 300]: got %v, want %v", got, want)
+	}
 }
 
 func TestAutoRange(t *testing.T) {
@@ -237,9 +241,9 @@ func TestFile(t *testing.T) {
 		t.Error(`File("png") gave no error`)
 	}
 	p := &Plot{Chart: c}
-	p.Export("csv") // natively the download fails and the error is kept for the page
-	if !strings.Contains(p.err, "outside a browser") {
-		t.Errorf("Export natively: err = %q, want the outside-a-browser message", p.err)
+	p.Export("csv") // without a page the download fails and the error is kept for the page
+	if !strings.Contains(p.err, "cannot download tailscope-survival-plot.csv") {
+		t.Errorf("Export without a page: err = %q, want a message naming the file", p.err)
 	}
 }
 

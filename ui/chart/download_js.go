@@ -15,6 +15,9 @@ func Download(name, mime string, data []byte) (err error) {
 			err = fmt.Errorf("chart: download of %s failed: %v", name, r)
 		}
 	}()
+	if js.Global().Get("document").IsUndefined() { // node
+		return fmt.Errorf("chart: cannot download %s (%d bytes of %s): no document", name, len(data), mime)
+	}
 	u8 := js.Global().Get("Uint8Array").New(len(data))
 	js.CopyBytesToJS(u8, data)
 	blob := js.Global().Get("Blob").New([]any{u8}, map[string]any{"type": mime})

@@ -33,15 +33,16 @@ const StepFraction = 100
 
 // View is the Landscape view. Use it as
 //
-//	<landscapeview:View :State='c.State'></landscapeview:View>
+//	<landscapeview:View :State='c.State' :Env='c.Env'></landscapeview:View>
 //
 // State is the page's shared state (nil: the view keeps its own). The view reads its spec
 // from State.Spec("landscape") and writes every control change back with State.SetSpec, which
 // rewrites the share link. A spec changed from outside (a new link) is picked up on the next
-// render. The background loop that animates the walkers takes the render lock of the event
-// environment received in Init.
+// render. The background loop that animates the walkers takes the render lock of Env (or,
+// when Env is not set, of the event environment received in Init).
 type View struct {
 	State *appstate.State `vugu:"data"`
+	Env   vugu.EventEnv   `vugu:"data"`
 
 	env      vugu.EventEnv
 	own      *appstate.State // used when State is nil
@@ -277,7 +278,10 @@ func (c *View) start() {
 	c.stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
-	env, sim := c.env, c.sim
+	env, sim := c.Env, c.sim
+	if env == nil {
+		env = c.env
+	}
 	if env == nil { // no page (tests): run synchronously to the target
 		for c.tick(ctx, sim) {
 		}

@@ -12,5 +12,5 @@ import "embed"
 
 // FS holds index.html, style.css and the other static files, at its root.
 //
-//go:embed index.html *.css
+//go:embed index.html *.css *.js
 var FS embed.FS

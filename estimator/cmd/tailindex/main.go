@@ -16,6 +16,8 @@
 //	                form of Mohammadi's estimator)
 //	-hill-k k       Hill's number of order statistics (default ceil(sqrt(N)))
 //	-json           one JSON object per file per line
+//	-max-values n   refuse files of more than n values (default 1<<27)
+//	-max-bytes n    refuse files of more than n (decompressed) bytes (default 2 GiB)
 //
 // A file that cannot be read or analysed gives one error line on stderr
 // naming the file and the problem (and, with -json, an object with an
@@ -61,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	vector := fs.Bool("vector", false, "treat the last axis as the vector dimension")
 	hillK := fs.Int("hill-k", 0, "Hill's number of upper order statistics (0: ceil(sqrt(N)))")
 	asJSON := fs.Bool("json", false, "one JSON object per file per line")
+	maxValues := fs.Int("max-values", dump.DefaultMaxValues, "refuse files with more values than this")
+	maxBytes := fs.Int64("max-bytes", dump.DefaultMaxBytes, "refuse files with more (decompressed) bytes than this")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: tailindex [flags] FILE... (- for stdin)\n")
 		fs.PrintDefaults()
@@ -77,6 +81,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tailindex: -k1 %d: want 0 (default) or ≥ 2\n", *k1)
 		return 2
 	}
+	if *maxValues < 1 || *maxBytes < 1 {
+		fmt.Fprintf(stderr, "tailindex: -max-values and -max-bytes must be ≥ 1\n")
+		return 2
+	}
+	caps := dump.Options{MaxValues: *maxValues, MaxBytes: *maxBytes}
 	if *hillK < 0 {
 		fmt.Fprintf(stderr, "tailindex: -hill-k %d: want ≥ 0\n", *hillK)
 		return 2
@@ -94,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := 0
 	enc := json.NewEncoder(stdout)
 	for _, name := range fs.Args() {
-		res, err := analyze(name, stdin, opt, *vector)
+		res, err := analyze(name, stdin, opt, *vector, caps)
 		if err != nil {
 			status = 1
 			fmt.Fprintf(stderr, "tailindex: %v\n", err)
@@ -116,7 +125,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // analyze reads and analyses one file; errors name the file.
-func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool) (result, error) {
+func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool, caps dump.Options) (result, error) {
 	res := result{File: name}
 	var r io.Reader
 	if name == "-" {
@@ -129,7 +138,7 @@ func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool) (
 		defer f.Close()
 		r = f
 	}
-	d, err := dump.Parse(name, r, dump.Options{})
+	d, err := dump.Parse(name, r, caps)
 	if err != nil {
 		return res, err
 	}

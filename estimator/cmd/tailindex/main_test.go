@@ -119,3 +119,29 @@ func TestRunTableAndFlags(t *testing.T) {
 		t.Errorf("-vector on 1-D: %d %q", code, errb.String())
 	}
 }
+
+// TestRunBadFiles: truncated, oversized and wrong-dtype files each give one
+// error line naming the file, and the good file between them is analysed.
+func TestRunBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	var npy bytes.Buffer
+	dump.WriteNPY(&npy, estimator.Sample(1.5, 1, 5000, 3), nil)
+	b := npy.Bytes()
+	trunc := writeFile(t, dir, "trunc.npy", b[:len(b)-100])
+	good := writeFile(t, dir, "good.npy", b)
+	big := writeFile(t, dir, "big.txt", []byte(strings.Repeat("1.5 -2.5\n", 3000)))
+	var out, errb bytes.Buffer
+	code := run([]string{"-max-values", "5000", "-method", "mohammadi", trunc, good, big}, nil, &out, &errb)
+	if code != 1 {
+		t.Errorf("status %d, want 1", code)
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	if len(lines) != 2 ||
+		!strings.Contains(lines[0], trunc+": npy: truncated data: shape [5000] needs 40000 bytes") ||
+		!strings.Contains(lines[1], big+": more than 5000 values") {
+		t.Errorf("stderr:\n%s", errb.String())
+	}
+	if !strings.Contains(out.String(), good+": n=5000") {
+		t.Errorf("good file not analysed:\n%s", out.String())
+	}
+}

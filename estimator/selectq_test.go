@@ -1,0 +1,52 @@
+package estimator
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestQuantilesMatchSorting compares selection with full sorting on data
+// with ties, sorted and reversed input, and tiny sizes.
+func TestQuantilesMatchSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ps := []float64{0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999}
+	for _, n := range []int{1, 2, 3, 17, 100, 1001, 50000} {
+		for kind := 0; kind < 4; kind++ {
+			v := make([]float64, n)
+			for i := range v {
+				switch kind {
+				case 0:
+					v[i] = rng.NormFloat64()
+				case 1:
+					v[i] = float64(rng.IntN(5)) // many ties
+				case 2:
+					v[i] = float64(i) // sorted
+				case 3:
+					v[i] = float64(n - i) // reversed
+				}
+			}
+			s := slices.Clone(v)
+			slices.Sort(s)
+			got := quantiles(slices.Clone(v), ps)
+			for j, p := range ps {
+				if want := sampleQuantile(s, p); got[j] != want {
+					t.Errorf("n=%d kind=%d p=%v: selection %v, sorting %v", n, kind, p, got[j], want)
+				}
+			}
+			if n > 1 {
+				k := rng.IntN(n)
+				w := slices.Clone(v)
+				selectK(w, k)
+				if w[k] != s[k] {
+					t.Errorf("n=%d kind=%d: selectK(%d) = %v, want %v", n, kind, k, w[k], s[k])
+				}
+				for i := range w {
+					if (i < k && w[i] > w[k]) || (i > k && w[i] < w[k]) {
+						t.Fatalf("n=%d kind=%d: not partitioned around %d", n, kind, k)
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/dump"
+	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/ui/estimatorview"
+)
+
+// Targets of the Estimator view in the browser.
+const (
+	// maxFrameGap is the longest a frame may take while a run of a million values goes on: the
+	// run is in a Web Worker, so the page keeps drawing (60 fps is 17 ms; re-rendering the view
+	// on a progress report takes a few frames). The bound is loose because the test machines
+	// share 2 cores among several jobs; a page that computed on its own thread would freeze for
+	// seconds.
+	maxFrameGap = 500 * time.Millisecond
+	// maxInputDelay bounds the time from a click to the page's answer while the run goes on.
+	maxInputDelay = 500 * time.Millisecond
+	// maxCancel is how long Cancel may take to stop a run.
+	maxCancel = 2 * time.Second
+)
+
+// consoleLog collects what a tab writes to its console.
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []chromedp.ConsoleMessage
+}
+
+func watchConsole(tab context.Context) *consoleLog {
+	l := &consoleLog{}
+	msgs := chromedp.Console(tab)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			l.mu.Lock()
+			l.msgs = append(l.msgs, m)
+			l.mu.Unlock()
+		}
+	}()
+	return l
+}
+
+// errors returns the console errors and uncaught exceptions.
+func (l *consoleLog) errors() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, m := range l.msgs {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			out = append(out, m.String())
+		}
+	}
+	return out
+}
+
+// estPage drives the Estimator view in one tab.
+type estPage struct {
+	t   *testing.T
+	tab context.Context
+}
+
+func (p estPage) eval(js string, opts ...chromedp.EvaluateOption) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js, opts...))
+	if err != nil {
+		p.t.Fatalf("evaluating %.80q: %v", js, err)
+	}
+	return s
+}
+
+func (p estPage) poll(what, js string, timeout time.Duration) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		state := p.eval(`(() => { const r = document.getElementById("est-results"); const e = document.getElementById("est-error");
+			return "state=" + (r ? r.dataset.state : "none") + " error=" + (e ? e.textContent : "") })()`)
+		p.t.Fatalf("waiting for %s: %v (%s)", what, err, state)
+	}
+}
+
+// waitDone waits until the results are those of what the controls ask (not a stale result).
+func (p estPage) waitDone(timeout time.Duration) {
+	p.t.Helper()
+	p.poll("the estimates", `(() => { const r = document.getElementById("est-results"); return !!r && r.dataset.state === "done" })()`, timeout)
+}
+
+// table returns the estimates table: method → α̂ text, and the whole table's text.
+func (p estPage) table() (map[string]string, string) {
+	p.t.Helper()
+	rows := p.eval(`Array.from(document.querySelectorAll("#est-table tbody tr")).map(r => r.dataset.method + "=" + r.querySelector("td.alpha").textContent).join(";")`)
+	all := p.eval(`document.getElementById("est-table").textContent`)
+	m := map[string]string{}
+	for _, kv := range strings.Split(rows, ";") {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m, all
+}
+
+func (p estPage) alpha(method string) float64 {
+	p.t.Helper()
+	m, _ := p.table()
+	a, err := strconv.ParseFloat(m[method], 64)
+	if err != nil {
+		p.t.Fatalf("α̂ of %s reads %q: %v", method, m[method], err)
+	}
+	return a
+}
+
+// setRange sets a range input and fires input, as dragging does.
+func (p estPage) setRange(id, value string) {
+	p.t.Helper()
+	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return s.value })()`, id, value))
+}
+
+// TestBrowserEstimator drives the Estimator view as issue #6 asks: the α slider changes the
+// estimates; a copied share link reopens the same numbers in a fresh tab; an uploaded .npy file is
+// analysed; a malformed link and a malformed file each show their message; a run of a million
+// values leaves the page responsive and can be cancelled; no console errors.
+func TestBrowserEstimator(t *testing.T) {
+	tab := browsertest.New(t)
+	console := watchConsole(tab)
+	srv, _ := testServer(t)
+	p := estPage{t, tab}
+
+	loadApp(t, tab, srv.URL+"/")
+	p.waitDone(30 * time.Second)
+	a0 := p.alpha("mohammadi")
+	if math.Abs(a0-1.5) > 0.2 {
+		t.Errorf("default sample (SαS α=1.5, n=10000): Mohammadi α̂ = %v, want within 0.2 of 1.5", a0)
+	}
+	for _, id := range []string{"est-hist", "est-survival", "est-drift"} {
+		if n := p.eval(fmt.Sprintf(`String(document.querySelectorAll("#%s rect, #%s circle, #%s path").length)`, id, id, id)); n == "0" || n == "" {
+			t.Errorf("chart #%s draws nothing", id)
+		}
+	}
+	browsertest.Screenshot(t, tab, "default")
+	// Export: each button offers its file.
+	for _, f := range []string{"svg", "csv", "json"} {
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-survival-"+f))); err != nil {
+			t.Fatal(err)
+		}
+		p.poll("the "+f+" download", fmt.Sprintf(`!!window.tailscopeLastDownload && window.tailscopeLastDownload.name === "tailscope-est-survival.%s" && window.tailscopeLastDownload.size > 100`, f), 5*time.Second)
+	}
+
+	// Move the α slider: the estimates follow.
+	p.setRange("est-alpha", "0.8")
+	p.poll("the link to follow α", `location.hash.includes("alpha=0.8")`, 5*time.Second)
+	p.waitDone(30 * time.Second)
+	a1 := p.alpha("mohammadi")
+	if math.Abs(a1-0.8) > 0.15 {
+		t.Errorf("after moving α to 0.8: Mohammadi α̂ = %v, want within 0.15 of 0.8 (was %v at α=1.5)", a1, a0)
+	}
+	if summary := p.eval(`document.getElementById("est-summary").textContent`); !strings.Contains(summary, "α = 0.80") {
+		t.Errorf("summary after α=0.8: %q, want it to name α = 0.80", summary)
+	}
+	_, table1 := p.table()
+
+	// Copy the link and open it in a fresh tab: the same numbers.
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("copy-link"))); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the share link field", `!!document.getElementById("share-link") && document.getElementById("share-link").value.includes("#estimator?")`, 5*time.Second)
+	link := p.eval(`document.getElementById("share-link").value`)
+	if !strings.HasPrefix(link, srv.URL+"/#estimator?") || !strings.Contains(link, "alpha=0.8") || !strings.Contains(link, "seed=1") {
+		t.Errorf("copied link %q: want %s/#estimator?… with alpha=0.8 and seed=1", link, srv.URL)
+	}
+	tab2, cancel2 := chromedp.NewContext(tab)
+	defer cancel2()
+	console2 := watchConsole(tab2)
+	p2 := estPage{t, tab2}
+	loadApp(t, tab2, link)
+	p2.waitDone(30 * time.Second)
+	if _, table2 := p2.table(); table2 != table1 {
+		t.Errorf("the link opened in a fresh tab shows other numbers:\nfirst tab: %s\nfresh tab: %s", table1, table2)
+	}
+	if v := p2.eval(`document.getElementById("est-alpha-value").textContent`); v != "0.8" {
+		t.Errorf("fresh tab: the α control reads %q, want 0.8", v)
+	}
+	if errs := console2.errors(); len(errs) > 0 {
+		t.Errorf("console errors in the fresh tab: %q", errs)
+	}
+
+	// A malformed link: the banner names the fields, the defaults are used, nothing hangs.
+	loadApp(t, tab2, srv.URL+"/#estimator?kind=stable&seed=3&alpha=9&n=abc&dist=cauchy")
+	p2.poll("the banner", `!!document.getElementById("link-banner")`, 5*time.Second)
+	banner := p2.eval(`document.getElementById("link-banner").textContent`)
+	for _, field := range []string{"alpha", "n:", "dist"} {
+		if !strings.Contains(banner, field) {
+			t.Errorf("banner %q does not name %q", banner, field)
+		}
+	}
+	p2.waitDone(30 * time.Second)
+	if v := p2.eval(`document.getElementById("est-alpha-value").textContent`); v != "1.5" {
+		t.Errorf("after alpha=9 in the link the control reads %q, want the default 1.5", v)
+	}
+	browsertest.Screenshot(t, tab2, "malformed-link")
+	loadApp(t, tab2, srv.URL+"/#estimator?"+strings.Repeat("x", 10000))
+	p2.poll("the too-long banner", `!!document.getElementById("link-banner") && document.getElementById("link-banner").textContent.includes("too long")`, 5*time.Second)
+
+	// Use my data: a .npy file through the file input.
+	dir := t.TempDir()
+	x := estimator.Sample(1.2, 1, 20000, 5)
+	var npy bytes.Buffer
+	if err := dump.WriteNPY(&npy, x, []int{len(x)}); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "noise.npy")
+	os.WriteFile(good, npy.Bytes(), 0o644)
+	want, err := estimatorview.Compute(context.Background(), estimatorview.Request{FileName: "noise.npy"}, npy.Bytes(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantA, _ := want.Alpha("mohammadi")
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{good})); err != nil {
+		t.Fatalf("uploading %s: %v", good, err)
+	}
+	p.poll("the file's summary", `!!document.getElementById("est-summary") && document.getElementById("est-summary").textContent.includes("noise.npy")`, 30*time.Second)
+	p.waitDone(30 * time.Second)
+	if got := p.alpha("mohammadi"); math.Abs(got-wantA) > 0.0051 {
+		t.Errorf("noise.npy in the browser: Mohammadi α̂ = %v, want %.2f (computed natively)", got, wantA)
+	}
+	browsertest.Screenshot(t, tab, "file")
+
+	// A malformed file: the CLI's message, naming the file.
+	bad := filepath.Join(dir, "bad.npy")
+	badData := append([]byte("\x93NUMPY\x01\x00\x10\x00{'descr': 'zz'}"), 0)
+	os.WriteFile(bad, badData, 0o644)
+	_, wantErr := dump.Parse("bad.npy", bytes.NewReader(badData), dump.Options{})
+	if wantErr == nil {
+		t.Fatal("the malformed file parses natively")
+	}
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the file's error", `!!document.getElementById("est-error")`, 30*time.Second)
+	if got := p.eval(`document.getElementById("est-error").textContent`); got != wantErr.Error() {
+		t.Errorf("bad.npy: the page says %q, want the CLI's %q", got, wantErr.Error())
+	}
+	browsertest.Screenshot(t, tab, "bad-file")
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-back"))); err != nil {
+		t.Fatal(err)
+	}
+	p.waitDone(30 * time.Second)
+
+	// A million values: the run goes on in a worker, the page keeps drawing frames, Cancel stops it.
+	p.setRange("est-n", "1000")
+	p.poll("the progress bar", `!!document.getElementById("est-progress")`, 10*time.Second)
+	frames := p.eval(`new Promise(done => { let last = performance.now(); const start = last, gaps = [];
+		function frame(t) { gaps.push(t - last); last = t; if (t - start < 1500) requestAnimationFrame(frame);
+			else { gaps.sort((a, b) => a - b); done(gaps[gaps.length >> 1].toFixed(1) + " " + gaps[gaps.length - 1].toFixed(1) + " " + gaps.length) } }
+		requestAnimationFrame(frame) })`, chromedp.EvalAwaitPromise)
+	var median, longest float64
+	var nFrames int
+	fmt.Sscan(frames, &median, &longest, &nFrames)
+	t.Logf("frames during a run of 1e6 values: %d in 1.5 s, median %.0f ms, longest %.0f ms", nFrames, median, longest)
+	if time.Duration(longest*float64(time.Millisecond)) > maxFrameGap {
+		t.Errorf("a frame took %.0f ms during the run; want ≤ %v", longest, maxFrameGap)
+	}
+	// Input: the Copy link button answers while the run goes on.
+	// (The link field shows since the copy above; the click rewrites its note: the first DOM
+	// change after the click is the page's answer.)
+	delay := p.eval(`new Promise(done => { const note = document.getElementById("share-note"); const t0 = performance.now();
+		new MutationObserver((_, obs) => { obs.disconnect(); done((performance.now() - t0).toFixed(1)) })
+			.observe(note, {childList: true, characterData: true, subtree: true});
+		document.getElementById("copy-link").click() })`, chromedp.EvalAwaitPromise)
+	delayMs, _ := strconv.ParseFloat(delay, 64)
+	t.Logf("click to answer during the run: %.0f ms", delayMs)
+	if time.Duration(delayMs*float64(time.Millisecond)) > maxInputDelay {
+		t.Errorf("the page took %.0f ms to answer a click during the run; want ≤ %v", delayMs, maxInputDelay)
+	}
+	if st := p.eval(`document.getElementById("est-results").dataset.state`); st != "running" {
+		t.Logf("the run was over before Cancel (state %q); Cancel not measured", st)
+	} else {
+		start := time.Now()
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-cancel"))); err != nil {
+			t.Fatal(err)
+		}
+		p.poll("the cancelled state", `document.getElementById("est-results").dataset.state === "cancelled"`, 10*time.Second)
+		t.Logf("Cancel took %v", time.Since(start).Round(time.Millisecond))
+		if d := time.Since(start); d > maxCancel {
+			t.Errorf("Cancel took %v; want ≤ %v", d, maxCancel)
+		}
+		if s := p.eval(`document.getElementById("est-status").textContent`); !strings.Contains(s, "Cancelled") {
+			t.Errorf("status after Cancel: %q", s)
+		}
+	}
+	if errs := console.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %q", errs)
+	}
+}

@@ -1,0 +1,138 @@
+package controls
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+func param(t *testing.T, kind, name string) spec.Param {
+	t.Helper()
+	k, ok := spec.Lookup(kind)
+	if !ok || k.Param(name) == nil {
+		t.Fatalf("no parameter %s.%s", kind, name)
+	}
+	return *k.Param(name)
+}
+
+func TestSliderScale(t *testing.T) {
+	n := param(t, "stable", "n") // Int, log, [100, 1e6]
+	alpha := param(t, "stable", "alpha")
+	for _, tc := range []struct {
+		p        spec.Param
+		pos      float64
+		wantV    float64
+		name     string
+		wantBack float64 // ToSlider of the value
+	}{
+		{n, 0, 100, "n at the left end", 0},
+		{n, 1000, 1e6, "n at the right end", 1000},
+		{n, 500, 10000, "n in the middle of 4 decades: 100·10² = 10000", 500},
+		{n, 250, 1000, "n at a quarter: 1000", 250},
+		{alpha, 1.37, 1.37, "linear α", 1.37},
+		{alpha, 9, 2, "α clamped to its max", 2},
+	} {
+		v := FromSlider(tc.p, tc.pos)
+		if math.Abs(v-tc.wantV) > 1e-9*tc.wantV {
+			t.Errorf("%s: FromSlider(%v) = %v, want %v", tc.name, tc.pos, v, tc.wantV)
+		}
+		if back := ToSlider(tc.p, v); math.Abs(back-tc.wantBack) > 1e-9 {
+			t.Errorf("%s: ToSlider(%v) = %v, want %v", tc.name, v, back, tc.wantBack)
+		}
+	}
+	// A log slider keeps 3 significant digits: position 333 of [100, 1e6] is 100·10^(4·0.333) = 2148.
+	if v := FromSlider(n, 333); v != 2150 {
+		t.Errorf("FromSlider(n, 333) = %v, want 2150 (2148 to 3 digits)", v)
+	}
+}
+
+func TestWidget(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"dist", "select"}, {"alpha", "range"}, {"n", "range"}, {"k1", "number"}, {"nu", "range"},
+	} {
+		if got := Widget(param(t, "stable", tc.name)); got != tc.want {
+			t.Errorf("Widget(%s) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestFormApply(t *testing.T) {
+	sp := spec.MustNew("stable", 1)
+	changes := 0
+	f := &Form{Spec: &sp, IDPrefix: "est-", OnChange: func() { changes++ }}
+	f.SetSlider(param(t, "stable", "alpha"), "1.2")
+	if sp.Float("alpha") != 1.2 || changes != 1 {
+		t.Errorf("after α slider to 1.2: α = %v, %d changes; want 1.2, 1", sp.Float("alpha"), changes)
+	}
+	f.SetText(param(t, "stable", "dist"), "cauchy")
+	if sp.Choice("dist") != "sas" || changes != 1 || !strings.Contains(f.Error("dist"), "must be one of") {
+		t.Errorf(`dist "cauchy": dist = %q, %d changes, error %q; want it refused`, sp.Choice("dist"), changes, f.Error("dist"))
+	}
+	// k1 = 6000 with n = 10000 leaves one block: refused by the kind's Check, named k1.
+	f.SetText(param(t, "stable", "k1"), "6000")
+	if changes != 1 || !strings.Contains(f.Error("k1"), "two blocks") {
+		t.Errorf("k1 = 6000 with n = 10000: %d changes, error %q; want it refused", changes, f.Error("k1"))
+	}
+	f.SetText(param(t, "stable", "k1"), "100")
+	if changes != 2 || f.Error("k1") != "" || sp.Int("k1") != 100 {
+		t.Errorf("k1 = 100: %d changes, error %q, k1 = %d; want accepted", changes, f.Error("k1"), sp.Int("k1"))
+	}
+	f.SetSeed("42")
+	f.NextSeed()
+	if sp.Seed != 43 || changes != 4 {
+		t.Errorf("seed 42 then next: seed %d, %d changes; want 43, 4", sp.Seed, changes)
+	}
+	f.SetSeed("-1")
+	if sp.Seed != 43 || f.Error("seed") == "" {
+		t.Errorf(`seed "-1": seed %d, error %q; want refused`, sp.Seed, f.Error("seed"))
+	}
+	if got := f.ID("alpha"); got != "est-alpha" {
+		t.Errorf(`ID("alpha") = %q, want "est-alpha"`, got)
+	}
+	f.Visible = func(name string) bool { return name != "nu" }
+	for _, p := range f.Params() {
+		if p.Name == "nu" {
+			t.Error("Visible hid nu, but Params lists it")
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1\u202f000"}, {1000000, "1\u202f000\u202f000"}, {-12345, "−12\u202f345"}} {
+		if got := Thousands(tc.n); got != tc.want {
+			t.Errorf("Thousands(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+// FuzzFormText feeds any text to every control: the spec stays valid, whatever is refused.
+func FuzzFormText(f *testing.F) {
+	for _, s := range []string{"1.5", "-1", "NaN", "1e309", "abc", "", "0x10", "9007199254740993"} {
+		f.Add(s)
+	}
+	k, _ := spec.Lookup("stable")
+	f.Fuzz(func(t *testing.T, text string) {
+		sp := spec.MustNew("stable", 1)
+		form := &Form{Spec: &sp}
+		for _, p := range k.Params {
+			form.SetText(p, text)
+			form.SetSlider(p, text)
+		}
+		form.SetSeed(text)
+		// Every field keeps a value its table allows (k1 against n is a cross-field check that a
+		// later change of n can break; the Form reports it rather than undoing n).
+		if err := sp.Validate(); err != nil {
+			if fe, ok := err.(*spec.FieldError); !ok || fe.Field != "k1" {
+				t.Errorf("after %q: invalid spec %v: %v", text, sp.Query(), err)
+			}
+		}
+		if sp.Seed > spec.MaxSeed {
+			t.Errorf("after %q: seed %d > MaxSeed", text, sp.Seed)
+		}
+	})
+}

@@ -1,0 +1,315 @@
+package estimatorview
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
+	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/chart"
+	"github.com/tailscope/tailscope/ui/worker"
+	"github.com/vugu/vugu"
+)
+
+// ViewName is this view's name in appstate.
+const ViewName = "estimator"
+
+// ProgressDelay is how long a run goes before its progress bar and Cancel button show.
+const ProgressDelay = 200 * time.Millisecond
+
+// View is the Estimator view. Mount it as
+//
+//	<estimatorview:View :State='c.State' :Env='c.Env'></estimatorview:View>
+//
+// State is the page's shared state (the view reads and writes its "estimator" spec there); Env is
+// the render loop's event environment, which the background runs lock to publish their results.
+type View struct {
+	State *appstate.State
+	Env   vugu.EventEnv
+
+	// Edit is the controls' copy of the spec; each accepted change is written to State.
+	Edit spec.Spec
+
+	env     vugu.EventEnv
+	res     *Result
+	resKey  string // the key of res
+	err     string // the last run's error
+	errKey  string
+	running bool
+	runKey  string
+	started time.Time
+	slow    bool // the run has gone on for ProgressDelay
+	prog    spec.Progress
+	cancel  context.CancelFunc
+	stopped string // the key of a run the person cancelled: not restarted until something changes
+	status  string
+
+	file    *userFile // the person's file, when shown instead of the sample
+	fileErr string
+
+	hist, surv, drift *chart.Chart // the charts of res
+}
+
+type userFile struct {
+	name string
+	data []byte
+}
+
+// Init takes the event environment when none is passed as a prop.
+func (c *View) Init(ctx vugu.InitCtx) {
+	c.env = ctx.EventEnv()
+}
+
+func (c *View) eventEnv() vugu.EventEnv {
+	if c.Env != nil {
+		return c.Env
+	}
+	return c.env
+}
+
+// Compute runs before each render: it follows the shared state (a link opened, the hash edited)
+// and starts a run when what is asked differs from what is shown.
+func (c *View) Compute(ctx vugu.ComputeCtx) {
+	if c.env == nil {
+		c.env = ctx.EventEnv()
+	}
+	if c.State == nil {
+		return
+	}
+	if sp, ok := c.State.Spec(ViewName); ok && sp.Key() != c.Edit.Key() {
+		c.Edit = sp.Clone()
+	}
+	want := c.wantKey()
+	if c.running || want == c.resKey || want == c.errKey || want == c.stopped {
+		return
+	}
+	c.start(want)
+}
+
+// wantKey identifies what should be shown: the sample of the spec, or the file.
+func (c *View) wantKey() string {
+	if c.file != nil {
+		return fmt.Sprintf("file:%s:%d:k1=%d", c.file.name, len(c.file.data), c.Edit.Int("k1"))
+	}
+	return c.Edit.Key()
+}
+
+func (c *View) start(key string) {
+	req := Request{Spec: c.Edit.Clone()}
+	var data []byte
+	if c.file != nil {
+		req.FileName, data = c.file.name, c.file.data
+	}
+	input, err := EncodeRequest(req, data)
+	if err != nil {
+		c.err, c.errKey = err.Error(), key
+		return
+	}
+	env := c.eventEnv()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.running, c.runKey, c.cancel, c.started, c.slow, c.prog, c.status = true, key, cancel, time.Now(), false, spec.Progress{}, ""
+	go func() {
+		time.Sleep(ProgressDelay)
+		env.Lock()
+		if c.running && c.runKey == key {
+			c.slow = true
+		}
+		env.UnlockRender()
+	}()
+	go func() {
+		var last time.Time
+		out, err := worker.Run(ctx, Job, input, func(p spec.Progress) {
+			if time.Since(last) < 250*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			env.Lock()
+			if c.runKey == key {
+				c.prog = p
+			}
+			env.UnlockRender()
+		})
+		var res Result
+		if err == nil {
+			err = json.Unmarshal(out, &res)
+		}
+		env.Lock()
+		defer env.UnlockRender()
+		cancel()
+		c.running = false
+		switch {
+		case errors.Is(err, context.Canceled):
+			c.stopped = key
+			c.status = "Cancelled."
+			if c.res != nil {
+				c.status += " The charts still show the previous result."
+			}
+		case err != nil:
+			c.err, c.errKey = err.Error(), key
+		default:
+			c.setResult(&res, key)
+		}
+	}()
+}
+
+func (c *View) setResult(res *Result, key string) {
+	c.res, c.resKey, c.err, c.errKey = res, key, "", ""
+	c.hist, c.surv, c.drift = res.HistChart(), res.SurvivalChart(), res.DriftChart()
+}
+
+// Cancel stops the run in progress.
+func (c *View) Cancel() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// Changed is called by the controls after each accepted change: it writes the spec to the shared
+// state (which rewrites the link) and returns from a file to the sample.
+func (c *View) Changed() {
+	c.file, c.fileErr, c.stopped = nil, "", ""
+	if c.State != nil {
+		c.State.SetSpec(ViewName, c.Edit.Clone())
+	}
+}
+
+// Visible hides the parameters that do not apply to the chosen law.
+func (c *View) Visible(name string) bool {
+	switch name {
+	case "alpha":
+		return c.Edit.Choice("dist") == "sas"
+	case "nu":
+		return c.Edit.Choice("dist") == "student"
+	}
+	return true
+}
+
+// BackToSample leaves the person's file for the sample of the controls.
+func (c *View) BackToSample() { c.file, c.fileErr, c.stopped = nil, "", "" }
+
+// useFile shows the analysis of the person's file.
+func (c *View) useFile(name string, data []byte) {
+	c.file, c.fileErr, c.stopped = &userFile{name: name, data: data}, "", ""
+}
+
+// fileTooBig is the message for a file over MaxFileBytes.
+func fileTooBig(name string, size int) string {
+	return fmt.Sprintf("%s: the file has %s bytes; this page reads files of at most %d MiB", name, strconv.Itoa(size), MaxFileBytes>>20)
+}
+
+// Accessors for the template.
+
+// Running reports whether a run is in progress.
+func (c *View) Running() bool { return c.running }
+
+// ShowProgress reports whether the progress bar shows (a run past ProgressDelay).
+func (c *View) ShowProgress() bool { return c.running && c.slow }
+
+// ProgressValue is the fraction done, as text for <progress>.
+func (c *View) ProgressValue() string { return strconv.FormatFloat(c.prog.Fraction, 'f', 3, 64) }
+
+// ProgressText is the run's last message.
+func (c *View) ProgressText() string {
+	if c.prog.Message == "" {
+		return "Working…"
+	}
+	return c.prog.Message + "…"
+}
+
+// RunState is "running", "error", "cancelled", "done" or "empty": the results' data-state, read
+// by the browser tests.
+func (c *View) RunState() string {
+	switch {
+	case c.running:
+		return "running"
+	case c.err != "" && c.errKey == c.wantKey():
+		return "error"
+	case c.stopped != "" && c.stopped == c.wantKey():
+		return "cancelled"
+	case c.res != nil && c.resKey == c.wantKey():
+		return "done"
+	}
+	return "empty"
+}
+
+// Error is the last run's error, when it is about what is asked now.
+func (c *View) Error() string {
+	if c.err != "" && c.errKey == c.wantKey() {
+		return c.err
+	}
+	return ""
+}
+
+// FileError is the message about a file that could not be read at all.
+func (c *View) FileError() string { return c.fileErr }
+
+// Status is a short message (e.g. after Cancel).
+func (c *View) Status() string { return c.status }
+
+// Res is the result shown: nil before the first, and while the latest run's error is shown
+// (the previous result would read as the answer to what failed).
+func (c *View) Res() *Result {
+	if c.Error() != "" {
+		return nil
+	}
+	return c.res
+}
+
+// ResKey is the key of the result shown.
+func (c *View) ResKey() string { return c.resKey }
+
+// ShowingFile reports whether the person's file is shown.
+func (c *View) ShowingFile() bool { return c.file != nil }
+
+// FileName is the person's file's name.
+func (c *View) FileName() string {
+	if c.file == nil {
+		return ""
+	}
+	return c.file.name
+}
+
+// ResultsClass dims the results while a newer run goes on.
+func (c *View) ResultsClass() string {
+	if c.running {
+		return "est-results stale"
+	}
+	return "est-results"
+}
+
+// Charts.
+
+// ShowCharts reports whether the charts show.
+func (c *View) ShowCharts() bool { return c.Res() != nil }
+
+// Hist is the histogram chart.
+func (c *View) Hist() *chart.Chart { return c.hist }
+
+// Surv is the survival chart.
+func (c *View) Surv() *chart.Chart { return c.surv }
+
+// Drift is the K1-drift chart.
+func (c *View) Drift() *chart.Chart { return c.drift }
+
+// SharedNote compares the shown result with the one stored with a share link, when the page was
+// opened from /s/{id} and the result is the stored spec's.
+func (c *View) SharedNote() string {
+	if c.State == nil || c.State.ShareID == "" || len(c.State.Result) == 0 || c.res == nil || c.file != nil {
+		return ""
+	}
+	var stored stable.Result
+	if err := json.Unmarshal(c.State.Result, &stored); err != nil || len(stored.Report.Estimates) == 0 {
+		return ""
+	}
+	for _, e := range stored.Report.Estimates {
+		if a, ok := c.res.Alpha(e.Method); ok && fmt.Sprintf("%.4f", a) != fmt.Sprintf("%.4f", e.Alpha) {
+			return fmt.Sprintf("Shared result %s: its %s estimate was %.4f, this browser computes %.4f.", c.State.ShareID, e.Method, e.Alpha, a)
+		}
+	}
+	return "Shared result " + c.State.ShareID + ": this browser reproduces its estimates."
+}
