@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -189,8 +190,12 @@ func TestBrowserLandscape(t *testing.T) {
 		lat = append(lat, p.slide("ls-alpha", v, v))
 	}
 	slices.Sort(lat)
-	t.Logf("slider round trip while running: median %.0f ms, max %.0f ms (%d moves); status %q", lat[len(lat)/2], lat[len(lat)-1], len(lat), p.text("ls-status"))
-	if lat[len(lat)-1] > 2000 {
+	load, _ := os.ReadFile("/proc/loadavg") // the figure depends on what else the machine runs
+	t.Logf("slider round trip while running: median %.0f ms, max %.0f ms (%d moves); status %q; load average %s",
+		lat[len(lat)/2], lat[len(lat)-1], len(lat), p.text("ls-status"), strings.TrimSpace(string(load)))
+	// Only a frozen page fails: the figure itself is reported, not judged, since a shared
+	// machine's load changes it several-fold.
+	if lat[len(lat)-1] > 5000 {
 		t.Errorf("a slider move took %.0f ms to show while the animation ran: the page is not responding", lat[len(lat)-1])
 	}
 	browsertest.Screenshot(t, tab, "running")
@@ -219,8 +224,26 @@ func TestBrowserLandscape(t *testing.T) {
 	p.slide("ls-alpha", "1.2", "1.2")
 	p.click("ls-play")
 	p.waitFor("the end of the short run", `document.getElementById("ls-status").dataset.phase === "done"`, 60*time.Second)
-	link := p.eval(`location.href`)
 	want := p.numbers()
+
+	// Each chart's data and image download (ui/chart records the last file offered).
+	for _, b := range []struct{ button, file string }{
+		{"ls-landscape-levy-svg", "tailscope-ls-landscape-levy.svg"},
+		{"ls-hist-gauss-csv", "tailscope-ls-hist-gauss.csv"},
+		{"ls-hist-levy-json", "tailscope-ls-hist-levy.json"},
+		{"ls-export-where-svg", "tailscope-landscape-where.svg"},
+		{"ls-export-where-csv", "tailscope-landscape-where.csv"},
+		{"ls-export-walkers-csv", "tailscope-landscape-walkers.csv"},
+		{"ls-export-run-json", "tailscope-landscape-run.json"},
+	} {
+		p.click(b.button)
+		p.expect("the download of "+b.file, fmt.Sprintf(`!!window.tailscopeLastDownload && window.tailscopeLastDownload.name === %q && window.tailscopeLastDownload.size > 100`, b.file), 5*time.Second)
+	}
+
+	// Copy link: the link shown is the page's, with the moved slider.
+	p.click("copy-link")
+	p.waitFor("the share link field", `!!document.getElementById("share-link") && document.getElementById("share-link").value.includes("#landscape?")`, 5*time.Second)
+	link := p.eval(`document.getElementById("share-link").value`)
 	if !strings.Contains(link, "alpha=1.2") {
 		t.Errorf("the link %q does not carry the moved slider alpha=1.2", link)
 	}

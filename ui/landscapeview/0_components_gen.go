@@ -465,7 +465,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = name
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "ls-btn small"}}}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("id", "ls-export-"+name)
+						vgn.AddAttrInterface("id", ExportID(name))
 						vgn.SetInnerHTML(name)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType: "click",

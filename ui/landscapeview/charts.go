@@ -236,13 +236,16 @@ func (s *Sim) BarsSVG() string {
 		occ := s.Occupancy(n)
 		x := x0
 		for b, c := range occ {
+			if b == len(names) && c == 0 && s.Kind == "wells" {
+				continue // the double well covers the line: nobody is ever outside it
+			}
 			share := float64(c) / float64(s.Walkers)
 			w := share * (x1 - x0)
 			col, name := colOut, outName
 			if b < len(names) {
 				col, name = cols[b%2], names[b]
 			}
-			d.rect(x, y, w, 38, col, "#ffffff", fmt.Sprintf("%s: %d walkers (%.1f%%)", name, c, 100*share))
+			d.rect(x, y, w, 38, col, "#ffffff", fmt.Sprintf("%s: %s (%.1f%%)", name, plural(c, "walker"), 100*share))
 			if w > 150 {
 				fg := "#ffffff"
 				if col == colRight || col == colOut {
@@ -277,4 +280,12 @@ func fmtTime(t float64) string {
 		return "∞"
 	}
 	return strconv.FormatFloat(t, 'g', 3, 64)
+}
+
+// plural writes "1 walker", "2 walkers".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }

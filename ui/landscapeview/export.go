@@ -18,30 +18,34 @@ type Export struct {
 	Text string
 }
 
-// Exports lists the names of the files Export writes: the bar chart as SVG and its data as CSV,
+// Exports lists the files Export writes, by key: the bar chart as SVG and its data as CSV,
 // every walker's position as CSV, and the whole run as JSON. (The landscape and histogram
 // charts have their own SVG/CSV/JSON buttons, from ui/chart.)
 func (s *Sim) Exports() []string {
-	return []string{"where.svg", "where.csv", "walkers.csv", "landscape.json"}
+	return []string{"where.svg", "where.csv", "walkers.csv", "run.json"}
 }
 
-// Export writes the file called name (one of Exports).
-func (s *Sim) Export(name string) (Export, error) {
-	switch name {
+// ExportID is the HTML id of the button that downloads the export key.
+func ExportID(key string) string { return "ls-export-" + strings.ReplaceAll(key, ".", "-") }
+
+// Export writes the file of key (one of Exports), named "tailscope-landscape-" + key.
+func (s *Sim) Export(key string) (Export, error) {
+	name := "tailscope-landscape-" + key
+	switch key {
 	case "where.svg":
 		return Export{name, "image/svg+xml", s.BarsSVG()}, nil
 	case "where.csv":
 		return Export{name, "text/csv", s.whereCSV()}, nil
 	case "walkers.csv":
 		return Export{name, "text/csv", s.walkersCSV()}, nil
-	case "landscape.json":
+	case "run.json":
 		b, err := json.MarshalIndent(s.Snapshot(), "", " ")
 		if err != nil {
 			return Export{}, fmt.Errorf("landscapeview: encoding the snapshot: %w", err)
 		}
 		return Export{name, "application/json", string(b)}, nil
 	}
-	return Export{}, fmt.Errorf("landscapeview: no export called %q (have %s)", name, strings.Join(s.Exports(), ", "))
+	return Export{}, fmt.Errorf("landscapeview: no export called %q (have %s)", key, strings.Join(s.Exports(), ", "))
 }
 
 func writeCSV(rows [][]string) string {
@@ -116,7 +120,7 @@ type NoiseSnapshot struct {
 	Positions  []float64   `json:"positions"` // walker-major, Dim numbers each
 }
 
-// Snapshot is the whole state of a run at a moment: what landscape.json holds.
+// Snapshot is the whole state of a run at a moment: what run.json holds.
 type Snapshot struct {
 	Spec    spec.Spec       `json:"spec"`
 	Step    int64           `json:"step"`

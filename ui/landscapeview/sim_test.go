@@ -297,10 +297,10 @@ func TestChartsAndExports(t *testing.T) {
 		if got, want := strings.Count(ex.Text, "\n"), 1+len(s.Noises)*s.Walkers; got != want {
 			t.Errorf("%s: walkers.csv has %d lines, want %d", tt.kind, got, want)
 		}
-		ex, _ = s.Export("landscape.json")
+		ex, _ = s.Export("run.json")
 		var snap Snapshot
 		if err := json.Unmarshal([]byte(ex.Text), &snap); err != nil {
-			t.Fatalf("%s: landscape.json does not decode: %v", tt.kind, err)
+			t.Fatalf("%s: run.json does not decode: %v", tt.kind, err)
 		}
 		if snap.Step != s.Step() || len(snap.Noises) != len(s.Noises) || len(snap.Noises[0].Positions) != s.Walkers*s.Dim {
 			t.Errorf("%s: snapshot step %d, %d noises, %d positions; want %d, %d, %d", tt.kind, snap.Step, len(snap.Noises),

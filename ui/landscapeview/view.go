@@ -405,12 +405,12 @@ func (c *View) MeanText(n *Noise) string {
 	return s + "."
 }
 
-// OnExport downloads the file called name.
-func (c *View) OnExport(name string) {
+// OnExport downloads the export key (one of Sim.Exports).
+func (c *View) OnExport(key string) {
 	if c.sim == nil {
 		return
 	}
-	ex, err := c.sim.Export(name)
+	ex, err := c.sim.Export(key)
 	if err != nil {
 		c.err = err.Error()
 		return
