@@ -200,8 +200,12 @@ func (s *Sim) HistChart(n *Noise) *chart.Chart {
 		c.Series = append(c.Series, chart.Series{Name: "theory mean", Kind: chart.Line, Color: 1, Dash: true,
 			X: []float64{m, m}, Y: []float64{0, top}})
 	}
-	if n.Theory != nil {
-		c.Caption = "Theory: " + n.TheoryNote + "."
+	if m := n.TheoryMean(); !math.IsNaN(m) {
+		law := "exponential law"
+		if len(n.Theory) > 1 {
+			law = "mixture of exponential laws"
+		}
+		c.Caption = fmt.Sprintf("Dashed: the theory's %s, mean %s.", law, fmtTime(m))
 	}
 	if h.Overflow > 0 {
 		c.Caption += fmt.Sprintf(" %d exits after time %s are not drawn.", h.Overflow, fmtTime(T))

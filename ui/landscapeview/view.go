@@ -291,6 +291,10 @@ func (c *View) start() {
 		var drawn time.Time
 		for {
 			env.Lock()
+			if ctx.Err() != nil || c.sim != sim { // stopped or replaced: whoever did it redraws
+				env.UnlockOnly()
+				return
+			}
 			more := c.tick(ctx, sim)
 			if !more || time.Since(drawn) >= renderEvery {
 				drawn = time.Now()
