@@ -11,4 +11,12 @@
 // Ensemble is the incremental API (Advance, Positions, ExitTimes, Fractions); RunExit and
 // RunWells run the "exit" and "wells" experiment specs to completion and return JSON-encodable
 // results with the theory of package landscape alongside.
+//
+// Performance (BenchmarkSteps, one worker, 1-D double well; measured on a shared 2-core Xeon
+// under load ≈ 8, so per-step CPU time is quoted, from the process's rusage, since wall time was
+// 2–4 times longer): a Lévy step (α = 1.5) costs ≈ 46 CPU-ns natively, ≈ 21.6 M steps per CPU-second,
+// of which the sampler is ≈ 42 ns (≈ 90%): the bound is the three sines, three logs and one exp of
+// Chambers–Mallows–Stuck. A Gaussian step costs ≈ 13 ns (sampler ≈ 5.4 ns). A 2-D step draws two
+// variates (≈ 92 ns). Under js/wasm (node 20) a Lévy step costs ≈ 83 CPU-ns (sampler ≈ 78) and a
+// Gaussian one ≈ 36. Walkers are independent, so the native rate scales with cores.
 package levy

@@ -46,30 +46,32 @@ type Config struct {
 }
 
 // Ensemble is a set of walkers advanced together by the Euler scheme. Its methods are not safe
-// for concurrent use; Advance itself spreads the walkers over Workers goroutines.
+// for concurrent use; Advance itself spreads the walkers over Workers goroutines. Samples
+// (series, traces) accumulate for the ensemble's life: a caller that advances without end should
+// choose SampleEvery accordingly.
 type Ensemble struct {
-	cfg     Config
-	dim     int
-	nb      int // number of basins
-	samp    Sampler
-	scale   float64 // ε·η^{1/α}
-	l1      landscape.Landscape1D
-	pos     []float64
-	rng     []*rand.Rand
-	basin   []int8  // current basin index + 1 (0: outside every basin)
-	start   []int8  // starting basin index + 1
-	exit    []int64 // step of the first exit from the starting basin, −1 if none yet
-	exitTo  []int8  // for exits: +1 if coordinate 0 was above the basin's minimum, −1 if below
-	frozen  []bool
-	alive   int
-	step    int64
-	occ     []int64 // walker-steps spent in each basin (index basin+1)
-	leaves  []int64 // exits from each basin (index basin+1)
-	series  [][]int64
-	traces  [][]float64
-	hist    []int64
-	broken  error
-	lastPos []float64
+	cfg    Config
+	dim    int
+	nb     int // number of basins
+	samp   Sampler
+	scale  float64 // ε·η^{1/α}
+	l1     landscape.Landscape1D
+	pos    []float64
+	pcg    []rand.PCG   // walker i's stream
+	rng    []*rand.Rand // a rand.Rand over pcg[i], for Gaussian draws
+	basin  []int8       // current basin index + 1 (0: outside every basin)
+	start  []int8       // starting basin index + 1
+	exit   []int64      // step of the first exit from the starting basin, −1 if none yet
+	exitTo []int8       // for exits: +1 if coordinate 0 was above the basin's minimum, −1 if below
+	frozen []bool
+	alive  int
+	step   int64
+	occ    []int64     // walker-steps spent in each basin (index basin+1)
+	leaves []int64     // exits from each basin (index basin+1)
+	series [][]int64   // per sample: walkers in each basin (index basin+1)
+	traces [][]float64 // per traced walker: positions at the samples
+	hist   []int64
+	broken error // set when an Advance was interrupted
 }
 
 // NewEnsemble checks cfg and places the walkers at their starts.
@@ -118,6 +120,7 @@ func NewEnsemble(cfg Config) (*Ensemble, error) {
 		cfg: cfg, dim: dim, nb: len(basins), samp: samp,
 		scale:  cfg.Eps * math.Pow(cfg.Eta, 1/cfg.Alpha),
 		pos:    make([]float64, n*dim),
+		pcg:    make([]rand.PCG, n),
 		rng:    make([]*rand.Rand, n),
 		basin:  make([]int8, n),
 		start:  make([]int8, n),
@@ -141,7 +144,8 @@ func NewEnsemble(cfg Config) (*Ensemble, error) {
 		copy(e.pos[i*dim:], s)
 		// Per-walker streams: the seed and the walker's index, each mixed by splitmix64,
 		// seed a PCG; walker i's stream does not depend on how many walkers there are.
-		e.rng[i] = rand.New(rand.NewPCG(splitmix(cfg.Seed), splitmix(uint64(i)^0x9e3779b97f4a7c15)))
+		e.pcg[i].Seed(splitmix(cfg.Seed), splitmix(uint64(i)^0x9e3779b97f4a7c15))
+		e.rng[i] = rand.New(&e.pcg[i])
 		b := int8(cfg.Landscape.Locate(s) + 1)
 		e.basin[i], e.start[i] = b, b
 		e.exit[i] = -1
@@ -208,7 +212,16 @@ func (e *Ensemble) Advance(ctx context.Context, steps int) error {
 			}
 			lo, hi := bi*block, min(n, (bi+1)*block)
 			if e.l1 != nil {
-				e.advance1(lo, hi, steps, acc)
+				// Instantiate the loop for the concrete landscapes, so that their gradient and
+				// basin lookups are direct (inlinable) calls rather than interface calls.
+				switch l := e.l1.(type) {
+				case landscape.Well:
+					advance1(e, l, lo, hi, steps, acc)
+				case landscape.DoubleWell:
+					advance1(e, l, lo, hi, steps, acc)
+				default:
+					advance1(e, e.l1, lo, hi, steps, acc)
+				}
 			} else {
 				e.advanceN(lo, hi, steps, acc)
 			}
@@ -295,8 +308,18 @@ func clampPos(x float64) float64 {
 	return x
 }
 
-func (e *Ensemble) advance1(lo, hi, steps int, acc *accum) {
-	l, samp := e.l1, e.samp
+// noise draws walker i's next SαS(1) variate.
+func (e *Ensemble) noise(i int) float64 {
+	if e.samp.alpha == 2 {
+		return math.Sqrt2 * e.rng[i].NormFloat64()
+	}
+	p := &e.pcg[i]
+	return e.samp.fromBits(p.Uint64(), p.Uint64())
+}
+
+func advance1[L landscape.Landscape1D](e *Ensemble, l L, lo, hi, steps int, acc *accum) {
+	samp := e.samp
+	gauss := samp.alpha == 2
 	eta, scale := e.cfg.Eta, e.scale
 	every := int64(e.cfg.SampleEvery)
 	stop := e.cfg.StopOnExit
@@ -305,7 +328,7 @@ func (e *Ensemble) advance1(lo, hi, steps int, acc *accum) {
 		if e.frozen[i] {
 			continue
 		}
-		x, r, b := e.pos[i], e.rng[i], e.basin[i]
+		x, r, p, b := e.pos[i], e.rng[i], &e.pcg[i], e.basin[i]
 		t := e.step
 		var nextSample int64 = math.MaxInt64
 		if every > 0 {
@@ -314,7 +337,13 @@ func (e *Ensemble) advance1(lo, hi, steps int, acc *accum) {
 		end := t + int64(steps)
 		for t < end {
 			t++
-			x = clampPos(x - eta*l.Grad1(x) + scale*samp.Rand(r))
+			var noise float64
+			if gauss {
+				noise = math.Sqrt2 * r.NormFloat64()
+			} else {
+				noise = samp.fromBits(p.Uint64(), p.Uint64())
+			}
+			x = clampPos(x - eta*l.Grad1(x) + scale*noise)
 			if nb := int8(l.Locate1(x) + 1); nb != b {
 				acc.leaves[b]++
 				if e.exit[i] < 0 && b == e.start[i] {
@@ -353,7 +382,7 @@ func (e *Ensemble) side(x float64, b int8) int8 {
 }
 
 func (e *Ensemble) advanceN(lo, hi, steps int, acc *accum) {
-	l, samp, d := e.cfg.Landscape, e.samp, e.dim
+	l, d := e.cfg.Landscape, e.dim
 	eta, scale := e.cfg.Eta, e.scale
 	every := int64(e.cfg.SampleEvery)
 	stop := e.cfg.StopOnExit
@@ -362,7 +391,7 @@ func (e *Ensemble) advanceN(lo, hi, steps int, acc *accum) {
 		if e.frozen[i] {
 			continue
 		}
-		x, r, b := e.pos[i*d:(i+1)*d], e.rng[i], e.basin[i]
+		x, b := e.pos[i*d:(i+1)*d], e.basin[i]
 		t := e.step
 		var nextSample int64 = math.MaxInt64
 		if every > 0 {
@@ -373,7 +402,7 @@ func (e *Ensemble) advanceN(lo, hi, steps int, acc *accum) {
 			t++
 			l.Grad(x, g)
 			for j := range x {
-				x[j] = clampPos(x[j] - eta*g[j] + scale*samp.Rand(r))
+				x[j] = clampPos(x[j] - eta*g[j] + scale*e.noise(i))
 			}
 			if nb := int8(l.Locate(x) + 1); nb != b {
 				acc.leaves[b]++
@@ -443,6 +472,21 @@ func (e *Ensemble) ExitTimes() []float64 {
 	return out
 }
 
+// ExitTimesFrom returns the first exit times of the walkers that started in basin b and have left
+// it, in walker order, and how many walkers started there.
+func (e *Ensemble) ExitTimesFrom(b int) (times []float64, started int) {
+	for i, s := range e.exit {
+		if int(e.start[i])-1 != b {
+			continue
+		}
+		started++
+		if s >= 0 {
+			times = append(times, float64(s)*e.cfg.Eta)
+		}
+	}
+	return times, started
+}
+
 // ExitSides returns how many walkers left their starting basin below (coordinate 0 less than
 // the basin's minimum) and above it.
 func (e *Ensemble) ExitSides() (below, above int) {
@@ -480,8 +524,9 @@ func (e *Ensemble) Fractions() []float64 {
 func (e *Ensemble) Leaves() []int64 { return append([]int64(nil), e.leaves[1:]...) }
 
 // Residence returns, for each basin, the mean time a visit lasts: the time spent in it divided by
-// the number of times it was left (NaN if it never was). It estimates the mean exit time from the
-// basin in the long run.
+// the number of times it was left (NaN if it never was). Every crossing of the boundary counts,
+// including quick recrossings near a barrier top, so it runs below the mean first exit time from
+// the basin's minimum (ExitTimesFrom) that the theory predicts.
 func (e *Ensemble) Residence() []float64 {
 	out := make([]float64, e.nb)
 	for i := range out {

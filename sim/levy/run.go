@@ -150,22 +150,104 @@ func noises(s spec.Spec) []noiseRun {
 	return out
 }
 
-// drive advances e by up to steps in about 50 chunks, stopping early once every walker is frozen,
-// and reports progress as the fraction done of run j of n.
+// Partial is the Progress.Partial of the exit and wells runners: where the current noise's run
+// stands.
+type Partial struct {
+	Noise     string    `json:"noise"`
+	Time      float64   `json:"time"`      // simulated time reached
+	Exited    int       `json:"exited"`    // walkers that have left their starting basin
+	Fractions []float64 `json:"fractions"` // time fractions per basin so far
+}
+
+// chunkWork bounds the walker-steps of one Advance call in drive (about a second of one core),
+// so that progress is reported and cancellation noticed at least that often.
+const chunkWork = 20_000_000
+
+// drive advances e by up to steps in chunks (at least 50, each at most chunkWork walker-steps),
+// stopping early once every walker is frozen, and reports progress as the fraction done of run j
+// of n.
 func drive(ctx context.Context, e *Ensemble, steps int, j, n int, name string, p spec.Reporter) error {
-	chunk := max(1, steps/50)
+	chunk := max(1, min(steps/50, chunkWork/e.cfg.Walkers))
 	for done := 0; done < steps && e.Alive() > 0; {
 		k := min(chunk, steps-done)
 		if err := e.Advance(ctx, k); err != nil {
 			return err
 		}
 		done += k
-		p.Report(spec.Progress{
-			Fraction: (float64(j) + float64(done)/float64(steps)) / float64(n),
-			Message:  fmt.Sprintf("%s noise: step %d of %d", name, done, steps),
-		})
+		if p != nil {
+			p.Report(spec.Progress{
+				Fraction: (float64(j) + float64(done)/float64(steps)) / float64(n),
+				Message:  fmt.Sprintf("%s noise: step %d of %d", name, done, steps),
+				Partial:  Partial{Noise: name, Time: e.Time(), Exited: e.Exited(), Fractions: e.Fractions()},
+			})
+		}
 	}
 	return nil
+}
+
+// Sampling settings of the runners: at most this many samples (series points, trace points) per
+// run, and this many histogram bins for the wells kind's positions.
+const (
+	maxSamples = 400
+	wellsBins  = 60
+)
+
+// ConfigFromSpec returns the ensemble configuration of an "exit" or "wells" spec for one noise:
+// "levy" (the spec's α) or "gauss" (α = 2), with the spec's seed, so that the two noises'
+// walker i use the same random stream. The browser builds its side-by-side ensembles from it
+// (setting Workers to 1 and advancing a slice at a time); the runners use it too.
+//
+// exit: landscape.Well{a, b, height}, walkers start at 0 and stop when they leave.
+// wells: landscape.DoubleWell{wl, hl, wr, hr} (DoubleWell2D with K = spec.WellsValleyStiffness
+// when dim = 2), walkers start at the chosen minimum(s) and never stop; positions are
+// histogrammed over [−2·wl, 2·wr) in 60 bins.
+func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
+	if s.Kind != "exit" && s.Kind != "wells" {
+		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
+	}
+	if err := s.Validate(); err != nil {
+		return Config{}, err
+	}
+	cfg := Config{Alpha: s.Float("alpha"), Eps: s.Float("eps"), Eta: s.Float("eta"), Walkers: s.Int("walkers"),
+		Seed: s.Seed, Trace: s.Int("trace"), SampleEvery: max(1, s.Int("steps")/maxSamples)}
+	switch noise {
+	case "levy":
+	case "gauss":
+		cfg.Alpha = 2
+	default:
+		return Config{}, fmt.Errorf("levy: noise must be levy or gauss, got %q", noise)
+	}
+	switch s.Kind {
+	case "exit":
+		w := landscape.Well{A: s.Float("a"), B: s.Float("b"), H: s.Float("height")}
+		if err := w.Check(); err != nil {
+			return Config{}, err
+		}
+		cfg.Landscape, cfg.StopOnExit = w, true
+	case "wells":
+		dw := landscape.DoubleWell{WL: s.Float("wl"), HL: s.Float("hl"), WR: s.Float("wr"), HR: s.Float("hr")}
+		if err := dw.Check(); err != nil {
+			return Config{}, err
+		}
+		cfg.Landscape = dw
+		left, right := []float64{-dw.WL}, []float64{dw.WR}
+		if s.Int("dim") == 2 {
+			cfg.Landscape = landscape.DoubleWell2D{W: dw, K: spec.WellsValleyStiffness}
+			left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
+		}
+		switch s.Choice("start") {
+		case "left":
+			cfg.Starts = [][]float64{left}
+		case "right":
+			cfg.Starts = [][]float64{right}
+		case "half":
+			cfg.Starts = [][]float64{left, right}
+		}
+		cfg.HistLo, cfg.HistHi, cfg.HistBins = -2*dw.WL, 2*dw.WR, wellsBins
+	default:
+		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
+	}
+	return cfg, nil
 }
 
 // RunExit runs an "exit" spec: walkers start at the bottom of the Well and stop when they leave.
@@ -179,20 +261,23 @@ func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*Exi
 	}
 	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
 	steps := s.Int("steps")
-	every := max(1, steps/400)
 	res := &ExitResult{Spec: s, Well: well}
 	ns := noises(s)
 	for j, nz := range ns {
-		e, err := NewEnsemble(Config{Landscape: well, Alpha: nz.alpha, Eps: eps, Eta: eta, Walkers: s.Int("walkers"),
-			Seed: s.Seed, StopOnExit: true, SampleEvery: every, Trace: s.Int("trace"), Workers: r.Workers})
+		cfg, err := ConfigFromSpec(s, nz.name)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Workers = r.Workers
+		e, err := NewEnsemble(cfg)
 		if err != nil {
 			return nil, err
 		}
 		if err := drive(ctx, e, steps, j, len(ns), nz.name, p); err != nil {
 			return nil, err
 		}
-		run := &ExitRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Exit: summarize(e), SampleDt: float64(every) * eta,
-			Traces: Traces{Dt: float64(every) * eta, Dim: 1, Walkers: e.Traces()}}
+		run := &ExitRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Exit: summarize(e), SampleDt: float64(cfg.SampleEvery) * eta,
+			Traces: Traces{Dt: float64(cfg.SampleEvery) * eta, Dim: 1, Walkers: e.Traces()}}
 		run.Hist = histogram(e.ExitTimes(), 40)
 		for _, row := range e.Series() {
 			run.Survival = append(run.Survival, float64(row[0])/float64(s.Int("walkers")))
@@ -243,9 +328,14 @@ func exitSweep(w landscape.Well, alpha, eps float64) []SweepRow {
 
 // summarize describes the ensemble's first exit times.
 func summarize(e *Ensemble) Summary {
-	ts := e.ExitTimes()
-	sm := Summary{Walkers: e.cfg.Walkers, Exited: len(ts)}
+	sm := summarizeTimes(e.ExitTimes(), e.cfg.Walkers)
 	sm.Below, sm.Above = e.ExitSides()
+	return sm
+}
+
+// summarizeTimes describes the exit times ts of walkers walkers (Below and Above left 0).
+func summarizeTimes(ts []float64, walkers int) Summary {
+	sm := Summary{Walkers: walkers, Exited: len(ts)}
 	if len(ts) == 0 {
 		return sm
 	}
@@ -312,12 +402,15 @@ type WellsRun struct {
 	Fractions []float64 `json:"fractions"`
 	// FinalFractions[b]: the fraction of walkers in well b at the end.
 	FinalFractions []float64 `json:"finalFractions"`
-	// Residence[b]: the mean time a visit to well b lasted (0 if it was never left);
+	// Residence[b]: the mean time a visit to well b lasted (0 if it was never left), counting
+	// every crossing of the barrier (quick recrossings too, so shorter than FirstExit);
 	// Crossings[b]: how many times walkers left well b.
 	Residence []float64 `json:"residence"`
 	Crossings []int64   `json:"crossings"`
-	// FirstExit: first exit times from the starting well.
-	FirstExit Summary `json:"firstExit"`
+	// FirstExit[b]: first exit times of the walkers that started in well b (the time to cross the
+	// barrier from the minimum: what the theory's residence times predict); Walkers = 0 if none
+	// started there. Below/Above are not set.
+	FirstExit []Summary `json:"firstExit"`
 	// LeftSeries[k]: the fraction of walkers in the left well at time (k+1)·SampleDt.
 	LeftSeries []float64 `json:"leftSeries"`
 	SampleDt   float64   `json:"sampleDt"`
@@ -354,30 +447,19 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 		return nil, err
 	}
 	res := &WellsResult{Spec: s, Wells: dw, Dim: s.Int("dim")}
-	var l landscape.Landscape = dw
-	left, right := []float64{-dw.WL}, []float64{dw.WR}
 	if res.Dim == 2 {
 		res.Stiffness = spec.WellsValleyStiffness
-		l = landscape.DoubleWell2D{W: dw, K: res.Stiffness}
-		left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
-	}
-	var starts [][]float64
-	switch s.Choice("start") {
-	case "left":
-		starts = [][]float64{left}
-	case "right":
-		starts = [][]float64{right}
-	case "half":
-		starts = [][]float64{left, right}
 	}
 	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
 	steps := s.Int("steps")
-	every := max(1, steps/400)
 	ns := noises(s)
 	for j, nz := range ns {
-		e, err := NewEnsemble(Config{Landscape: l, Alpha: nz.alpha, Eps: eps, Eta: eta, Walkers: s.Int("walkers"),
-			Seed: s.Seed, Starts: starts, SampleEvery: every, Trace: s.Int("trace"),
-			HistLo: -2 * dw.WL, HistHi: 2 * dw.WR, HistBins: 60, Workers: r.Workers})
+		cfg, err := ConfigFromSpec(s, nz.name)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Workers = r.Workers
+		e, err := NewEnsemble(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -385,8 +467,12 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 			return nil, err
 		}
 		run := &WellsRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Fractions: e.Fractions(),
-			Crossings: e.Leaves(), FirstExit: summarize(e), SampleDt: float64(every) * eta,
-			Traces: Traces{Dt: float64(every) * eta, Dim: res.Dim, Walkers: e.Traces()}}
+			Crossings: e.Leaves(), SampleDt: float64(cfg.SampleEvery) * eta,
+			Traces: Traces{Dt: float64(cfg.SampleEvery) * eta, Dim: res.Dim, Walkers: e.Traces()}}
+		for b := range 2 {
+			ts, started := e.ExitTimesFrom(b)
+			run.FirstExit = append(run.FirstExit, summarizeTimes(ts, started))
+		}
 		for _, x := range e.Residence() {
 			run.Residence = append(run.Residence, finite(x))
 		}
@@ -400,9 +486,9 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 		for _, row := range e.Series() {
 			run.LeftSeries = append(run.LeftSeries, float64(row[0])/float64(s.Int("walkers")))
 		}
-		run.Hist = Histogram{Edges: make([]float64, 61), Counts: slices.Clone(e.Hist())}
+		run.Hist = Histogram{Edges: make([]float64, wellsBins+1), Counts: slices.Clone(e.Hist())}
 		for i := range run.Hist.Edges {
-			run.Hist.Edges[i] = -2*dw.WL + (2*dw.WR+2*dw.WL)*float64(i)/60
+			run.Hist.Edges[i] = cfg.HistLo + (cfg.HistHi-cfg.HistLo)*float64(i)/wellsBins
 		}
 		if nz.name == "levy" {
 			res.Levy = run

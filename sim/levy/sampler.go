@@ -11,7 +11,8 @@ import (
 //
 //	S = sin(αV)/cos(V)^{1/α} · (cos(V − αV)/W)^{(1−α)/α},  V ~ U(−π/2, π/2), W ~ Exp(1),
 //
-// evaluated with branch-free polynomial sine, log and exp (fastmath.go, accurate to a few ulp):
+// evaluated with branch-free polynomial sine, log and exp (fastmath.go: the logs to ~1e−16
+// absolute, sine and exp to a few ulp, so the draw is accurate to ~1e−15 relative):
 // three sines (each angle reduced to [0, π/2] exactly, so cos V keeps its relative accuracy near
 // V = ±π/2, where the tail comes from), three logs (one makes W = −log U) and one exp.
 // α = 2 is √2·N(0, 1) by the ziggurat. It draws the same law as gonum's
@@ -19,6 +20,11 @@ import (
 // several times faster (see BenchmarkSampler): gonum's Rand builds a rand.Rand per draw and calls
 // math.Pow twice. The dynamics use this sampler because gonum's alone would cost more than the
 // 50 ns a step may take at 20 M steps/s.
+//
+// Scale convention: for β = 0, gonum's AlphaStable.Rand is this same formula times C, so
+// AlphaStable{Alpha: α, C: σ} is SαS(σ) of science.md (E exp(iθX) = exp(−σ^α|θ|^α)); at α = 2 it
+// is N(0, 2σ²), as its Variance method says (2C²). TestSamplerMatchesGonum checks both C = 1
+// and C = 2.5 against σ times this sampler.
 type Sampler struct {
 	alpha    float64
 	invAlpha float64 // 1/α
@@ -41,9 +47,14 @@ func (s Sampler) Rand(r *rand.Rand) float64 {
 	if s.alpha == 2 {
 		return math.Sqrt2 * r.NormFloat64()
 	}
+	return s.fromBits(r.Uint64(), r.Uint64())
+}
+
+// fromBits is the Chambers–Mallows–Stuck draw (α < 2) from two uniform 64-bit words.
+func (s Sampler) fromBits(b1, b2 uint64) float64 {
 	// Uniforms in (0, 1), never 0 or 1: (k + ½)·2^−53.
-	h := (float64(r.Uint64()>>11)+0.5)*0x1p-53 - 0.5 // V = πh, h ∈ (−½, ½), exact
-	w := -fastLog((float64(r.Uint64()>>11) + 0.5) * 0x1p-53)
+	h := (float64(b1>>11)+0.5)*0x1p-53 - 0.5 // V = πh, h ∈ (−½, ½), exact
+	w := -fastLog((float64(b2>>11) + 0.5) * 0x1p-53)
 	ah := math.Abs(h)
 	cv := sinPoly(math.Pi * (0.5 - ah)) // cos V, accurate near V = ±π/2
 	z := math.Abs(s.alpha * h)

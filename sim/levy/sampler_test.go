@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/landscape"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -24,26 +25,31 @@ func ks2(a, b []float64) float64 {
 	return d
 }
 
-// TestSamplerMatchesGonum compares 20000 draws with as many from gonum's AlphaStable{β = 0, C = 1}.
-// Under the null the two-sample KS statistic exceeds 1.95·√(2/n) with probability 0.001.
+// TestSamplerMatchesGonum compares 20000 draws of σ·S with as many from gonum's
+// AlphaStable{β = 0, C = σ}, σ = 1 and 2.5. Under the null the two-sample KS statistic exceeds
+// 1.95·√(2/n) with probability 0.001.
 func TestSamplerMatchesGonum(t *testing.T) {
 	const n = 20000
 	crit := 1.95 * math.Sqrt(2.0/n)
 	for i, alpha := range []float64{0.5, 0.9, 1, 1.2, 1.5, 1.8, 1.95, 2} {
+		sigma := 1.0
+		if i%2 == 1 {
+			sigma = 2.5
+		}
 		s, err := NewSampler(alpha)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(uint64(i), 11))
-		g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: 1, Src: rand.NewPCG(uint64(i), 12)}
+		g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: sigma, Src: rand.NewPCG(uint64(i), 12)}
 		a, b := make([]float64, n), make([]float64, n)
 		for k := range a {
-			a[k], b[k] = s.Rand(r), g.Rand()
+			a[k], b[k] = sigma*s.Rand(r), g.Rand()
 		}
 		slices.Sort(a)
 		slices.Sort(b)
 		if d := ks2(a, b); d > crit {
-			t.Errorf("α = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, d, crit)
+			t.Errorf("α = %v, σ = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, sigma, d, crit)
 		}
 	}
 }
@@ -114,4 +120,28 @@ var sink float64
 
 func fmtA(a float64) string {
 	return string(rune('0'+int(a))) + "." + string(rune('0'+int(math.Round(a*10))%10))
+}
+
+// TestSamplerTail checks the tail the exit-time theory rests on: P(|S| > t) ≈ 2·K_α·t^−α for large
+// t, K_α = Γ(α)sin(πα/2)/π (landscape.LevyTailConstant). At t = 30 the next term of the expansion
+// is smaller by a factor of order t^−α (≤ 2% for α ≥ 1.2); 10⁶ draws give ~10³–10⁴ exceedances, a
+// counting error of 1–3%. Tolerance 8%.
+func TestSamplerTail(t *testing.T) {
+	const n, thr = 1000000, 30.0
+	for _, alpha := range []float64{1.2, 1.5, 1.8} {
+		s, _ := NewSampler(alpha)
+		r := rand.New(rand.NewPCG(8, uint64(alpha*10)))
+		k := 0
+		for range n {
+			if math.Abs(s.Rand(r)) > thr {
+				k++
+			}
+		}
+		got := float64(k) / n
+		want := 2 * landscape.LevyTailConstant(alpha) * math.Pow(thr, -alpha)
+		t.Logf("α = %v: P(|S| > %v) = %.5f, asymptotic %.5f (%+.1f%%)", alpha, thr, got, want, 100*(got/want-1))
+		if math.Abs(got/want-1) > 0.08 {
+			t.Errorf("α = %v: P(|S| > %v) = %v, want ≈ %v", alpha, thr, got, want)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/stable"
 )
@@ -33,6 +34,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	// Each kind's runner is wired here as its package lands.
 	case stable.Kind:
 		return stable.Run(ctx, s, progress)
+	case "exit", "wells":
+		return levy.Runner{Workers: c.Workers}.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

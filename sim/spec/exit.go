@@ -63,9 +63,9 @@ func init() {
 	}
 	params = append(params, noiseParams(0.3, 1e-3, 100000)...)
 	register(&Kind{
-		Name:  "exit",
-		Label: "Exit times",
-		Help:  "Walkers start at the bottom of one basin; how long until each leaves it? Lévy exit times depend on the width, Gaussian ones on the height.",
+		Name:   "exit",
+		Label:  "Exit times",
+		Help:   "Walkers start at the bottom of one basin; how long until each leaves it? Lévy exit times depend on the width, Gaussian ones on the height.",
 		Params: params,
 		Check: func(s Spec) error {
 			curv := 6 * s.Float("height") / math.Pow(min(s.Float("a"), s.Float("b")), 2)

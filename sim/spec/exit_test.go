@@ -80,3 +80,57 @@ func TestExitAndWellsAccept(t *testing.T) {
 		t.Errorf("1e10 walker-steps with one noise refused: %v", err)
 	}
 }
+
+// FuzzParseExitWells: any JSON either parses into a valid exit/wells spec that survives the JSON
+// and query round trips, or is refused with an error naming a field.
+func FuzzParseExitWells(f *testing.F) {
+	f.Add([]byte(`{"kind":"exit","seed":3,"params":{"alpha":1.2,"height":2,"a":0.5,"noise":"gauss"}}`))
+	f.Add([]byte(`{"kind":"wells","params":{"dim":2,"start":"half","eta":0.5,"hl":20,"wl":0.05}}`))
+	f.Add([]byte(`{"kind":"exit","params":{"walkers":4194304,"steps":1e9}}`))
+	f.Add([]byte(`{"kind":"wells","params":{"alpha":0}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if err != nil {
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field == "" {
+				t.Fatalf("Parse(%q): error %v names no field", data, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("Parse(%q) returned an invalid spec: %v", data, err)
+		}
+		b, err := s.MarshalJSON()
+		if err != nil {
+			t.Fatalf("marshal %+v: %v", s, err)
+		}
+		back, err := Parse(b)
+		if err != nil || back.Key() != s.Key() {
+			t.Fatalf("JSON round trip of %q: %s → %+v, %v", data, b, back, err)
+		}
+		q, err := ParseQuery(s.Query())
+		if err != nil || q.Key() != s.Key() {
+			t.Fatalf("query round trip of %q: %v", data, err)
+		}
+	})
+}
+
+// FuzzFromQueryExitWells: a share link, however mangled, gives a valid spec.
+func FuzzFromQueryExitWells(f *testing.F) {
+	f.Add("kind=exit&seed=7&alpha=1.5&eps=0.3&height=2&a=1&b=0.5")
+	f.Add("kind=wells&dim=2&start=half&hl=20&wl=0.05&eta=0.9")
+	f.Add("kind=exit&walkers=4194304&steps=1000000000&noise=both")
+	f.Add("alpha=NaN&eta=-1&kind=wells")
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		for _, fallback := range []string{"exit", "wells"} {
+			s, _ := FromQuery(q, fallback)
+			if err := s.Validate(); err != nil {
+				t.Fatalf("FromQuery(%q, %s) gave an invalid spec: %v", query, fallback, err)
+			}
+		}
+	})
+}
