@@ -1,16 +1,20 @@
-// Package ui holds Tailscope's Vugu components and the view logic behind them.
+// Package ui holds Tailscope's application shell and its shared components.
 //
-// Root is the application shell: a title, a navigation between the views
-// (Estimator, Landscape, Network) and one body per view. A view plugs in by
-// replacing its one placeholder line in root.vugu with its component, e.g.
+// Root is the shell: a title, the "Copy link" button (the link is the page's state: view,
+// every control, seed), a banner naming the fields of an opened link that were not trusted,
+// a navigation between the views (Estimator, Landscape, Network) and the shown view. The page's
+// state is a *appstate.State shared with the views; the wasm entry point parses it from the URL
+// fragment (and from GET /api/shares/{id} on /s/{id} pages) and rewrites the fragment whenever
+// a view calls State.SetSpec. Each view is one line of root.vugu, with the props State and Env
+// (see the comment at the top of root.go).
 //
-//	<ui:Landscape vg-if='c.Is(ViewLandscape)'></ui:Landscape>
-//
-// The current view lives in Root.View so that the browser entry point can set
-// it from the URL hash. Slider is a reusable labelled range bound to a float64.
+// Sub-packages: chart (SVG charts and their exports), controls (the controls of a spec, drawn
+// from its kind's parameter table), worker (long jobs in a Web Worker), appstate (the state a
+// link carries), and one package per view (estimatorview, …). Slider is a labelled range bound to
+// a float64.
 //
 // The .vugu files are compiled to 0_components_gen.go by vugugen; run
-// `go generate ./ui` after editing them (a test fails when the committed file is stale).
+// `go generate ./ui/...` after editing them (a test per package fails when the committed file is stale).
 package ui
 
 //go:generate go tool vugugen -s -skip-go-mod -skip-main .

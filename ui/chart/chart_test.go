@@ -268,3 +268,39 @@ func BenchmarkSVG(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "bytes")
 }
+
+func TestFingerprint(t *testing.T) {
+	mk := func() *Chart {
+		return &Chart{ID: "f", X: Axis{Label: "x"}, Series: []Series{{Name: "a", X: []float64{1, 2}, Y: []float64{3, 4}}}}
+	}
+	a, b := mk(), mk()
+	if a.Fingerprint() != b.Fingerprint() {
+		t.Error("equal charts have different fingerprints")
+	}
+	for name, change := range map[string]func(c *Chart){
+		"a value":   func(c *Chart) { c.Series[0].Y[1] = 4.000001 },
+		"the title": func(c *Chart) { c.Title = "t" },
+		"log axis":  func(c *Chart) { c.Y.Log = true },
+		"dash":      func(c *Chart) { c.Series[0].Dash = true },
+		"a series":  func(c *Chart) { c.Series = append(c.Series, Series{}) },
+		"moved value between slices": func(c *Chart) {
+			c.Series[0].X, c.Series[0].Y = []float64{1, 2, 3}, []float64{4}
+		},
+	} {
+		c := mk()
+		change(c)
+		if c.Fingerprint() == a.Fingerprint() {
+			t.Errorf("changing %s keeps the fingerprint", name)
+		}
+	}
+	// Plot rebuilds its SVG only when the fingerprint changes, also for a chart changed in place.
+	p := &Plot{Chart: a}
+	s1 := p.SVGText()
+	a.Series[0].Y[0] = 3.5
+	s2 := p.SVGText()
+	p.Chart = b // a different pointer with the original data
+	s3 := p.SVGText()
+	if s1 == s2 || s3 != s1 {
+		t.Error("Plot.SVGText does not follow the chart's data")
+	}
+}

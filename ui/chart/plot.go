@@ -1,6 +1,11 @@
 package chart
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/vugu/vugu/js"
+)
 
 // Plot shows a Chart with buttons that download it as SVG and its data as CSV or JSON. Use it as
 //
@@ -8,18 +13,41 @@ import "fmt"
 //
 // with "github.com/tailscope/tailscope/ui/chart" imported in the parent .vugu's script block.
 // The buttons get the ids Chart.ID+"-svg", "-csv" and "-json" (when Chart.ID is set).
+//
+// The SVG is written into the page only when the chart's Fingerprint changes, so a page that
+// re-renders often (progress reports, sliders) does not redraw unchanged charts; a chart may be
+// changed in place or replaced.
 type Plot struct {
 	Chart *Chart
 
-	err string // the last export error, shown next to the buttons
+	err    string // the last export error, shown next to the buttons
+	key    string // fingerprint of svg
+	svg    string // the last SVG written
+	drawnN int    // how many times the SVG was written (for tests)
 }
 
-// SVGText is the chart's SVG ("" without a chart).
+// SVGText is the chart's SVG ("" without a chart), rebuilt only when the chart changed.
 func (c *Plot) SVGText() string {
 	if c.Chart == nil {
 		return ""
 	}
-	return c.Chart.SVG()
+	key := strconv.FormatUint(c.Chart.Fingerprint(), 36)
+	if key != c.key {
+		c.key, c.svg = key, c.Chart.SVG()
+	}
+	return c.svg
+}
+
+// Populate writes the SVG into the chart's element (vg-js-populate, after each render) when the
+// element does not hold it yet.
+func (c *Plot) Populate(el js.Value) {
+	svg := c.SVGText()
+	if el.Get("tailscopeKey").Truthy() && el.Get("tailscopeKey").String() == c.key {
+		return
+	}
+	el.Set("innerHTML", svg)
+	el.Set("tailscopeKey", c.key)
+	c.drawnN++
 }
 
 // ButtonID is the id of the export button for format ("svg", "csv", "json").

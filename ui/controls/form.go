@@ -32,6 +32,8 @@ type Form struct {
 	OnChange func()                 // called after each accepted change (e.g. to update the share link)
 	Visible  func(name string) bool // which parameters to show; nil shows all
 	NoSeed   bool                   // hide the seed control
+	// ChoiceLabel, when set, gives the words shown for a choice (the value stays in the link).
+	ChoiceLabel func(param, choice string) string
 
 	errs map[string]string // the last refusal of each field
 }
@@ -187,6 +189,16 @@ func (c *Form) Checked(p spec.Param) bool { return c.Spec != nil && c.Spec.Bool(
 // Selected reports whether choice is p's value.
 func (c *Form) Selected(p spec.Param, choice string) bool {
 	return c.Spec != nil && c.Spec.Choice(p.Name) == choice
+}
+
+// OptionText is the text of choice in p's select.
+func (c *Form) OptionText(p spec.Param, choice string) string {
+	if c.ChoiceLabel != nil {
+		if l := c.ChoiceLabel(p.Name, choice); l != "" {
+			return l
+		}
+	}
+	return choice
 }
 
 // Error is the last refusal of p's control, or "".

@@ -88,6 +88,19 @@ func TestFormApply(t *testing.T) {
 	if sp.Seed != 43 || f.Error("seed") == "" {
 		t.Errorf(`seed "-1": seed %d, error %q; want refused`, sp.Seed, f.Error("seed"))
 	}
+	dist := param(t, "stable", "dist")
+	if got := f.OptionText(dist, "sas"); got != "sas" {
+		t.Errorf("OptionText without labels = %q, want the value", got)
+	}
+	f.ChoiceLabel = func(p, ch string) string {
+		if ch == "sas" {
+			return "symmetric α-stable"
+		}
+		return ""
+	}
+	if a, b := f.OptionText(dist, "sas"), f.OptionText(dist, "gauss"); a != "symmetric α-stable" || b != "gauss" {
+		t.Errorf("OptionText with labels = %q, %q; want the label, then the value where none", a, b)
+	}
 	if got := f.ID("alpha"); got != "est-alpha" {
 		t.Errorf(`ID("alpha") = %q, want "est-alpha"`, got)
 	}

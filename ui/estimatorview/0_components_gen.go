@@ -51,6 +51,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
 					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.ChoiceLabel = c.ChoiceLabel
 					vgcomp.IDPrefix = "est-"
 					vgcomp.OnChange = c.Changed
 					vgcomp.Spec = &c.Edit

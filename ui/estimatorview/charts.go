@@ -119,7 +119,9 @@ func (res *Result) SurvivalChart() *chart.Chart {
 		return c
 	}
 	c.Y.Min, c.Y.Max = 0.5/float64(res.N), 1
-	c.X.Min, c.X.Max = res.SurvivalT[len(res.SurvivalT)-1]/2, res.SurvivalT[0]*2
+	// From a little below where 95 % of the values lie beyond t (the flat start says little) to
+	// beyond the largest value.
+	c.X.Min, c.X.Max = res.SurvivalT[nearest(res.SurvivalP, 0.95)]/3, res.SurvivalT[0]*2
 	c.Series = append(c.Series, chart.Series{Name: "data", Kind: chart.Scatter, X: res.SurvivalT, Y: res.SurvivalP, Color: colData})
 	if len(res.LawSurvivalP) > 0 {
 		c.Series = append(c.Series, chart.Series{Name: res.lawLabel(), Kind: chart.Line, X: res.SurvivalT, Y: res.LawSurvivalP, Color: colLaw})
@@ -179,6 +181,6 @@ func (res *Result) DriftChart() *chart.Chart {
 		c.Series = append(c.Series, chart.Series{Name: fmt.Sprintf("true tail index %.2f", res.TailIndex), Kind: chart.Line,
 			X: []float64{c.X.Min, c.X.Max}, Y: []float64{res.TailIndex, res.TailIndex}, Color: colLaw, Dash: true})
 	}
-	c.Caption = "Flat for α-stable data; rising toward 2 as K1 grows when the variance is finite."
+	c.Caption = "Flat for α-stable data; rising toward 2 when the variance is finite."
 	return c
 }

@@ -177,6 +177,9 @@ func TestComputeCaveats(t *testing.T) {
 		if n := res.Notes(); len(n) == 0 || !strings.Contains(n[0], tc.want) {
 			t.Errorf("%s %s=%s: notes %q, want the first to say %q", tc.dist, tc.extra, tc.val, n, tc.want)
 		}
+		if a, _ := res.Alpha("mohammadi"); res.FiniteVariance && a < 1.9 && !strings.Contains(res.Summary(), "finite variance") {
+			t.Errorf("%s: α̂ = %.2f and the summary %q does not warn that the variance is finite", tc.dist, a, res.Summary())
+		}
 	}
 	res, _ := Compute(context.Background(), Request{Spec: stableSpec(t, 1)}, nil, nil)
 	for _, n := range res.Notes() {

@@ -77,7 +77,11 @@ func (res *Result) Summary() string {
 		fmt.Fprintf(&b, "%s values drawn from the %s.", controls.Thousands(res.N), res.Title)
 	}
 	if a, ok := res.Alpha("mohammadi"); ok {
-		fmt.Fprintf(&b, " The paper's estimator gives α̂ = %.2f: %s", a, TailWords(a))
+		if res.FiniteVariance && a < 1.995 {
+			fmt.Fprintf(&b, " The paper's estimator gives α̂ = %.2f, which would read as heavy tails, but this law has a finite variance (see the caveat).", a)
+		} else {
+			fmt.Fprintf(&b, " The paper's estimator gives α̂ = %.2f: %s", a, TailWords(a))
+		}
 	}
 	return b.String()
 }

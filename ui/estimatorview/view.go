@@ -189,6 +189,19 @@ func (c *View) Visible(name string) bool {
 	return true
 }
 
+// ChoiceLabel names the laws in the distribution select.
+func (c *View) ChoiceLabel(param, choice string) string {
+	if param != "dist" {
+		return ""
+	}
+	return map[string]string{
+		"sas":     "symmetric α-stable (SαS)",
+		"student": "Student-t",
+		"mixture": "Gaussian mixture",
+		"gauss":   "Gaussian",
+	}[choice]
+}
+
 // BackToSample leaves the person's file for the sample of the controls.
 func (c *View) BackToSample() { c.file, c.fileErr, c.stopped = nil, "", "" }
 
