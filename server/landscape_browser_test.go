@@ -147,7 +147,7 @@ func TestBrowserLandscape(t *testing.T) {
 	check := consoleProblems(t, tab)
 	p := lsPage{t, tab}
 
-	loadApp(t, tab, srv.URL+"/#landscape")
+	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&seed=5&walkers=400&steps=100000")
 	p.waitFor("the landscape view", `!!document.getElementById("ls-play") && !!document.getElementById("ls-landscape-levy")`, 20*time.Second)
 	if got := p.step(); got != 0 || p.phase() != "ready" {
 		t.Errorf("at load: step %d, phase %q; want 0, ready", got, p.phase())
@@ -198,6 +198,33 @@ func TestBrowserLandscape(t *testing.T) {
 	if lat[len(lat)-1] > 5000 {
 		t.Errorf("a slider move took %.0f ms to show while the animation ran: the page is not responding", lat[len(lat)-1])
 	}
+	// What the animation costs the page: frames painted, the page thread's long tasks (over
+	// 50 ms), and the steps computed, over two seconds of running.
+	s0 := p.step()
+	perf, err := chromedp.Run(tab, chromedp.Evaluate[map[string]any](`new Promise((resolve) => {
+		const long = [];
+		const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) long.push(e.duration); });
+		po.observe({type: "longtask"});
+		let frames = 0;
+		const t0 = performance.now();
+		const f = () => {
+			frames++;
+			if (performance.now() - t0 < 2000) { requestAnimationFrame(f); return; }
+			po.disconnect();
+			resolve({frames, long: long.length, maxLong: long.length ? Math.max(...long) : 0, ms: performance.now() - t0});
+		};
+		requestAnimationFrame(f);
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("measuring frames: %v", err)
+	}
+	steps := p.step() - s0
+	secs := perf["ms"].(float64) / 1000
+	t.Logf("while running (%d walkers × 2 noises): %.0f frames/s, %.0f steps/s, %v long tasks (longest %.0f ms) in %.1f s",
+		400, perf["frames"].(float64)/secs, float64(steps)/secs, perf["long"], perf["maxLong"].(float64), secs)
+	if m := perf["maxLong"].(float64); m > 5000 {
+		t.Errorf("a task held the page thread for %.0f ms while the animation ran", m)
+	}
 	browsertest.Screenshot(t, tab, "running")
 
 	// Pause holds the step; Step advances by exactly 1/100 of the run; Reset goes back to 0.
@@ -216,6 +243,14 @@ func TestBrowserLandscape(t *testing.T) {
 	p.waitFor("the step", fmt.Sprintf(`document.getElementById("ls-status").dataset.phase === "paused" && document.getElementById("ls-status").textContent.startsWith("step %d ")`, held+size), 10*time.Second)
 	p.click("ls-reset")
 	p.waitFor("the reset", `document.getElementById("ls-status").dataset.phase === "ready" && document.getElementById("ls-status").textContent.startsWith("step 0 ")`, 5*time.Second)
+
+	// The other experiment: one basin, walkers stop when they leave it.
+	p.eval(`(() => { const s = document.getElementById("ls-kind"); s.value = "exit"; s.dispatchEvent(new Event("change", {bubbles: true})); return "" })()`)
+	p.waitFor("the exit experiment", `location.hash.includes("kind=exit") && !!document.getElementById("ls-height") && document.getElementById("ls-status").textContent.startsWith("step 0 of 100000 ")`, 10*time.Second)
+	p.click("ls-play")
+	p.waitFor("exits", `document.getElementById("ls-mean-levy").textContent.includes("mean exit time")`, 30*time.Second)
+	p.click("ls-pause")
+	browsertest.Screenshot(t, tab, "exit")
 
 	// A share link reopens the same state and gives the same numbers: run a short spec to its
 	// end here, then open the page's link in a fresh browser and do the same.
