@@ -128,7 +128,8 @@ func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 		}
 		dots.X = append(dots.X, x)
 		dots.Y = append(dots.Y, s.Profile.Value1(x)+lift*(0.15+jitter(i)))
-		dots.Titles = append(dots.Titles, fmt.Sprintf("walker %d at w = %.3g", i, x))
+		// strconv, not fmt: this runs for every dot of every redraw, and fmt is slow under wasm.
+		dots.Titles = append(dots.Titles, "walker "+strconv.Itoa(i)+" at w = "+strconv.FormatFloat(x, 'g', 3, 64))
 	}
 	c.Series = []chart.Series{{Name: "loss f(w)", Kind: chart.Line, X: px, Y: py, Color: 7}, edge, dots}
 	c.Caption = fmt.Sprintf("%d of the %d walkers shown are beyond the edges of the plot.", beyond, shown)

@@ -193,8 +193,11 @@ func (c *View) OnKind(e vugu.DOMEvent) {
 }
 
 // OnSeed sets the seed from the seed field.
-func (c *View) OnSeed(e vugu.DOMEvent) {
-	text := strings.TrimSpace(e.PropString("target", "value"))
+func (c *View) OnSeed(e vugu.DOMEvent) { c.SetSeed(e.PropString("target", "value")) }
+
+// SetSeed sets the seed from its text; text that is not a seed is refused with a message.
+func (c *View) SetSeed(text string) {
+	text = strings.TrimSpace(text)
 	v, err := strconv.ParseUint(text, 10, 64)
 	if err != nil || v > spec.MaxSeed {
 		c.err = fmt.Sprintf("seed: must be an integer in [0, %d], got %q", uint64(spec.MaxSeed), text)

@@ -72,6 +72,16 @@ func TestViewControlsWriteTheLink(t *testing.T) {
 	if !strings.HasPrefix(v.Err(), "alpha:") || v.Sim() == nil {
 		t.Errorf("alpha=abc: error %q; want an alpha error and the run kept", v.Err())
 	}
+	v.SetSeed("77")
+	if v.Sim() == nil || v.Sim().Spec.Seed != 77 || !strings.Contains(*url, "seed=77") {
+		t.Errorf("seed 77: run seed %v, link %q", v.Sim().Spec.Seed, *url)
+	}
+	for _, bad := range []string{"-1", "x", "9007199254740992"} { // the last is 2^53
+		v.SetSeed(bad)
+		if !strings.HasPrefix(v.Err(), "seed:") || v.Sim().Spec.Seed != 77 {
+			t.Errorf("seed %q: error %q, run seed %d; want a seed error and the seed kept", bad, v.Err(), v.Sim().Spec.Seed)
+		}
+	}
 	v.SetControl("nope", "1")
 	if !strings.HasPrefix(v.Err(), "nope:") {
 		t.Errorf("unknown control: error %q", v.Err())
