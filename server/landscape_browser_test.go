@@ -313,6 +313,14 @@ func TestBrowserLandscape(t *testing.T) {
 		t.Errorf("α from a link with alpha=7 shows %q, want the default 1.5", got)
 	}
 	browsertest.Screenshot(t, tab2, "malformed")
+
+	// A link asking for more walkers than the browser runs: capped, and the page says so.
+	loadApp(t, tab2, srv.URL+"/#landscape?kind=exit&walkers=99999&steps=1000&seed=2")
+	p2.waitFor("the capped run", `!!document.querySelector(".ls-note") && document.querySelector(".ls-note").textContent.startsWith("walkers: 99999 is more than the 20000")`, 20*time.Second)
+	p2.expect("the link to carry the cap", `location.hash.includes("walkers=20000")`, 5*time.Second)
+	if got := p2.text("ls-walkers-value"); got != "20000" {
+		t.Errorf("walkers shown after the cap: %q, want 20000", got)
+	}
 	check()
 	check2()
 }
