@@ -8,8 +8,11 @@
 // histograms as ui/chart charts, the "where are the walkers" bar as SVG text of its own), and
 // export.go writes their data as CSV and JSON; controls.go turns the kind's parameter table into
 // sliders; player.go is the play/pause/step/reset state machine. View (view.vugu, view.go) wires
-// these to the page and to the shared share-link state (ui/appstate). All of it is plain Go,
-// tested natively and under node.
+// these to the page and to the shared share-link state (ui/appstate), and runs the animation:
+// a goroutine that advances the run for about 10 ms, then blocks until the browser's next
+// animation frame (frame_js.go) so that the page paints and answers input between slices, and
+// asks for a redraw at most 20 times a second. All of it but that frame wait is plain Go, tested
+// natively and under node.
 package landscapeview
 
 //go:generate go tool vugugen -s -skip-go-mod -skip-main .
