@@ -2,7 +2,10 @@ package landscapeview
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tailscope/tailscope/ui/appstate"
 )
@@ -128,4 +131,62 @@ func FuzzFragment(f *testing.F) {
 			t.Fatalf("%q: no run and no error", fragment)
 		}
 	})
+}
+
+// fakeEnv is an event environment without a page: a mutex, and a count of the redraws asked.
+type fakeEnv struct {
+	mu      sync.Mutex
+	renders atomic.Int64
+}
+
+func (e *fakeEnv) Lock()         { e.mu.Lock() }
+func (e *fakeEnv) UnlockOnly()   { e.mu.Unlock() }
+func (e *fakeEnv) UnlockRender() { e.mu.Unlock(); e.renders.Add(1) }
+func (e *fakeEnv) RLock()        { e.mu.Lock() }
+func (e *fakeEnv) RUnlock()      { e.mu.Unlock() }
+
+// TestViewBackgroundLoop runs the animation loop as the page does (a goroutine taking the
+// environment's lock for each slice), pauses it, steps, and plays it to the end.
+func TestViewBackgroundLoop(t *testing.T) {
+	env := &fakeEnv{}
+	st := appstate.Parse("#landscape?kind=wells&seed=5&walkers=50&steps=3000")
+	v := &View{State: st, Env: env}
+	locked := func(f func()) { env.Lock(); defer env.UnlockOnly(); f() }
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var ok bool
+			locked(func() { ok = cond() })
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s (phase %v, step %d)", what, v.Phase(), v.Sim().Step())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	locked(func() { v.Compute(nil); v.Play() })
+	wait("some steps", func() bool { return v.Sim().Step() > 0 })
+	var held int64
+	locked(func() { v.Pause(); held = v.Sim().Step() })
+	time.Sleep(100 * time.Millisecond)
+	locked(func() {
+		if v.Phase() != Paused || v.Sim().Step() != held {
+			t.Errorf("paused at step %d; 100 ms later phase %v, step %d", held, v.Phase(), v.Sim().Step())
+		}
+		v.Step()
+	})
+	wait("the step", func() bool { return v.Phase() == Paused && v.Sim().Step() == min(3000, held+30) })
+	locked(func() { v.Play() })
+	wait("the end", func() bool { return v.Phase() == Done })
+	locked(func() {
+		if v.Sim().Step() != 3000 {
+			t.Errorf("done at step %d, want 3000", v.Sim().Step())
+		}
+	})
+	if env.renders.Load() == 0 {
+		t.Error("the loop never asked for a redraw")
+	}
 }
