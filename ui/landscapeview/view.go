@@ -44,18 +44,16 @@ type View struct {
 	State *appstate.State `vugu:"data"`
 	Env   vugu.EventEnv   `vugu:"data"`
 
-	env      vugu.EventEnv
-	own      *appstate.State // used when State is nil
-	key      string          // spec key of the run built
-	sim      *Sim
-	ctrls    []*Control
-	player   Player
-	err      string // the current controls' problem, naming the field
-	notes    []string
-	until    int64 // step at which the running loop stops (a Step press), 0: the end
-	cancel   context.CancelFunc
-	frames   int
-	lastWork time.Duration
+	env    vugu.EventEnv
+	own    *appstate.State // used when State is nil
+	key    string          // spec key of the run built
+	sim    *Sim
+	ctrls  []*Control
+	player Player
+	err    string // the current controls' problem, naming the field
+	notes  []string
+	until  int64 // step at which the running loop stops (a Step press), 0: the end
+	cancel context.CancelFunc
 }
 
 // Init keeps the event environment for the animation loop.
@@ -108,6 +106,7 @@ func (c *View) rebuild(sp spec.Spec, resume bool) {
 	sim, err := NewSim(sp)
 	if err != nil {
 		c.err = errText(err)
+		c.sim = nil
 		c.player.Reset(false)
 		return
 	}
@@ -319,7 +318,6 @@ func (c *View) tick(ctx context.Context, sim *Sim) bool {
 	if ctx.Err() != nil || c.sim != sim || c.player.Phase != Running {
 		return false
 	}
-	t0 := time.Now()
 	var err error
 	if c.until > 0 {
 		// Never past the Step's target, whatever the frame budget allows.
@@ -330,8 +328,6 @@ func (c *View) tick(ctx context.Context, sim *Sim) bool {
 	} else {
 		_, err = sim.AdvanceFor(frameWork)
 	}
-	c.lastWork = time.Since(t0)
-	c.frames++
 	if err != nil {
 		c.err = errText(err)
 		c.player.Reset(false)
