@@ -152,7 +152,7 @@ func TestBrowserLandscape(t *testing.T) {
 	if got := p.step(); got != 0 || p.phase() != "ready" {
 		t.Errorf("at load: step %d, phase %q; want 0, ready", got, p.phase())
 	}
-	walkerDots := `String(Array.from(document.querySelectorAll("#ls-landscape-levy circle > title")).filter(t => t.textContent.startsWith("walker ")).length)`
+	walkerDots := `String((document.querySelector("#ls-landscape-levy path.ls-dots").getAttribute("d").match(/M/g) || []).length)`
 	if n := p.eval(walkerDots); n != "300" {
 		t.Errorf("walker dots on the Lévy landscape: %s, want 300 (the first ShownWalkers)", n)
 	}
@@ -170,7 +170,7 @@ func TestBrowserLandscape(t *testing.T) {
 	// Play: the walkers move and the bar updates.
 	bars := `document.getElementById("ls-bars").textContent`
 	barsBefore := p.eval(bars)
-	dots := `Array.from(document.querySelectorAll("#ls-landscape-levy circle")).map(c => c.getAttribute("cx") + "," + c.getAttribute("cy")).join(";")`
+	dots := `document.querySelector("#ls-landscape-levy path.ls-dots").getAttribute("d")`
 	dotsBefore := p.eval(dots)
 	p.click("ls-play")
 	p.waitFor("the run to start", `document.getElementById("ls-status").dataset.phase === "running"`, 5*time.Second)

@@ -118,7 +118,6 @@ func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 	}
 	shown := min(s.Walkers, ShownWalkers)
 	dots := chart.Series{Name: fmt.Sprintf("walkers (first %d)", shown), Kind: chart.Scatter, Color: noiseColor(n)}
-	lift := 0.12 * (yhi - ylo)
 	beyond := 0
 	for i := range shown {
 		x := s.X(n, i)
@@ -127,12 +126,12 @@ func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 			continue
 		}
 		dots.X = append(dots.X, x)
-		dots.Y = append(dots.Y, s.Profile.Value1(x)+lift*(0.15+jitter(i)))
+		dots.Y = append(dots.Y, s.dotY(i, x))
 		// strconv, not fmt: this runs for every dot of every redraw, and fmt is slow under wasm.
 		dots.Titles = append(dots.Titles, "walker "+strconv.Itoa(i)+" at w = "+strconv.FormatFloat(x, 'g', 3, 64))
 	}
 	c.Series = []chart.Series{{Name: "loss f(w)", Kind: chart.Line, X: px, Y: py, Color: 7}, edge, dots}
-	c.Caption = fmt.Sprintf("%d of the %d walkers shown are beyond the edges of the plot.", beyond, shown)
+	c.Caption = fmt.Sprintf("Each dot is a walker on the curve, lifted a little so crowds show; %d of the first %d are beyond the edges.", beyond, shown)
 	return c
 }
 

@@ -5,7 +5,8 @@
 // The maths stays out of the component: Sim (sim.go) builds the two ensembles from a "wells" or
 // "exit" spec, advances them in slices that fit an animation frame, and derives what the charts
 // show (occupancy, exit-time histograms, theory); charts.go draws them (the landscape and the
-// histograms as ui/chart charts, the "where are the walkers" bar as SVG text of its own), and
+// histograms as ui/chart charts, the "where are the walkers" bar as SVG text of its own;
+// panel.go keeps each landscape drawing and redraws only its walkers' dots per frame), and
 // export.go writes their data as CSV and JSON; controls.go turns the kind's parameter table into
 // sliders; player.go is the play/pause/step/reset state machine. View (view.vugu, view.go) wires
 // these to the page and to the shared share-link state (ui/appstate), and runs the animation:

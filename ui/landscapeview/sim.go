@@ -63,8 +63,9 @@ type Sim struct {
 	XLo, XHi float64
 	Basins   []string
 
-	rate  float64 // measured walker-steps per second (0 until measured), for display
-	chunk int     // steps the next AdvanceFor takes
+	rate   float64 // measured walker-steps per second (0 until measured), for display
+	chunk  int     // steps the next AdvanceFor takes
+	panels map[string]*panel
 }
 
 // NewSim builds the ensembles of sp (kind "wells" or "exit"). sp must be valid; its walkers

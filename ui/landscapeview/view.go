@@ -12,6 +12,7 @@ import (
 	"github.com/tailscope/tailscope/ui/appstate"
 	"github.com/tailscope/tailscope/ui/chart"
 	"github.com/vugu/vugu"
+	"github.com/vugu/vugu/js"
 )
 
 // ViewName is the view's name in appstate and in the URL fragment.
@@ -406,6 +407,41 @@ func (c *View) MeanText(n *Noise) string {
 		s += fmt.Sprintf("; theory %s — %s", fmtTime(m), n.TheoryNote)
 	}
 	return s + "."
+}
+
+// PopulatePanel draws n's landscape panel into el (vg-js-populate, after each render): the
+// static drawing when el does not hold it yet, then the walkers' dots.
+func (c *View) PopulatePanel(el js.Value, n *Noise) {
+	if c.sim == nil || !el.Truthy() {
+		return
+	}
+	p, err := c.sim.panel(n)
+	if err != nil {
+		c.err = err.Error()
+		return
+	}
+	if k := el.Get("tailscopeKey"); !k.Truthy() || k.String() != p.key {
+		el.Set("innerHTML", p.svg)
+		el.Set("tailscopeKey", p.key)
+	}
+	d, _ := c.sim.dotsPath(n, p)
+	if path := el.Call("querySelector", "path.ls-dots"); path.Truthy() {
+		path.Call("setAttribute", "d", d)
+	}
+}
+
+// ExportPanel downloads n's landscape chart (with its walkers) in format "svg", "csv" or "json".
+func (c *View) ExportPanel(n *Noise, format string) {
+	if c.sim == nil {
+		return
+	}
+	name, mime, data, err := c.sim.LandscapeChart(n).File(format)
+	if err == nil {
+		err = chart.Download(name, mime, data)
+	}
+	if err != nil {
+		c.err = err.Error()
+	}
 }
 
 // OnExport downloads the export key (one of Sim.Exports).
