@@ -459,7 +459,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "chart-svg"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "ls-bars-box"}}}
 					vgparent.AppendChild(vgn)
-					vgn.SetInnerHTML(c.SVG(c.Sim().BarsSVG()))
+					vgn.JSPopulateHandler = vugu.JSValueFunc(func(value js.Value) { c.PopulateBars(value) })
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 					vgparent.AppendChild(vgn)
 				}

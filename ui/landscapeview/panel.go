@@ -2,7 +2,6 @@ package landscapeview
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,7 +27,33 @@ type panel struct {
 // dotR is the radius of a walker's dot, as the chart's Scatter draws it.
 const dotR = 4.5
 
-var clipRect = regexp.MustCompile(`<clipPath id="[^"]*"><rect x="([-0-9.e]+)" y="([-0-9.e]+)" width="([-0-9.e]+)" height="([-0-9.e]+)"/>`)
+// clipRect reads the plot rectangle (x, y, width, height) from the first clip path of a chart's
+// SVG, `<clipPath id="…"><rect x="…" y="…" width="…" height="…"/>`. (Plain string search: the
+// regexp package would add more to main.wasm than the whole view.)
+func clipRect(svg string) (v [4]float64, err error) {
+	i := strings.Index(svg, "<clipPath ")
+	if i < 0 {
+		return v, fmt.Errorf("landscapeview: no clip path in the chart")
+	}
+	rest := svg[i:]
+	if j := strings.Index(rest, "</clipPath>"); j >= 0 {
+		rest = rest[:j]
+	}
+	for k, attr := range []string{` x="`, ` y="`, ` width="`, ` height="`} {
+		a := strings.Index(rest, attr)
+		if a < 0 {
+			return v, fmt.Errorf("landscapeview: clip path %q lacks%s", rest, attr)
+		}
+		val := rest[a+len(attr):]
+		if b := strings.IndexByte(val, '"'); b >= 0 {
+			val = val[:b]
+		}
+		if v[k], err = strconv.ParseFloat(val, 64); err != nil {
+			return v, fmt.Errorf("landscapeview: clip path %q: %w", rest, err)
+		}
+	}
+	return v, nil
+}
 
 // landscapeBase is LandscapeChart without the walkers' positions (its legend keeps their
 // entry) and without the time in its title: what stays the same for a whole run.
@@ -50,17 +75,9 @@ func (s *Sim) panel(n *Noise) (*panel, error) {
 	}
 	c := s.landscapeBase(n)
 	svg := c.SVG()
-	m := clipRect.FindStringSubmatch(svg)
-	if m == nil {
-		return nil, fmt.Errorf("landscapeview: no plot rectangle in the %s landscape chart", n.Name)
-	}
-	var v [4]float64
-	for i := range v {
-		x, err := strconv.ParseFloat(m[i+1], 64)
-		if err != nil {
-			return nil, fmt.Errorf("landscapeview: plot rectangle %q: %w", m[0], err)
-		}
-		v[i] = x
+	v, err := clipRect(svg)
+	if err != nil {
+		return nil, err
 	}
 	fill := chart.Palette[noiseColor(n)-1]
 	dots := `<path class="ls-dots" fill="` + fill + `" stroke="#ffffff" stroke-width="0.8" d=""><title>walkers</title></path>`

@@ -62,3 +62,21 @@ func TestPanelDotsMatchTheChart(t *testing.T) {
 		}
 	}
 }
+
+func TestClipRect(t *testing.T) {
+	for _, tt := range []struct {
+		svg  string
+		want [4]float64
+		ok   bool
+	}{
+		{`<svg><defs><clipPath id="a"><rect x="92" y="44.8" width="608" height="300.5"/></clipPath></defs></svg>`, [4]float64{92, 44.8, 608, 300.5}, true},
+		{`<svg></svg>`, [4]float64{}, false},
+		{`<svg><clipPath id="a"><rect x="1" y="2" width="3"/></clipPath><rect height="9"/></svg>`, [4]float64{}, false},
+		{`<svg><clipPath id="a"><rect x="1" y="2" width="w" height="4"/></clipPath></svg>`, [4]float64{}, false},
+	} {
+		got, err := clipRect(tt.svg)
+		if (err == nil) != tt.ok || (tt.ok && got != tt.want) {
+			t.Errorf("clipRect(%q) = %v, %v; want %v (ok %v)", tt.svg, got, err, tt.want, tt.ok)
+		}
+	}
+}

@@ -55,6 +55,7 @@ type View struct {
 	notes  []string
 	until  int64 // step at which the running loop stops (a Step press), 0: the end
 	cancel context.CancelFunc
+	bars   string // the bars' SVG last written into the page
 }
 
 // Init keeps the event environment for the animation loop.
@@ -390,8 +391,20 @@ func (c *View) ProgressValue() string {
 // StepLabel is the text of the Step button.
 func (c *View) StepLabel() string { return fmt.Sprintf("Step +%d", c.StepSize()) }
 
-// SVG returns chart svg as raw HTML for vg-html.
-func (c *View) SVG(svg string) vugu.HTML { return vugu.HTML(svg) }
+// PopulateBars draws the "where are the walkers" bars into el (vg-js-populate) when they
+// changed since the last time.
+func (c *View) PopulateBars(el js.Value) {
+	if c.sim == nil || !el.Truthy() {
+		return
+	}
+	svg := c.sim.BarsSVG()
+	if svg == c.bars && el.Get("tailscopeBars").Truthy() {
+		return
+	}
+	el.Set("innerHTML", svg)
+	el.Set("tailscopeBars", true)
+	c.bars = svg
+}
 
 // MeanText describes noise n's exit times against the theory.
 func (c *View) MeanText(n *Noise) string {
