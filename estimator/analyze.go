@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -29,11 +30,15 @@ type Options struct {
 	// so it has no effect yet.
 	Seed uint64
 	// Dim > 1 treats x as consecutive Dim-dimensional vectors: "mohammadi"
-	// then uses the Euclidean-norm form; the other methods pool the
-	// coordinates.
+	// then uses the Euclidean-norm form (and no K1 drift is computed); the
+	// other methods pool the coordinates.
 	Dim int
 	// HillK is Hill's number of order statistics; 0 means ⌈√N⌉.
 	HillK int
+	// Progress, if not nil, is called by AnalyzeContext after each step
+	// (a method, a point of the K1 drift curve) with the steps done and
+	// the total.
+	Progress func(done, total int)
 }
 
 // Report is the result of Analyze.
@@ -63,7 +68,9 @@ const (
 )
 
 // Analyze runs the chosen estimators on x and the diagnostics the paper's
-// code lacks:
+// code lacks. Every number in the Report is finite (JSON-safe): a method
+// whose α̂ is not is reported as a warning, an interval that is not becomes
+// [0, MaxAlphaCI] with a note.
 //   - NaN or ±Inf values make it fail with a *NonFiniteError (count and
 //     first index); so do an empty input, all-zero or constant data.
 //   - Exact zeros are counted; the Mohammadi estimators skip them unless
@@ -77,6 +84,13 @@ const (
 //   - Warnings for few samples (< FewSamples) and for every method that
 //     could not run (the others still do).
 func Analyze(x []float64, opt Options) (Report, error) {
+	return AnalyzeContext(context.Background(), x, opt)
+}
+
+// AnalyzeContext is Analyze with cancellation and progress: it checks ctx
+// before each method and each K1 of the drift curve (returning ctx.Err()),
+// and calls opt.Progress, if set, after each of them.
+func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, error) {
 	r := Report{N: len(x)}
 	zeros, err := checkFinite(x)
 	r.Zeros = zeros
@@ -114,13 +128,29 @@ func Analyze(x []float64, opt Options) (Report, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d non-zero values: estimates are rough (want ≥ %d)", n, FewSamples))
 	}
 	nz := x // for the methods without their own zero handling
-	if !opt.KeepZeros && opt.Dim <= 1 {
+	if !opt.KeepZeros {
 		nz = nonZero(x, zeros)
 	}
 	// McCulloch and Koutrouvelis share the sample quantiles.
 	var q []float64
 	if len(nz) >= 20 && (contains(methods, "mcculloch") || contains(methods, "koutrouvelis")) {
 		q = quantiles(slices.Clone(nz), mccPs)
+	}
+	drift := opt.Dim <= 1 && contains(methods, "mohammadi")
+	var ks []int
+	if drift {
+		ks = driftK1s(x, opt.KeepZeros)
+	}
+	total, done := len(methods)+len(ks), 0
+	step := func() error {
+		done++
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+		return ctx.Err()
+	}
+	if err := ctx.Err(); err != nil {
+		return r, err
 	}
 	for _, m := range methods {
 		var e Estimate
@@ -150,15 +180,39 @@ func Analyze(x []float64, opt Options) (Report, error) {
 				e, err = koutrouvelis(nz, q)
 			}
 		}
+		if err == nil && !finite(e.Alpha) {
+			err = fmt.Errorf("α̂ is %v", e.Alpha)
+		}
 		if err != nil {
 			msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "estimator: "), m+": ")
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %s", m, msg))
+			if err := step(); err != nil {
+				return r, err
+			}
 			continue
 		}
+		if !finite(e.Lo) || !finite(e.Hi) {
+			e.Lo, e.Hi = 0, MaxAlphaCI
+			e.Warnings = append(e.Warnings, "no interval could be computed; [0, 4] shown")
+		}
+		if !finite(e.Sigma) {
+			e.Sigma = 0
+			e.Warnings = append(e.Warnings, "σ̂ overflowed")
+		}
 		r.Estimates = append(r.Estimates, e)
+		if err := step(); err != nil {
+			return r, err
+		}
 	}
-	if opt.Dim <= 1 && contains(methods, "mohammadi") {
-		r.K1Drift = K1Drift(x, opt.KeepZeros)
+	if drift {
+		for _, k := range ks {
+			if p, ok := driftPoint(x, k, opt.KeepZeros); ok {
+				r.K1Drift = append(r.K1Drift, p)
+			}
+			if err := step(); err != nil {
+				return r, err
+			}
+		}
 		if w := driftWarning(r.K1Drift); w != "" {
 			r.Warnings = append(r.Warnings, w)
 		}
@@ -170,6 +224,17 @@ func Analyze(x []float64, opt Options) (Report, error) {
 // 30 blocks), plus PaperK1(N) when it is not a power of two, in increasing
 // K1. Block sizes whose estimate is undefined are left out.
 func K1Drift(x []float64, keepZeros bool) []DriftPoint {
+	var out []DriftPoint
+	for _, k := range driftK1s(x, keepZeros) {
+		if p, ok := driftPoint(x, k, keepZeros); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// driftK1s lists the block sizes of the drift curve.
+func driftK1s(x []float64, keepZeros bool) []int {
 	n := len(x)
 	if !keepZeros {
 		n -= countZero(x)
@@ -185,18 +250,20 @@ func K1Drift(x []float64, keepZeros bool) []DriftPoint {
 		}
 		ks = append(ks[:i], append([]int{p}, ks[i:]...)...)
 	}
-	var out []DriftPoint
-	for _, k := range ks {
-		// The stream gives Mohammadi.Estimate's result, several times faster.
-		s := MohammadiStream{K1: k, KeepZeros: keepZeros}
-		s.Add(x...)
-		e, err := s.Estimate()
-		if err != nil {
-			continue
-		}
-		out = append(out, DriftPoint{K1: k, Alpha: e.Alpha, Lo: e.Lo, Hi: e.Hi})
+	return ks
+}
+
+// driftPoint is Mohammadi's estimate with block size k, computed by the
+// stream (the batch result, several times faster); ok is false when it is
+// undefined or not finite.
+func driftPoint(x []float64, k int, keepZeros bool) (DriftPoint, bool) {
+	s := MohammadiStream{K1: k, KeepZeros: keepZeros}
+	s.Add(x...)
+	e, err := s.Estimate()
+	if err != nil || !finite(e.Alpha) || !finite(e.Lo) || !finite(e.Hi) {
+		return DriftPoint{}, false
 	}
-	return out
+	return DriftPoint{K1: k, Alpha: e.Alpha, Lo: e.Lo, Hi: e.Hi}, true
 }
 
 // driftWarning compares the last drift point (largest K1) with the lowest
@@ -227,6 +294,8 @@ func driftWarning(d []DriftPoint) string {
 	}
 	return ""
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func isMethod(m string) bool { return contains(MethodNames, m) }
 

@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -201,5 +202,28 @@ func TestAnalyzeMatchesMethods(t *testing.T) {
 		if math.Abs(e.Alpha-p.Alpha) > 1e-12*e.Alpha {
 			t.Errorf("drift K1=%d: %v, batch %v", p.K1, p.Alpha, e.Alpha)
 		}
+	}
+}
+
+func TestAnalyzeContext(t *testing.T) {
+	x := Sample(1.5, 1, 20000, 3)
+	var calls, last, total int
+	r, err := AnalyzeContext(context.Background(), x, Options{Progress: func(d, n int) { calls++; last, total = d, n }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(MethodNames) + len(r.K1Drift); calls != want || last != total || total != want {
+		t.Errorf("progress: %d calls, last %d/%d, want %d", calls, last, total, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = AnalyzeContext(ctx, x, Options{Progress: func(d, _ int) {
+		n = d
+		if d == 2 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || n != 2 {
+		t.Errorf("cancelled after step 2: err %v after %d steps", err, n)
 	}
 }

@@ -223,15 +223,19 @@ type blockAcc struct {
 	k2       int     // completed blocks
 	mean, m2 float64
 	zeroY    int // blocks left out because their sum was exactly 0
+	overflow int // blocks whose sum overflowed to ±Inf
 }
 
 func (a *blockAcc) init(k1 int) { *a = blockAcc{k1: k1} }
 
 // block closes the current block, whose log|Y| is ly; skip drops it.
 func (a *blockAcc) block(ly float64, skip bool) {
-	if skip {
+	switch {
+	case skip:
 		a.zeroY++
-	} else {
+	case math.IsInf(ly, 0):
+		a.overflow++
+	default:
 		z := ly - a.lx/float64(a.k1)
 		a.k2++
 		d := z - a.mean
@@ -244,7 +248,10 @@ func (a *blockAcc) block(ly float64, skip bool) {
 // estimate turns the accumulated blocks into an Estimate; n is the number
 // of values offered (used or dropped).
 func (a *blockAcc) estimate(method string, n int) (Estimate, error) {
-	e := Estimate{Method: method, N: (a.k2 + a.zeroY) * a.k1}
+	e := Estimate{Method: method, N: (a.k2 + a.zeroY + a.overflow) * a.k1}
+	if a.overflow > 0 {
+		return e, fmt.Errorf("estimator: %s: %d block sums overflow float64 (values near ±1.8e308): rescale the data", method, a.overflow)
+	}
 	if a.k1 < 2 {
 		return e, fmt.Errorf("estimator: %s: block size K1 = %d, want ≥ 2 (log K1 must be > 0)", method, a.k1)
 	}

@@ -166,6 +166,7 @@ func TestMohammadiErrors(t *testing.T) {
 		{"all zero", make([]float64, 100), Mohammadi{}, "want ≥ 2"},
 		{"negative K1", []float64{1, 2, 3, 4}, Mohammadi{K1: -1}, "K1 = -1"},
 		{"K1=1", []float64{1, 2, 3, 4}, Mohammadi{K1: 1}, "K1 = 1"},
+		{"overflow", []float64{1e308, 1e308, 1, 2, 3, 4}, Mohammadi{K1: 2}, "1 block sums overflow float64"},
 	} {
 		_, err := c.m.Estimate(c.x)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

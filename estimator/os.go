@@ -61,6 +61,9 @@ func (m MohammadiOS) Estimate(x []float64) (Estimate, error) {
 			lx[j] = logAbs(math.Abs(v[j]) + eps)
 			y += v[j]
 		}
+		if math.IsInf(y, 0) {
+			return e, fmt.Errorf("estimator: %s: block sums overflow float64 (values near ±1.8e308): rescale the data", method)
+		}
 		if y != 0 || m.KeepZeros {
 			ly = append(ly, logAbs(math.Abs(y)+eps))
 		}
@@ -72,6 +75,9 @@ func (m MohammadiOS) Estimate(x []float64) (Estimate, error) {
 	}
 	if z := k2 - len(ly); z > 0 {
 		e.Warnings = append(e.Warnings, fmt.Sprintf("left out %d block sums that were exactly 0 from the block median", z))
+	}
+	if len(ly) < 2 {
+		return e, fmt.Errorf("estimator: %s: %d of %d block sums are non-zero, want ≥ 2", method, len(ly), k2)
 	}
 	mx, vx := medianAndVar(lx)
 	my, vy := medianAndVar(ly)

@@ -32,16 +32,21 @@ func glPanel(h func(float64) float64, a, b float64) float64 {
 
 // adaptive integrates h over [a, b] by recursive bisection until the
 // 20-point rule on the halves agrees with the whole to 1e-13 absolute (the
-// integrands here are bounded by 1) or the depth reaches 40.
+// integrands here are bounded by 1), the depth reaches 40, or 4000 panels
+// have been evaluated (then the best sum so far is returned). A NaN stops
+// the recursion and is returned.
 func adaptive(h func(float64) float64, a, b float64) float64 {
-	return adapt(h, a, b, glPanel(h, a, b), 0)
+	budget := 4000
+	return adapt(h, a, b, glPanel(h, a, b), 0, &budget)
 }
 
-func adapt(h func(float64) float64, a, b, whole float64, depth int) float64 {
+func adapt(h func(float64) float64, a, b, whole float64, depth int, budget *int) float64 {
 	m := (a + b) / 2
 	l, r := glPanel(h, a, m), glPanel(h, m, b)
-	if depth >= 40 || math.Abs(l+r-whole) <= 1e-13 {
+	*budget -= 2
+	d := math.Abs(l + r - whole)
+	if depth >= 40 || *budget <= 0 || d <= 1e-13 || math.IsNaN(d) {
 		return l + r
 	}
-	return adapt(h, a, m, l, depth+1) + adapt(h, m, b, r, depth+1)
+	return adapt(h, a, m, l, depth+1, budget) + adapt(h, m, b, r, depth+1, budget)
 }

@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -50,9 +51,16 @@ func selectK(v []float64, k int) {
 
 // quantiles returns the sample quantiles of v of orders ps (increasing), in
 // McCulloch's convention (see sampleQuantile), permuting v. It touches
-// only the order statistics it needs.
+// only the order statistics it needs. They are NaN when v is empty.
 func quantiles(v []float64, ps []float64) []float64 {
 	n := len(v)
+	if n == 0 {
+		out := make([]float64, len(ps))
+		for i := range out {
+			out[i] = math.NaN()
+		}
+		return out
+	}
 	idx := make([]int, 0, 2*len(ps))
 	for _, p := range ps {
 		h := p*float64(n) - 0.5

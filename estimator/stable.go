@@ -57,7 +57,7 @@ func (d SymStable) valid() bool {
 //
 // integrated by adaptive Gauss–Legendre quadrature split at the peak
 // g(θ) = 1. Near α = 1, where that integrand degenerates, it is the Fourier
-// inversion f(x) = (1/π) ∫_0^∞ cos(xt) e^{−t^α} dt for |x| ≤ 100 and the
+// inversion f(x) = (1/π) ∫_0^∞ cos(xt) e^{−t^α} dt for |x| < 10 and the
 // tail series beyond; for α > 1 and |x| < 0.3σ it is the convergent series
 // f(x) = 1/(πα) Σ_k (−1)^k Γ((2k+1)/α)/(2k)! x^{2k}. The absolute error is
 // below 1e-9 (see the tests).
@@ -172,7 +172,7 @@ func stdPDF(a, x float64) float64 {
 	case a > 1 && x < smallX:
 		return smallPDF(a, x)
 	case math.Abs(a-1) < nearCauchy:
-		if x > 100 {
+		if x >= tailX {
 			return tailPDF(a, x)
 		}
 		return fourierPDF(a, x)
@@ -244,7 +244,7 @@ func stdSurvival(a, x float64) float64 {
 	case a > 1 && x < smallX:
 		return 0.5 - smallCDF(a, x)
 	case math.Abs(a-1) < nearCauchy:
-		if x > 100 {
+		if x >= tailX {
 			return tailSurvival(a, x)
 		}
 		return 0.5 - fourierCDF(a, x)
@@ -342,32 +342,55 @@ func integrateSplit(h func(float64) float64, s float64, lg func(float64) float64
 	return sum
 }
 
-// tailPDF is the asymptotic series of the density for large x (Zolotarev;
-// Nolan 2020, Theorem 3.x): f(x) ≈ (1/π) Σ_{k≥1} (−1)^{k+1} Γ(αk+1)/k! ·
-// sin(kπα/2) · x^{−αk−1}. It converges for α < 1 and is asymptotic for
-// α > 1; four terms are used, for x > 100 only.
+// tailPDF is the series of the density for large x (Zolotarev; Nolan
+// 2020, §3.9): f(x) = (1/π) Σ_{k≥1} (−1)^{k+1} Γ(αk+1)/k! · sin(kπα/2) ·
+// x^{−αk−1}. It converges for α < 1 and is asymptotic for α > 1; terms are
+// added until they fall below 1e-17 of the sum or start to grow. It is used
+// near α = 1 only, for x ≥ tailX, where 30 terms reach 1e-16.
 func tailPDF(a, x float64) float64 {
-	s := 0.0
-	sign := 1.0
-	for k := 1; k <= 4; k++ {
-		kf := float64(k)
-		s += sign * math.Gamma(a*kf+1) / math.Gamma(kf+1) * math.Sin(kf*math.Pi*a/2) * math.Pow(x, -a*kf-1)
-		sign = -sign
-	}
-	return s / math.Pi
+	return tailSeries(a, x, true) / math.Pi
 }
 
-// tailSurvival integrates tailPDF from x to ∞.
+// tailSurvival integrates tailPDF from x to ∞: the terms become
+// Γ(αk)/k! · sin(kπα/2) · x^{−αk}.
 func tailSurvival(a, x float64) float64 {
-	s := 0.0
-	sign := 1.0
-	for k := 1; k <= 4; k++ {
-		kf := float64(k)
-		s += sign * math.Gamma(a*kf) / math.Gamma(kf+1) * math.Sin(kf*math.Pi*a/2) * math.Pow(x, -a*kf)
-		sign = -sign
-	}
-	return s / math.Pi
+	return tailSeries(a, x, false) / math.Pi
 }
+
+func tailSeries(a, x float64, pdf bool) float64 {
+	s, prev := 0.0, math.Inf(1)
+	lx := math.Log(x)
+	for k := 1; k <= 30; k++ {
+		kf := float64(k)
+		var lg float64
+		if pdf {
+			lg, _ = math.Lgamma(a*kf + 1)
+			lg -= (a*kf + 1) * lx
+		} else {
+			lg, _ = math.Lgamma(a * kf)
+			lg -= a * kf * lx
+		}
+		lk, _ := math.Lgamma(kf + 1)
+		t := math.Exp(lg-lk) * math.Sin(kf*math.Pi*a/2)
+		if k%2 == 0 {
+			t = -t
+		}
+		at := math.Exp(lg - lk)
+		if at > prev { // the asymptotic series starts to diverge
+			break
+		}
+		s += t
+		prev = at
+		if at < 1e-17*math.Abs(s) {
+			break
+		}
+	}
+	return s
+}
+
+// tailX is where the tail series takes over from the Fourier inversion
+// near α = 1.
+const tailX = 10
 
 // fourierPDF is (1/π) ∫_0^∞ cos(xt) e^{−t^α} dt, by Gauss–Legendre panels
 // no wider than a quarter period of cos(xt), up to e^{−t^α} < 1e-17.

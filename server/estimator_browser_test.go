@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +19,8 @@ import (
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/estimator/dump"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 	"github.com/tailscope/tailscope/ui/estimatorview"
 )
 
@@ -151,7 +155,7 @@ func TestBrowserEstimator(t *testing.T) {
 	}
 	browsertest.Screenshot(t, tab, "default")
 	// Export: each button offers its file.
-	for _, f := range []string{"svg", "csv", "json"} {
+	for _, f := range []string{"svg", "png", "csv", "json"} {
 		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("est-survival-"+f))); err != nil {
 			t.Fatal(err)
 		}
@@ -192,6 +196,13 @@ func TestBrowserEstimator(t *testing.T) {
 	if v := p2.eval(`document.getElementById("est-alpha-value").textContent`); v != "0.8" {
 		t.Errorf("fresh tab: the α control reads %q, want 0.8", v)
 	}
+	// Editing the link in the address bar (a hashchange) moves the controls and reruns.
+	p2.eval(`(() => { location.hash = "#estimator?kind=stable&seed=2&alpha=1.9"; return "" })()`)
+	p2.poll("the edited link's α", `document.getElementById("est-alpha-value").textContent === "1.9"`, 10*time.Second)
+	p2.waitDone(30 * time.Second)
+	if s := p2.eval(`document.getElementById("est-summary").textContent`); !strings.Contains(s, "α = 1.90") {
+		t.Errorf("after editing the hash to alpha=1.9: summary %q", s)
+	}
 	// A finite-variance law: the Mohammadi caveat in plain words.
 	p2.eval(`(() => { const s = document.getElementById("est-dist"); s.value = "mixture"; s.dispatchEvent(new Event("change", {bubbles: true})); return s.value })()`)
 	p2.poll("the mixture's result", `location.hash.includes("dist=mixture") && document.getElementById("est-results").dataset.state === "done"`, 30*time.Second)
@@ -219,11 +230,7 @@ func TestBrowserEstimator(t *testing.T) {
 	browsertest.Screenshot(t, tab2, "malformed-link")
 	loadApp(t, tab2, srv.URL+"/#estimator?"+strings.Repeat("x", 10000))
 	p2.poll("the too-long banner", `!!document.getElementById("link-banner") && document.getElementById("link-banner").textContent.includes("too long")`, 5*time.Second)
-	// A share page whose share does not exist: the banner says so and the page works on defaults.
-	// (Its 404 is in this tab's console, which was checked above.)
-	loadApp(t, tab2, srv.URL+"/s/nosuchshare")
-	p2.poll("the missing-share banner", `!!document.getElementById("link-banner") && document.getElementById("link-banner").textContent.includes("nosuchshare could not be opened")`, 20*time.Second)
-	p2.waitDone(30 * time.Second)
+	testSharePage(t, p2, srv.URL)
 
 	// Use my data: a .npy file through the file input.
 	dir := t.TempDir()
@@ -248,6 +255,17 @@ func TestBrowserEstimator(t *testing.T) {
 		t.Errorf("noise.npy in the browser: Mohammadi α̂ = %v, want %.2f (computed natively)", got, wantA)
 	}
 	browsertest.Screenshot(t, tab, "file")
+
+	// Drop a CSV file on the drop zone, as dragging one from the desktop does.
+	p.eval(`(() => { const dt = new DataTransfer();
+		dt.items.add(new File(["1.5,-2.25,0.5\n3,-0.75,8\n-4,2,-1.25\n"], "dropped.csv", {type: "text/csv"}));
+		document.getElementById("est-drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return "" })()`)
+	p.poll("the dropped file's summary", `!!document.getElementById("est-summary") && document.getElementById("est-summary").textContent.includes("dropped.csv")`, 30*time.Second)
+	p.waitDone(30 * time.Second)
+	if s := p.eval(`document.getElementById("est-summary").textContent`); !strings.Contains(s, "9 values") || !strings.Contains(s, "[3 3]") {
+		t.Errorf("dropped.csv (3×3 values): summary %q, want 9 values of shape [3 3]", s)
+	}
 
 	// A malformed file: the CLI's message, naming the file.
 	bad := filepath.Join(dir, "bad.npy")
@@ -334,4 +352,44 @@ func TestBrowserEstimator(t *testing.T) {
 	if errs := console.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %q", errs)
 	}
+}
+
+// testSharePage opens a stored share (/s/{id}): the page loads its spec from GET /api/shares/{id}
+// and says whether it reproduces the stored estimates. Where the server has no share API (the app
+// alone), it checks that an unknown share is reported in the banner instead.
+func testSharePage(t *testing.T, p estPage, base string) {
+	t.Helper()
+	sp := spec.MustNew("stable", 77)
+	if err := sp.Set("alpha", 1.1); err != nil {
+		t.Fatal(err)
+	}
+	res, err := stable.Run(context.Background(), sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"spec": sp, "result": res})
+	resp, err := http.Post(base+"/api/shares", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || created.ID == "" {
+		t.Logf("POST /api/shares: %s: this server stores no shares; checking the banner of an unknown share instead", resp.Status)
+		loadApp(t, p.tab, base+"/s/nosuchshare")
+		p.poll("the missing-share banner", `!!document.getElementById("link-banner") && document.getElementById("link-banner").textContent.includes("nosuchshare could not be opened")`, 20*time.Second)
+		p.waitDone(30 * time.Second)
+		return
+	}
+	loadApp(t, p.tab, base+"/s/"+created.ID)
+	p.waitDone(30 * time.Second)
+	if v := p.eval(`document.getElementById("est-alpha-value").textContent`); v != "1.1" {
+		t.Errorf("share %s: the α control reads %q, want the stored 1.1", created.ID, v)
+	}
+	p.poll("the shared-result note", `!!document.getElementById("est-shared")`, 5*time.Second)
+	if note := p.eval(`document.getElementById("est-shared").textContent`); !strings.Contains(note, "reproduces its estimates") {
+		t.Errorf("share %s: note %q, want the page to reproduce the stored estimates", created.ID, note)
+	}
+	browsertest.Screenshot(t, p.tab, "share-page")
 }

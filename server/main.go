@@ -1,7 +1,8 @@
 // Command server runs Tailscope: it serves the browser app (see server/web)
-// and, later, the JSON API under /api/.
+// and the JSON API under /api/ (see server/api and server/README.md), keeping
+// shares and runs in an embedded database in the -data directory.
 //
-//	go run ./server [-addr localhost:8080]
+//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s] [-run-timeout 1h]
 package main
 
 import (
@@ -13,25 +14,60 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
+	"github.com/tailscope/tailscope/server/api"
+	"github.com/tailscope/tailscope/server/jobs"
+	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
+	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
+	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
+	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
+	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
+	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr); err != nil {
+	if err := run(ctx, *addr, *dataDir, *workers, *grace, *runTimeout); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr string) error {
-	h, _, err := newMux(ctx, web.Options{})
+// defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
+// working directory where there is none.
+func defaultDataDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "tailscope-data")
+	}
+	return "tailscope-data"
+}
+
+func run(ctx context.Context, addr, dataDir string, workers int, grace, runTimeout time.Duration) error {
+	if workers < 1 {
+		return fmt.Errorf("-workers must be at least 1, got %d", workers)
+	}
+	st, err := boltstore.Open(dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers, MaxRunTime: runTimeout})
+	if err != nil {
+		return err
+	}
+	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Datasets: new(api.DataCatalog)})
+	if err != nil {
+		return err
+	}
+	h, _, err := newMux(ctx, web.Options{}, apiSrv)
 	if err != nil {
 		return err
 	}
@@ -40,7 +76,8 @@ func run(ctx context.Context, addr string) error {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Printf("Tailscope is running at %s\n", appURL(ln.Addr()))
+	srv.RegisterOnShutdown(apiSrv.CloseStreams)
+	fmt.Printf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), dataDir, workers)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -53,19 +90,26 @@ func run(ctx context.Context, addr string) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutting down: %w", err)
 	}
+	// Running work gets a grace period; what is still running after it is saved as
+	// queued, with its progress, and starts again at the next start.
+	graceCtx, cancelGrace := context.WithTimeout(context.Background(), grace)
+	defer cancelGrace()
+	if err := runs.Shutdown(graceCtx); err != nil {
+		fmt.Fprintln(os.Stderr, "tailscope: runs still working were saved to resume at the next start")
+	}
 	return nil
 }
 
 // newMux builds the server's route table; it also returns the app's handler.
-func newMux(ctx context.Context, opts web.Options) (*http.ServeMux, *web.Handler, error) {
+func newMux(ctx context.Context, opts web.Options, apiSrv *api.Server) (*http.ServeMux, *web.Handler, error) {
 	app, err := web.New(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	mux := http.NewServeMux()
-	// The JSON API (server/api) mounts here, on the same mux:
-	//	mux.Handle("/api/", api.New(...))
-	mux.Handle("/", app) // index.html, /s/{id}, main.wasm, wasm_exec.js, assets, /healthz
+	mux.Handle("/api/", apiSrv)                                                   // the JSON API
+	mux.Handle("GET /s/{id}", apiSrv.SharePage(http.HandlerFunc(app.ServeIndex))) // share links: the app, or 404
+	mux.Handle("/", app)                                                          // index.html, main.wasm, wasm_exec.js, assets, /healthz
 	return mux, app, nil
 }
 

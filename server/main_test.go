@@ -14,7 +14,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/tailscope/tailscope/server/api"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/server/web"
 )
 
@@ -39,7 +41,12 @@ func testServer(tb testing.TB) (*httptest.Server, web.WasmInfo) {
 		var log strings.Builder
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		mux, app, err := newMux(ctx, web.Options{ForceBuild: true, Log: &log})
+		apiSrv, err := api.New(api.Config{Store: new(store.Memory), Datasets: new(api.DataCatalog)})
+		if err != nil {
+			appErr = err
+			return
+		}
+		mux, app, err := newMux(ctx, web.Options{ForceBuild: true, Log: &log}, apiSrv)
 		if err != nil {
 			appErr = fmt.Errorf("%v\n%s", err, log.String())
 			return

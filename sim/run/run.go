@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/tailscope/tailscope/sim/levy"
+	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/stable"
 )
@@ -32,10 +33,12 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	}
 	switch s.Kind {
 	// Each kind's runner is wired here as its package lands.
-	case stable.Kind:
-		return stable.Run(ctx, s, progress)
 	case "exit", "wells":
 		return levy.Runner{Workers: c.Workers}.Run(ctx, s, progress)
+	case "stable":
+		return stable.Run(ctx, s, progress)
+	case "mlp":
+		return mlp.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

@@ -156,15 +156,24 @@ func (s Spec) Choice(name string) string { return s.value(s.param(name, Choice))
 // Bool returns the value of the Bool parameter name.
 func (s Spec) Bool(name string) bool { return s.value(s.param(name, Bool)).Num != 0 }
 
-// Set sets a Float, Int or Bool parameter, checking it against its bounds.
-func (s *Spec) Set(name string, x float64) error {
+// lookup returns the declaration of s's parameter name.
+func (s *Spec) lookup(name string) (*Param, error) {
 	k, ok := kinds[s.Kind]
 	if !ok {
-		return unknownKind(s.Kind)
+		return nil, unknownKind(s.Kind)
 	}
 	p := k.Param(name)
 	if p == nil {
-		return fieldErrorf(name, "kind %s has no such parameter", s.Kind)
+		return nil, fieldErrorf(name, "kind %s has no such parameter", s.Kind)
+	}
+	return p, nil
+}
+
+// Set sets a Float, Int or Bool parameter, checking it against its bounds.
+func (s *Spec) Set(name string, x float64) error {
+	p, err := s.lookup(name)
+	if err != nil {
+		return err
 	}
 	if p.Type == Choice {
 		return fieldErrorf(name, "is a choice among %q, not a number", p.Choices)
@@ -180,13 +189,9 @@ func (s *Spec) Set(name string, x float64) error {
 
 // SetChoice sets a Choice parameter.
 func (s *Spec) SetChoice(name, choice string) error {
-	k, ok := kinds[s.Kind]
-	if !ok {
-		return unknownKind(s.Kind)
-	}
-	p := k.Param(name)
-	if p == nil {
-		return fieldErrorf(name, "kind %s has no such parameter", s.Kind)
+	p, err := s.lookup(name)
+	if err != nil {
+		return err
 	}
 	if p.Type != Choice {
 		return fieldErrorf(name, "is a %v, not a choice", p.Type)
@@ -202,17 +207,13 @@ func (s *Spec) SetChoice(name, choice string) error {
 
 // SetText sets any parameter from its text form, as found in a URL or a form field.
 func (s *Spec) SetText(name, text string) error {
-	k, ok := kinds[s.Kind]
-	if !ok {
-		return unknownKind(s.Kind)
-	}
-	p := k.Param(name)
-	if p == nil {
-		return fieldErrorf(name, "kind %s has no such parameter", s.Kind)
-	}
-	v, err := p.parse(text)
+	p, err := s.lookup(name)
 	if err != nil {
 		return err
+	}
+	v, ferr := p.parse(text)
+	if ferr != nil {
+		return ferr
 	}
 	s.ensureParams()
 	s.Params[name] = v

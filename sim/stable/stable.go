@@ -1,207 +1,153 @@
-// Package stable runs the "stable" experiment kind (sim/spec/stable.go): draw a sample from the law
-// a spec names — a symmetric α-stable law, a Student-t, a two-scale Gaussian mixture or a Gaussian —
-// and estimate its tail index α with every method of the estimator package.
+// Package stable runs the "stable" kind: it draws a sample from the law a spec names (a
+// symmetric α-stable law, or a finite-variance law that shows the estimators' known weak
+// spot) and estimates its tail index with every method of the estimator package.
 //
-// The finite-variance laws are there to show the known weak spot of the Mohammadi estimator
-// (science.md §3): on them it can return α̂ < 2 although their tail index, in the α-stable sense,
-// is 2. Law.TailIndex says what a perfect estimator would report.
+// The browser's Estimator view and the server draw the same numbers for the same spec: a
+// Sampler fed in chunks gives the same sequence as one call for the whole sample.
 package stable
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/spec"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Kind is the name of the experiment kind this package runs.
-const Kind = "stable"
+// stream separates this package's random numbers from other users of the same seed.
+const stream = 0x57AB1E
 
-// The Gaussian mixture of dist=mixture: N(0, 1) with weight MixWeight, N(0, MixScale²) otherwise.
+// Mixture weights and scales of the "mixture" law: 0.9·N(0, 1) + 0.1·N(0, 10²), a
+// finite-variance law with heavy-looking tails.
 const (
-	MixWeight = 0.9
-	MixScale  = 10.0
+	mixtureWeight = 0.1
+	mixtureScale  = 10
 )
 
-// stream is the PCG stream of every sample, so that a seed means the same thing everywhere
-// (it is the stream estimator.Sample uses).
-const stream = 0x7a11
-
-// Law is the law a "stable" spec samples from.
-type Law struct {
-	Dist  string  // "sas", "student", "mixture" or "gauss"
-	Alpha float64 // α of the SαS(1) law (dist sas)
-	Nu    float64 // degrees of freedom (dist student)
+// Sampler draws the values of a "stable" spec in order.
+type Sampler struct {
+	dist  string
+	alpha float64
+	nu    float64
+	rng   *rand.Rand
+	sas   estimator.SymStable
+	t     distuv.StudentsT
 }
 
-// LawOf returns the law of s, which must be a valid "stable" spec.
-func LawOf(s spec.Spec) (Law, error) {
-	if s.Kind != Kind {
-		return Law{}, fmt.Errorf("stable: spec of kind %q, want %q", s.Kind, Kind)
+// NewSampler returns the sampler of s, which must be a valid spec of kind "stable".
+func NewSampler(s spec.Spec) (*Sampler, error) {
+	if s.Kind != "stable" {
+		return nil, fmt.Errorf("stable: spec of kind %q, want stable", s.Kind)
 	}
 	if err := s.Validate(); err != nil {
-		return Law{}, err
-	}
-	return Law{Dist: s.Choice("dist"), Alpha: s.Float("alpha"), Nu: s.Float("nu")}, nil
-}
-
-// Name describes the law in words, e.g. "SαS(1) with α = 1.50".
-func (l Law) Name() string {
-	switch l.Dist {
-	case "sas":
-		return fmt.Sprintf("SαS with α = %.2f, σ = 1", l.Alpha)
-	case "student":
-		return fmt.Sprintf("Student-t with ν = %.3g", l.Nu)
-	case "mixture":
-		return fmt.Sprintf("Gaussian mixture %.0f%% N(0, 1) + %.0f%% N(0, %g²)", 100*MixWeight, 100*(1-MixWeight), MixScale)
-	case "gauss":
-		return "Gaussian N(0, 1)"
-	}
-	return "unknown law " + l.Dist
-}
-
-// TailIndex is the α a perfect tail-index estimator reports for the law: α for SαS; ν for a
-// Student-t with ν < 2 (its tails decay like t^−ν and it lies in the domain of attraction of an
-// ν-stable law); 2 for every law of finite variance (Student-t with ν > 2, the mixture, the
-// Gaussian), whose sums converge to a Gaussian. For ν = 2 exactly the variance is infinite but
-// the sums are still attracted to the Gaussian, so it is 2 too.
-func (l Law) TailIndex() float64 {
-	switch l.Dist {
-	case "sas":
-		return l.Alpha
-	case "student":
-		return math.Min(l.Nu, 2)
-	}
-	return 2
-}
-
-// FiniteVariance reports whether the law has a finite variance while not being Gaussian: the case
-// where the Mohammadi estimator is known to mislead (α̂ < 2 on data whose sums are Gaussian).
-func (l Law) FiniteVariance() bool {
-	return l.Dist == "mixture" || (l.Dist == "student" && l.Nu > 2)
-}
-
-// Prob is the law's density at x.
-func (l Law) Prob(x float64) float64 {
-	switch l.Dist {
-	case "sas":
-		return estimator.SymStable{Alpha: l.Alpha, Sigma: 1}.Prob(x)
-	case "student":
-		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: l.Nu}.Prob(x)
-	case "mixture":
-		return MixWeight*normPDF(x) + (1-MixWeight)*normPDF(x/MixScale)/MixScale
-	case "gauss":
-		return normPDF(x)
-	}
-	return math.NaN()
-}
-
-// AbsSurvival is P(|X| > t) for t ≥ 0: the survival function of |X|, whose log-log slope tends to
-// −TailIndex for the heavy-tailed laws.
-func (l Law) AbsSurvival(t float64) float64 {
-	t = math.Abs(t)
-	switch l.Dist {
-	case "sas":
-		return 2 * estimator.SymStable{Alpha: l.Alpha, Sigma: 1}.Survival(t)
-	case "student":
-		return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: l.Nu}.Survival(t)
-	case "mixture":
-		return MixWeight*math.Erfc(t/math.Sqrt2) + (1-MixWeight)*math.Erfc(t/(MixScale*math.Sqrt2))
-	case "gauss":
-		return math.Erfc(t / math.Sqrt2)
-	}
-	return math.NaN()
-}
-
-func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
-
-// chunk is how many values Draw makes between looks at ctx.
-const chunk = 1 << 15
-
-// Draw returns n values of the law of s, drawn from a PCG source seeded with s.Seed: the same
-// spec always gives the same values. It checks ctx between chunks and reports the fraction drawn.
-func Draw(ctx context.Context, s spec.Spec, report spec.Reporter) ([]float64, error) {
-	l, err := LawOf(s)
-	if err != nil {
 		return nil, err
 	}
-	n := s.Int("n")
-	src := rand.NewPCG(s.Seed, stream)
-	var fill func([]float64)
-	switch l.Dist {
+	rng := rand.New(rand.NewPCG(s.Seed, stream))
+	return &Sampler{
+		dist:  s.Choice("dist"),
+		alpha: s.Float("alpha"),
+		nu:    s.Float("nu"),
+		rng:   rng,
+		sas:   estimator.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Src: rng},
+		t:     distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu"), Src: rng},
+	}, nil
+}
+
+// Fill draws len(x) values into x.
+func (sm *Sampler) Fill(x []float64) {
+	switch sm.dist {
 	case "sas":
-		fill = estimator.SymStable{Alpha: l.Alpha, Sigma: 1, Src: src}.Fill
+		sm.sas.Fill(x)
 	case "student":
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: l.Nu, Src: src}
-		fill = func(x []float64) {
-			for i := range x {
-				x[i] = t.Rand()
-			}
+		for i := range x {
+			x[i] = sm.t.Rand()
 		}
 	case "mixture":
-		r := rand.New(src)
-		fill = func(x []float64) {
-			for i := range x {
-				z := r.NormFloat64()
-				if r.Float64() >= MixWeight {
-					z *= MixScale
-				}
-				x[i] = z
+		for i := range x {
+			v := sm.rng.NormFloat64()
+			if sm.rng.Float64() < mixtureWeight {
+				v *= mixtureScale
 			}
+			x[i] = v
 		}
-	default: // gauss
-		r := rand.New(src)
-		fill = func(x []float64) {
-			for i := range x {
-				x[i] = r.NormFloat64()
-			}
+	default: // "gauss"
+		for i := range x {
+			x[i] = sm.rng.NormFloat64()
 		}
 	}
-	x := make([]float64, n)
-	for i := 0; i < n; i += chunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		fill(x[i:min(i+chunk, n)])
-		report.Report(spec.Progress{Fraction: float64(min(i+chunk, n)) / float64(n), Message: fmt.Sprintf("drew %d of %d values", min(i+chunk, n), n)})
+}
+
+// TrueAlpha is the tail index of the law sampled: α for "sas", ν for "student" (its
+// tails decay like t^−ν; the estimators' SαS model caps α at 2), and 2 for the laws with
+// Gaussian tails. FiniteVariance says whether the law has a finite variance, in which
+// case the generalised CLT gives α = 2 for its sums however heavy its tails look.
+func TrueAlpha(s spec.Spec) (alpha float64, finiteVariance bool) {
+	switch s.Choice("dist") {
+	case "sas":
+		return s.Float("alpha"), s.Float("alpha") == 2
+	case "student":
+		return s.Float("nu"), s.Float("nu") > 2
 	}
-	return x, nil
+	return 2, true
+}
+
+// Density returns the density of the law sampled at x, for plots.
+func Density(s spec.Spec, x float64) float64 {
+	switch s.Choice("dist") {
+	case "sas":
+		return estimator.SymStable{Alpha: s.Float("alpha"), Sigma: 1}.Prob(x)
+	case "student":
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu")}.Prob(x)
+	case "mixture":
+		return (1-mixtureWeight)*distuv.UnitNormal.Prob(x) +
+			mixtureWeight*distuv.Normal{Mu: 0, Sigma: mixtureScale}.Prob(x)
+	}
+	return distuv.UnitNormal.Prob(x)
 }
 
 // Result is what a "stable" run returns.
 type Result struct {
-	Law       string           `json:"law"`        // Law.Name
-	TailIndex float64          `json:"tail_index"` // Law.TailIndex: what a perfect estimator reports
-	Report    estimator.Report `json:"report"`     // every estimate, the K1 drift, the warnings
+	Spec           spec.Spec        `json:"spec"`
+	TrueAlpha      float64          `json:"trueAlpha"`
+	FiniteVariance bool             `json:"finiteVariance"`
+	Report         estimator.Report `json:"report"`
 }
 
-// Run draws the sample of s and analyses it. Drawing is 30 % of the reported progress, the
-// analysis (which cannot be interrupted) the rest.
-func Run(ctx context.Context, s spec.Spec, report spec.Reporter) (Result, error) {
-	l, err := LawOf(s)
+// chunk is how many values are drawn between checks of the context.
+const chunk = 1 << 14
+
+// Draw returns the whole sample of s, checking ctx between chunks.
+func Draw(ctx context.Context, s spec.Spec, progress spec.Reporter) ([]float64, error) {
+	sm, err := NewSampler(s)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	x, err := Draw(ctx, s, func(p spec.Progress) {
-		report.Report(spec.Progress{Fraction: 0.3 * p.Fraction, Message: p.Message})
-	})
-	if err != nil {
-		return Result{}, err
+	x := make([]float64, s.Int("n"))
+	for i := 0; i < len(x); i += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sm.Fill(x[i:min(i+chunk, len(x))])
+		progress.Report(spec.Progress{Fraction: 0.5 * float64(i) / float64(len(x)), Message: "drawing the sample"})
 	}
-	report.Report(spec.Progress{Fraction: 0.3, Message: "estimating α"})
-	rep, err := Analyze(x, s)
-	if err != nil {
-		return Result{}, err
-	}
-	report.Report(spec.Progress{Fraction: 1, Message: "done"})
-	return Result{Law: l.Name(), TailIndex: l.TailIndex(), Report: rep}, nil
+	return x, nil
 }
 
-// Analyze runs every estimator on x with the block size K1 of s (0: the paper's choice).
-func Analyze(x []float64, s spec.Spec) (estimator.Report, error) {
-	return estimator.Analyze(x, estimator.Options{K1: s.Int("k1")})
+// Run draws the sample of s and analyses it with every estimator.
+func Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (*Result, error) {
+	x, err := Draw(ctx, s, progress)
+	if err != nil {
+		return nil, err
+	}
+	progress.Report(spec.Progress{Fraction: 0.5, Message: "estimating α"})
+	rep, err := estimator.Analyze(x, estimator.Options{K1: s.Int("k1"), Seed: s.Seed})
+	if err != nil {
+		return nil, fmt.Errorf("stable: %w", err)
+	}
+	a, fv := TrueAlpha(s)
+	progress.Report(spec.Progress{Fraction: 1, Message: "done"})
+	return &Result{Spec: s, TrueAlpha: a, FiniteVariance: fv, Report: rep}, nil
 }

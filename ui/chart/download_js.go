@@ -31,11 +31,70 @@ func Download(name, mime string, data []byte) (err error) {
 	a.Call("click")
 	a.Call("remove")
 	// Revoke later: some browsers start the download after the click handler returns.
-	js.Global().Call("setTimeout", js.FuncOf(func(this js.Value, args []js.Value) any {
+	var revoke js.Func
+	revoke = js.FuncOf(func(js.Value, []js.Value) any {
 		js.Global().Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
 		return nil
-	}), 10000)
+	})
+	js.Global().Call("setTimeout", revoke, 10000)
 	// Read by the browser tests: the last file offered.
 	js.Global().Set("tailscopeLastDownload", map[string]any{"name": name, "type": mime, "size": len(data)})
+	return nil
+}
+
+// DownloadPNG offers the chart as a PNG image named name: the browser draws the SVG on a canvas at
+// scale times its size (2 gives a sharp image on slides) and encodes it. It returns at once; a
+// failure shows later in the console.
+func DownloadPNG(name, svg string, width, height int, scale float64) error {
+	g := js.Global()
+	if g.Get("document").IsUndefined() {
+		return fmt.Errorf("chart: cannot make %s: no document", name)
+	}
+	blob := g.Get("Blob").New([]any{svg}, map[string]any{"type": "image/svg+xml"})
+	url := g.Get("URL").Call("createObjectURL", blob)
+	img := g.Get("Image").New()
+	var onload, onerr, onblob js.Func
+	release := func() {
+		g.Get("URL").Call("revokeObjectURL", url)
+		onload.Release()
+		onerr.Release()
+	}
+	onblob = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer onblob.Release()
+		if args[0].IsNull() {
+			return nil
+		}
+		buf := args[0]
+		cb := js.FuncOf(func(_ js.Value, a []js.Value) any {
+			u8 := g.Get("Uint8Array").New(a[0])
+			data := make([]byte, u8.Get("length").Int())
+			js.CopyBytesToGo(data, u8)
+			Download(name, "image/png", data)
+			return nil
+		})
+		buf.Call("arrayBuffer").Call("then", cb)
+		return nil
+	})
+	onload = js.FuncOf(func(js.Value, []js.Value) any {
+		defer release()
+		canvas := g.Get("document").Call("createElement", "canvas")
+		canvas.Set("width", int(float64(width)*scale))
+		canvas.Set("height", int(float64(height)*scale))
+		ctx := canvas.Call("getContext", "2d")
+		ctx.Call("scale", scale, scale)
+		ctx.Call("drawImage", img, 0, 0, width, height)
+		canvas.Call("toBlob", onblob, "image/png")
+		return nil
+	})
+	onerr = js.FuncOf(func(js.Value, []js.Value) any {
+		defer release()
+		onblob.Release()
+		g.Get("console").Call("warn", "chart: the browser could not draw "+name)
+		return nil
+	})
+	img.Set("onload", onload)
+	img.Set("onerror", onerr)
+	img.Set("src", url)
 	return nil
 }

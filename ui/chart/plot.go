@@ -7,12 +7,12 @@ import (
 	"github.com/vugu/vugu/js"
 )
 
-// Plot shows a Chart with buttons that download it as SVG and its data as CSV or JSON. Use it as
+// Plot shows a Chart with buttons that download it as SVG or PNG and its data as CSV or JSON. Use it as
 //
 //	<chart:Plot :Chart='c.SurvivalChart()'></chart:Plot>
 //
 // with "github.com/tailscope/tailscope/ui/chart" imported in the parent .vugu's script block.
-// The buttons get the ids Chart.ID+"-svg", "-csv" and "-json" (when Chart.ID is set).
+// The buttons get the ids Chart.ID+"-svg", "-png", "-csv" and "-json" (when Chart.ID is set).
 //
 // The SVG is written into the page only when the chart's Fingerprint changes, so a page that
 // re-renders often (progress reports, sliders) does not redraw unchanged charts; a chart may be
@@ -58,29 +58,46 @@ func (c *Plot) ButtonID(format string) string {
 	return c.Chart.ID + "-" + format
 }
 
-// Export downloads the chart in format: "svg", "csv" or "json".
+// Export downloads the chart in format: "svg", "png", "csv" or "json".
 func (c *Plot) Export(format string) {
 	c.err = ""
 	if c.Chart == nil {
 		return
 	}
-	name, mime, data, err := c.Chart.File(format)
-	if err == nil {
-		err = Download(name, mime, data)
+	var err error
+	if format == "png" {
+		w, h := c.Chart.size()
+		name := c.Chart.baseName() + ".png"
+		err = DownloadPNG(name, c.Chart.SVG(), int(w), int(h), PNGScale)
+	} else {
+		var name, mime string
+		var data []byte
+		name, mime, data, err = c.Chart.File(format)
+		if err == nil {
+			err = Download(name, mime, data)
+		}
 	}
 	if err != nil {
 		c.err = err.Error()
 	}
 }
 
-// File returns the export of c in format ("svg", "csv" or "json"): a file name, its MIME type and
-// its content.
-func (c *Chart) File(format string) (name, mime string, data []byte, err error) {
+// PNGScale is the resolution of PNG exports relative to the chart's view box (sharp on slides).
+const PNGScale = 2
+
+// baseName is the export file name without extension.
+func (c *Chart) baseName() string {
 	base := c.ID
 	if base == "" {
 		base = "chart"
 	}
-	base = "tailscope-" + safeID(base)
+	return "tailscope-" + safeID(base)
+}
+
+// File returns the export of c in format ("svg", "csv" or "json"): a file name, its MIME type and
+// its content.
+func (c *Chart) File(format string) (name, mime string, data []byte, err error) {
+	base := c.baseName()
 	switch format {
 	case "svg":
 		return base + ".svg", "image/svg+xml", []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + c.SVG()), nil

@@ -118,8 +118,8 @@ type Result struct {
 func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) (*Result, error) {
 	res := &Result{}
 	var x []float64
-	var law stable.Law
-	if r.FileName != "" {
+	sample := r.FileName == ""
+	if !sample {
 		report.Report(spec.Progress{Fraction: 0, Message: "reading " + r.FileName})
 		d, err := dump.Parse(r.FileName, bytes.NewReader(data), dump.Options{MaxValues: MaxFileValues, MaxBytes: MaxFileBytes})
 		if err != nil {
@@ -129,50 +129,51 @@ func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) 
 		res.Source, res.Title, res.Shape = "file", r.FileName, d.Shape
 	} else {
 		var err error
-		if law, err = stable.LawOf(r.Spec); err != nil {
-			return nil, err
-		}
 		x, err = stable.Draw(ctx, r.Spec, func(p spec.Progress) {
-			report.Report(spec.Progress{Fraction: 0.3 * p.Fraction, Message: p.Message})
+			report.Report(spec.Progress{Fraction: 0.5 * p.Fraction, Message: p.Message})
 		})
 		if err != nil {
 			return nil, err
 		}
-		res.Source, res.Title, res.Dist = "sample", law.Name(), law.Dist
-		if law.Dist == "student" {
-			res.Nu = law.Nu
+		res.Source, res.Title, res.Dist = "sample", lawName(r.Spec), r.Spec.Choice("dist")
+		if res.Dist == "student" {
+			res.Nu = r.Spec.Float("nu")
 		}
-		res.TailIndex, res.FiniteVariance = law.TailIndex(), law.FiniteVariance()
+		res.TailIndex, res.FiniteVariance = tailIndex(r.Spec)
 	}
 	res.N = len(x)
-	report.Report(spec.Progress{Fraction: 0.3, Message: fmt.Sprintf("estimating α from %d values", len(x))})
+	msg := fmt.Sprintf("estimating α from %d values", len(x))
+	report.Report(spec.Progress{Fraction: 0.3, Message: msg})
 	k1 := 0
-	if r.Spec.Kind == stable.Kind {
+	if r.Spec.Kind == "stable" {
 		k1 = r.Spec.Int("k1")
 	}
 	if k1 > 0 && 2*k1 > len(x) {
 		return nil, fmt.Errorf("%s: block size K1 = %d leaves fewer than two blocks of %d values: lower K1", res.Title, k1, len(x))
 	}
-	rep, err := estimator.Analyze(x, estimator.Options{K1: k1})
+	rep, err := estimator.AnalyzeContext(ctx, x, estimator.Options{K1: k1, Seed: r.Spec.Seed, Progress: func(done, total int) {
+		report.Report(spec.Progress{Fraction: 0.3 + 0.6*float64(done)/float64(max(total, 1)), Message: msg})
+	}})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", res.Title, strings.TrimPrefix(err.Error(), "estimator: "))
 	}
 	res.Report = rep
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	report.Report(spec.Progress{Fraction: 0.9, Message: "preparing the charts"})
+	var law *spec.Spec
+	if sample {
+		law = &r.Spec
 	}
-	report.Report(spec.Progress{Fraction: 0.8, Message: "preparing the charts"})
-	var lawPtr *stable.Law
-	if res.Source == "sample" {
-		lawPtr = &law
-	}
-	res.charts(x, lawPtr)
+	res.charts(x, law)
 	report.Report(spec.Progress{Fraction: 1, Message: "done"})
 	return res, nil
 }
 
-// charts fills the histogram, the curves and the survival data from x.
-func (res *Result) charts(x []float64, law *stable.Law) {
+// charts fills the histogram, the curves and the survival data from x; law is the spec of a
+// sample (nil for a file), whose law's curves are drawn too.
+func (res *Result) charts(x []float64, law *spec.Spec) {
 	n := len(x)
 	sorted := slices.Clone(x)
 	slices.Sort(sorted)
@@ -232,7 +233,7 @@ func (res *Result) charts(x []float64, law *stable.Law) {
 		res.CurveX[i] = v
 		res.GaussDensity[i] = gauss(v)
 		if law != nil {
-			res.LawDensity[i] = law.Prob(v)
+			res.LawDensity[i] = stable.Density(*law, v)
 		}
 	}
 
@@ -256,7 +257,7 @@ func (res *Result) charts(x []float64, law *stable.Law) {
 		up, down := (t-res.GaussMu)/res.GaussSigma, (t+res.GaussMu)/res.GaussSigma
 		res.GaussSurvival = append(res.GaussSurvival, 0.5*math.Erfc(up/math.Sqrt2)+0.5*math.Erfc(down/math.Sqrt2))
 		if law != nil {
-			res.LawSurvivalP = append(res.LawSurvivalP, law.AbsSurvival(t))
+			res.LawSurvivalP = append(res.LawSurvivalP, lawAbsSurvival(*law, t))
 		}
 	}
 }

@@ -210,6 +210,32 @@ func TestJob(t *testing.T) {
 	}
 }
 
+func TestChartsEveryLaw(t *testing.T) {
+	for _, kv := range [][]string{
+		{"dist", "sas", "alpha", "0.3"}, {"dist", "sas", "alpha", "2"}, {"dist", "student", "nu", "0.5"},
+		{"dist", "student", "nu", "50"}, {"dist", "mixture"}, {"dist", "gauss"},
+	} {
+		res, err := Compute(context.Background(), Request{Spec: stableSpec(t, 1, append(kv, "n", "3000")...)}, nil, nil)
+		if err != nil {
+			t.Fatalf("%v: %v", kv, err)
+		}
+		for _, c := range []interface {
+			Validate() error
+			SVG() string
+		}{res.HistChart(), res.SurvivalChart(), res.DriftChart()} {
+			if err := c.Validate(); err != nil {
+				t.Errorf("%v: %v", kv, err)
+			}
+			if s := c.SVG(); strings.Contains(s, "NaN") || strings.Contains(s, "Inf") {
+				t.Errorf("%v: a chart has non-finite coordinates", kv)
+			}
+		}
+		if _, err := json.Marshal(res); err != nil {
+			t.Errorf("%v: the result does not encode: %v", kv, err)
+		}
+	}
+}
+
 func TestRowsAndCharts(t *testing.T) {
 	res, err := Compute(context.Background(), Request{Spec: stableSpec(t, 1, "n", "5000")}, nil, nil)
 	if err != nil {
@@ -236,5 +262,21 @@ func TestRowsAndCharts(t *testing.T) {
 	var nilRes *Result
 	if nilRes.Rows() != nil || nilRes.Notes() != nil || nilRes.Summary() != "" || len(nilRes.HistChart().Series) != 0 {
 		t.Error("a nil result should give empty rows, notes, summary and charts")
+	}
+}
+
+// BenchmarkCompute is the work of one run of the view (draw, every estimator, the charts' data)
+// natively; in the browser it runs in a Web Worker, a few times slower.
+func BenchmarkCompute(b *testing.B) {
+	for _, n := range []string{"10000", "1000000"} {
+		b.Run("n="+n, func(b *testing.B) {
+			s := spec.MustNew("stable", 1)
+			s.SetText("n", n)
+			for b.Loop() {
+				if _, err := Compute(context.Background(), Request{Spec: s}, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -65,6 +65,13 @@ func (c *View) Init(ctx vugu.InitCtx) {
 	c.env = ctx.EventEnv()
 }
 
+// Destroy stops the run in progress when the view leaves the page (another view is shown).
+func (c *View) Destroy(ctx vugu.DestroyCtx) {
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
 func (c *View) eventEnv() vugu.EventEnv {
 	if c.Env != nil {
 		return c.Env

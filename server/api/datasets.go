@@ -1,0 +1,234 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/tailscope/tailscope/sim/data"
+)
+
+// Datasets is where the dataset routes find the training sets.
+type Datasets interface {
+	// Catalog lists the datasets served.
+	Catalog() []data.Info
+	// Load returns the whole set called name, one of Catalog's.
+	Load(ctx context.Context, name string) (*data.Set, error)
+}
+
+// DataCatalog serves the datasets of sim/data (MNIST train and test, the synthetic sets),
+// loading each at most once and keeping it in memory. The zero DataCatalog is ready to use.
+type DataCatalog struct {
+	mu   sync.Mutex
+	sets map[string]*loadOnce
+}
+
+type loadOnce struct {
+	once sync.Once
+	set  *data.Set
+	err  error
+}
+
+// Catalog implements Datasets.
+func (c *DataCatalog) Catalog() []data.Info { return data.Catalog() }
+
+// Load implements Datasets.
+func (c *DataCatalog) Load(ctx context.Context, name string) (*data.Set, error) {
+	c.mu.Lock()
+	if c.sets == nil {
+		c.sets = map[string]*loadOnce{}
+	}
+	l := c.sets[name]
+	if l == nil {
+		l = new(loadOnce)
+		c.sets[name] = l
+	}
+	c.mu.Unlock()
+	l.once.Do(func() { l.set, l.err = data.Load(name) })
+	return l.set, l.err
+}
+
+// datasetCacheBytes bounds the encoded slices kept to answer repeated requests.
+const datasetCacheBytes = 128 << 20
+
+// encoded is one slice of a dataset in the binary form, raw and gzipped.
+type encoded struct {
+	once sync.Once
+	raw  []byte
+	gz   []byte
+	etag string
+	err  error
+}
+
+type sliceKey struct {
+	name      string
+	offset, n int
+}
+
+// datasetCache keeps recently served slices, first in first out within datasetCacheBytes.
+type datasetCache struct {
+	mu    sync.Mutex
+	m     map[sliceKey]*encoded
+	order []sliceKey
+	bytes int
+}
+
+func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *encoded {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[sliceKey]*encoded{}
+	}
+	e := c.m[k]
+	if e == nil {
+		e = new(encoded)
+		c.m[k] = e
+		c.order = append(c.order, k)
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		e.raw, e.err = build()
+		if e.err != nil {
+			return
+		}
+		// The form ends with the CRC-32 of everything before it: with the slice, a strong validator.
+		crc := e.raw[len(e.raw)-4:]
+		e.etag = fmt.Sprintf(`"%s-%d-%d-%x"`, k.name, k.offset, k.n, crc)
+		var zb bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&zb, gzip.DefaultCompression)
+		zw.Write(e.raw)
+		zw.Close()
+		e.gz = zb.Bytes()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.bytes += len(e.raw) + len(e.gz)
+		for c.bytes > datasetCacheBytes && len(c.order) > 1 {
+			old := c.order[0]
+			c.order = c.order[1:]
+			if oe := c.m[old]; oe != nil && oe != e {
+				c.bytes -= len(oe.raw) + len(oe.gz)
+				delete(c.m, old)
+			} else {
+				c.order = append(c.order, old) // keep the entry just built
+			}
+		}
+	})
+	if e.err != nil { // do not keep failures
+		c.mu.Lock()
+		if c.m[k] == e {
+			delete(c.m, k)
+			c.order = slices.DeleteFunc(c.order, func(o sliceKey) bool { return o == k })
+		}
+		c.mu.Unlock()
+	}
+	return e
+}
+
+func (s *Server) datasetsAvailable(w http.ResponseWriter) bool {
+	if s.cfg.Datasets != nil {
+		return true
+	}
+	writeError(w, http.StatusNotImplemented, "", "this deployment serves no datasets; the native server (go run ./server) does")
+	return false
+}
+
+// listDatasets: GET /api/datasets → [{name, examples, shape, classes, bytes}].
+func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) {
+	if !s.datasetsAvailable(w) {
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	writeJSON(w, r, http.StatusOK, s.cfg.Datasets.Catalog())
+}
+
+// getDataset: GET /api/datasets/{name}?offset=&n= → examples [offset, offset+n) of the set
+// in sim/data's compact binary form (application/octet-stream), gzipped when accepted,
+// with a strong ETag. offset defaults to 0 and n to the rest of the set.
+func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
+	if !s.datasetsAvailable(w) {
+		return
+	}
+	name := r.PathValue("name")
+	cat := s.cfg.Datasets.Catalog()
+	i := slices.IndexFunc(cat, func(d data.Info) bool { return d.Name == name })
+	if i < 0 {
+		names := make([]string, len(cat))
+		for j, d := range cat {
+			names[j] = d.Name
+		}
+		writeError(w, http.StatusNotFound, "name", "no dataset %q (known: %v)", clipText(name), names)
+		return
+	}
+	info := cat[i]
+	q := r.URL.Query()
+	offset, ok := intParam(w, q.Get("offset"), "offset", 0, 0, info.Examples-1)
+	if !ok {
+		return
+	}
+	n, ok := intParam(w, q.Get("n"), "n", info.Examples-offset, 1, info.Examples-offset)
+	if !ok {
+		return
+	}
+	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
+		set, err := s.cfg.Datasets.Load(r.Context(), name)
+		if err != nil {
+			return nil, err
+		}
+		sub, err := set.Slice(offset, n)
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		b.Grow(int(data.BinarySize(len(sub.Name), n, sub.Dim, sub.Pixels != nil)))
+		if err := sub.WriteBinary(&b); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	})
+	if e.err != nil {
+		s.logf("api: dataset %s: %v", name, e.err)
+		writeError(w, http.StatusServiceUnavailable, "name", "the dataset %s could not be loaded on this server; the server logged why", name)
+		return
+	}
+	h := w.Header()
+	h.Set("ETag", e.etag)
+	h.Set("Cache-Control", "public, max-age=86400")
+	h.Add("Vary", "Accept-Encoding")
+	if inm := r.Header.Get("If-None-Match"); inm == e.etag || inm == "*" {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := e.raw
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.tsds"`, name))
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = e.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// intParam reads an integer query parameter in [lo, hi], def when absent.
+func intParam(w http.ResponseWriter, text, field string, def, lo, hi int) (int, bool) {
+	if text == "" {
+		return def, true
+	}
+	v, err := strconv.Atoi(text)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, field, "%s: must be an integer, got %q", field, clipText(text))
+		return 0, false
+	}
+	if v < lo || v > hi {
+		writeError(w, http.StatusBadRequest, field, "%s: must be in [%d, %d] here, got %d", field, lo, hi, v)
+		return 0, false
+	}
+	return v, true
+}

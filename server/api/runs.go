@@ -1,0 +1,199 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/tailscope/tailscope/server/store"
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// runView is the JSON form of a run.
+type runView struct {
+	ID       string          `json:"id"`
+	Spec     json.RawMessage `json:"spec,omitempty"`
+	State    store.State     `json:"state"`
+	Progress float64         `json:"progress"`
+	Message  string          `json:"message,omitempty"`
+	Partial  json.RawMessage `json:"partial,omitempty"`
+	Result   json.RawMessage `json:"result,omitempty"`
+	Error    string          `json:"error,omitempty"`
+	Created  time.Time       `json:"created"`
+	Updated  time.Time       `json:"updated"`
+}
+
+func viewRun(r store.Run) runView {
+	v := runView{ID: r.ID, Spec: r.Spec, State: r.State, Progress: r.Progress, Message: r.Message,
+		Result: r.Result, Error: r.Error, Created: r.Created, Updated: r.Updated}
+	if !r.State.Terminal() {
+		v.Partial = r.Partial // a finished run has its result
+	}
+	return v
+}
+
+// runsAvailable answers 501 where this deployment runs nothing.
+func (s *Server) runsAvailable(w http.ResponseWriter) bool {
+	if s.cfg.Runs != nil {
+		return true
+	}
+	writeError(w, http.StatusNotImplemented, "", "this deployment does not execute runs: start the native server (go run ./server) to run specs; shares and datasets work here")
+	return false
+}
+
+// createRun: POST /api/runs with a spec as the body → 202 {"id", "state"}.
+func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
+	if !s.runsAvailable(w) || !checkJSONType(w, r) {
+		return
+	}
+	body, err := io.ReadAll(s.limitBody(w, r, spec.MaxJSON))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sp, err := spec.Parse(body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	run, err := s.cfg.Runs.Submit(r.Context(), sp)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/runs/"+run.ID)
+	writeJSON(w, r, http.StatusAccepted, struct {
+		ID    string      `json:"id"`
+		State store.State `json:"state"`
+	}{run.ID, run.State})
+}
+
+// getRun: GET /api/runs/{id} → the run.
+func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
+	if !s.runsAvailable(w) {
+		return
+	}
+	id, ok := checkID(w, r)
+	if !ok {
+		return
+	}
+	run, err := s.cfg.Runs.Get(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, r, http.StatusOK, viewRun(run))
+}
+
+// cancelRun: DELETE /api/runs/{id} → the run, cancelled unless it had finished.
+func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
+	if !s.runsAvailable(w) {
+		return
+	}
+	id, ok := checkID(w, r)
+	if !ok {
+		return
+	}
+	run, err := s.cfg.Runs.Cancel(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, viewRun(run))
+}
+
+// progressEvent is the data of a "progress" event.
+type progressEvent struct {
+	ID       string          `json:"id"`
+	State    store.State     `json:"state"`
+	Progress float64         `json:"progress"`
+	Message  string          `json:"message,omitempty"`
+	Partial  json.RawMessage `json:"partial,omitempty"`
+}
+
+// runEvents: GET /api/runs/{id}/events streams the run as server-sent events:
+// "progress" events ({id, state, progress, message, partial}) while it is queued or
+// running, then one "end" event with the whole run (result or error) when it is finished.
+// Should the stream close without an "end" (a server restart), EventSource reconnects.
+func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
+	if !s.runsAvailable(w) {
+		return
+	}
+	id, ok := checkID(w, r)
+	if !ok {
+		return
+	}
+	select {
+	case <-s.closing:
+		writeError(w, http.StatusServiceUnavailable, "", "the server is shutting down")
+		return
+	default:
+	}
+	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
+		s.streams.Add(-1)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET /api/runs/%s instead, or retry later", s.cfg.MaxStreams, id)
+		return
+	}
+	defer s.streams.Add(-1)
+	ctx := r.Context()
+	updates, err := s.cfg.Runs.Watch(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout; not every writer supports this
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	if rc.Flush() != nil {
+		return
+	}
+	beat := time.NewTicker(s.cfg.Heartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case run, open := <-updates:
+			if !open {
+				return
+			}
+			var err error
+			if run.State.Terminal() {
+				err = writeEvent(w, "end", viewRun(run))
+			} else {
+				err = writeEvent(w, "progress", progressEvent{run.ID, run.State, run.Progress, run.Message, run.Partial})
+			}
+			if err == nil {
+				err = rc.Flush()
+			}
+			if err != nil || run.State.Terminal() {
+				return
+			}
+		case <-beat.C:
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		}
+	}
+}
+
+// writeEvent writes one server-sent event; JSON has no raw newlines, so data is one line.
+func writeEvent(w io.Writer, name string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b)
+	return err
+}
