@@ -264,6 +264,7 @@ func TestBrowserLandscape(t *testing.T) {
 	// Each chart's data and image download (ui/chart records the last file offered).
 	for _, b := range []struct{ button, file string }{
 		{"ls-landscape-levy-svg", "tailscope-ls-landscape-levy.svg"},
+		{"ls-landscape-gauss-png", "tailscope-ls-landscape-gauss.png"},
 		{"ls-hist-gauss-csv", "tailscope-ls-hist-gauss.csv"},
 		{"ls-hist-levy-json", "tailscope-ls-hist-levy.json"},
 		{"ls-export-where-svg", "tailscope-landscape-where.svg"},

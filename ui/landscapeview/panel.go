@@ -79,8 +79,12 @@ func (s *Sim) panel(n *Noise) (*panel, error) {
 	if err != nil {
 		return nil, err
 	}
-	fill := chart.Palette[noiseColor(n)-1]
-	dots := `<path class="ls-dots" fill="` + fill + `" stroke="#ffffff" stroke-width="0.8" d=""><title>walkers</title></path>`
+	// Outlined in the colour's darker shade, so that single dots and crowds both read.
+	fill, ink := chart.Palette[noiseColor(n)-1], "#00664a"
+	if n.Name == "levy" {
+		ink = colLevyInk
+	}
+	dots := `<path class="ls-dots" fill="` + fill + `" stroke="` + ink + `" stroke-width="0.7" d=""><title>walkers</title></path>`
 	i := strings.LastIndex(svg, "</svg>")
 	p := &panel{
 		key: strconv.FormatUint(c.Fingerprint(), 36), // same fingerprint, same drawing

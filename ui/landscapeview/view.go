@@ -443,14 +443,22 @@ func (c *View) PopulatePanel(el js.Value, n *Noise) {
 	}
 }
 
-// ExportPanel downloads n's landscape chart (with its walkers) in format "svg", "csv" or "json".
+// ExportPanel downloads n's landscape chart (with its walkers) in format "svg", "png", "csv"
+// or "json", as ui/chart's Plot does for the other charts.
 func (c *View) ExportPanel(n *Noise, format string) {
 	if c.sim == nil {
 		return
 	}
-	name, mime, data, err := c.sim.LandscapeChart(n).File(format)
-	if err == nil {
-		err = chart.Download(name, mime, data)
+	ch := c.sim.LandscapeChart(n)
+	var err error
+	if format == "png" { // LandscapeChart has the default size
+		err = chart.DownloadPNG("tailscope-"+ch.ID+".png", ch.SVG(), chart.DefaultWidth, chart.DefaultHeight, chart.PNGScale)
+	} else {
+		var name, mime string
+		var data []byte
+		if name, mime, data, err = ch.File(format); err == nil {
+			err = chart.Download(name, mime, data)
+		}
 	}
 	if err != nil {
 		c.err = err.Error()
