@@ -126,6 +126,7 @@ func TestExitMeanMatchesTheory(t *testing.T) {
 		if st.Exited != s.Walkers {
 			t.Fatalf("%s: %d of %d walkers left by step %d", n.Name, st.Exited, s.Walkers, s.Step())
 		}
+		t.Logf("%s: mean exit %.4f ± %.4f over %d walkers; theory %.4f", n.Name, st.Mean, st.StdErr, st.Exited, want)
 		if tol := 4*st.StdErr + 0.05*want; math.Abs(st.Mean-want) > tol {
 			t.Errorf("%s: mean exit %.4f ± %.4f, theory %.4f (tolerance %.4f)", n.Name, st.Mean, st.StdErr, want, tol)
 		}
