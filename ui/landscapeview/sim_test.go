@@ -323,7 +323,7 @@ func TestChartsAndExports(t *testing.T) {
 }
 
 // BenchmarkFrame measures one animation frame's work natively: advancing the default wells run
-// by 20 steps and drawing its charts. Under wasm the same work is slower; the browser test
+// by 20 steps and drawing what changes (the walkers' dots, the histograms, the bars). Under wasm the same work is slower; the browser test
 // reports the rate there.
 func BenchmarkFrame(b *testing.B) {
 	s := mustSim(b, spec.MustNew("wells", 1))
@@ -332,8 +332,12 @@ func BenchmarkFrame(b *testing.B) {
 			s = mustSim(b, spec.MustNew("wells", 1))
 		}
 		s.Advance(20)
-		for _, n := range s.Noises {
-			_ = s.LandscapeChart(n).SVG()
+		for _, n := range s.Noises { // what the page draws per frame: the dots, histograms, bars
+			p, err := s.panel(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = s.dotsPath(n, p)
 			_ = s.HistChart(n).SVG()
 		}
 		_ = s.BarsSVG()
