@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
 )
 
@@ -167,6 +168,15 @@ func TestBrowserLandscape(t *testing.T) {
 	}
 	p.expect("the link to follow the slider", `location.hash.includes("hl=2.5")`, 5*time.Second)
 
+	// The keyboard moves a slider, as the mouse does: one step of α to the right.
+	if err := chromedp.Do(tab, chromedp.Focus(chromedp.ID("ls-alpha")), chromedp.SendKeys(chromedp.ID("ls-alpha"), kb.ArrowRight)); err != nil {
+		t.Fatalf("pressing → on the α slider: %v", err)
+	}
+	p.waitFor("α to move by the keyboard", `document.getElementById("ls-alpha-value").textContent.trim() === "1.51" && location.hash.includes("alpha=1.51")`, 5*time.Second)
+	if got := p.eval(`document.querySelector("label[for=ls-alpha]").textContent`); got != "tail index α" {
+		t.Errorf("the α slider's label reads %q", got)
+	}
+
 	// Play: the walkers move and the bar updates.
 	bars := `document.getElementById("ls-bars").textContent`
 	barsBefore := p.eval(bars)
@@ -226,6 +236,15 @@ func TestBrowserLandscape(t *testing.T) {
 		t.Errorf("a task held the page thread for %.0f ms while the animation ran", m)
 	}
 	browsertest.Screenshot(t, tab, "running")
+
+	// Leaving the view stops the run; coming back shows the same link's run from its start.
+	p.click("nav-estimator")
+	p.waitFor("the estimator view", `!!document.getElementById("view-estimator") && !document.getElementById("ls-play")`, 10*time.Second)
+	p.click("nav-landscape")
+	p.waitFor("the landscape view again", `!!document.getElementById("ls-play") && document.getElementById("ls-status").dataset.phase === "ready"`, 10*time.Second)
+	p.click("ls-play")
+	p.waitFor("the run to start again", `document.getElementById("ls-status").dataset.phase === "running"`, 5*time.Second)
+	time.Sleep(300 * time.Millisecond)
 
 	// Pause holds the step; Step advances by exactly 1/100 of the run; Reset goes back to 0.
 	p.click("ls-pause")
