@@ -107,7 +107,6 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = ctl
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "ls-control"}}}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("title", ctl.Help)
 						{
 							vgparent := vgn
 							_ = vgparent
@@ -122,6 +121,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							if ctl.Choice {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute(nil)}
 								vgparent.AppendChild(vgn)
+								vgn.AddAttrInterface("aria-describedby", ctl.ID()+"-help")
 								vgn.AddAttrInterface("id", ctl.ID())
 								vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 									EventType: "change",
@@ -160,6 +160,8 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}}}
 									vgparent.AppendChild(vgn)
+									vgn.AddAttrInterface("aria-describedby", ctl.ID()+"-help")
+									vgn.AddAttrInterface("aria-valuetext", ctl.Text)
 									vgn.AddAttrInterface("id", ctl.ID())
 									vgn.AddAttrInterface("max", ctl.Max)
 									vgn.AddAttrInterface("min", ctl.Min)
@@ -187,6 +189,12 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgparent.AppendChild(vgn)
 								}
 							}
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
+							vgparent.AppendChild(vgn)
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "ls-param-help"}}}
+							vgparent.AppendChild(vgn)
+							vgn.AddAttrInterface("id", ctl.ID()+"-help")
+							vgn.SetInnerHTML(ctl.Help)
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
 							vgparent.AppendChild(vgn)
 						}
