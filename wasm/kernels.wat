@@ -1,0 +1,155 @@
+;; Tailscope's WebAssembly SIMD kernels (simd128), run on the memory of the Go instance.
+;;
+;; gemm(c, a, ars, aps, b, m, k, n) computes the float32 product
+;;   C[i,j] = Σ_p A(i,p)·B[p,j]   for i < m, j < n, p < k,
+;; where A(i,p) is the float32 at byte address a + 4·(i·ars + p·aps), B is row-major k×n at b,
+;; and C is row-major m×n at c (overwritten). Addresses are byte offsets into the imported
+;; memory: Go passes the addresses of its slices, so nothing is copied. Strides are in
+;; elements. The same function serves sim/kernel's MatMul (ars = k, aps = 1) and MatMulTransA
+;; (ars = 1, aps = m).
+;;
+;; Blocking: 4 rows × 8 columns of C in 8 f32x4 accumulators; for each p, two loads of B and
+;; four broadcasts of A. Remaining rows use a 1×8 block; remaining columns (n mod 8) use scalar
+;; loops. Products and sums are separate (mul then add), exactly as the Go reference does.
+;;
+;; Assemble with wabt: wat2wasm kernels.wat -o kernels.wasm (sim/kernel's tests check that
+;; kernels.wasm and the copy embedded in kernels.js match this source).
+(module
+  (import "go" "mem" (memory 1))
+
+  (func $gemm (export "gemm")
+    (param $c i32) (param $a i32) (param $ars i32) (param $aps i32)
+    (param $b i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $p i32)
+    (local $ldb i32) (local $ldc i32) (local $rs i32) (local $ps i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $s f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $ldc (local.get $ldb))
+    (local.set $rs (i32.shl (local.get $ars) (i32.const 2)))
+    (local.set $ps (i32.shl (local.get $aps) (i32.const 2)))
+
+    ;; column blocks of 8
+    (local.set $j (i32.const 0))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        ;; row blocks of 4
+        (local.set $i (i32.const 0))
+        (block $idone
+          (loop $iloop
+            (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
+            (local.set $pa1 (i32.add (local.get $pa0) (local.get $rs)))
+            (local.set $pa2 (i32.add (local.get $pa1) (local.get $rs)))
+            (local.set $pa3 (i32.add (local.get $pa2) (local.get $rs)))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0))
+            (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0))
+            (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0))
+            (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $p (local.get $k))
+            (block $pdone
+              (loop $ploop
+                (br_if $pdone (i32.le_s (local.get $p) (i32.const 0)))
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                (local.set $x (v128.load32_splat (local.get $pa0)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (local.get $pa1)))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (local.get $pa2)))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (local.get $pa3)))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
+                (local.set $pa1 (i32.add (local.get $pa1) (local.get $ps)))
+                (local.set $pa2 (i32.add (local.get $pa2) (local.get $ps)))
+                (local.set $pa3 (i32.add (local.get $pa3) (local.get $ps)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $ploop)))
+            (local.set $pc (i32.add (local.get $c)
+              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+            (v128.store (local.get $pc) (local.get $c00))
+            (v128.store offset=16 (local.get $pc) (local.get $c01))
+            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+            (v128.store (local.get $pc) (local.get $c10))
+            (v128.store offset=16 (local.get $pc) (local.get $c11))
+            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+            (v128.store (local.get $pc) (local.get $c20))
+            (v128.store offset=16 (local.get $pc) (local.get $c21))
+            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
+            (v128.store (local.get $pc) (local.get $c30))
+            (v128.store offset=16 (local.get $pc) (local.get $c31))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $iloop)))
+        ;; remaining rows, one at a time
+        (block $rdone
+          (loop $rloop
+            (br_if $rdone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $p (local.get $k))
+            (block $p1done
+              (loop $p1loop
+                (br_if $p1done (i32.le_s (local.get $p) (i32.const 0)))
+                (local.set $x (v128.load32_splat (local.get $pa0)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (v128.load (local.get $pb)))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $pb)))))
+                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $p1loop)))
+            (local.set $pc (i32.add (local.get $c)
+              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
+            (v128.store (local.get $pc) (local.get $c00))
+            (v128.store offset=16 (local.get $pc) (local.get $c01))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop)))
+
+    ;; remaining columns (n mod 8), scalar
+    (block $cdone
+      (loop $cloop
+        (br_if $cdone (i32.ge_s (local.get $j) (local.get $n)))
+        (local.set $i (i32.const 0))
+        (block $sidone
+          (loop $siloop
+            (br_if $sidone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $s (f32.const 0))
+            (local.set $p (local.get $k))
+            (block $spdone
+              (loop $sploop
+                (br_if $spdone (i32.le_s (local.get $p) (i32.const 0)))
+                (local.set $s (f32.add (local.get $s)
+                  (f32.mul (f32.load (local.get $pa0)) (f32.load (local.get $pb)))))
+                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $sploop)))
+            (f32.store (i32.add (local.get $c)
+              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2))))
+              (local.get $s))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $siloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cloop)))
+  )
+)
