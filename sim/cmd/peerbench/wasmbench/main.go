@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+// Command wasmbench is the Go side of peerbench in the browser: built for js/wasm and loaded
+// by peerbench's page, it publishes globalThis.tailscopeBench with timed loops that the page
+// runs alternately with the JavaScript peers. Each returns a rate per second (a number), or a
+// string starting with "error:".
+package main
+
+import (
+	"math"
+	"math/rand/v2"
+	"syscall/js"
+	"time"
+
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/cmd/peerbench/internal/mlpstep"
+	"github.com/tailscope/tailscope/sim/kernel"
+)
+
+func main() {
+	nets := map[bool]*mlpstep.Net{}
+	x, y := mlpstep.RandomBatch(100, 784, 10, 2)
+	api := js.Global().Get("Object").New()
+	api.Set("impl", kernel.Impl())
+	// step(seconds, ref): SGD steps per second of MLP 784-128-128-10 at batch 100.
+	api.Set("step", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		seconds, ref := args[0].Float(), args[1].Bool()
+		n := nets[ref]
+		if n == nil {
+			var err error
+			if n, err = mlpstep.New([]int{784, 128, 128, 10}, 100, 1); err != nil {
+				return "error: " + err.Error()
+			}
+			n.Ref = ref
+			nets[ref] = n
+		}
+		steps := 0
+		start := time.Now()
+		for time.Since(start).Seconds() < seconds || steps < 3 {
+			if _, err := n.Step(x, y, 0.01); err != nil {
+				return "error: " + err.Error()
+			}
+			steps++
+		}
+		return float64(steps) / time.Since(start).Seconds()
+	}))
+	// sampler(alpha, n): SαS samples per second from estimator.SymStable.
+	api.Set("sampler", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		alpha, n := args[0].Float(), args[1].Int()
+		buf := make([]float64, n)
+		d := estimator.SymStable{Alpha: alpha, Sigma: 1, Src: rand.NewPCG(1, 2)}
+		start := time.Now()
+		d.Fill(buf)
+		el := time.Since(start).Seconds()
+		if math.IsNaN(buf[n/2]) {
+			return "error: NaN sample"
+		}
+		return float64(n) / el
+	}))
+	// logMean(n): terms per second of (1/n) Σ log|x_i|, the estimator's inner loop.
+	logData := make([]float64, 1<<20)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range logData {
+		logData[i] = r.NormFloat64()
+	}
+	api.Set("logMean", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		n := args[0].Int()
+		start := time.Now()
+		var s float64
+		for done := 0; done < n; done += len(logData) {
+			for _, v := range logData[:min(len(logData), n-done)] {
+				s += math.Log(math.Abs(v))
+			}
+		}
+		el := time.Since(start).Seconds()
+		if math.IsNaN(s) {
+			return "error: NaN"
+		}
+		return float64(n) / el
+	}))
+	js.Global().Set("tailscopeBench", api)
+	if ready := js.Global().Get("tailscopeBenchReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {}
+}
