@@ -12,6 +12,9 @@
 ;; four broadcasts of A. Remaining rows use a 1×8 block; remaining columns (n mod 8) use scalar
 ;; loops. Products and sums are separate (mul then add), exactly as the Go reference does.
 ;;
+;; axpy(y, x, n, alpha) sets y[i] += alpha·x[i] for i < n (mul then add, as the Go loop):
+;; 8 floats per step in two f32x4 vectors, then one at a time.
+;;
 ;; Assemble with wabt: wat2wasm kernels.wat -o kernels.wasm (sim/kernel's tests check that
 ;; kernels.wasm and the copy embedded in kernels.js match this source).
 (module
@@ -151,5 +154,31 @@
             (br $siloop)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $cloop)))
+  )
+
+  (func $axpy (export "axpy")
+    (param $y i32) (param $x i32) (param $n i32) (param $alpha f32)
+    (local $end i32) (local $end8 i32) (local $va v128)
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end8 (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+    (block $vdone
+      (loop $vloop
+        (br_if $vdone (i32.ge_u (local.get $y) (local.get $end8)))
+        (v128.store (local.get $y)
+          (f32x4.add (v128.load (local.get $y)) (f32x4.mul (local.get $va) (v128.load (local.get $x)))))
+        (v128.store offset=16 (local.get $y)
+          (f32x4.add (v128.load offset=16 (local.get $y)) (f32x4.mul (local.get $va) (v128.load offset=16 (local.get $x)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (br $vloop)))
+    (block $sdone
+      (loop $sloop
+        (br_if $sdone (i32.ge_u (local.get $y) (local.get $end)))
+        (f32.store (local.get $y)
+          (f32.add (f32.load (local.get $y)) (f32.mul (local.get $alpha) (f32.load (local.get $x)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $sloop)))
   )
 )

@@ -11,10 +11,21 @@ import (
 // shapes that hit every edge of the blocked kernels: rows not a multiple of 4, columns not a
 // multiple of 16 or 8, k = 1, and the shapes of an MLP 784-128-128-10 step at batch 100.
 func TestFastMatchesReference(t *testing.T) {
-	t.Logf("kernel in use: %s", Impl())
+	t.Logf("kernel in use: %s; available: %d fast kernels", Impl(), len(available))
+	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
+		fastName, fastGemm = name, g
+	}(fastName, fastGemm)
+	for _, im := range available {
+		fastName, fastGemm = im.name, im.gemm
+		t.Run(im.name, testFastMatchesReference)
+	}
+}
+
+func testFastMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	shapes := [][3]int{
 		{1, 1, 1}, {4, 1, 16}, {5, 3, 17}, {7, 9, 8}, {8, 8, 24}, {9, 64, 31}, {13, 7, 40},
+		{8, 3, 32}, {9, 4, 64}, {13, 9, 70}, {17, 5, 33}, {16, 2, 47}, {23, 11, 100},
 		{3, 200, 5}, {100, 784, 128}, {100, 128, 128}, {100, 128, 10}, {128, 100, 10},
 		{100, 10, 128}, {128, 100, 128}, {784, 100, 128},
 	}
@@ -90,7 +101,19 @@ var mlpShapes = []struct {
 // BenchmarkMLPStep runs every product of one MLP step; the GFLOP/s figure is 2·Σ m·k·n per
 // second (≈ 71 MFLOP per step).
 func BenchmarkMLPStep(b *testing.B) {
-	for _, impl := range []string{"fast", "ref"} {
+	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
+		fastName, fastGemm = name, g
+	}(fastName, fastGemm)
+	names := []string{"ref"}
+	for _, im := range available {
+		names = append(names, im.name)
+	}
+	for _, impl := range names {
+		for _, im := range available {
+			if im.name == impl {
+				fastName, fastGemm = im.name, im.gemm
+			}
+		}
 		b.Run(impl, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(5, 6))
 			type op struct {
@@ -141,6 +164,25 @@ func BenchmarkShapes(b *testing.B) {
 				}
 				b.ReportMetric(2*float64(s.m*s.k*s.n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
+		}
+	}
+}
+
+// TestAxpy checks Axpy against the plain loop on lengths around the 16-wide blocks.
+func TestAxpy(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 15, 16, 17, 63, 64, 65, 100, 1000, 100352} {
+		x := randSlice(r, n)
+		y := randSlice(r, n)
+		want := append([]float32(nil), y...)
+		axpyGo(want, x, -0.1)
+		Axpy(y, x, -0.1)
+		for i := range y {
+			// one FMA rounding vs two roundings: within 2 ulp of |y|+|0.1·x|
+			tol := 2.5e-7 * (math.Abs(float64(want[i])) + math.Abs(0.1*float64(x[i])) + 1e-30)
+			if d := math.Abs(float64(y[i] - want[i])); d > tol {
+				t.Fatalf("Axpy n=%d (%s): y[%d] = %v, want %v", n, Impl(), i, y[i], want[i])
+			}
 		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 // gemm as globalThis.tailscopeKernels.gemm. Go passes the byte addresses of its slices; Go's
 // collector does not move objects, and runtime.KeepAlive holds them for the call.
 
-var wasmGemm js.Value
+var wasmGemm, wasmAxpy js.Value
 
 func init() {
 	k := js.Global().Get("tailscopeKernels")
@@ -22,9 +22,19 @@ func init() {
 	}
 	if g := k.Get("gemm"); g.Type() == js.TypeFunction {
 		wasmGemm = g
-		fastName = "wasm-simd128"
-		fastGemm = gemmWasm
+		available = append(available, impl{"wasm-simd128", gemmWasm})
+		fastName, fastGemm = available[0].name, available[0].gemm
 	}
+	if f := k.Get("axpy"); f.Type() == js.TypeFunction {
+		wasmAxpy = f
+		fastAxpy = axpyWasm
+	}
+}
+
+func axpyWasm(y, x []float32, alpha float32) {
+	wasmAxpy.Invoke(uintptr(unsafe.Pointer(&y[0])), uintptr(unsafe.Pointer(&x[0])), len(y), alpha)
+	runtime.KeepAlive(y)
+	runtime.KeepAlive(x)
 }
 
 func gemmWasm(c, a []float32, ars, aps int, b []float32, m, k, n int) {

@@ -21,6 +21,15 @@ var fastGemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
 // fastName names the kernel behind fastGemm.
 var fastName = "go"
 
+// impl is a kernel this platform can run; the tests check each against the reference.
+type impl struct {
+	name string
+	gemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
+}
+
+// available lists the fast kernels this machine supports, best first (set by platform inits).
+var available []impl
+
 // Impl names the kernel that MatMul and friends use: "go" (plain loops), "avx2-fma" or
 // "wasm-simd128".
 func Impl() string { return fastName }
@@ -105,6 +114,30 @@ func gemmGo(c, a []float32, ars, aps int, b []float32, i0, i1, j0, j1, k, n int)
 				ci[j] += aip * bp[j]
 			}
 		}
+	}
+}
+
+// fastAxpy, when not nil, is the platform's Axpy (len(x) ≥ len(y) checked by the caller).
+var fastAxpy func(y, x []float32, alpha float32)
+
+// Axpy sets y[i] += alpha·x[i] for every i < len(y) (the SGD update w −= lr·g is
+// Axpy(w, g, −lr)). It panics if x is shorter than y. The fast paths use a fused multiply-add
+// where the plain loop rounds twice, so results may differ in the last bit.
+func Axpy(y, x []float32, alpha float32) {
+	if len(x) < len(y) {
+		panic(fmt.Sprintf("kernel.Axpy: x has %d elements, y %d", len(x), len(y)))
+	}
+	if fastAxpy != nil && len(y) >= 64 {
+		fastAxpy(y, x, alpha)
+		return
+	}
+	axpyGo(y, x[:len(y)], alpha)
+}
+
+func axpyGo(y, x []float32, alpha float32) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += alpha * x[i]
 	}
 }
 

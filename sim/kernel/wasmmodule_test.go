@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"testing"
 )
 
@@ -17,6 +18,9 @@ var embeddedRE = regexp.MustCompile(`const wasmBase64 = "([A-Za-z0-9+/=]*)";`)
 
 // wat2wasm finds wabt's assembler: on PATH, or in the npm cache that sim/cmd/peerbench fills.
 func wat2wasm() string {
+	if runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		return "" // no subprocesses there
+	}
 	if p, err := exec.LookPath("wat2wasm"); err == nil {
 		return p
 	}

@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // Command peerbench measures Tailscope's speed against its peers, side by side in one run, and
 // prints medians and ratios as a Markdown table (issue #9):
 //

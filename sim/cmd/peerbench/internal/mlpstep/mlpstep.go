@@ -23,7 +23,7 @@ type Net struct {
 	// Ref selects sim/kernel's reference loops instead of the fast kernels.
 	Ref bool
 
-	act   [][]float32 // act[0] is the input; act[l] = relu(act[l-1]·W[l-1]), logits last
+	act   [][]float32 // act[0] is the input (the caller's slice); act[l] = relu(act[l-1]·W[l-1]), logits last
 	delta [][]float32 // gradient of the loss for act[l]
 }
 
@@ -51,8 +51,12 @@ func New(sizes []int, batch int, seed uint64) (*Net, error) {
 		n.W = append(n.W, w)
 		n.G = append(n.G, make([]float32, len(w)))
 	}
-	for _, s := range sizes {
-		n.act = append(n.act, make([]float32, batch*s))
+	for l, s := range sizes {
+		if l == 0 {
+			n.act = append(n.act, nil)
+		} else {
+			n.act = append(n.act, make([]float32, batch*s))
+		}
 		n.delta = append(n.delta, make([]float32, batch*s))
 	}
 	return n, nil
@@ -89,13 +93,16 @@ func (n *Net) Grad(x []float32, y []int) (float64, error) {
 	if len(x) != b*n.Sizes[0] || len(y) != b {
 		return 0, fmt.Errorf("mlpstep: batch of %d inputs and %d labels, want %d×%d and %d", len(x), len(y), b, n.Sizes[0], b)
 	}
-	copy(n.act[0], x)
+	n.act[0] = x // read only: no copy
 	for l := 0; l < L; l++ {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		n.matMul(n.act[l+1], n.act[l], n.W[l], b, in, out)
 		if l+1 < L {
-			for i, v := range n.act[l+1] {
-				n.act[l+1][i] = max(v, 0)
+			act := n.act[l+1]
+			for i, v := range act {
+				if v < 0 {
+					act[i] = 0
+				}
 			}
 		}
 	}
@@ -147,10 +154,7 @@ func (n *Net) Step(x []float32, y []int, lr float32) (float64, error) {
 		return 0, err
 	}
 	for l, w := range n.W {
-		g := n.G[l]
-		for i := range w {
-			w[i] -= lr * g[i]
-		}
+		kernel.Axpy(w, n.G[l], -lr)
 	}
 	return loss, nil
 }
