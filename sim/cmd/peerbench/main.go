@@ -478,6 +478,7 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 		return nil, nil, err
 	}
 	version, _ := eval("navigator.userAgent")
+	mathImpl, _ := eval("tailscopeBench.mathImpl")
 	var notes []string
 	notes = append(notes, fmt.Sprintf("browser: %v; Go js/wasm kernel %v (wasm/kernels.js).", version, impl))
 	var rows []row
@@ -504,8 +505,10 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 			fmt.Sprintf("peer.tfStep('wasm', %g)", s), fmt.Sprintf("peer.go('step', %g, true)", s)},
 		{"SαS sampler α=1.5, Chromium", "samples/s", "plain JS (CMS, Math.random)", "Go wasm estimator.SymStable", 1,
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d)", nSamples)},
-		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log", 1,
-			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d)", nLogs)},
+		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm fastmath.LogAbsSum (%v)", mathImpl), 1,
+			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, true)", nLogs)},
+		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log loop", 0,
+			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, false)", nLogs)},
 	}
 	for _, bn := range benches {
 		fmt.Fprintf(os.Stderr, "peerbench: %s: %s vs %s\n", bn.what, bn.peer, bn.ours)

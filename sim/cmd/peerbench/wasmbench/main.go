@@ -14,6 +14,7 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/cmd/peerbench/internal/mlpstep"
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/kernel"
 )
 
@@ -22,6 +23,7 @@ func main() {
 	x, y := mlpstep.RandomBatch(100, 784, 10, 2)
 	api := js.Global().Get("Object").New()
 	api.Set("impl", kernel.Impl())
+	api.Set("mathImpl", fastmath.Impl())
 	// step(seconds, ref): SGD steps per second of MLP 784-128-128-10 at batch 100.
 	api.Set("step", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		seconds, ref := args[0].Float(), args[1].Bool()
@@ -57,18 +59,24 @@ func main() {
 		}
 		return float64(n) / el
 	}))
-	// logMean(n): terms per second of (1/n) Σ log|x_i|, the estimator's inner loop.
+	// logMean(n, fast): terms per second of (1/n) Σ log|x_i|, the estimator's inner loop, with
+	// sim/fastmath (fast) or a math.Log loop.
 	logData := make([]float64, 1<<20)
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range logData {
 		logData[i] = r.NormFloat64()
 	}
 	api.Set("logMean", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		n := args[0].Int()
+		n, fast := args[0].Int(), args[1].Bool()
 		start := time.Now()
 		var s float64
 		for done := 0; done < n; done += len(logData) {
-			for _, v := range logData[:min(len(logData), n-done)] {
+			chunk := logData[:min(len(logData), n-done)]
+			if fast {
+				s += fastmath.LogAbsSum(chunk)
+				continue
+			}
+			for _, v := range chunk {
 				s += math.Log(math.Abs(v))
 			}
 		}
