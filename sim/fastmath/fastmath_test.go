@@ -9,9 +9,9 @@ import (
 // TestLogAbsSumTerms checks single values, one call each, against math.Log(math.Abs(x)):
 // published special cases (log 1 = 0, log e = 1, log 0 = −Inf, log Inf = Inf, log NaN = NaN)
 // and values across the range (subnormals, both sides of √2/2 and √2, huge). Each value is
-// summed 16 times (to reach the fast path) and divided by 16: the wasm kernel's four partial
-// sums of equal terms are exact, but the sequential Go loop rounds at each of its 16 additions,
-// so 16 ulp (3.6e-15 relative) is allowed.
+// summed 16 times (to reach the fast path) and divided by 16. The sequential Go loop rounds at
+// each of its 16 additions (16 ulp, 3.6e-15 relative); the wasm kernel's log of a product of
+// mantissas is good to ~1e-16 absolute per term: 4.4e-16 absolute is allowed on top.
 func TestLogAbsSumTerms(t *testing.T) {
 	t.Logf("implementation: %s", Impl())
 	vals := []float64{1, -1, math.E, 2, 0.5, math.Sqrt2, math.Sqrt2 / 2, math.Nextafter(math.Sqrt2/2, 0),
@@ -23,7 +23,7 @@ func TestLogAbsSumTerms(t *testing.T) {
 		}
 		want := math.Log(math.Abs(v))
 		got := LogAbsSum(x) / 16
-		if d := math.Abs(got - want); d > 3.6e-15*math.Abs(want) {
+		if d := math.Abs(got - want); d > 3.6e-15*math.Abs(want)+4.4e-16 {
 			t.Errorf("LogAbsSum(16×%g)/16 = %.17g, want log|x| = %.17g (|diff| %g)", v, got, want, d)
 		}
 	}

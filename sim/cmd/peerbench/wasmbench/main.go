@@ -46,13 +46,21 @@ func main() {
 		}
 		return float64(steps) / time.Since(start).Seconds()
 	}))
-	// sampler(alpha, n): SαS samples per second from estimator.SymStable.
+	// sampler(alpha, n, fast): SαS samples per second from sim/fastmath.SymStable (fast) or
+	// estimator.SymStable (gonum's sampler).
+	var next uint64
 	api.Set("sampler", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		alpha, n := args[0].Float(), args[1].Int()
+		alpha, n, fast := args[0].Float(), args[1].Int(), args[2].Bool()
 		buf := make([]float64, n)
-		d := estimator.SymStable{Alpha: alpha, Sigma: 1, Src: rand.NewPCG(1, 2)}
 		start := time.Now()
-		d.Fill(buf)
+		if fast {
+			if err := (fastmath.SymStable{Alpha: alpha, Sigma: 1, Seed: 1}).Fill(buf, next); err != nil {
+				return "error: " + err.Error()
+			}
+			next += uint64(n)
+		} else {
+			estimator.SymStable{Alpha: alpha, Sigma: 1, Src: rand.NewPCG(1, 2)}.Fill(buf)
+		}
 		el := time.Since(start).Seconds()
 		if math.IsNaN(buf[n/2]) {
 			return "error: NaN sample"
