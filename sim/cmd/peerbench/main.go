@@ -4,14 +4,16 @@
 // prints medians and ratios as a Markdown table (issue #9):
 //
 //   - natively: an SGD step of MLP 784-128-128-10 at batch 100 (Go, sim/kernel's fast kernels)
-//     against PyTorch (Debian python3-torch, one thread);
+//     against PyTorch (Debian python3-torch, one thread), and the paper's noise evaluation
+//     (width 100, depth 3, P = 600) as a two-pass O(M)-memory stream against the reference
+//     procedure in PyTorch, which stacks the P gradients;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
 //     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
 //     and the estimator's log-mean against plain JavaScript loops.
 //
 // Usage, from the repository root:
 //
-//	go run ./sim/cmd/peerbench [-rounds 5] [-seconds 2] [-native=true] [-browser=true] [-o file.md]
+//	go run ./sim/cmd/peerbench [-rounds 5] [-seconds 2] [-native=true] [-noise=true] [-browser=true] [-o file.md]
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
 // repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch`
@@ -63,6 +65,7 @@ type config struct {
 	chromium string
 	out      string
 	install  bool
+	noise    bool
 }
 
 func main() {
@@ -77,6 +80,7 @@ func main() {
 	flag.StringVar(&c.chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
 	flag.StringVar(&c.out, "o", "", "also write the table to this file")
 	flag.BoolVar(&c.install, "install", true, "install missing peers (npm, apt-get)")
+	flag.BoolVar(&c.noise, "noise", true, "run the paper's noise evaluation natively (Go vs the PyTorch reference procedure, ~20 s a round)")
 	flag.Parse()
 	if c.rounds < 1 || c.seconds <= 0 {
 		fmt.Fprintln(os.Stderr, "peerbench: -rounds must be ≥ 1 and -seconds > 0")
@@ -137,8 +141,10 @@ func human(v float64) string {
 		return fmt.Sprintf("%.1f M", v/1e6)
 	case v >= 1e4:
 		return fmt.Sprintf("%.0f k", v/1e3)
-	default:
+	case v >= 10:
 		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.3g", v)
 	}
 }
 
@@ -325,6 +331,61 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	}}
 	notes := []string{fmt.Sprintf("native: PyTorch %v with torch.set_num_threads(1) (reported %v); Go on one goroutine, kernel %s.",
 		hello["torch"], hello["threads"], kernel.Impl())}
+	if !c.noise {
+		return rows, notes, nil
+	}
+
+	// The paper's noise evaluation: width 100, depth 3, P = 600 minibatches of 100.
+	const P = 600
+	sizes := []int{784, 100, 100, 100, 10}
+	nn, err := mlpstep.New(sizes, 100, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	nx, ny := mlpstep.RandomBatch(P*100, 784, 10, 3)
+	var goAlpha, torchAlpha float64
+	nc := c
+	nc.rounds = min(c.rounds, 3)
+	fmt.Fprintln(os.Stderr, "peerbench: native noise evaluation, Go two-pass stream vs PyTorch reference procedure")
+	p, o, err = alternate(nc,
+		func() (float64, error) {
+			if _, err := fmt.Fprintf(tp.in, "noise %d\n", P); err != nil {
+				return 0, err
+			}
+			m, err := tp.reply()
+			if err != nil {
+				return 0, err
+			}
+			torchAlpha, _ = m["alpha"].(float64)
+			r, _ := m["rate"].(float64)
+			return r, nil
+		},
+		func() (float64, error) {
+			start := time.Now()
+			est, err := nn.NoiseAlpha(ctx, nx, ny, P)
+			if err != nil {
+				return 0, err
+			}
+			goAlpha = est.Alpha
+			return 1 / time.Since(start).Seconds(), nil
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	M := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		M += sizes[l] * sizes[l+1]
+	}
+	rows = append(rows, row{
+		what: "paper noise evaluation, MLP 784-100-100-100-10, P=600, b=100, native", unit: "evals/s",
+		peer: "PyTorch reference procedure (stack P×M)", ours: "Go two-pass stream, O(M)",
+		target: 2, peerRates: p, ourRates: o,
+	})
+	notes = append(notes, fmt.Sprintf("noise evaluation (random inputs, M = %d weights, N = P·M = %d noise values): "+
+		"the reference keeps the P gradients, their stack and the noise (3 × %.0f MB of float32); "+
+		"Go keeps ḡ and one noise vector (2 × %.1f MB of float64) and recomputes the gradients in a second pass. "+
+		"α̂ (different random networks): PyTorch %.4f, Go %.4f.",
+		M, P*M, float64(P*M*4)/1e6, float64(M*8)/1e6, torchAlpha, goAlpha))
 	return rows, notes, nil
 }
 
