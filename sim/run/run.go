@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -30,6 +31,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	}
 	switch s.Kind {
 	// Each kind's runner is wired here as its package lands.
+	case "mlp":
+		return mlp.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

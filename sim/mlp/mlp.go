@@ -1,0 +1,343 @@
+// Package mlp runs the "mlp" experiment kind: it trains a fully connected ReLU network (sim/nn)
+// on a dataset (sim/data) with plain SGD and, every evalEvery iterations, measures the tail
+// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019), §4 of
+// science.md.
+//
+// A Trainer is the incremental form the browser drives (one Step at a time, Evaluate when
+// EvalDue); Run is the loop over it that the server and the CLI use. The same spec and seed
+// give the same numbers, on every run of the same platform.
+//
+// Data order: with order "fixed" (the paper's), iteration k uses the examples
+// [(k mod P)·b, (k mod P + 1)·b) of the training set, P = ⌊n/b⌋, cycling through it (the last
+// n mod b examples are never used); with "shuffle", each epoch uses a new permutation drawn
+// from the seed and its consecutive batches. The weights are drawn from the seed
+// (PyTorch's nn.Linear default law), and so are the synthetic datasets and the subsample the
+// other tail-index estimators see.
+package mlp
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/nn"
+	"github.com/tailscope/tailscope/sim/noise"
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// Evaluation is what is recorded at one measurement.
+type Evaluation struct {
+	Iter      int     `json:"iter"`
+	LR        float64 `json:"lr"`         // learning rate of the next step
+	TrainLoss float64 `json:"train_loss"` // over the examples of the noise batches
+	TrainAcc  float64 `json:"train_acc"`
+	TestLoss  float64 `json:"test_loss"`
+	TestAcc   float64 `json:"test_acc"`
+	// Alpha, Lo and Hi copy the pooled Mohammadi estimate (zeros skipped) and its 95%
+	// interval; Noise has every estimate.
+	Alpha      float64            `json:"alpha"`
+	Lo         float64            `json:"lo"`
+	Hi         float64            `json:"hi"`
+	ZeroFrac   float64            `json:"zero_frac"`
+	LayerAlpha []float64          `json:"layer_alpha"`
+	Noise      *noise.Measurement `json:"noise"`
+}
+
+// Result is a whole run.
+type Result struct {
+	Spec        spec.Spec    `json:"spec"`
+	Sizes       []int        `json:"sizes"`  // layer widths, input first
+	Params      int          `json:"params"` // weights
+	Full        bool         `json:"full"`   // noise measured on all P batches (the paper's protocol)
+	Evaluations []Evaluation `json:"evaluations"`
+}
+
+// Trainer trains one network step by step.
+type Trainer struct {
+	spec        spec.Spec
+	train, test *data.Set
+	net         *nn.Net
+	loss        nn.Loss
+	ws, testWS  *nn.Workspace
+	grad        []float32
+	batch, P    int
+	iter        int
+	lastEval    int
+	shuffle     *rand.Rand
+	perm        []int
+	bx          []float32
+	by          []uint8
+}
+
+// LoadData returns the training and test sets a spec asks for (see Subsets).
+func LoadData(s spec.Spec) (train, test *data.Set, err error) {
+	if err := s.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if s.Kind != "mlp" {
+		return nil, nil, fmt.Errorf("mlp: spec of kind %q", s.Kind)
+	}
+	switch ds := s.Choice("dataset"); ds {
+	case "mnist":
+		if train, err = data.MNIST(true); err != nil {
+			return nil, nil, err
+		}
+		if test, err = data.MNIST(false); err != nil {
+			return nil, nil, err
+		}
+	default:
+		if train, err = data.Synthetic(ds, s.Int("n"), s.Seed, 0); err != nil {
+			return nil, nil, err
+		}
+		if test, err = data.Synthetic(ds, s.Int("testN"), s.Seed, 1); err != nil {
+			return nil, nil, err
+		}
+	}
+	return Subsets(s, train, test)
+}
+
+// Subsets cuts the spec's n training and testN test examples out of full sets: the first
+// ones, or with subset "balanced" the first n/classes of each class (Set.Balanced). A
+// browser that received the full sets in the compact binary form calls it directly.
+func Subsets(s spec.Spec, train, test *data.Set) (*data.Set, *data.Set, error) {
+	cut := func(set *data.Set, n int) (*data.Set, error) {
+		if n > set.Len() {
+			return nil, fmt.Errorf("mlp: the spec asks for %d examples of %s, which has %d", n, set.Name, set.Len())
+		}
+		if s.Choice("subset") == "balanced" {
+			return set.Balanced(n)
+		}
+		return set.Slice(0, n)
+	}
+	tr, err := cut(train, s.Int("n"))
+	if err != nil {
+		return nil, nil, err
+	}
+	te, err := cut(test, s.Int("testN"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return tr, te, nil
+}
+
+// NewTrainer returns a trainer for spec s (kind "mlp") on the given sets, which must have
+// the spec's sizes n and testN (LoadData and Subsets make them).
+func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
+	if s.Kind != "mlp" {
+		return nil, fmt.Errorf("mlp: spec of kind %q", s.Kind)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if train == nil || test == nil {
+		return nil, fmt.Errorf("mlp: missing training or test set")
+	}
+	if train.Len() != s.Int("n") || test.Len() != s.Int("testN") {
+		return nil, fmt.Errorf("mlp: sets of %d and %d examples for a spec with n = %d, testN = %d (use LoadData or Subsets)",
+			train.Len(), test.Len(), s.Int("n"), s.Int("testN"))
+	}
+	if err := train.Check(); err != nil {
+		return nil, err
+	}
+	if err := test.Check(); err != nil {
+		return nil, err
+	}
+	if test.Dim != train.Dim || test.Classes != train.Classes {
+		return nil, fmt.Errorf("mlp: test set %d×%d classes, training set %d×%d", test.Dim, test.Classes, train.Dim, train.Classes)
+	}
+	loss, err := nn.ParseLoss(s.Choice("loss"))
+	if err != nil {
+		return nil, err
+	}
+	net, err := nn.New(nn.Shape(train.Dim, s.Int("width"), s.Int("depth"), train.Classes), s.Seed)
+	if err != nil {
+		return nil, err
+	}
+	b := s.Int("batch")
+	t := &Trainer{spec: s.Clone(), train: train, test: test, net: net, loss: loss, batch: b, P: train.Len() / b,
+		ws: net.NewWorkspace(b), grad: make([]float32, net.NumParams()), lastEval: -1}
+	if s.Choice("order") == "shuffle" {
+		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))
+		t.bx = make([]float32, b*train.Dim)
+		t.by = make([]uint8, b)
+	}
+	return t, nil
+}
+
+// Net returns the network being trained (shared, not a copy).
+func (t *Trainer) Net() *nn.Net { return t.net }
+
+// Spec returns the trainer's spec.
+func (t *Trainer) Spec() spec.Spec { return t.spec.Clone() }
+
+// Iter returns the number of steps taken.
+func (t *Trainer) Iter() int { return t.iter }
+
+// Done reports whether the spec's iterations are all taken.
+func (t *Trainer) Done() bool { return t.iter >= t.spec.Int("iters") }
+
+// EvalDue reports whether the noise should be measured now: at iteration 0, every
+// evalEvery iterations and at the last, once each.
+func (t *Trainer) EvalDue() bool {
+	return t.lastEval != t.iter && (t.iter%t.spec.Int("evalEvery") == 0 || t.Done())
+}
+
+// LR returns the learning rate of the next step.
+func (t *Trainer) LR() float64 {
+	lr := t.spec.Float("lr")
+	if t.spec.Choice("schedule") == "step" {
+		lr *= math.Pow(t.spec.Float("gamma"), float64(t.iter/t.spec.Int("stepEvery")))
+	}
+	return lr
+}
+
+// batchData returns the examples of iteration t.iter.
+func (t *Trainer) batchData() ([]float32, []uint8) {
+	k, b, dim := t.iter%t.P, t.batch, t.train.Dim
+	if t.shuffle == nil {
+		return t.train.X[k*b*dim : (k+1)*b*dim], t.train.Y[k*b : (k+1)*b]
+	}
+	if k == 0 {
+		t.perm = t.shuffle.Perm(t.train.Len())
+	}
+	for i, e := range t.perm[k*b : (k+1)*b] {
+		copy(t.bx[i*dim:(i+1)*dim], t.train.X[e*dim:(e+1)*dim])
+		t.by[i] = t.train.Y[e]
+	}
+	return t.bx, t.by
+}
+
+// Step takes one SGD step and returns the loss statistics of its minibatch (before the step).
+// It fails, leaving the weights as they were, if the loss is not finite: training diverged.
+func (t *Trainer) Step() (nn.Stats, error) {
+	x, y := t.batchData()
+	st, err := t.ws.Gradient(t.net, t.loss, x, y, t.grad)
+	if err != nil {
+		return st, err
+	}
+	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
+		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
+	}
+	t.net.SGD(t.grad, float32(t.LR()))
+	t.iter++
+	return st, nil
+}
+
+// Evaluate measures the gradient noise and the train and test loss and accuracy at the
+// current weights. progress, if not nil, gets the fraction of the measurement done after
+// each minibatch gradient: in a browser, whose one thread runs every goroutine, it is the
+// place to yield (for example time.Sleep(0) every ~10 ms), since a full measurement takes
+// seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
+// the numbers do not depend on how many.
+func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
+	cfg := noise.Config{Batch: t.batch, Batches: t.spec.Int("evalBatches"), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	if progress != nil {
+		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
+	}
+	m, err := noise.Measure(ctx, t.net, t.loss, t.train, cfg)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	ev := Evaluation{Iter: t.iter, LR: t.LR(), TrainLoss: m.TrainLoss, TrainAcc: m.TrainAcc,
+		Alpha: m.Alpha.Alpha, Lo: m.Alpha.Lo, Hi: m.Alpha.Hi, ZeroFrac: m.ZeroFrac, Noise: m}
+	for _, e := range m.Layers {
+		ev.LayerAlpha = append(ev.LayerAlpha, e.Alpha)
+	}
+	ev.TestLoss, ev.TestAcc, err = t.testStats()
+	if err != nil {
+		return Evaluation{}, err
+	}
+	t.lastEval = t.iter
+	return ev, nil
+}
+
+func (t *Trainer) testStats() (loss, acc float64, err error) {
+	const chunk = 500
+	if t.testWS == nil {
+		t.testWS = t.net.NewWorkspace(min(chunk, t.test.Len()))
+	}
+	n, dim := t.test.Len(), t.test.Dim
+	var sum float64
+	correct := 0
+	for i := 0; i < n; i += chunk {
+		j := min(i+chunk, n)
+		st, _, err := t.testWS.Forward(t.net, t.loss, t.test.X[i*dim:j*dim], t.test.Y[i:j])
+		if err != nil {
+			return 0, 0, err
+		}
+		sum += st.Loss * float64(j-i)
+		correct += st.Correct
+	}
+	return sum / float64(n), float64(correct) / float64(n), nil
+}
+
+// Run loads the spec's data, trains and measures. It reports progress (with the evaluations
+// so far as Partial, a []Evaluation) at most every 200 ms, returns ctx.Err() soon after ctx
+// is done, and on failure returns the evaluations made so far with the error.
+func Run(ctx context.Context, s spec.Spec, r spec.Reporter) (*Result, error) {
+	train, test, err := LoadData(s)
+	if err != nil {
+		return nil, err
+	}
+	return RunOn(ctx, s, train, test, r)
+}
+
+// RunOn is Run on given sets (see NewTrainer).
+func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Reporter) (*Result, error) {
+	t, err := NewTrainer(s, train, test)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: s.Int("evalBatches") == 0}
+	iters, every := s.Int("iters"), s.Int("evalEvery")
+	used := s.Int("evalBatches")
+	if used == 0 {
+		used = t.P
+	}
+	// Work in units of one minibatch gradient.
+	evalWork := float64(2 * used)
+	total := float64(iters) + evalWork*float64(iters/every+1+btoi(iters%every != 0))
+	var done float64
+	last := time.Now()
+	report := func(extra float64, msg string, force bool) {
+		if r == nil || (!force && time.Since(last) < 200*time.Millisecond) {
+			return
+		}
+		last = time.Now()
+		r.Report(spec.Progress{Fraction: math.Min(1, (done+extra)/total), Message: msg,
+			Partial: append([]Evaluation(nil), res.Evaluations...)})
+	}
+	for {
+		if t.EvalDue() {
+			msg := fmt.Sprintf("measuring the noise at iteration %d of %d", t.iter, iters)
+			ev, err := t.Evaluate(ctx, func(f float64) { report(f*evalWork, msg, false) })
+			if err != nil {
+				return res, err
+			}
+			res.Evaluations = append(res.Evaluations, ev)
+			done += evalWork
+			report(0, fmt.Sprintf("iteration %d of %d: α̂ = %.3f", t.iter, iters, ev.Alpha), true)
+		}
+		if t.Done() {
+			return res, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if _, err := t.Step(); err != nil {
+			return res, err
+		}
+		done++
+		report(0, fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

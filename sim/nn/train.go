@@ -1,0 +1,183 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/tailscope/tailscope/sim/kernel"
+)
+
+// Workspace holds the activations and deltas of one network for batches of up to Batch
+// examples, so that repeated gradients allocate nothing. A Workspace is not safe for
+// concurrent use.
+type Workspace struct {
+	Batch int
+	net   *Net
+	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the input (a copy), act[L] the output
+	delta [][]float32 // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
+}
+
+// NewWorkspace returns a workspace for n and batches of up to batch examples.
+func (n *Net) NewWorkspace(batch int) *Workspace {
+	w := &Workspace{Batch: batch, net: n, act: make([][]float32, len(n.Sizes)), delta: make([][]float32, len(n.Sizes))}
+	for l, s := range n.Sizes {
+		w.act[l] = make([]float32, batch*s)
+		if l > 0 {
+			w.delta[l] = make([]float32, batch*s)
+		}
+	}
+	return w
+}
+
+// Stats are the loss and the number of correct predictions on a batch.
+type Stats struct {
+	Loss    float64 // mean loss over the batch
+	Correct int     // examples whose largest output is their class (ties go to the lower class)
+	N       int     // examples
+}
+
+func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
+	b := len(y)
+	if n != w.net {
+		return 0, fmt.Errorf("nn: workspace made for another network")
+	}
+	if b < 1 || b > w.Batch {
+		return 0, fmt.Errorf("nn: batch of %d examples, workspace holds 1 … %d", b, w.Batch)
+	}
+	if len(x) != b*n.Sizes[0] {
+		return 0, fmt.Errorf("nn: %d inputs for %d examples of dimension %d", len(x), b, n.Sizes[0])
+	}
+	for i, c := range y {
+		if int(c) >= n.Sizes[len(n.Sizes)-1] {
+			return 0, fmt.Errorf("nn: example %d has label %d, network has %d outputs", i, c, n.Sizes[len(n.Sizes)-1])
+		}
+	}
+	return b, nil
+}
+
+// forward computes every activation for the b examples already in act[0].
+func (w *Workspace) forward(b int) {
+	n := w.net
+	L := n.Layers()
+	for l := 0; l < L; l++ {
+		in, out := n.Sizes[l], n.Sizes[l+1]
+		z := w.act[l+1][:b*out]
+		kernel.MatMulTransB(z, w.act[l][:b*in], n.Layer(l), b, in, out)
+		if l < L-1 {
+			for i, v := range z {
+				if !(v > 0) {
+					z[i] = 0
+				}
+			}
+		}
+	}
+}
+
+// Forward computes the outputs (logits) of the b = len(y) examples x (b×Sizes[0]) and
+// returns the loss statistics; the outputs are valid until the workspace is used again.
+func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, []float32, error) {
+	b, err := w.check(n, x, y)
+	if err != nil {
+		return Stats{}, nil, err
+	}
+	copy(w.act[0], x)
+	w.forward(b)
+	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
+	st := lossAndGrad(loss, out, y, nil)
+	return st, out, nil
+}
+
+// Gradient sets grad (NumParams values) to the gradient of the mean loss over the b = len(y)
+// examples x (b×Sizes[0], row-major) with labels y, and returns the loss statistics.
+func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []float32) (Stats, error) {
+	b, err := w.check(n, x, y)
+	if err != nil {
+		return Stats{}, err
+	}
+	if len(grad) != n.NumParams() {
+		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
+	}
+	copy(w.act[0], x)
+	w.forward(b)
+	L := n.Layers()
+	classes := n.Sizes[L]
+	st := lossAndGrad(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes])
+	for l := L - 1; l >= 0; l-- {
+		in, out := n.Sizes[l], n.Sizes[l+1]
+		d := w.delta[l+1][:b*out]
+		// dL/dW_l = δ_{l+1}ᵀ · a_l  (out×in)
+		kernel.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		if l == 0 {
+			break
+		}
+		// δ_l = (δ_{l+1} · W_l) ⊙ 1[a_l > 0]
+		dp := w.delta[l][:b*in]
+		kernel.MatMul(dp, d, n.Layer(l), b, out, in)
+		for i, a := range w.act[l][:b*in] {
+			if a == 0 {
+				dp[i] = 0
+			}
+		}
+	}
+	return st, nil
+}
+
+// lossAndGrad returns the statistics of the outputs out (b×C) and, if dout is not nil,
+// sets it to the gradient of the mean loss with respect to out. Sums are in float64.
+func lossAndGrad(loss Loss, out []float32, y []uint8, dout []float32) Stats {
+	b := len(y)
+	C := len(out) / b
+	st := Stats{N: b}
+	var total float64
+	for i := 0; i < b; i++ {
+		o := out[i*C : (i+1)*C]
+		best := 0
+		for j := 1; j < C; j++ {
+			if o[j] > o[best] {
+				best = j
+			}
+		}
+		if best == int(y[i]) {
+			st.Correct++
+		}
+		switch loss {
+		case CrossEntropy:
+			m := float64(o[best])
+			var s float64
+			for _, v := range o {
+				s += math.Exp(float64(v) - m)
+			}
+			lse := m + math.Log(s)
+			total += lse - float64(o[y[i]])
+			if dout != nil {
+				d := dout[i*C : (i+1)*C]
+				for j, v := range o {
+					d[j] = float32(math.Exp(float64(v)-lse) / float64(b))
+				}
+				d[y[i]] -= float32(1 / float64(b))
+			}
+		case Hinge:
+			scale := 1 / float64(b*C)
+			for j, v := range o {
+				t := -1.0
+				if j == int(y[i]) {
+					t = 1
+				}
+				g := 0.0
+				if m := 1 - t*float64(v); m > 0 {
+					total += m
+					g = -t * scale
+				}
+				if dout != nil {
+					dout[i*C+j] = float32(g)
+				}
+			}
+		}
+	}
+	if loss == Hinge {
+		st.Loss = total / float64(b*C)
+	} else {
+		st.Loss = total / float64(b)
+	}
+	return st
+}

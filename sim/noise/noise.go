@@ -1,0 +1,245 @@
+// Package noise measures the stochastic gradient noise of a network as Şimşekli et al. (2019)
+// do (science.md §4): split the training set into P fixed minibatches of the training batch
+// size b (examples [jb, (j+1)b) form batch j; the last n mod b examples are left out), compute
+// each minibatch gradient g_j and their mean ḡ (the full gradient), and estimate the tail
+// index α of the noise values g_j − ḡ.
+//
+// The estimate is streamed: a first pass over the batches accumulates ḡ, a second recomputes
+// each g_j and feeds g_j − ḡ to one-pass Mohammadi estimators, so memory is O(M) for M
+// parameters, never the P×M matrix. The values are pooled as the reference code pools them:
+// batch after batch, and within a batch in parameter order (layer by layer, each layer's
+// out×in weights row-major), so a block of K1 consecutive values mixes parameters of one
+// batch. N = P·M and K1 = estimator.PaperK1(N), the largest divisor of N not above √N.
+//
+// Recorded per measurement: α̂ pooled with zeros skipped (the estimator package's default),
+// α̂ with zeros kept and log(|x| + 2^−52) as the reference code computes it, the fraction of
+// noise values that are exactly zero (dead ReLU units give whole zero columns), α̂ per layer
+// (each layer's values pooled the same way, K1 = PaperK1(P·M_l)), and the other estimators
+// (McCulloch, Hill, Koutrouvelis, the order-statistics Mohammadi variant and the batch
+// Mohammadi) on a seeded uniform random subsample of the noise values, reported as such.
+//
+// A cheaper mode uses P' < P of the batches, evenly spaced (batch ⌊jP/P'⌋ for j < P'),
+// with ḡ their mean; Measurement.Full is then false.
+package noise
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/nn"
+)
+
+// DefaultSubsample is the size of the subsample the other estimators see.
+const DefaultSubsample = 20000
+
+// Config says how to measure.
+type Config struct {
+	Batch   int // minibatch size b, the training batch size
+	Batches int // P' batches to use, ≥ 2; 0 means all P = ⌊n/b⌋
+	// Subsample is the number of noise values drawn (uniformly, without replacement, with
+	// Seed) for the other estimators; 0 means DefaultSubsample, < 0 none.
+	Subsample int
+	Seed      uint64
+	// Workers bounds the goroutines computing gradients; 0 means runtime.GOMAXPROCS(0).
+	// The result does not depend on it: gradients are summed and streamed in batch order.
+	Workers int
+	// Progress, if not nil, is called after each batch of each pass with the batches done
+	// and the total (2 per batch used).
+	Progress func(done, total int)
+}
+
+// Measurement is one noise measurement.
+type Measurement struct {
+	P      int  `json:"p"`      // minibatches in the training set, ⌊n/b⌋
+	Used   int  `json:"used"`   // minibatches used: P, or P' in the cheaper mode
+	Full   bool `json:"full"`   // Used == P: the paper's protocol
+	Params int  `json:"params"` // M, the network's parameters
+	N      int  `json:"n"`      // noise values, Used·M
+	K1     int  `json:"k1"`     // block size of the pooled estimate
+
+	Alpha    estimator.Estimate   `json:"alpha"`     // pooled Mohammadi, exact zeros skipped
+	AlphaRef estimator.Estimate   `json:"alpha_ref"` // pooled Mohammadi, zeros kept (reference code)
+	ZeroFrac float64              `json:"zero_frac"` // fraction of noise values exactly 0
+	Layers   []estimator.Estimate `json:"layers"`    // per layer, zeros skipped
+	// Others are the other estimators on a random subsample of Subsample noise values.
+	Others    []estimator.Estimate `json:"others,omitempty"`
+	Subsample int                  `json:"subsample"`
+
+	// Loss and accuracy over the examples of the batches used, at the measured weights.
+	TrainLoss     float64 `json:"train_loss"`
+	TrainAcc      float64 `json:"train_acc"`
+	TrainExamples int     `json:"train_examples"`
+	GradNorm      float64 `json:"grad_norm"` // ‖ḡ‖₂
+}
+
+// Measure measures the gradient noise of net with loss on set.
+func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg Config) (*Measurement, error) {
+	b := cfg.Batch
+	if b < 1 {
+		return nil, fmt.Errorf("noise: batch size %d, want ≥ 1", b)
+	}
+	if set.Dim != net.Sizes[0] {
+		return nil, fmt.Errorf("noise: data of dimension %d for a network with %d inputs", set.Dim, net.Sizes[0])
+	}
+	P := set.Len() / b
+	used := cfg.Batches
+	if used == 0 {
+		used = P
+	}
+	if P < 2 || used < 2 || used > P {
+		return nil, fmt.Errorf("noise: %d batches of %d used out of %d in %d examples: want 2 … ⌊n/b⌋", used, b, P, set.Len())
+	}
+	batches := make([]int, used)
+	for j := range batches {
+		batches[j] = j * P / used
+	}
+	M := net.NumParams()
+	L := net.Layers()
+	N := used * M
+	m := &Measurement{P: P, Used: used, Full: used == P, Params: M, N: N, K1: estimator.PaperK1(N)}
+
+	mean := make([]float64, M)
+	total := 2 * used
+	batch := func(j int) (x []float32, y []uint8) {
+		k := batches[j]
+		return set.X[k*b*set.Dim : (k+1)*b*set.Dim], set.Y[k*b : (k+1)*b]
+	}
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	// Pass 1: ḡ, and the loss and accuracy on the batches used.
+	var lossSum float64
+	correct := 0
+	err := forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
+		lossSum += st.Loss
+		correct += st.Correct
+		for i, v := range g {
+			mean[i] += float64(v)
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(j+1, total)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var norm float64
+	for i := range mean {
+		mean[i] /= float64(used)
+		norm += mean[i] * mean[i]
+	}
+	m.GradNorm = math.Sqrt(norm)
+	m.TrainLoss = lossSum / float64(used)
+	m.TrainExamples = used * b
+	m.TrainAcc = float64(correct) / float64(m.TrainExamples)
+
+	// Pass 2: stream g_j − ḡ.
+	pooled := estimator.MohammadiStream{K1: m.K1}
+	ref := estimator.MohammadiStream{K1: m.K1, KeepZeros: true}
+	layers := make([]estimator.MohammadiStream, L)
+	for l := range layers {
+		layers[l].K1 = estimator.PaperK1(used * (net.Offset(l+1) - net.Offset(l)))
+	}
+	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
+	sub := make([]float64, 0, len(picks))
+	d := make([]float64, M)
+	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
+		for i, v := range g {
+			d[i] = float64(v) - mean[i]
+		}
+		pooled.Add(d...)
+		ref.Add(d...)
+		for l := range layers {
+			layers[l].Add(d[net.Offset(l):net.Offset(l+1)]...)
+		}
+		base := j * M
+		for len(sub) < len(picks) && picks[len(sub)] < base+M {
+			sub = append(sub, d[picks[len(sub)]-base])
+		}
+		if cfg.Progress != nil {
+			cfg.Progress(used+j+1, total)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.ZeroFrac = float64(pooled.Zeros()) / float64(N)
+	m.Alpha = estimate("mohammadi", pooled.Estimate)
+	m.AlphaRef = estimate("mohammadi", ref.Estimate)
+	m.Layers = make([]estimator.Estimate, L)
+	for l := range layers {
+		m.Layers[l] = estimate("mohammadi", layers[l].Estimate)
+	}
+	if len(sub) > 0 {
+		m.Subsample = len(sub)
+		m.Others = others(sub)
+	}
+	return m, nil
+}
+
+// estimate runs f and turns a failure into an Estimate with α = 0 and the error as a
+// warning, so that one failed estimate does not lose a whole evaluation.
+func estimate(method string, f func() (estimator.Estimate, error)) estimator.Estimate {
+	e, err := f()
+	if err != nil {
+		return estimator.Estimate{Method: method, Warnings: append(e.Warnings, "failed: "+err.Error())}
+	}
+	return e
+}
+
+// others runs every other estimator on the subsample x.
+func others(x []float64) []estimator.Estimate {
+	type method struct {
+		name string
+		est  interface {
+			Estimate([]float64) (estimator.Estimate, error)
+		}
+	}
+	var out []estimator.Estimate
+	for _, m := range []method{
+		{"mohammadi", estimator.Mohammadi{}},
+		{"mohammadi-os", estimator.MohammadiOS{}},
+		{"mcculloch", estimator.McCulloch{}},
+		{"koutrouvelis", estimator.Koutrouvelis{}},
+		{"hill", estimator.Hill{}},
+	} {
+		out = append(out, estimate(m.name, func() (estimator.Estimate, error) { return m.est.Estimate(x) }))
+	}
+	return out
+}
+
+// subsamplePositions returns up to k distinct positions in [0, n), sorted, drawn uniformly
+// with seed: k independent uniform draws, duplicates removed (so slightly fewer than k when
+// k is not small against n). k = 0 means DefaultSubsample; k < 0 none; k ≥ n every position.
+func subsamplePositions(n, k int, seed uint64) []int {
+	if k == 0 {
+		k = DefaultSubsample
+	}
+	if k < 0 {
+		return nil
+	}
+	if k >= n {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(seed, 0x5b5a_3901e))
+	out := make([]int, k)
+	for i := range out {
+		out[i] = r.IntN(n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,57 @@
+package spec
+
+import (
+	"math"
+	"testing"
+)
+
+func TestMLPCheck(t *testing.T) {
+	for _, tc := range []struct {
+		set   map[string]float64
+		field string // "" when valid
+	}{
+		{nil, ""},
+		{map[string]float64{"n": 60000, "width": 256, "depth": 5}, ""},
+		{map[string]float64{"n": 100, "batch": 51}, "batch"},
+		{map[string]float64{"n": 100, "batch": 50}, ""},
+		{map[string]float64{"evalBatches": 1}, "evalBatches"},
+		{map[string]float64{"evalBatches": 101}, "evalBatches"}, // n/b = 10000/100
+		{map[string]float64{"evalBatches": 100}, ""},
+		// 1024 wide, 10 deep on all of MNIST for 100000 steps: ~2.8e15 in training alone.
+		{map[string]float64{"n": 60000, "width": 1024, "depth": 10, "iters": 100000, "evalEvery": 100000}, "iters"},
+		// Measured every step: the noise measurements dominate.
+		{map[string]float64{"n": 60000, "width": 256, "iters": 10000, "evalEvery": 1}, "evalEvery"},
+	} {
+		s := MustNew("mlp", 1)
+		for k, v := range tc.set {
+			if err := s.Set(k, v); err != nil {
+				t.Fatalf("%v: %v", tc.set, err)
+			}
+		}
+		err := s.Validate()
+		if tc.field == "" {
+			if err != nil {
+				t.Errorf("%v: got %v, want valid", tc.set, err)
+			}
+			continue
+		}
+		fe, ok := err.(*FieldError)
+		if !ok || fe.Field != tc.field {
+			t.Errorf("%v: got %v, want an error on %s", tc.set, err, tc.field)
+		}
+	}
+}
+
+func TestMLPCost(t *testing.T) {
+	// Defaults: MNIST, n = 10000, testN = 2000, 784-100-100-10 (M = 89400), b = 100,
+	// 1000 steps, measured at 0, 100, …, 1000 (the formula counts ⌊1000/100⌋ + 2 = 12)
+	// on all P = 100 batches.
+	s := MustNew("mlp", 1)
+	bytes, work := MLPCost(s)
+	const M = 784*100 + 100*100 + 100*10
+	wantBytes := 28.0*M + 5*12000*784 + 8*100*(784+200+10)
+	wantWork := 3.0*100*M*1000 + 12*(2*100*3*100*M+2000*M)
+	if math.Abs(bytes-wantBytes) > 0.5 || math.Abs(work-wantWork) > 0.5 {
+		t.Errorf("MLPCost(defaults) = %v B, %v, want %v B, %v", bytes, work, wantBytes, wantWork)
+	}
+}
