@@ -68,18 +68,21 @@ func testFastMatchesReference(t *testing.T) {
 
 // TestTranspose checks the tiled transpose on shapes smaller and larger than one tile.
 func TestTranspose(t *testing.T) {
-	for _, sz := range [][2]int{{1, 1}, {3, 5}, {33, 70}, {128, 10}} {
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {16, 24}, {33, 70}, {128, 10}, {10, 128}, {128, 784}, {17, 9}} {
 		rows, cols := sz[0], sz[1]
 		src := make([]float32, rows*cols)
 		for i := range src {
 			src[i] = float32(i)
 		}
 		dst := make([]float32, rows*cols)
+		for i := range dst {
+			dst[i] = -1
+		}
 		transpose(dst, src, rows, cols)
 		for i := 0; i < rows; i++ {
 			for j := 0; j < cols; j++ {
 				if got, want := dst[j*rows+i], src[i*cols+j]; got != want {
-					t.Fatalf("transpose %dx%d: dst[%d,%d] = %v, want %v", rows, cols, j, i, got, want)
+					t.Fatalf("transpose %dx%d (fast %v): dst[%d,%d] = %v, want %v", rows, cols, fastTranspose != nil, j, i, got, want)
 				}
 			}
 		}
@@ -184,5 +187,23 @@ func TestAxpy(t *testing.T) {
 				t.Fatalf("Axpy n=%d (%s): y[%d] = %v, want %v", n, Impl(), i, y[i], want[i])
 			}
 		}
+	}
+}
+
+// BenchmarkTranspose times the transpose of a 128×784 weight matrix (MatMulTransB's first
+// step for the MLP's first layer).
+func BenchmarkTranspose(b *testing.B) {
+	src := make([]float32, 128*784)
+	dst := make([]float32, 128*784)
+	for _, bc := range []struct {
+		name string
+		f    func()
+	}{{"fast", func() { transpose(dst, src, 128, 784) }}, {"go", func() { transposeGo(dst, src, 128, 784, 0, 128, 0, 784) }}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				bc.f()
+			}
+			b.ReportMetric(float64(len(src))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
+		})
 	}
 }

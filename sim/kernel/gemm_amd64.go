@@ -17,6 +17,9 @@ func gemm8x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, 
 func gemm1x16(k int, a *float32, aps int, b *float32, ldb int, c *float32)
 
 //go:noescape
+func transpose8x8(src *float32, lds int, dst *float32, ldd int)
+
+//go:noescape
 func axpyAVX2(n int, alpha float32, x, y *float32)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -61,7 +64,25 @@ func init() {
 	if len(available) > 0 {
 		fastName, fastGemm = available[0].name, available[0].gemm
 		fastAxpy = axpyAMD64
+		fastTranspose = transposeAVX
 	}
+}
+
+// transposeAVX is transpose with 8×8 register transposes for the full tiles, taken in 16×16
+// groups so that every 64-byte line read or written is used whole.
+func transposeAVX(dst, src []float32, rows, cols int) {
+	r8, c8 := rows&^7, cols&^7
+	for i0 := 0; i0 < r8; i0 += 16 {
+		for j0 := 0; j0 < c8; j0 += 16 {
+			for i := i0; i < min(i0+16, r8); i += 8 {
+				for j := j0; j < min(j0+16, c8); j += 8 {
+					transpose8x8(&src[i*cols+j], cols, &dst[j*rows+i], rows)
+				}
+			}
+		}
+	}
+	transposeGo(dst, src, rows, cols, 0, r8, c8, cols)
+	transposeGo(dst, src, rows, cols, r8, rows, 0, cols)
 }
 
 func axpyAMD64(y, x []float32, alpha float32) {

@@ -34,6 +34,33 @@ var available []impl
 // "wasm-simd128".
 func Impl() string { return fastName }
 
+// Impls lists the kernels this machine can run, fastest first, ending with "go" (the plain
+// loops).
+func Impls() []string {
+	var names []string
+	for _, im := range available {
+		names = append(names, im.name)
+	}
+	return append(names, "go")
+}
+
+// Use selects the kernel by name (one of Impls) for every later product: benchmarks and tests
+// use it to compare the fast kernels with the plain loops on the same workload. It must not run
+// concurrently with products. By default the fastest kernel is used.
+func Use(name string) error {
+	if name == "go" {
+		fastName, fastGemm = "go", nil
+		return nil
+	}
+	for _, im := range available {
+		if im.name == name {
+			fastName, fastGemm = im.name, im.gemm
+			return nil
+		}
+	}
+	return fmt.Errorf("kernel: no kernel %q on this machine (have %v)", name, Impls())
+}
+
 // minFastWork is the number of multiply-adds below which the plain loops are used: a call
 // through the fast path costs more than a tiny product.
 const minFastWork = 512
@@ -78,16 +105,29 @@ func MatMulTransB(c, a, b []float32, m, k, n int) {
 
 var scratch = sync.Pool{New: func() any { return new([]float32) }}
 
-// transpose sets dst (cols×rows) = srcᵀ where src is rows×cols, in 32×32 tiles.
+// fastTranspose, when not nil, is the platform's transpose.
+var fastTranspose func(dst, src []float32, rows, cols int)
+
+// transpose sets dst (cols×rows) = srcᵀ where src is rows×cols.
 func transpose(dst, src []float32, rows, cols int) {
+	if fastTranspose != nil {
+		fastTranspose(dst, src, rows, cols)
+		return
+	}
+	transposeGo(dst, src, rows, cols, 0, rows, 0, cols)
+}
+
+// transposeGo transposes rows i0..i1−1 and columns j0..j1−1 of src (rows×cols) into dst, in
+// 32×32 tiles.
+func transposeGo(dst, src []float32, rows, cols, i0, i1, j0, j1 int) {
 	const t = 32
-	for i0 := 0; i0 < rows; i0 += t {
-		i1 := min(i0+t, rows)
-		for j0 := 0; j0 < cols; j0 += t {
-			j1 := min(j0+t, cols)
-			for i := i0; i < i1; i++ {
+	for ib := i0; ib < i1; ib += t {
+		ie := min(ib+t, i1)
+		for jb := j0; jb < j1; jb += t {
+			je := min(jb+t, j1)
+			for i := ib; i < ie; i++ {
 				s := src[i*cols : i*cols+cols]
-				for j := j0; j < j1; j++ {
+				for j := jb; j < je; j++ {
 					dst[j*rows+i] = s[j]
 				}
 			}

@@ -5,8 +5,8 @@
 //
 //   - natively: an SGD step of MLP 784-128-128-10 at batch 100 (Go, sim/kernel's fast kernels)
 //     against PyTorch (Debian python3-torch, one thread), and the paper's noise evaluation
-//     (width 100, depth 3, P = 600) as a two-pass O(M)-memory stream against the reference
-//     procedure in PyTorch, which stacks the P gradients;
+//     (width 100, depth 3, P = 600; sim/noise, two passes, O(M) memory, one worker) against
+//     the reference procedure in PyTorch, which stacks the P gradients;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
 //     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
 //     and the estimator's log-mean against plain JavaScript loops.
@@ -31,6 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -42,8 +43,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/tailscope/tailscope/sim/cmd/peerbench/internal/mlpstep"
+	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/nn"
+	"github.com/tailscope/tailscope/sim/noise"
 )
 
 //go:embed bench.html
@@ -287,17 +290,29 @@ func (p *torchProc) close() {
 	p.cmd.Wait()
 }
 
-// goSteps times SGD steps of the Go network for about seconds and returns steps per second.
-func goSteps(n *mlpstep.Net, x []float32, y []int, seconds float64) (float64, error) {
+// goSteps times SGD steps of sim/nn (nn.NewBenchStep) for about seconds and returns steps per
+// second.
+func goSteps(step func() nn.Stats, seconds float64) float64 {
 	steps := 0
 	start := time.Now()
 	for time.Since(start).Seconds() < seconds || steps < 3 {
-		if _, err := n.Step(x, y, 0.01); err != nil {
-			return 0, err
-		}
+		step()
 		steps++
 	}
-	return float64(steps) / time.Since(start).Seconds(), nil
+	return float64(steps) / time.Since(start).Seconds()
+}
+
+// randomSet makes n examples of N(0, 1) inputs (dim) with labels uniform over classes.
+func randomSet(n, dim, classes int, seed uint64) *data.Set {
+	r := rand.New(rand.NewPCG(seed, 5))
+	s := &data.Set{Name: "random", Dim: dim, Classes: classes, X: make([]float32, n*dim), Y: make([]uint8, n)}
+	for i := range s.X {
+		s.X[i] = float32(r.NormFloat64())
+	}
+	for i := range s.Y {
+		s.Y[i] = uint8(r.IntN(classes))
+	}
+	return s
 }
 
 func runNative(ctx context.Context, c config) ([]row, []string, error) {
@@ -309,24 +324,18 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		return nil, nil, err
 	}
 	defer tp.close()
-	n, err := mlpstep.New([]int{784, 128, 128, 10}, 100, 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	x, y := mlpstep.RandomBatch(100, 784, 10, 2)
-	if _, err := goSteps(n, x, y, 0.2); err != nil { // warm-up
-		return nil, nil, err
-	}
+	step := nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
+	goSteps(step, 0.2) // warm-up
 	fmt.Fprintln(os.Stderr, "peerbench: native MLP step, Go vs PyTorch")
 	p, o, err := alternate(c,
 		func() (float64, error) { return tp.rate(fmt.Sprintf("step %g", c.seconds)) },
-		func() (float64, error) { return goSteps(n, x, y, c.seconds) })
+		func() (float64, error) { return goSteps(step, c.seconds), nil })
 	if err != nil {
 		return nil, nil, err
 	}
 	rows := []row{{
 		what: "MLP 784-128-128-10 step, b=100, native, 1 thread", unit: "steps/s",
-		peer: fmt.Sprintf("PyTorch %v", hello["torch"]), ours: "Go " + kernel.Impl(),
+		peer: fmt.Sprintf("PyTorch %v", hello["torch"]), ours: "Go sim/nn, " + kernel.Impl(),
 		target: 1, peerRates: p, ourRates: o,
 	}}
 	notes := []string{fmt.Sprintf("native: PyTorch %v with torch.set_num_threads(1) (reported %v); Go on one goroutine, kernel %s.",
@@ -338,11 +347,11 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	// The paper's noise evaluation: width 100, depth 3, P = 600 minibatches of 100.
 	const P = 600
 	sizes := []int{784, 100, 100, 100, 10}
-	nn, err := mlpstep.New(sizes, 100, 1)
+	net, err := nn.New(sizes, 1)
 	if err != nil {
 		return nil, nil, err
 	}
-	nx, ny := mlpstep.RandomBatch(P*100, 784, 10, 3)
+	set := randomSet(P*100, 784, 10, 3)
 	var goAlpha, torchAlpha float64
 	nc := c
 	nc.rounds = min(c.rounds, 3)
@@ -362,11 +371,11 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		},
 		func() (float64, error) {
 			start := time.Now()
-			est, err := nn.NoiseAlpha(ctx, nx, ny, P)
+			m, err := noise.Measure(ctx, net, nn.CrossEntropy, set, noise.Config{Batch: 100, Subsample: -1, Workers: 1})
 			if err != nil {
 				return 0, err
 			}
-			goAlpha = est.Alpha
+			goAlpha = m.AlphaRef.Alpha
 			return 1 / time.Since(start).Seconds(), nil
 		})
 	if err != nil {
@@ -378,14 +387,14 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	}
 	rows = append(rows, row{
 		what: "paper noise evaluation, MLP 784-100-100-100-10, P=600, b=100, native", unit: "evals/s",
-		peer: "PyTorch reference procedure (stack P×M)", ours: "Go two-pass stream, O(M)",
+		peer: "PyTorch reference procedure (stack P×M)", ours: "Go sim/noise.Measure, 1 worker, O(M)",
 		target: 2, peerRates: p, ourRates: o,
 	})
 	notes = append(notes, fmt.Sprintf("noise evaluation (random inputs, M = %d weights, N = P·M = %d noise values): "+
 		"the reference keeps the P gradients, their stack and the noise (3 × %.0f MB of float32); "+
-		"Go keeps ḡ and one noise vector (2 × %.1f MB of float64) and recomputes the gradients in a second pass. "+
-		"α̂ (different random networks): PyTorch %.4f, Go %.4f.",
-		M, P*M, float64(P*M*4)/1e6, float64(M*8)/1e6, torchAlpha, goAlpha))
+		"sim/noise streams (two passes, O(M) memory; it also computes α̂ with zeros skipped and per layer). "+
+		"α̂ with zeros kept (different random networks and data): PyTorch %.4f, Go %.4f.",
+		M, P*M, float64(P*M*4)/1e6, torchAlpha, goAlpha))
 	return rows, notes, nil
 }
 

@@ -13,38 +13,41 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/estimator"
-	"github.com/tailscope/tailscope/sim/cmd/peerbench/internal/mlpstep"
 	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/nn"
 )
 
 func main() {
-	nets := map[bool]*mlpstep.Net{}
-	x, y := mlpstep.RandomBatch(100, 784, 10, 2)
+	steps := map[bool]func() nn.Stats{}
 	api := js.Global().Get("Object").New()
 	api.Set("impl", kernel.Impl())
 	api.Set("mathImpl", fastmath.Impl())
-	// step(seconds, ref): SGD steps per second of MLP 784-128-128-10 at batch 100.
+	// step(seconds, ref): SGD steps per second of sim/nn's MLP 784-128-128-10 at batch 100
+	// (nn.NewBenchStep), through the fastest kernel or (ref) the plain loops.
+	best := kernel.Impls()[0]
 	api.Set("step", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		seconds, ref := args[0].Float(), args[1].Bool()
-		n := nets[ref]
-		if n == nil {
-			var err error
-			if n, err = mlpstep.New([]int{784, 128, 128, 10}, 100, 1); err != nil {
-				return "error: " + err.Error()
-			}
-			n.Ref = ref
-			nets[ref] = n
+		impl := best
+		if ref {
+			impl = "go"
 		}
-		steps := 0
+		if err := kernel.Use(impl); err != nil {
+			return "error: " + err.Error()
+		}
+		defer kernel.Use(best)
+		step := steps[ref]
+		if step == nil {
+			step = nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
+			steps[ref] = step
+		}
+		n := 0
 		start := time.Now()
-		for time.Since(start).Seconds() < seconds || steps < 3 {
-			if _, err := n.Step(x, y, 0.01); err != nil {
-				return "error: " + err.Error()
-			}
-			steps++
+		for time.Since(start).Seconds() < seconds || n < 3 {
+			step()
+			n++
 		}
-		return float64(steps) / time.Since(start).Seconds()
+		return float64(n) / time.Since(start).Seconds()
 	}))
 	// sampler(alpha, n, fast): SαS samples per second from sim/fastmath.SymStable (fast) or
 	// estimator.SymStable (gonum's sampler).
