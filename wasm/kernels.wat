@@ -18,7 +18,9 @@
 ;; logabssum(p, n) returns Σ log|x_i| over the n float64 values at byte address p as
 ;; (Σ k_i)·ln 2 + log Π m_i, where |x_i| = m_i·2^k_i with m_i in [√2/2, √2): per value, a split
 ;; of its bits and one multiply; four running products are split again each step and one log
-;; per lane ends the sum (~1e-16 absolute error per term). If any value is 0, subnormal, Inf or
+;; per lane ends the sum (~1e-16 absolute error per term). Exponents are taken with a logical
+;; shift of the bits minus bits(√2/2) plus 2^62 (the bias, 1024 each, is removed at the end):
+;; SIMD has no native 64-bit arithmetic shift before AVX-512. If any value is 0, subnormal, Inf or
 ;; NaN, the sum is redone by logabssum_exact: log of each term by Go's math.Log algorithm
 ;; (FreeBSD e_log.c, same polynomial) on f64x2 lanes, the exponent/mantissa split on the bits
 ;; as musl does, subnormals scaled by 2^54, log 0 = −Inf, log Inf = Inf, log NaN = NaN.
@@ -553,7 +555,7 @@
             (f64x2.ge (local.get $x) (v128.const f64x2 inf inf)))))
         (local.set $bad (v128.or (local.get $bad) (f64x2.ne (local.get $x) (local.get $x))))
         (local.set $t (i64x2.sub (local.get $x) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $y (i64x2.sub (local.get $x) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $m0 (f64x2.mul (local.get $m0) (local.get $y)))
         ;; second vector into (m1, k1)
@@ -563,15 +565,15 @@
             (f64x2.ge (local.get $x) (v128.const f64x2 inf inf)))))
         (local.set $bad (v128.or (local.get $bad) (f64x2.ne (local.get $x) (local.get $x))))
         (local.set $t (i64x2.sub (local.get $x) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k1 (i64x2.add (local.get $k1) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k1 (i64x2.add (local.get $k1) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $y (i64x2.sub (local.get $x) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $m1 (f64x2.mul (local.get $m1) (local.get $y)))
         ;; renormalise the products (now in [1/2, 2)·[√2/2, √2)) back into [√2/2, √2)
         (local.set $t (i64x2.sub (local.get $m0) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $m0 (i64x2.sub (local.get $m0) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $t (i64x2.sub (local.get $m1) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k1 (i64x2.add (local.get $k1) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k1 (i64x2.add (local.get $k1) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $m1 (i64x2.sub (local.get $m1) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $p (i32.add (local.get $p) (i32.const 32)))
         (br $loop)))
@@ -586,11 +588,11 @@
             (f64x2.ge (local.get $x) (v128.const f64x2 inf inf)))))
         (local.set $bad (v128.or (local.get $bad) (f64x2.ne (local.get $x) (local.get $x))))
         (local.set $t (i64x2.sub (local.get $x) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $y (i64x2.sub (local.get $x) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $m0 (f64x2.mul (local.get $m0) (local.get $y)))
         (local.set $t (i64x2.sub (local.get $m0) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_s (local.get $t) (i32.const 52))))
+        (local.set $k0 (i64x2.add (local.get $k0) (i64x2.shr_u (i64x2.add (local.get $t) (v128.const i64x2 0x4000000000000000 0x4000000000000000)) (i32.const 52))))
         (local.set $m0 (i64x2.sub (local.get $m0) (v128.and (local.get $t) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))))
         (local.set $p (i32.add (local.get $p) (i32.const 8)))
         (br $tloop)))
@@ -598,7 +600,13 @@
       (then (return (call $logabssum_exact (local.get $p0) (local.get $n)))))
     (local.set $lg (f64x2.add (call $log2x (local.get $m0)) (call $log2x (local.get $m1))))
     (local.set $k0 (i64x2.add (local.get $k0) (local.get $k1)))
-    (local.set $kt (i64.add (i64x2.extract_lane 0 (local.get $k0)) (i64x2.extract_lane 1 (local.get $k0))))
+    ;; every exponent was taken biased by 1024 (a logical shift of t + 2^62): 8 per loop step
+    ;; (2 lanes, 2 vectors, value and renormalisation) and 4 per tail step
+    (local.set $kt (i64.sub
+      (i64.add (i64x2.extract_lane 0 (local.get $k0)) (i64x2.extract_lane 1 (local.get $k0)))
+      (i64.mul (i64.const 1024)
+        (i64.extend_i32_u (i32.add (i32.shl (i32.shr_u (local.get $n) (i32.const 2)) (i32.const 3))
+          (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2)))))))
     ;; Σk·ln 2 with ln 2 in two parts (Σk·Ln2Hi is exact for |Σk| < 2^32)
     (f64.add
       (f64.add (f64.mul (f64.convert_i64_s (local.get $kt)) (f64.const 6.93147180369123816490e-01))

@@ -108,11 +108,13 @@ peer.jsSampler = function (alpha, n) {
 
 peer.logData = null;
 
-// jsLogMean computes (1/n) Σ log|x_i| over n terms with a plain loop and returns terms per second.
+// jsLogMean computes (1/n) Σ log|x_i| over n terms with a plain loop and returns terms per
+// second. The data are 2^17 normal values (1 MB, about one noise vector of the paper's
+// 784-100-100-100-10 network, the chunk sim/noise feeds the estimator), reused until n.
 peer.jsLogMean = function (n) {
   if (peer.logData === null) {
-    const u = uniform(1 << 21, 11);
-    peer.logData = new Float64Array(1 << 20);
+    const u = uniform(1 << 18, 11);
+    peer.logData = new Float64Array(1 << 17);
     for (let i = 0; i < peer.logData.length; i++) { // Box–Muller normals
       peer.logData[i] = Math.sqrt(-2 * Math.log(1 - u[2 * i])) * Math.cos(2 * Math.PI * u[2 * i + 1]);
     }
