@@ -28,8 +28,8 @@
 ;; sas(dst, n, alpha, sigma, seedlo, seedhi, startlo, starthi) writes n symmetric α-stable
 ;; SαS(σ) samples (float64) at dst: sample number start+j (j < n) by Chambers–Mallows–Stuck
 ;; (shared/science.md §2) in log form, X = σ·sin(αV)·exp(−(1/α)·log cos V
-;; + ((1−α)/α)·(log cos((1−α)V) − log W)), V = π(U1 − ½), W = −log U2. U1 and U2 come from
-;; SplitMix64 on the counters 2i and 2i+1 keyed by the seed (seed and start as 32-bit halves),
+;; + ((1−α)/α)·log(cos((1−α)V)/W)), V = π(U1 − ½), W = −log U2 (three logs a sample).
+;; U1 and U2 come from SplitMix64 on the counters 2i and 2i+1 keyed by the seed (seed and start as 32-bit halves),
 ;; 52 bits each, in (0, 1): a sample depends only on (seed, index). sin is the Taylor series
 ;; to x²³ on [0, π/2] (sin t = sin(π − t) above, cos x = sin(π/2 − |x|) with π split in two
 ;; parts), log as in logabssum, exp by k = round(x/ln 2) and a Taylor series to r¹³ times 2^k
@@ -291,7 +291,7 @@
     (param $seedlo i32) (param $seedhi i32) (param $startlo i32) (param $starthi i32)
     (local $end2 i32) (local $key v128) (local $cnt v128) (local $va v128) (local $vb v128)
     (local $vnia v128) (local $ve v128) (local $vs v128) (local $c0 i64)
-    (local $at v128) (local $cb v128) (local $cc v128) (local $e v128) (local $ee v128) (local $exe v128) (local $exk v128) (local $exki v128) (local $exr v128) (local $exx v128) (local $exxc v128) (local $laf v128) (local $lah v128) (local $lak v128) (local $lar v128) (local $las v128) (local $las2 v128) (local $las4 v128) (local $lasub v128) (local $latmp v128) (local $lax v128) (local $lb v128) (local $lb_f v128) (local $lb_h v128) (local $lb_k v128) (local $lb_r v128) (local $lb_s v128) (local $lb_s2 v128) (local $lb_s4 v128) (local $lb_sub v128) (local $lb_tmp v128) (local $lb_x v128) (local $lc v128) (local $lc_f v128) (local $lc_h v128) (local $lc_k v128) (local $lc_r v128) (local $lc_s v128) (local $lc_s2 v128) (local $lc_s4 v128) (local $lc_sub v128) (local $lc_tmp v128) (local $lc_x v128) (local $ldf v128) (local $ldh v128) (local $ldk v128) (local $ldr v128) (local $lds v128) (local $lds2 v128) (local $lds4 v128) (local $ldsub v128) (local $ldtmp v128) (local $ldx v128) (local $lw v128) (local $lw2 v128) (local $r v128) (local $res v128) (local $sa v128) (local $sbx v128) (local $sbz v128) (local $scx v128) (local $scz v128) (local $spx v128) (local $spz v128) (local $t v128) (local $u1 v128) (local $u2 v128) (local $v v128) (local $w v128) (local $z1 v128) (local $z2 v128)
+    (local $at v128) (local $cb v128) (local $cc v128) (local $e v128) (local $ee v128) (local $exe v128) (local $exk v128) (local $exki v128) (local $exr v128) (local $exx v128) (local $exxc v128) (local $laf v128) (local $lah v128) (local $lak v128) (local $lar v128) (local $las v128) (local $las2 v128) (local $las4 v128) (local $lasub v128) (local $latmp v128) (local $lax v128) (local $lb v128) (local $lb_f v128) (local $lb_h v128) (local $lb_k v128) (local $lb_r v128) (local $lb_s v128) (local $lb_s2 v128) (local $lb_s4 v128) (local $lb_sub v128) (local $lb_tmp v128) (local $lb_x v128) (local $lc v128) (local $lc_f v128) (local $lc_h v128) (local $lc_k v128) (local $lc_r v128) (local $lc_s v128) (local $lc_s2 v128) (local $lc_s4 v128) (local $lc_sub v128) (local $lc_tmp v128) (local $lc_x v128) (local $lw v128) (local $r v128) (local $res v128) (local $sa v128) (local $sbx v128) (local $sbz v128) (local $scx v128) (local $scz v128) (local $spx v128) (local $spz v128) (local $t v128) (local $u1 v128) (local $u2 v128) (local $v v128) (local $w v128) (local $z1 v128) (local $z2 v128)
     (local.set $key (i64x2.splat (i64.or (i64.extend_i32_u (local.get $seedlo))
       (i64.shl (i64.extend_i32_u (local.get $seedhi)) (i64.const 32)))))
     ;; counters 2i (u1) for the samples i, i+1 in the two lanes; 2i+1 for u2
@@ -358,7 +358,7 @@
         (local.set $lb_r (f64x2.add (f64x2.mul (local.get $lb_s2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lb_s4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lb_s4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
         (local.set $lb_h (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $lb_f) (local.get $lb_f))))
         (local.set $lb (f64x2.sub (f64x2.mul (local.get $lb_k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $lb_h) (f64x2.add (f64x2.mul (local.get $lb_s) (f64x2.add (local.get $lb_h) (local.get $lb_r))) (f64x2.mul (local.get $lb_k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $lb_f))))
-        (local.set $lc_x (local.get $cc))
+        (local.set $lc_x (f64x2.div (local.get $cc) (local.get $w)))
         (local.set $lc_sub (f64x2.lt (local.get $lc_x) (v128.const f64x2 2.2250738585072014e-308 2.2250738585072014e-308)))
         (local.set $lc_f (v128.bitselect (f64x2.mul (local.get $lc_x) (v128.const f64x2 1.8014398509481984e+16 1.8014398509481984e+16)) (local.get $lc_x) (local.get $lc_sub)))
         (local.set $lc_tmp (i64x2.sub (local.get $lc_f) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
@@ -371,20 +371,7 @@
         (local.set $lc_r (f64x2.add (f64x2.mul (local.get $lc_s2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lc_s4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lc_s4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
         (local.set $lc_h (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $lc_f) (local.get $lc_f))))
         (local.set $lc (f64x2.sub (f64x2.mul (local.get $lc_k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $lc_h) (f64x2.add (f64x2.mul (local.get $lc_s) (f64x2.add (local.get $lc_h) (local.get $lc_r))) (f64x2.mul (local.get $lc_k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $lc_f))))
-        (local.set $ldx (local.get $w))
-        (local.set $ldsub (f64x2.lt (local.get $ldx) (v128.const f64x2 2.2250738585072014e-308 2.2250738585072014e-308)))
-        (local.set $ldf (v128.bitselect (f64x2.mul (local.get $ldx) (v128.const f64x2 1.8014398509481984e+16 1.8014398509481984e+16)) (local.get $ldx) (local.get $ldsub)))
-        (local.set $ldtmp (i64x2.sub (local.get $ldf) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $ldk (i64x2.shr_s (local.get $ldtmp) (i32.const 52)))
-        (local.set $ldf (f64x2.sub (i64x2.sub (local.get $ldf) (v128.and (local.get $ldtmp) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))) (v128.const f64x2 1.0 1.0)))
-        (local.set $ldk (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $ldk) (local.get $ldk))) (v128.and (local.get $ldsub) (v128.const f64x2 54.0 54.0))))
-        (local.set $lds (f64x2.div (local.get $ldf) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $ldf))))
-        (local.set $lds2 (f64x2.mul (local.get $lds) (local.get $lds)))
-        (local.set $lds4 (f64x2.mul (local.get $lds2) (local.get $lds2)))
-        (local.set $ldr (f64x2.add (f64x2.mul (local.get $lds2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lds4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lds4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
-        (local.set $ldh (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $ldf) (local.get $ldf))))
-        (local.set $lw2 (f64x2.sub (f64x2.mul (local.get $ldk) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $ldh) (f64x2.add (f64x2.mul (local.get $lds) (f64x2.add (local.get $ldh) (local.get $ldr))) (f64x2.mul (local.get $ldk) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $ldf))))
-        (local.set $e (f64x2.add (f64x2.mul (local.get $vnia) (local.get $lb)) (f64x2.mul (local.get $ve) (f64x2.sub (local.get $lc) (local.get $lw2)))))
+        (local.set $e (f64x2.add (f64x2.mul (local.get $vnia) (local.get $lb)) (f64x2.mul (local.get $ve) (local.get $lc))))
         (local.set $exx (local.get $e))
         (local.set $exxc (f64x2.pmin (f64x2.pmax (local.get $exx) (v128.const f64x2 -708.0 -708.0)) (v128.const f64x2 709.0 709.0)))
         (local.set $exk (f64x2.nearest (f64x2.mul (local.get $exxc) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
@@ -453,7 +440,7 @@
         (local.set $lb_r (f64x2.add (f64x2.mul (local.get $lb_s2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lb_s4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lb_s4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lb_s4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
         (local.set $lb_h (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $lb_f) (local.get $lb_f))))
         (local.set $lb (f64x2.sub (f64x2.mul (local.get $lb_k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $lb_h) (f64x2.add (f64x2.mul (local.get $lb_s) (f64x2.add (local.get $lb_h) (local.get $lb_r))) (f64x2.mul (local.get $lb_k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $lb_f))))
-        (local.set $lc_x (local.get $cc))
+        (local.set $lc_x (f64x2.div (local.get $cc) (local.get $w)))
         (local.set $lc_sub (f64x2.lt (local.get $lc_x) (v128.const f64x2 2.2250738585072014e-308 2.2250738585072014e-308)))
         (local.set $lc_f (v128.bitselect (f64x2.mul (local.get $lc_x) (v128.const f64x2 1.8014398509481984e+16 1.8014398509481984e+16)) (local.get $lc_x) (local.get $lc_sub)))
         (local.set $lc_tmp (i64x2.sub (local.get $lc_f) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
@@ -466,20 +453,7 @@
         (local.set $lc_r (f64x2.add (f64x2.mul (local.get $lc_s2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lc_s4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lc_s4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lc_s4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
         (local.set $lc_h (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $lc_f) (local.get $lc_f))))
         (local.set $lc (f64x2.sub (f64x2.mul (local.get $lc_k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $lc_h) (f64x2.add (f64x2.mul (local.get $lc_s) (f64x2.add (local.get $lc_h) (local.get $lc_r))) (f64x2.mul (local.get $lc_k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $lc_f))))
-        (local.set $ldx (local.get $w))
-        (local.set $ldsub (f64x2.lt (local.get $ldx) (v128.const f64x2 2.2250738585072014e-308 2.2250738585072014e-308)))
-        (local.set $ldf (v128.bitselect (f64x2.mul (local.get $ldx) (v128.const f64x2 1.8014398509481984e+16 1.8014398509481984e+16)) (local.get $ldx) (local.get $ldsub)))
-        (local.set $ldtmp (i64x2.sub (local.get $ldf) (v128.const i64x2 0x3fe6a09e667f3bcd 0x3fe6a09e667f3bcd)))
-        (local.set $ldk (i64x2.shr_s (local.get $ldtmp) (i32.const 52)))
-        (local.set $ldf (f64x2.sub (i64x2.sub (local.get $ldf) (v128.and (local.get $ldtmp) (v128.const i64x2 0xfff0000000000000 0xfff0000000000000))) (v128.const f64x2 1.0 1.0)))
-        (local.set $ldk (f64x2.sub (f64x2.convert_low_i32x4_s (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $ldk) (local.get $ldk))) (v128.and (local.get $ldsub) (v128.const f64x2 54.0 54.0))))
-        (local.set $lds (f64x2.div (local.get $ldf) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $ldf))))
-        (local.set $lds2 (f64x2.mul (local.get $lds) (local.get $lds)))
-        (local.set $lds4 (f64x2.mul (local.get $lds2) (local.get $lds2)))
-        (local.set $ldr (f64x2.add (f64x2.mul (local.get $lds2) (f64x2.add (v128.const f64x2 0.6666666666666735 0.6666666666666735) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.2857142874366239 0.2857142874366239) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.1818357216161805 0.1818357216161805) (f64x2.mul (local.get $lds4) (v128.const f64x2 0.14798198605116586 0.14798198605116586)))))))) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.3999999999940942 0.3999999999940942) (f64x2.mul (local.get $lds4) (f64x2.add (v128.const f64x2 0.22222198432149784 0.22222198432149784) (f64x2.mul (local.get $lds4) (v128.const f64x2 0.15313837699209373 0.15313837699209373))))))))
-        (local.set $ldh (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $ldf) (local.get $ldf))))
-        (local.set $lw2 (f64x2.sub (f64x2.mul (local.get $ldk) (v128.const f64x2 0.6931471803691238 0.6931471803691238)) (f64x2.sub (f64x2.sub (local.get $ldh) (f64x2.add (f64x2.mul (local.get $lds) (f64x2.add (local.get $ldh) (local.get $ldr))) (f64x2.mul (local.get $ldk) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))) (local.get $ldf))))
-        (local.set $e (f64x2.add (f64x2.mul (local.get $vnia) (local.get $lb)) (f64x2.mul (local.get $ve) (f64x2.sub (local.get $lc) (local.get $lw2)))))
+        (local.set $e (f64x2.add (f64x2.mul (local.get $vnia) (local.get $lb)) (f64x2.mul (local.get $ve) (local.get $lc))))
         (local.set $exx (local.get $e))
         (local.set $exxc (f64x2.pmin (f64x2.pmax (local.get $exx) (v128.const f64x2 -708.0 -708.0)) (v128.const f64x2 709.0 709.0)))
         (local.set $exk (f64x2.nearest (f64x2.mul (local.get $exxc) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))

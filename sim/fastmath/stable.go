@@ -9,7 +9,7 @@ import (
 // exp(−σ^α|θ|^α), 0 < α ≤ 2, σ > 0) by Chambers–Mallows–Stuck (shared/science.md §2), written
 // in log form:
 //
-//	X = σ·sin(αV)·exp(−(1/α)·log cos V + ((1−α)/α)·(log cos((1−α)V) − log W)),
+//	X = σ·sin(αV)·exp(−(1/α)·log cos V + ((1−α)/α)·log(cos((1−α)V)/W)),
 //
 // V = π(U1 − ½), W = −log U2. Its uniforms come from SplitMix64 on counters keyed by Seed
 // (U1 of sample i from counter 2i, U2 from 2i+1, 52 bits each, in (0, 1)), so sample i depends
@@ -62,7 +62,7 @@ func (d SymStable) fillGo(x []float64, start uint64) {
 		i := start + uint64(j)
 		v := (open01(splitMix(d.Seed, 2*i)) - 0.5) * math.Pi
 		w := -math.Log(open01(splitMix(d.Seed, 2*i+1)))
-		ex := nia*math.Log(math.Cos(v)) + e*(math.Log(math.Cos((1-a)*v))-math.Log(w))
+		ex := nia*math.Log(math.Cos(v)) + e*math.Log(math.Cos((1-a)*v)/w)
 		x[j] = d.Sigma * math.Sin(a*v) * math.Exp(ex)
 	}
 }
