@@ -36,10 +36,22 @@ func wat2wasm() string {
 	return ""
 }
 
+// kernelsDir is where kernels.wat/.wasm/.js live: wasm/, or wasm/assets/ if the app's static
+// files take them in.
+func kernelsDir(t *testing.T) string {
+	for _, d := range []string{filepath.Join("..", "..", "wasm"), filepath.Join("..", "..", "wasm", "assets")} {
+		if _, err := os.Stat(filepath.Join(d, "kernels.wat")); err == nil {
+			return d
+		}
+	}
+	t.Fatal("kernels.wat is in neither wasm/ nor wasm/assets/")
+	return ""
+}
+
 // TestWasmModuleUpToDate checks that wasm/kernels.wasm is what wat2wasm makes of
 // wasm/kernels.wat (when wabt is installed), and that kernels.js embeds exactly kernels.wasm.
 func TestWasmModuleUpToDate(t *testing.T) {
-	dir := filepath.Join("..", "..", "wasm")
+	dir := kernelsDir(t)
 	wasmPath := filepath.Join(dir, "kernels.wasm")
 	jsPath := filepath.Join(dir, "kernels.js")
 	if tool := wat2wasm(); tool != "" {

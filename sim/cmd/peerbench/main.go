@@ -500,7 +500,11 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	})
 	serveFile("GET /bench.wasm", wasmFile)
 	serveFile("GET /wasm_exec.js", filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
-	serveFile("GET /kernels.js", filepath.Join(root, "wasm", "kernels.js"))
+	kernelsJS := filepath.Join(root, "wasm", "kernels.js")
+	if _, err := os.Stat(filepath.Join(root, "wasm", "assets", "kernels.js")); err == nil {
+		kernelsJS = filepath.Join(root, "wasm", "assets", "kernels.js")
+	}
+	serveFile("GET /kernels.js", kernelsJS)
 	mux.Handle("GET /tfjs/", http.StripPrefix("/tfjs/", http.FileServer(http.Dir(filepath.Join(c.npmDir, "node_modules", "@tensorflow", "tfjs", "dist")))))
 	mux.Handle("GET /tfjs-wasm/", http.StripPrefix("/tfjs-wasm/", http.FileServer(http.Dir(filepath.Join(c.npmDir, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist")))))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -13,7 +13,11 @@ globalThis.TextDecoder = require("util").TextDecoder;
 globalThis.performance ??= require("performance");
 globalThis.crypto ??= require("crypto");
 require(path.join(goroot, "lib", "wasm", "wasm_exec.js"));
-require(path.join(__dirname, "..", "..", "..", "wasm", "kernels.js"));
+{
+  const wasmDir = path.join(__dirname, "..", "..", "..", "wasm");
+  const inAssets = path.join(wasmDir, "assets", "kernels.js");
+  require(fs.existsSync(inAssets) ? inAssets : path.join(wasmDir, "kernels.js"));
+}
 
 const go = new Go();
 go.argv = process.argv.slice(2);
