@@ -1,7 +1,7 @@
 // Package fastmath holds fast versions of the few transcendental loops that Tailscope's hot
 // paths run in the browser, where Go's js/wasm code is several times slower than V8's own
 // Math functions: LogAbsSum, the estimator's log-mean, and SymStable, a sampler of symmetric
-// α-stable laws. In the browser they run in the WebAssembly SIMD module of wasm/kernels.js;
+// α-stable laws. In the browser they run in the WebAssembly SIMD module of wasm/assets/kernels.js;
 // elsewhere (and when that module is absent) they are plain Go loops over the math package.
 package fastmath
 

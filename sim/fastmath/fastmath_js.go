@@ -8,7 +8,7 @@ import (
 	"unsafe"
 )
 
-// wasm/kernels.js publishes globalThis.tailscopeKernels.logabssum, bound to this instance's
+// wasm/assets/kernels.js publishes globalThis.tailscopeKernels.logabssum, bound to this instance's
 // memory: Go passes the byte address of its slice, nothing is copied.
 
 var wasmLogAbsSum, wasmSAS js.Value

@@ -14,7 +14,7 @@ import (
 // V = π(U1 − ½), W = −log U2. Its uniforms come from SplitMix64 on counters keyed by Seed
 // (U1 of sample i from counter 2i, U2 from 2i+1, 52 bits each, in (0, 1)), so sample i depends
 // only on (Seed, i): Fill can produce any stretch of the sequence, in any chunks, and gives the
-// same values. In the browser, Fill runs in the WebAssembly SIMD module of wasm/kernels.js,
+// same values. In the browser, Fill runs in the WebAssembly SIMD module of wasm/assets/kernels.js,
 // whose own sin/log/exp agree with the math package's to ~1e-15 relative; elsewhere it uses the
 // math package. Samples with |X/σ| beyond e^709 are +Inf or −Inf there.
 type SymStable struct {

@@ -8,8 +8,8 @@ import (
 	"unsafe"
 )
 
-// The browser path: wasm/kernels.js instantiates wasm/kernels.wasm (WebAssembly SIMD, source
-// wasm/kernels.wat) on this instance's memory before the Go program starts and publishes its
+// The browser path: wasm/assets/kernels.js instantiates wasm/assets/kernels.wasm (WebAssembly SIMD, source
+// wasm/assets/kernels.wat) on this instance's memory before the Go program starts and publishes its
 // gemm as globalThis.tailscopeKernels.gemm. Go passes the byte addresses of its slices; Go's
 // collector does not move objects, and runtime.KeepAlive holds them for the call.
 

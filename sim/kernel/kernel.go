@@ -3,7 +3,7 @@
 //
 // MatMul, MatMulTransA and MatMulTransB run the fastest kernel available: on amd64 with AVX2
 // and FMA, register-blocked assembly (gemm_amd64.s); in the browser, a WebAssembly SIMD module
-// (wasm/kernels.wat) when the page has loaded it; elsewhere the plain loops. The plain loops
+// (wasm/assets/kernels.wat) when the page has loaded it; elsewhere the plain loops. The plain loops
 // are kept as MatMulRef, MatMulTransARef and MatMulTransBRef: they are the reference that the
 // fast kernels must reproduce within float32 rounding (the tests check this), and Impl names
 // the kernel in use. Build with the tag purego to force the plain loops.

@@ -1,5 +1,5 @@
 // Runs a js/wasm Go binary under node like $GOROOT/lib/wasm/wasm_exec_node.js, but with
-// wasm/kernels.js loaded, so that sim/kernel's tests exercise the WebAssembly SIMD kernels:
+// wasm/assets/kernels.js loaded, so that sim/kernel's tests exercise the WebAssembly SIMD kernels:
 //   GOOS=js GOARCH=wasm go test -exec="node $PWD/sim/kernel/testdata/wasm_exec_kernels.js" ./sim/kernel
 "use strict";
 const path = require("path");
