@@ -153,7 +153,11 @@ func TestGolden(t *testing.T) {
 		compareOptEstimate(t, c.Name+" McCulloch", want.McCulloch, got.McCulloch)
 		compareOptEstimate(t, c.Name+" Koutrouvelis", want.Koutrouvelis, got.Koutrouvelis)
 	}
+	t.Logf("largest difference from the recorded numbers: %.2g", goldenWorst)
 }
+
+// goldenWorst is the largest difference near has seen (for the log).
+var goldenWorst float64
 
 func compareOptEstimate(t *testing.T, name string, want, got *Estimate) {
 	t.Helper()
@@ -199,4 +203,7 @@ func compareEstimates(t *testing.T, name string, want, got Estimate) {
 	}
 }
 
-func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+func near(a, b, tol float64) bool {
+	goldenWorst = max(goldenWorst, math.Abs(a-b))
+	return math.Abs(a-b) <= tol
+}
