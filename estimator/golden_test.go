@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -153,7 +154,7 @@ func TestGolden(t *testing.T) {
 		compareOptEstimate(t, c.Name+" McCulloch", want.McCulloch, got.McCulloch)
 		compareOptEstimate(t, c.Name+" Koutrouvelis", want.Koutrouvelis, got.Koutrouvelis)
 	}
-	t.Logf("largest difference from the recorded numbers: %.2g", goldenWorst)
+	t.Logf("largest absolute difference from the recorded numbers (σ̂ included): %.2g", goldenWorst)
 }
 
 // goldenWorst is the largest difference near has seen (for the log).
@@ -196,9 +197,20 @@ func compareReports(t *testing.T, name string, want, got Report) {
 
 func compareEstimates(t *testing.T, name string, want, got Estimate) {
 	t.Helper()
+	tol := goldenTol
+	if runtime.GOARCH != "amd64" && want.Method == "koutrouvelis" && want.Alpha < 0.5 {
+		// The file was recorded on amd64, whose math.Log and math.Exp
+		// (assembly) can differ in the last bit from the pure-Go ones
+		// used elsewhere, in the samples and in σ̂₀. Koutrouvelis at
+		// α ≈ 0.3 amplifies that: its standardised values reach 1e15,
+		// where sin(0.1z) depends on the last bits of z. The code before
+		// this file's fast paths gave the same 3.6e-4 difference under
+		// js/wasm; every other estimate agrees to 1e-6 there too.
+		tol = 1e-3
+	}
 	if got.Method != want.Method || got.N != want.N || !slices.Equal(got.Warnings, want.Warnings) ||
-		!near(got.Alpha, want.Alpha, goldenTol) || !near(got.Lo, want.Lo, goldenTol) || !near(got.Hi, want.Hi, goldenTol) ||
-		!near(got.Sigma, want.Sigma, goldenTol*math.Abs(want.Sigma)) {
+		!near(got.Alpha, want.Alpha, tol) || !near(got.Lo, want.Lo, tol) || !near(got.Hi, want.Hi, tol) ||
+		!near(got.Sigma, want.Sigma, tol*math.Abs(want.Sigma)) {
 		t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 	}
 }
