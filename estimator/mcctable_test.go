@@ -58,9 +58,9 @@ func TestMcCullochTableFile(t *testing.T) {
 		if d := math.Abs(q75 - mccQ75[i]); d > 1e-9*q75 {
 			t.Errorf("α=%v: table q75 = %.12g, computed %.12g", a, mccQ75[i], q75)
 		}
-		// The densities are accurate to 1e-9 absolute (TestNumericalPaths)
-		// and at least 1e-4 here, so their logs to 1e-5 at worst; they are
-		// reproduced far better than that.
+		// Recomputing must reproduce the file (the same code: equal up to
+		// rounding; 1e-9 leaves room for other platforms' math functions).
+		// Their accuracy is TestMcCullochDensities' business.
 		if lf := math.Log(stdPDF(a, q95)); math.Abs(lf-mccLogF95[i]) > 1e-9 {
 			t.Errorf("α=%v: table log f(q_.95) = %.12g, computed %.12g", a, mccLogF95[i], lf)
 		}

@@ -32,8 +32,10 @@ import (
 // selection for the sample quantiles and no numerical integration.
 type McCulloch struct{}
 
-// mccTable holds ν(α) and q_.75(α) on the grid α = mccMin + i·mccStep
-// (and mcctable.go the log densities of the delta method on it).
+// mccTable holds ν(α) and q_.75(α) on the grid α = mccMin + i·mccStep;
+// mcctable.go also holds, on the same grid, the log densities of SαS(1) at
+// its quantiles .95 and .75 (mccLogF95, mccLogF75) that the delta method
+// needs, read through mccDensities.
 // The values are precomputed in mcctable.go (computing them takes about a
 // second natively, several in a browser); TestMcCullochTableFile checks
 // them against SymStable's quantiles and regenerates the file when
@@ -41,10 +43,6 @@ type McCulloch struct{}
 var mccTable = struct {
 	alpha, logNu, q75 []float64
 }{alpha: mccGridAlpha(), logNu: mccLogNu[:], q75: mccQ75[:]}
-
-// The delta method needs the SαS(1) density at the quantiles .95 and .75
-// of the fitted α̂. mccLogF95 and mccLogF75 (in mcctable.go) hold their
-// logarithms on the grid; mccDensities interpolates them.
 
 const (
 	mccMin  = 0.4
