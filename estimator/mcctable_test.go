@@ -11,8 +11,8 @@ import (
 )
 
 // TestMcCullochTableFile checks the precomputed table against SymStable's
-// quantiles (every entry natively, every 8th under js/wasm where it is
-// slow), or rewrites mcctable.go when TAILSCOPE_UPDATE=1.
+// quantiles and densities (every entry natively, every 8th under js/wasm
+// where it is slow), or rewrites mcctable.go when TAILSCOPE_UPDATE=1.
 func TestMcCullochTableFile(t *testing.T) {
 	if os.Getenv("TAILSCOPE_UPDATE") == "1" {
 		logNu, q75, logF95, logF75 := mccCompute()
