@@ -8,19 +8,15 @@ import (
 	"unsafe"
 )
 
-// wasm/assets/kernels.js publishes globalThis.tailscopeKernels.logabssum, bound to this instance's
+// wasm/assets/kernels.js publishes globalThis.tailscopeKernels.sas, bound to this instance's
 // memory: Go passes the byte address of its slice, nothing is copied.
 
-var wasmLogAbsSum, wasmSAS js.Value
+var wasmSAS js.Value
 
 func init() {
 	k := js.Global().Get("tailscopeKernels")
 	if k.Type() != js.TypeObject {
 		return
-	}
-	if f := k.Get("logabssum"); f.Type() == js.TypeFunction {
-		wasmLogAbsSum = f
-		logAbsSumFast = logAbsSumWasm
 	}
 	if f := k.Get("sas"); f.Type() == js.TypeFunction {
 		wasmSAS = f
@@ -32,10 +28,4 @@ func sasWasm(x []float64, alpha, sigma float64, seed, start uint64) {
 	wasmSAS.Invoke(uintptr(unsafe.Pointer(&x[0])), len(x), alpha, sigma,
 		uint32(seed), uint32(seed>>32), uint32(start), uint32(start>>32))
 	runtime.KeepAlive(x)
-}
-
-func logAbsSumWasm(x []float64) float64 {
-	s := wasmLogAbsSum.Invoke(uintptr(unsafe.Pointer(&x[0])), len(x)).Float()
-	runtime.KeepAlive(x)
-	return s
 }

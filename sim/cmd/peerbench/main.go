@@ -553,8 +553,9 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	}
 	version, _ := eval("navigator.userAgent")
 	mathImpl, _ := eval("tailscopeBench.mathImpl")
+	logImpl, _ := eval("tailscopeBench.logImpl")
 	var notes []string
-	notes = append(notes, fmt.Sprintf("browser: %v; Go js/wasm kernel %v (wasm/kernels.js).", version, impl))
+	notes = append(notes, fmt.Sprintf("browser: %v; Go js/wasm kernel %v (wasm/assets/kernels.js).", version, impl))
 	var rows []row
 	s := c.seconds
 	for _, backend := range []string{"wasm", "cpu"} {
@@ -581,10 +582,12 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d, true)", nSamples)},
 		{"SαS sampler α=1.5, Chromium", "samples/s", "plain JS (CMS, Math.random)", "Go wasm estimator.SymStable (gonum)", 0,
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d, false)", nSamples)},
-		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm fastmath.LogAbsSum (%v)", mathImpl), 1,
-			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, true)", nLogs)},
+		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.MohammadiStream.Add (%v)", logImpl), 1,
+			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'stream')", nLogs)},
+		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.LogAbsSum (%v)", logImpl), 0,
+			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'kernel')", nLogs)},
 		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log loop", 0,
-			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, false)", nLogs)},
+			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'mathlog')", nLogs)},
 	}
 	for _, bn := range benches {
 		fmt.Fprintf(os.Stderr, "peerbench: %s: %s vs %s\n", bn.what, bn.peer, bn.ours)

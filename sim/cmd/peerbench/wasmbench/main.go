@@ -23,6 +23,7 @@ func main() {
 	api := js.Global().Get("Object").New()
 	api.Set("impl", kernel.Impl())
 	api.Set("mathImpl", fastmath.Impl())
+	api.Set("logImpl", estimator.LogAbsSumImpl())
 	// step(seconds, ref): SGD steps per second of sim/nn's MLP 784-128-128-10 at batch 100
 	// (nn.NewBenchStep), through the fastest kernel or (ref) the plain loops.
 	best := kernel.Impls()[0]
@@ -74,29 +75,41 @@ func main() {
 		}
 		return float64(n) / el
 	}))
-	// logMean(n, fast): terms per second of (1/n) Σ log|x_i|, the estimator's inner loop, with
-	// sim/fastmath (fast) or a math.Log loop.
-	// 2^17 values (1 MB, about one noise vector of the paper's network), as bench.js's peer.
+	// logMean(n, how): terms per second of the estimator's log-mean, (1/n) Σ log|x_i|, over
+	// 2^17 values (1 MB, about one noise vector of the paper's network), as bench.js's peer:
+	// how = "stream": estimator.MohammadiStream.Add, the accumulator the app feeds gradient noise
+	// to (its block sums included); "kernel": estimator.LogAbsSum; "mathlog": a math.Log loop.
 	logData := make([]float64, 1<<17)
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range logData {
 		logData[i] = r.NormFloat64()
 	}
 	api.Set("logMean", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		n, fast := args[0].Int(), args[1].Bool()
+		n, how := args[0].Int(), args[1].String()
+		stream := estimator.MohammadiStream{K1: estimator.PaperK1(len(logData))}
 		start := time.Now()
 		var s float64
 		for done := 0; done < n; done += len(logData) {
 			chunk := logData[:min(len(logData), n-done)]
-			if fast {
-				s += fastmath.LogAbsSum(chunk)
-				continue
-			}
-			for _, v := range chunk {
-				s += math.Log(math.Abs(v))
+			switch how {
+			case "stream":
+				stream.Add(chunk...)
+			case "kernel":
+				s += estimator.LogAbsSum(chunk)
+			default:
+				for _, v := range chunk {
+					s += math.Log(math.Abs(v))
+				}
 			}
 		}
 		el := time.Since(start).Seconds()
+		if how == "stream" {
+			e, err := stream.Estimate()
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			s = e.Alpha
+		}
 		if math.IsNaN(s) {
 			return "error: NaN"
 		}
