@@ -207,3 +207,60 @@ func BenchmarkTranspose(b *testing.B) {
 		})
 	}
 }
+
+// specials returns n values mixing N(0,1) draws with the cases a ReLU must get right bit for
+// bit: ±0, NaN, ±Inf, subnormals of both signs, the smallest normal.
+func specials(r *rand.Rand, n int) []float32 {
+	sp := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1.1754944e-38, -1.1754944e-38, math.MaxFloat32}
+	x := make([]float32, n)
+	for i := range x {
+		if r.IntN(3) == 0 {
+			x[i] = sp[r.IntN(len(sp))]
+		} else {
+			x[i] = float32(r.NormFloat64())
+		}
+	}
+	return x
+}
+
+// TestReluExact checks Relu and ReluMask bit for bit against the plain loops (they are
+// comparisons and selections, no rounding) on lengths around the 32-wide blocks, with
+// ±0, NaN, ±Inf and subnormals among the inputs: a NaN or −0 activation must become +0, and
+// the mask must keep d only where a > 0.
+func TestReluExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{0, 1, 31, 32, 33, 63, 64, 65, 95, 96, 100, 1000, 12800, 12801} {
+		x := specials(r, n)
+		got := append([]float32(nil), x...)
+		want := append([]float32(nil), x...)
+		Relu(got)
+		reluGo(want)
+		for i := range got {
+			keep := x[i] > 0
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+				(keep && math.Float32bits(want[i]) != math.Float32bits(x[i])) || (!keep && math.Float32bits(want[i]) != 0) {
+				t.Fatalf("Relu n=%d (fast %v): x[%d] = %v → %v, want %v", n, fastRelu != nil, i, x[i], got[i], want[i])
+			}
+		}
+		a := specials(r, n+3) // a may be longer than d
+		d := specials(r, n)
+		got = append([]float32(nil), d...)
+		want = append([]float32(nil), d...)
+		ReluMask(got, a)
+		reluMaskGo(want, a)
+		for i := range got {
+			keep := a[i] > 0
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+				(keep && math.Float32bits(want[i]) != math.Float32bits(d[i])) || (!keep && math.Float32bits(want[i]) != 0) {
+				t.Fatalf("ReluMask n=%d (fast %v): a[%d] = %v, d = %v → %v, want %v", n, fastReluMask != nil, i, a[i], d[i], got[i], want[i])
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("ReluMask with a shorter than d: no panic")
+		}
+	}()
+	ReluMask(make([]float32, 5), make([]float32, 4))
+}

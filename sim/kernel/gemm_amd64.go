@@ -17,6 +17,12 @@ func gemm8x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, 
 func gemm1x16(k int, a *float32, aps int, b *float32, ldb int, c *float32)
 
 //go:noescape
+func reluAVX2(n int, x *float32)
+
+//go:noescape
+func reluMaskAVX2(n int, d, a *float32)
+
+//go:noescape
 func transpose8x8(src *float32, lds int, dst *float32, ldd int)
 
 //go:noescape
@@ -65,6 +71,8 @@ func init() {
 		fastName, fastGemm = available[0].name, available[0].gemm
 		fastAxpy = axpyAMD64
 		fastTranspose = transposeAVX
+		fastRelu = reluAMD64
+		fastReluMask = reluMaskAMD64
 	}
 }
 
@@ -91,6 +99,22 @@ func axpyAMD64(y, x []float32, alpha float32) {
 		axpyAVX2(n16, alpha, &x[0], &y[0])
 	}
 	axpyGo(y[n16:], x[n16:len(y)], alpha)
+}
+
+func reluAMD64(x []float32) {
+	n32 := len(x) &^ 31
+	if n32 > 0 {
+		reluAVX2(n32, &x[0])
+	}
+	reluGo(x[n32:])
+}
+
+func reluMaskAMD64(d, a []float32) {
+	n32 := len(d) &^ 31
+	if n32 > 0 {
+		reluMaskAVX2(n32, &d[0], &a[0])
+	}
+	reluMaskGo(d[n32:], a[n32:len(d)])
 }
 
 // gemmAVX512 is gemmAVX2 with 8×32 blocks in zmm registers for the bulk; rows and columns

@@ -354,3 +354,66 @@ TEXT ·transpose8x8(SB), NOSPLIT, $0-32
 	VMOVUPS Y15, (BX)(R11*1)
 	VZEROUPPER
 	RET
+
+// func reluAVX2(n int, x *float32)
+// x[i] = x[i] > 0 ? x[i] : 0 for i < n; n a multiple of 32. VMAXPS returns its second
+// (Intel) source when the comparison fails, NaN included, so the zero goes there.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), DI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ reludone
+
+reluloop:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VMAXPS Y0, Y1, Y1
+	VMAXPS Y0, Y2, Y2
+	VMAXPS Y0, Y3, Y3
+	VMAXPS Y0, Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, DI
+	DECQ CX
+	JNZ reluloop
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluMaskAVX2(n int, d, a *float32)
+// d[i] = a[i] > 0 ? d[i] : 0 for i < n; n a multiple of 32 (the backward pass of a ReLU).
+TEXT ·reluMaskAVX2(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), DI
+	MOVQ a+16(FP), SI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ maskdone
+
+maskloop:
+	VCMPPS $0x11, (SI), Y0, Y1 // 0 < a (ordered, quiet: false for NaN): all ones, else zero
+	VCMPPS $0x11, 32(SI), Y0, Y2
+	VCMPPS $0x11, 64(SI), Y0, Y3
+	VCMPPS $0x11, 96(SI), Y0, Y4
+	VANDPS (DI), Y1, Y1
+	VANDPS 32(DI), Y2, Y2
+	VANDPS 64(DI), Y3, Y3
+	VANDPS 96(DI), Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ maskloop
+
+maskdone:
+	VZEROUPPER
+	RET

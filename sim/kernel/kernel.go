@@ -181,6 +181,54 @@ func axpyGo(y, x []float32, alpha float32) {
 	}
 }
 
+// fastRelu and fastReluMask, when not nil, are the platform's Relu and ReluMask (lengths
+// checked by the caller).
+var (
+	fastRelu     func(x []float32)
+	fastReluMask func(d, a []float32)
+)
+
+// Relu sets x[i] = max(x[i], 0) in place: x[i] is kept where x[i] > 0 and becomes +0
+// elsewhere (−0 and NaN included). Every path computes exactly this.
+func Relu(x []float32) {
+	if fastRelu != nil && len(x) >= 64 {
+		fastRelu(x)
+		return
+	}
+	reluGo(x)
+}
+
+func reluGo(x []float32) {
+	for i, v := range x {
+		if !(v > 0) {
+			x[i] = 0
+		}
+	}
+}
+
+// ReluMask sets d[i] = 0 wherever a[i] > 0 fails, for every i < len(d): the backward pass of a
+// ReLU whose outputs are a, multiplying the incoming gradient d by 1[a > 0]. It panics if a is
+// shorter than d. Every path computes exactly this.
+func ReluMask(d, a []float32) {
+	if len(a) < len(d) {
+		panic(fmt.Sprintf("kernel.ReluMask: a has %d elements, d %d", len(a), len(d)))
+	}
+	if fastReluMask != nil && len(d) >= 64 {
+		fastReluMask(d, a)
+		return
+	}
+	reluMaskGo(d, a[:len(d)])
+}
+
+func reluMaskGo(d, a []float32) {
+	a = a[:len(d)]
+	for i, v := range a {
+		if !(v > 0) {
+			d[i] = 0
+		}
+	}
+}
+
 // MatMulRef is the reference MatMul: plain loops, skipping zero entries of a.
 func MatMulRef(c, a, b []float32, m, k, n int) {
 	checkSizes("MatMulRef", c, a, b, m*n, m*k, k*n)

@@ -13,7 +13,7 @@ import (
 type Workspace struct {
 	Batch int
 	net   *Net
-	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the input (a copy), act[L] the output
+	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the caller's input during a call, act[L] the output
 	delta [][]float32 // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
 }
 
@@ -21,8 +21,8 @@ type Workspace struct {
 func (n *Net) NewWorkspace(batch int) *Workspace {
 	w := &Workspace{Batch: batch, net: n, act: make([][]float32, len(n.Sizes)), delta: make([][]float32, len(n.Sizes))}
 	for l, s := range n.Sizes {
-		w.act[l] = make([]float32, batch*s)
-		if l > 0 {
+		if l > 0 { // act[0] is not copied: forward reads the caller's input in place
+			w.act[l] = make([]float32, batch*s)
 			w.delta[l] = make([]float32, batch*s)
 		}
 	}
@@ -55,8 +55,10 @@ func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
 	return b, nil
 }
 
-// forward computes every activation for the b examples already in act[0].
-func (w *Workspace) forward(b int) {
+// forward computes every activation for the b examples x (b×Sizes[0]), which it reads in
+// place through act[0] until release.
+func (w *Workspace) forward(x []float32, b int) {
+	w.act[0] = x
 	n := w.net
 	L := n.Layers()
 	for l := 0; l < L; l++ {
@@ -64,14 +66,13 @@ func (w *Workspace) forward(b int) {
 		z := w.act[l+1][:b*out]
 		kernel.MatMulTransB(z, w.act[l][:b*in], n.Layer(l), b, in, out)
 		if l < L-1 {
-			for i, v := range z {
-				if !(v > 0) {
-					z[i] = 0
-				}
-			}
+			kernel.Relu(z)
 		}
 	}
 }
+
+// release drops the workspace's reference to the caller's input.
+func (w *Workspace) release() { w.act[0] = nil }
 
 // Forward computes the outputs (logits) of the b = len(y) examples x (b×Sizes[0]) and
 // returns the loss statistics; the outputs are valid until the workspace is used again.
@@ -80,8 +81,8 @@ func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, [
 	if err != nil {
 		return Stats{}, nil, err
 	}
-	copy(w.act[0], x)
-	w.forward(b)
+	w.forward(x, b)
+	defer w.release()
 	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
 	st := lossAndGrad(loss, out, y, nil)
 	return st, out, nil
@@ -97,8 +98,8 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 	if len(grad) != n.NumParams() {
 		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
-	copy(w.act[0], x)
-	w.forward(b)
+	w.forward(x, b)
+	defer w.release()
 	L := n.Layers()
 	classes := n.Sizes[L]
 	st := lossAndGrad(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes])
@@ -113,11 +114,7 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 		// δ_l = (δ_{l+1} · W_l) ⊙ 1[a_l > 0]
 		dp := w.delta[l][:b*in]
 		kernel.MatMul(dp, d, n.Layer(l), b, out, in)
-		for i, a := range w.act[l][:b*in] {
-			if a == 0 {
-				dp[i] = 0
-			}
-		}
+		kernel.ReluMask(dp, w.act[l][:b*in])
 	}
 	return st, nil
 }
