@@ -108,6 +108,16 @@ var scratch = sync.Pool{New: func() any { return new([]float32) }}
 // fastTranspose, when not nil, is the platform's transpose.
 var fastTranspose func(dst, src []float32, rows, cols int)
 
+// Transpose sets dst (cols×rows) = srcᵀ where src is rows×cols, both row-major: with
+// MatMul, it is MatMulTransB with a scratch buffer the caller owns (sim/nn's forward pass).
+// It is exact (a copy) on every path.
+func Transpose(dst, src []float32, rows, cols int) {
+	if len(dst) < rows*cols || len(src) < rows*cols {
+		panic(fmt.Sprintf("kernel.Transpose: slices of %d and %d elements for a %d×%d matrix", len(dst), len(src), rows, cols))
+	}
+	transpose(dst, src, rows, cols)
+}
+
 // transpose sets dst (cols×rows) = srcᵀ where src is rows×cols.
 func transpose(dst, src []float32, rows, cols int) {
 	if fastTranspose != nil {
