@@ -14,6 +14,12 @@ func gemm4x8(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, l
 func gemm8x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
+func gemm4x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func gemm8x16(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
 func gemm1x16(k int, a *float32, aps int, b *float32, ldb int, c *float32)
 
 //go:noescape
@@ -117,8 +123,9 @@ func reluMaskAMD64(d, a []float32) {
 	reluMaskGo(d[n32:], a[n32:len(d)])
 }
 
-// gemmAVX512 is gemmAVX2 with 8×32 blocks in zmm registers for the bulk; rows and columns
-// left over go through the AVX2 kernels.
+// gemmAVX512 is gemmAVX2 with zmm blocks for the bulk: 8×32 (16 accumulators), then 4×32 for
+// four rows left over and 8×16 for a 16-column tail; what remains (up to 3 rows, up to 15
+// columns) goes through the AVX2 kernels.
 func gemmAVX512(c, a []float32, ars, aps int, b []float32, m, k, n int) {
 	if k == 0 {
 		clear(c[:m*n])
@@ -126,16 +133,23 @@ func gemmAVX512(c, a []float32, ars, aps int, b []float32, m, k, n int) {
 	}
 	m8 := m &^ 7
 	j := 0
-	if m8 > 0 {
-		for ; j+32 <= n; j += 32 {
-			for i := 0; i < m8; i += 8 {
-				gemm8x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
-			}
+	for ; j+32 <= n; j += 32 {
+		i := 0
+		for ; i < m8; i += 8 {
+			gemm8x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
 		}
-		if j > 0 && m8 < m {
-			// rows m8..m−1 of the columns done above
-			gemmAVX2Part(c, a, ars, aps, b, m8, m, k, n, 0, j)
+		if i+4 <= m {
+			gemm4x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
+			i += 4
 		}
+		gemmAVX2Part(c, a, ars, aps, b, i, m, k, n, j, j+32)
+	}
+	if j+16 <= n && m8 > 0 {
+		for i := 0; i < m8; i += 8 {
+			gemm8x16(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
+		}
+		gemmAVX2Part(c, a, ars, aps, b, m8, m, k, n, j, j+16)
+		j += 16
 	}
 	gemmAVX2Part(c, a, ars, aps, b, 0, m, k, n, j, n)
 }
