@@ -12,12 +12,10 @@ import (
 // multiple of 16 or 8, k = 1, and the shapes of an MLP 784-128-128-10 step at batch 100.
 func TestFastMatchesReference(t *testing.T) {
 	t.Logf("kernel in use: %s; available: %d fast kernels", Impl(), len(available))
-	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
-		fastName, fastGemm = name, g
-	}(fastName, fastGemm)
-	for _, im := range available {
-		fastName, fastGemm = im.name, im.gemm
-		t.Run(im.name, testFastMatchesReference)
+	defer setImpl(current())
+	for _, im := range append(available, impl{}) { // the zero impl: the plain loops
+		setImpl(im)
+		t.Run(Impl(), testFastMatchesReference)
 	}
 }
 
@@ -45,6 +43,13 @@ func testFastMatchesReference(t *testing.T) {
 			{"MatMul", func(c []float32) { MatMul(c, a, b, m, k, n) }, func(c []float32) { MatMulRef(c, a, b, m, k, n) }},
 			{"MatMulTransA", func(c []float32) { MatMulTransA(c, at, b, m, k, n) }, func(c []float32) { MatMulTransARef(c, at, b, m, k, n) }},
 			{"MatMulTransB", func(c []float32) { MatMulTransB(c, a, bt, m, k, n) }, func(c []float32) { MatMulTransBRef(c, a, bt, m, k, n) }},
+			{"MatMulTransBScratch", func(c []float32) {
+				s := make([]float32, TransBScratch(m, k, n))
+				for i := range s {
+					s[i] = float32(math.NaN()) // stale scratch must not leak into c
+				}
+				MatMulTransBScratch(c, a, bt, m, k, n, s)
+			}, func(c []float32) { MatMulTransBRef(c, a, bt, m, k, n) }},
 		}
 		for _, tc := range cases {
 			got := make([]float32, m*n)
@@ -115,9 +120,7 @@ var mlpShapes = []struct {
 // BenchmarkMLPStep runs every product of one MLP step; the GFLOP/s figure is 2·Σ m·k·n per
 // second (50.8 MFLOP per step).
 func BenchmarkMLPStep(b *testing.B) {
-	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
-		fastName, fastGemm = name, g
-	}(fastName, fastGemm)
+	defer setImpl(current())
 	names := []string{"ref"}
 	for _, im := range available {
 		names = append(names, im.name)
@@ -125,7 +128,7 @@ func BenchmarkMLPStep(b *testing.B) {
 	for _, impl := range names {
 		for _, im := range available {
 			if im.name == impl {
-				fastName, fastGemm = im.name, im.gemm
+				setImpl(im)
 			}
 		}
 		b.Run(impl, func(b *testing.B) {

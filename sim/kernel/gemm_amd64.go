@@ -68,13 +68,13 @@ func hasAVX512() bool {
 
 func init() {
 	if hasAVX512() {
-		available = append(available, impl{"avx512", gemmAVX512})
+		available = append(available, impl{"avx512", gemmAVX512, transBPanels(panelAVX512)})
 	}
 	if hasAVX2FMA() {
-		available = append(available, impl{"avx2-fma", gemmAVX2})
+		available = append(available, impl{"avx2-fma", gemmAVX2, transBPanels(panelAVX2)})
 	}
 	if len(available) > 0 {
-		fastName, fastGemm = available[0].name, available[0].gemm
+		setImpl(available[0])
 		fastAxpy = axpyAMD64
 		fastTranspose = transposeAVX
 		fastRelu = reluAMD64
@@ -121,6 +121,65 @@ func reluMaskAMD64(d, a []float32) {
 		reluMaskAVX2(n32, &d[0], &a[0])
 	}
 	reluMaskGo(d[n32:], a[n32:len(d)])
+}
+
+// transBPanels returns a transB (see impl) that multiplies panel by panel with panel.
+func transBPanels(panel func(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int)) func(c, a, b []float32, m, k, n int, buf []float32) {
+	return func(c, a, b []float32, m, k, n int, buf []float32) {
+		p := buf[:32*k]
+		for j := 0; j < n; j += 32 {
+			if j+32 <= n {
+				transpose(p, b[j*k:(j+32)*k], 32, k) // rows j…j+31 of b → k×32
+				panel(c[j:], n, a, k, 1, p, m, k)
+				continue
+			}
+			// the last w < 32 rows of b: a zero-padded panel, multiplied into an m×32 block of
+			// buf whose first w columns are copied out
+			w := n - j
+			for q := 0; q < k; q++ {
+				row := p[q*32 : q*32+32]
+				for jj := 0; jj < w; jj++ {
+					row[jj] = b[(j+jj)*k+q]
+				}
+				clear(row[w:])
+			}
+			cb := buf[32*k : 32*(k+m)]
+			panel(cb, 32, a, k, 1, p, m, k)
+			for i := 0; i < m; i++ {
+				copy(c[i*n+j:i*n+n], cb[i*32:i*32+w])
+			}
+		}
+	}
+}
+
+// panelAVX512 sets c[i·ldc + j] (i < m, j < 32) = Σ_q A(i,q)·p[q·32 + j], A(i,q) =
+// a[i·ars + q·aps]: one k×32 panel, in 8×32 and 4×32 zmm blocks and single rows.
+func panelAVX512(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int) {
+	i := 0
+	for ; i+8 <= m; i += 8 {
+		gemm8x32(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+	}
+	if i+4 <= m {
+		gemm4x32(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+		i += 4
+	}
+	for ; i < m; i++ {
+		gemm1x16(k, &a[i*ars], aps, &p[0], 32, &c[i*ldc])
+		gemm1x16(k, &a[i*ars], aps, &p[16], 32, &c[i*ldc+16])
+	}
+}
+
+// panelAVX2 is panelAVX512 with 4×16 ymm blocks.
+func panelAVX2(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		gemm4x16(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+		gemm4x16(k, &a[i*ars], ars, aps, &p[16], 32, &c[i*ldc+16], ldc)
+	}
+	for ; i < m; i++ {
+		gemm1x16(k, &a[i*ars], aps, &p[0], 32, &c[i*ldc])
+		gemm1x16(k, &a[i*ars], aps, &p[16], 32, &c[i*ldc+16])
+	}
 }
 
 // gemmAVX512 is gemmAVX2 with zmm blocks for the bulk: 8×32 (16 accumulators), then 4×32 for

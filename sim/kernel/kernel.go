@@ -25,6 +25,29 @@ var fastName = "go"
 type impl struct {
 	name string
 	gemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
+	// transB, when not nil, is MatMulTransBScratch's fast path: c (m×n) = a·bᵀ, b n×k,
+	// transposing b 32 rows at a time into a k×32 panel of buf and multiplying by it while it
+	// is in cache (buf holds at least TransBScratch(m, k, n) elements).
+	transB func(c, a, b []float32, m, k, n int, buf []float32)
+}
+
+// fastTransB is the transB of the kernel in use.
+var fastTransB func(c, a, b []float32, m, k, n int, buf []float32)
+
+// setImpl makes im the kernel in use; the zero impl is the plain loops.
+func setImpl(im impl) {
+	fastName, fastGemm, fastTransB = im.name, im.gemm, im.transB
+	if im.name == "" {
+		fastName = "go"
+	}
+}
+
+// current returns the kernel in use, for setImpl.
+func current() impl {
+	if fastGemm == nil {
+		return impl{}
+	}
+	return impl{fastName, fastGemm, fastTransB}
 }
 
 // available lists the fast kernels this machine supports, best first (set by platform inits).
@@ -49,12 +72,12 @@ func Impls() []string {
 // concurrently with products. By default the fastest kernel is used.
 func Use(name string) error {
 	if name == "go" {
-		fastName, fastGemm = "go", nil
+		setImpl(impl{})
 		return nil
 	}
 	for _, im := range available {
 		if im.name == name {
-			fastName, fastGemm = im.name, im.gemm
+			setImpl(im)
 			return nil
 		}
 	}
@@ -85,22 +108,54 @@ func MatMulTransA(c, a, b []float32, m, k, n int) {
 	matMulTransARef(c, a, b, m, k, n)
 }
 
-// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast path transposes b
-// into a pooled scratch buffer (n·k elements, cheap next to the m·n·k product) and multiplies.
+// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast path is
+// MatMulTransBScratch with a pooled scratch buffer (which the collector may empty: callers
+// that must not allocate pass their own).
 func MatMulTransB(c, a, b []float32, m, k, n int) {
 	checkSizes("MatMulTransB", c, a, b, m*n, m*k, n*k)
 	if fastGemm != nil && m*k*n >= minFastWork {
+		need := TransBScratch(m, k, n)
 		bufp := scratch.Get().(*[]float32)
-		if cap(*bufp) < k*n {
-			*bufp = make([]float32, k*n)
+		if cap(*bufp) < need {
+			*bufp = make([]float32, need)
 		}
-		bt := (*bufp)[:k*n]
-		transpose(bt, b, n, k)
-		fastGemm(c, a, k, 1, bt, m, k, n)
+		MatMulTransBScratch(c, a, b, m, k, n, (*bufp)[:need])
 		scratch.Put(bufp)
 		return
 	}
 	matMulTransBRef(c, a, b, m, k, n)
+}
+
+// TransBScratch returns the number of scratch elements MatMulTransBScratch needs for an
+// m×k by (n×k)ᵀ product: room for bᵀ whole (k·n) or for one zero-padded k×32 panel of it and
+// an m×32 block of c.
+func TransBScratch(m, k, n int) int { return max(k*n, 32*(k+m)) }
+
+// MatMulTransBScratch sets c (m×n) = a · bᵀ where a is m×k and b is n×k (a layer's weights
+// stored out×in), using scratch (at least TransBScratch(m, k, n) elements, contents ignored)
+// and allocating nothing. On amd64 it transposes b 32 rows at a time into a k×32 panel and
+// multiplies by it while the panel is in cache; with other fast kernels it transposes b whole
+// and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
+// which skip zero entries of a (ReLU activations, MNIST's blank pixels). It panics if a slice
+// or scratch is too short.
+func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
+	checkSizes("MatMulTransBScratch", c, a, b, m*n, m*k, n*k)
+	if need := TransBScratch(m, k, n); len(scratch) < need {
+		panic(fmt.Sprintf("kernel.MatMulTransBScratch: scratch of %d elements, %d×%d by (%d×%d)ᵀ needs %d", len(scratch), m, k, n, k, need))
+	}
+	if fastGemm != nil && m*k*n >= minFastWork {
+		if fastTransB != nil {
+			fastTransB(c, a, b, m, k, n, scratch)
+			return
+		}
+		bt := scratch[:k*n]
+		transpose(bt, b, n, k)
+		fastGemm(c, a, k, 1, bt, m, k, n)
+		return
+	}
+	bt := scratch[:k*n]
+	transpose(bt, b, n, k)
+	matMulRef(c, a, bt, m, k, n)
 }
 
 var scratch = sync.Pool{New: func() any { return new([]float32) }}

@@ -15,7 +15,7 @@ type Workspace struct {
 	net   *Net
 	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the caller's input during a call, act[L] the output
 	delta [][]float32 // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
-	wt    []float32   // one layer's weights transposed (in×out), for the forward products
+	wt    []float32   // scratch of kernel.MatMulTransBScratch, for the forward products
 	exp   []float64   // one example's exponentials of the outputs (cross-entropy's softmax)
 }
 
@@ -27,7 +27,7 @@ func (n *Net) NewWorkspace(batch int) *Workspace {
 		if l > 0 { // act[0] is not copied: forward reads the caller's input in place
 			w.act[l] = make([]float32, batch*s)
 			w.delta[l] = make([]float32, batch*s)
-			big = max(big, n.Sizes[l-1]*s)
+			big = max(big, kernel.TransBScratch(batch, n.Sizes[l-1], s))
 		}
 	}
 	w.wt = make([]float32, big)
@@ -70,11 +70,9 @@ func (w *Workspace) forward(x []float32, b int) {
 	for l := 0; l < L; l++ {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		z := w.act[l+1][:b*out]
-		// z = a_l · W_lᵀ, with W_lᵀ in the workspace's buffer (kernel.MatMulTransB would take
-		// one from a pool, which the collector empties)
-		wt := w.wt[:in*out]
-		kernel.Transpose(wt, n.Layer(l), out, in)
-		kernel.MatMul(z, w.act[l][:b*in], wt, b, in, out)
+		// z = a_l · W_lᵀ with the workspace's scratch (kernel.MatMulTransB would take one from
+		// a pool, which the collector empties)
+		kernel.MatMulTransBScratch(z, w.act[l][:b*in], n.Layer(l), b, in, out, w.wt)
 		if l < L-1 {
 			kernel.Relu(z)
 		}
