@@ -74,8 +74,7 @@ func testFastMatchesReference(t *testing.T) {
 	}
 }
 
-// TestTranspose checks Transpose exactly on shapes smaller and larger than one tile, and its
-// panic on a short slice.
+// TestTranspose checks the transpose exactly on shapes smaller and larger than one tile.
 func TestTranspose(t *testing.T) {
 	for _, sz := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {16, 24}, {33, 70}, {128, 10}, {10, 128}, {128, 784}, {17, 9}} {
 		rows, cols := sz[0], sz[1]
@@ -87,7 +86,7 @@ func TestTranspose(t *testing.T) {
 		for i := range dst {
 			dst[i] = -1
 		}
-		Transpose(dst, src, rows, cols)
+		transpose(dst, src, rows, cols)
 		for i := 0; i < rows; i++ {
 			for j := 0; j < cols; j++ {
 				if got, want := dst[j*rows+i], src[i*cols+j]; got != want {
@@ -96,12 +95,6 @@ func TestTranspose(t *testing.T) {
 			}
 		}
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("Transpose of 3×4 into 11 elements: no panic")
-		}
-	}()
-	Transpose(make([]float32, 11), make([]float32, 12), 3, 4)
 }
 
 // mlpShapes are the products of one training step of sim/nn's MLP 784-128-128-10 at batch 100,
@@ -277,4 +270,23 @@ func TestReluExact(t *testing.T) {
 		}
 	}()
 	ReluMask(make([]float32, 5), make([]float32, 4))
+}
+
+// TestTransBScratchTooShort: a scratch buffer shorter than TransBScratch is refused with a
+// panic naming the sizes, on every path (it is a programming error, like a short c).
+func TestTransBScratchTooShort(t *testing.T) {
+	defer setImpl(current())
+	for _, im := range append(available, impl{}) {
+		setImpl(im)
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Errorf("%s: MatMulTransBScratch with a short scratch: no panic", Impl())
+				}
+			}()
+			m, k, n := 20, 30, 40
+			MatMulTransBScratch(make([]float32, m*n), make([]float32, m*k), make([]float32, n*k), m, k, n,
+				make([]float32, TransBScratch(m, k, n)-1))
+		}()
+	}
 }

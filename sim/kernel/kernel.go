@@ -1,12 +1,19 @@
 // Package kernel holds the dense float32 matrix products that network training spends its time
-// in. Matrices are row-major slices. Each function overwrites c (it does not accumulate).
+// in, and the few element-wise loops around them. Matrices are row-major slices. Each product
+// overwrites c (it does not accumulate).
 //
-// MatMul, MatMulTransA and MatMulTransB run the fastest kernel available: on amd64 with AVX2
-// and FMA, register-blocked assembly (gemm_amd64.s); in the browser, a WebAssembly SIMD module
-// (wasm/assets/kernels.wat) when the page has loaded it; elsewhere the plain loops. The plain loops
-// are kept as MatMulRef, MatMulTransARef and MatMulTransBRef: they are the reference that the
-// fast kernels must reproduce within float32 rounding (the tests check this), and Impl names
-// the kernel in use. Build with the tag purego to force the plain loops.
+// MatMul, MatMulTransA, MatMulTransB and MatMulTransBScratch run the fastest kernel available:
+// on amd64 with AVX-512 or AVX2 and FMA, register-blocked assembly (gemm_amd64.s); in the
+// browser, a WebAssembly SIMD module (wasm/assets/kernels.wat) when the page has loaded it;
+// elsewhere the plain loops. The plain loops are kept as MatMulRef, MatMulTransARef and
+// MatMulTransBRef: they are the reference that the fast kernels must reproduce within float32
+// rounding (the tests check this), and Impl names the kernel in use. Build with the tag purego
+// to force the plain loops.
+//
+// The element-wise helpers of a training step, Axpy (the SGD update), Relu, ReluMask (its
+// backward pass) and Transpose, are vectorised on amd64; Relu, ReluMask and Transpose give
+// exactly the plain loops' results, Axpy may differ in the last bit (one rounding instead of
+// two).
 package kernel
 
 import (
@@ -162,16 +169,6 @@ var scratch = sync.Pool{New: func() any { return new([]float32) }}
 
 // fastTranspose, when not nil, is the platform's transpose.
 var fastTranspose func(dst, src []float32, rows, cols int)
-
-// Transpose sets dst (cols×rows) = srcᵀ where src is rows×cols, both row-major: with
-// MatMul, it is MatMulTransB with a scratch buffer the caller owns (sim/nn's forward pass).
-// It is exact (a copy) on every path.
-func Transpose(dst, src []float32, rows, cols int) {
-	if len(dst) < rows*cols || len(src) < rows*cols {
-		panic(fmt.Sprintf("kernel.Transpose: slices of %d and %d elements for a %d×%d matrix", len(dst), len(src), rows, cols))
-	}
-	transpose(dst, src, rows, cols)
-}
 
 // transpose sets dst (cols×rows) = srcᵀ where src is rows×cols.
 func transpose(dst, src []float32, rows, cols int) {
