@@ -12,12 +12,10 @@ import (
 // multiple of 16 or 8, k = 1, and the shapes of an MLP 784-128-128-10 step at batch 100.
 func TestFastMatchesReference(t *testing.T) {
 	t.Logf("kernel in use: %s; available: %d fast kernels", Impl(), len(available))
-	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
-		fastName, fastGemm = name, g
-	}(fastName, fastGemm)
-	for _, im := range available {
-		fastName, fastGemm = im.name, im.gemm
-		t.Run(im.name, testFastMatchesReference)
+	defer setImpl(current())
+	for _, im := range append(available, impl{}) { // the zero impl: the plain loops
+		setImpl(im)
+		t.Run(Impl(), testFastMatchesReference)
 	}
 }
 
@@ -28,6 +26,9 @@ func testFastMatchesReference(t *testing.T) {
 		{8, 3, 32}, {9, 4, 64}, {13, 9, 70}, {17, 5, 33}, {16, 2, 47}, {23, 11, 100},
 		{3, 200, 5}, {100, 784, 128}, {100, 128, 128}, {100, 128, 10}, {128, 100, 10},
 		{100, 10, 128}, {128, 100, 128}, {784, 100, 128},
+		// sim/nn's shapes (weights out×in), and blocks of 8×32, 4×32, 8×16 with every remainder
+		{100, 784, 128}, {10, 100, 128}, {128, 100, 784}, {12, 5, 48}, {20, 7, 80}, {4, 6, 32},
+		{15, 9, 49}, {11, 3, 16}, {7, 5, 33}, {6, 4, 112},
 	}
 	for _, sz := range shapes {
 		m, k, n := sz[0], sz[1], sz[2]
@@ -42,6 +43,13 @@ func testFastMatchesReference(t *testing.T) {
 			{"MatMul", func(c []float32) { MatMul(c, a, b, m, k, n) }, func(c []float32) { MatMulRef(c, a, b, m, k, n) }},
 			{"MatMulTransA", func(c []float32) { MatMulTransA(c, at, b, m, k, n) }, func(c []float32) { MatMulTransARef(c, at, b, m, k, n) }},
 			{"MatMulTransB", func(c []float32) { MatMulTransB(c, a, bt, m, k, n) }, func(c []float32) { MatMulTransBRef(c, a, bt, m, k, n) }},
+			{"MatMulTransBScratch", func(c []float32) {
+				s := make([]float32, TransBScratch(m, k, n))
+				for i := range s {
+					s[i] = float32(math.NaN()) // stale scratch must not leak into c
+				}
+				MatMulTransBScratch(c, a, bt, m, k, n, s)
+			}, func(c []float32) { MatMulTransBRef(c, a, bt, m, k, n) }},
 		}
 		for _, tc := range cases {
 			got := make([]float32, m*n)
@@ -66,7 +74,7 @@ func testFastMatchesReference(t *testing.T) {
 	}
 }
 
-// TestTranspose checks the tiled transpose on shapes smaller and larger than one tile.
+// TestTranspose checks the transpose exactly on shapes smaller and larger than one tile.
 func TestTranspose(t *testing.T) {
 	for _, sz := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {16, 24}, {33, 70}, {128, 10}, {10, 128}, {128, 784}, {17, 9}} {
 		rows, cols := sz[0], sz[1]
@@ -89,24 +97,23 @@ func TestTranspose(t *testing.T) {
 	}
 }
 
-// mlpShapes are the products of one training step of an MLP 784-128-128-10 at batch 100 with
-// weights stored in×out: forward x·W, backward dW = xᵀ·dy (TransA) and dx = dy·Wᵀ (TransB).
+// mlpShapes are the products of one training step of sim/nn's MLP 784-128-128-10 at batch 100,
+// whose weights are stored out×in: forward z = a·Wᵀ (TransB), backward dW = δᵀ·a (TransA) and
+// δ·W (MatMul), in the order sim/nn runs them.
 var mlpShapes = []struct {
 	op      string
 	m, k, n int
 }{
-	{"MatMul", 100, 784, 128}, {"MatMul", 100, 128, 128}, {"MatMul", 100, 128, 10},
-	{"TransA", 128, 100, 10}, {"TransB", 100, 10, 128},
-	{"TransA", 128, 100, 128}, {"TransB", 100, 128, 128},
-	{"TransA", 784, 100, 128},
+	{"TransB", 100, 784, 128}, {"TransB", 100, 128, 128}, {"TransB", 100, 128, 10},
+	{"TransA", 10, 100, 128}, {"MatMul", 100, 10, 128},
+	{"TransA", 128, 100, 128}, {"MatMul", 100, 128, 128},
+	{"TransA", 128, 100, 784},
 }
 
 // BenchmarkMLPStep runs every product of one MLP step; the GFLOP/s figure is 2·Σ m·k·n per
-// second (≈ 71 MFLOP per step).
+// second (50.8 MFLOP per step).
 func BenchmarkMLPStep(b *testing.B) {
-	defer func(name string, g func(c, a []float32, ars, aps int, b []float32, m, k, n int)) {
-		fastName, fastGemm = name, g
-	}(fastName, fastGemm)
+	defer setImpl(current())
 	names := []string{"ref"}
 	for _, im := range available {
 		names = append(names, im.name)
@@ -114,7 +121,7 @@ func BenchmarkMLPStep(b *testing.B) {
 	for _, impl := range names {
 		for _, im := range available {
 			if im.name == impl {
-				fastName, fastGemm = im.name, im.gemm
+				setImpl(im)
 			}
 		}
 		b.Run(impl, func(b *testing.B) {
@@ -205,5 +212,81 @@ func BenchmarkTranspose(b *testing.B) {
 			}
 			b.ReportMetric(float64(len(src))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
 		})
+	}
+}
+
+// specials returns n values mixing N(0,1) draws with the cases a ReLU must get right bit for
+// bit: ±0, NaN, ±Inf, subnormals of both signs, the smallest normal.
+func specials(r *rand.Rand, n int) []float32 {
+	sp := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
+		math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1.1754944e-38, -1.1754944e-38, math.MaxFloat32}
+	x := make([]float32, n)
+	for i := range x {
+		if r.IntN(3) == 0 {
+			x[i] = sp[r.IntN(len(sp))]
+		} else {
+			x[i] = float32(r.NormFloat64())
+		}
+	}
+	return x
+}
+
+// TestReluExact checks Relu and ReluMask bit for bit against the plain loops (they are
+// comparisons and selections, no rounding) on lengths around the 32-wide blocks, with
+// ±0, NaN, ±Inf and subnormals among the inputs: a NaN or −0 activation must become +0, and
+// the mask must keep d only where a > 0.
+func TestReluExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{0, 1, 31, 32, 33, 63, 64, 65, 95, 96, 100, 1000, 12800, 12801} {
+		x := specials(r, n)
+		got := append([]float32(nil), x...)
+		want := append([]float32(nil), x...)
+		Relu(got)
+		reluGo(want)
+		for i := range got {
+			keep := x[i] > 0
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+				(keep && math.Float32bits(want[i]) != math.Float32bits(x[i])) || (!keep && math.Float32bits(want[i]) != 0) {
+				t.Fatalf("Relu n=%d (fast %v): x[%d] = %v → %v, want %v", n, fastRelu != nil, i, x[i], got[i], want[i])
+			}
+		}
+		a := specials(r, n+3) // a may be longer than d
+		d := specials(r, n)
+		got = append([]float32(nil), d...)
+		want = append([]float32(nil), d...)
+		ReluMask(got, a)
+		reluMaskGo(want, a)
+		for i := range got {
+			keep := a[i] > 0
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) ||
+				(keep && math.Float32bits(want[i]) != math.Float32bits(d[i])) || (!keep && math.Float32bits(want[i]) != 0) {
+				t.Fatalf("ReluMask n=%d (fast %v): a[%d] = %v, d = %v → %v, want %v", n, fastReluMask != nil, i, a[i], d[i], got[i], want[i])
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("ReluMask with a shorter than d: no panic")
+		}
+	}()
+	ReluMask(make([]float32, 5), make([]float32, 4))
+}
+
+// TestTransBScratchTooShort: a scratch buffer shorter than TransBScratch is refused with a
+// panic naming the sizes, on every path (it is a programming error, like a short c).
+func TestTransBScratchTooShort(t *testing.T) {
+	defer setImpl(current())
+	for _, im := range append(available, impl{}) {
+		setImpl(im)
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Errorf("%s: MatMulTransBScratch with a short scratch: no panic", Impl())
+				}
+			}()
+			m, k, n := 20, 30, 40
+			MatMulTransBScratch(make([]float32, m*n), make([]float32, m*k), make([]float32, n*k), m, k, n,
+				make([]float32, TransBScratch(m, k, n)-1))
+		}()
 	}
 }

@@ -14,7 +14,19 @@ func gemm4x8(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, l
 func gemm8x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
 
 //go:noescape
+func gemm4x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
+func gemm8x16(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+
+//go:noescape
 func gemm1x16(k int, a *float32, aps int, b *float32, ldb int, c *float32)
+
+//go:noescape
+func reluAVX2(n int, x *float32)
+
+//go:noescape
+func reluMaskAVX2(n int, d, a *float32)
 
 //go:noescape
 func transpose8x8(src *float32, lds int, dst *float32, ldd int)
@@ -56,15 +68,17 @@ func hasAVX512() bool {
 
 func init() {
 	if hasAVX512() {
-		available = append(available, impl{"avx512", gemmAVX512})
+		available = append(available, impl{"avx512", gemmAVX512, transBPanels(panelAVX512)})
 	}
 	if hasAVX2FMA() {
-		available = append(available, impl{"avx2-fma", gemmAVX2})
+		available = append(available, impl{"avx2-fma", gemmAVX2, transBPanels(panelAVX2)})
 	}
 	if len(available) > 0 {
-		fastName, fastGemm = available[0].name, available[0].gemm
+		setImpl(available[0])
 		fastAxpy = axpyAMD64
 		fastTranspose = transposeAVX
+		fastRelu = reluAMD64
+		fastReluMask = reluMaskAMD64
 	}
 }
 
@@ -93,8 +107,84 @@ func axpyAMD64(y, x []float32, alpha float32) {
 	axpyGo(y[n16:], x[n16:len(y)], alpha)
 }
 
-// gemmAVX512 is gemmAVX2 with 8×32 blocks in zmm registers for the bulk; rows and columns
-// left over go through the AVX2 kernels.
+func reluAMD64(x []float32) {
+	n32 := len(x) &^ 31
+	if n32 > 0 {
+		reluAVX2(n32, &x[0])
+	}
+	reluGo(x[n32:])
+}
+
+func reluMaskAMD64(d, a []float32) {
+	n32 := len(d) &^ 31
+	if n32 > 0 {
+		reluMaskAVX2(n32, &d[0], &a[0])
+	}
+	reluMaskGo(d[n32:], a[n32:len(d)])
+}
+
+// transBPanels returns a transB (see impl) that multiplies panel by panel with panel.
+func transBPanels(panel func(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int)) func(c, a, b []float32, m, k, n int, buf []float32) {
+	return func(c, a, b []float32, m, k, n int, buf []float32) {
+		p := buf[:32*k]
+		for j := 0; j < n; j += 32 {
+			if j+32 <= n {
+				transpose(p, b[j*k:(j+32)*k], 32, k) // rows j…j+31 of b → k×32
+				panel(c[j:], n, a, k, 1, p, m, k)
+				continue
+			}
+			// the last w < 32 rows of b: a zero-padded panel, multiplied into an m×32 block of
+			// buf whose first w columns are copied out
+			w := n - j
+			for q := 0; q < k; q++ {
+				row := p[q*32 : q*32+32]
+				for jj := 0; jj < w; jj++ {
+					row[jj] = b[(j+jj)*k+q]
+				}
+				clear(row[w:])
+			}
+			cb := buf[32*k : 32*(k+m)]
+			panel(cb, 32, a, k, 1, p, m, k)
+			for i := 0; i < m; i++ {
+				copy(c[i*n+j:i*n+n], cb[i*32:i*32+w])
+			}
+		}
+	}
+}
+
+// panelAVX512 sets c[i·ldc + j] (i < m, j < 32) = Σ_q A(i,q)·p[q·32 + j], A(i,q) =
+// a[i·ars + q·aps]: one k×32 panel, in 8×32 and 4×32 zmm blocks and single rows.
+func panelAVX512(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int) {
+	i := 0
+	for ; i+8 <= m; i += 8 {
+		gemm8x32(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+	}
+	if i+4 <= m {
+		gemm4x32(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+		i += 4
+	}
+	for ; i < m; i++ {
+		gemm1x16(k, &a[i*ars], aps, &p[0], 32, &c[i*ldc])
+		gemm1x16(k, &a[i*ars], aps, &p[16], 32, &c[i*ldc+16])
+	}
+}
+
+// panelAVX2 is panelAVX512 with 4×16 ymm blocks.
+func panelAVX2(c []float32, ldc int, a []float32, ars, aps int, p []float32, m, k int) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		gemm4x16(k, &a[i*ars], ars, aps, &p[0], 32, &c[i*ldc], ldc)
+		gemm4x16(k, &a[i*ars], ars, aps, &p[16], 32, &c[i*ldc+16], ldc)
+	}
+	for ; i < m; i++ {
+		gemm1x16(k, &a[i*ars], aps, &p[0], 32, &c[i*ldc])
+		gemm1x16(k, &a[i*ars], aps, &p[16], 32, &c[i*ldc+16])
+	}
+}
+
+// gemmAVX512 is gemmAVX2 with zmm blocks for the bulk: 8×32 (16 accumulators), then 4×32 for
+// four rows left over and 8×16 for a 16-column tail; what remains (up to 3 rows, up to 15
+// columns) goes through the AVX2 kernels.
 func gemmAVX512(c, a []float32, ars, aps int, b []float32, m, k, n int) {
 	if k == 0 {
 		clear(c[:m*n])
@@ -102,16 +192,23 @@ func gemmAVX512(c, a []float32, ars, aps int, b []float32, m, k, n int) {
 	}
 	m8 := m &^ 7
 	j := 0
-	if m8 > 0 {
-		for ; j+32 <= n; j += 32 {
-			for i := 0; i < m8; i += 8 {
-				gemm8x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
-			}
+	for ; j+32 <= n; j += 32 {
+		i := 0
+		for ; i < m8; i += 8 {
+			gemm8x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
 		}
-		if j > 0 && m8 < m {
-			// rows m8..m−1 of the columns done above
-			gemmAVX2Part(c, a, ars, aps, b, m8, m, k, n, 0, j)
+		if i+4 <= m {
+			gemm4x32(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
+			i += 4
 		}
+		gemmAVX2Part(c, a, ars, aps, b, i, m, k, n, j, j+32)
+	}
+	if j+16 <= n && m8 > 0 {
+		for i := 0; i < m8; i += 8 {
+			gemm8x16(k, &a[i*ars], ars, aps, &b[j], n, &c[i*n+j], n)
+		}
+		gemmAVX2Part(c, a, ars, aps, b, m8, m, k, n, j, j+16)
+		j += 16
 	}
 	gemmAVX2Part(c, a, ars, aps, b, 0, m, k, n, j, n)
 }

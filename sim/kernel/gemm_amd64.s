@@ -354,3 +354,197 @@ TEXT ·transpose8x8(SB), NOSPLIT, $0-32
 	VMOVUPS Y15, (BX)(R11*1)
 	VZEROUPPER
 	RET
+
+// func reluAVX2(n int, x *float32)
+// x[i] = x[i] > 0 ? x[i] : 0 for i < n; n a multiple of 32. VMAXPS returns its second
+// (Intel) source when the comparison fails, NaN included, so the zero goes there.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), DI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ reludone
+
+reluloop:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VMAXPS Y0, Y1, Y1
+	VMAXPS Y0, Y2, Y2
+	VMAXPS Y0, Y3, Y3
+	VMAXPS Y0, Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, DI
+	DECQ CX
+	JNZ reluloop
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluMaskAVX2(n int, d, a *float32)
+// d[i] = a[i] > 0 ? d[i] : 0 for i < n; n a multiple of 32 (the backward pass of a ReLU).
+TEXT ·reluMaskAVX2(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), DI
+	MOVQ a+16(FP), SI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ maskdone
+
+maskloop:
+	VCMPPS $0x11, (SI), Y0, Y1 // 0 < a (ordered, quiet: false for NaN): all ones, else zero
+	VCMPPS $0x11, 32(SI), Y0, Y2
+	VCMPPS $0x11, 64(SI), Y0, Y3
+	VCMPPS $0x11, 96(SI), Y0, Y4
+	VANDPS (DI), Y1, Y1
+	VANDPS 32(DI), Y2, Y2
+	VANDPS 64(DI), Y3, Y3
+	VANDPS 96(DI), Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ maskloop
+
+maskdone:
+	VZEROUPPER
+	RET
+
+// func gemm4x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+// AVX-512: 4 rows × 32 columns of C in 8 zmm accumulators (the rows that gemm8x32 leaves).
+TEXT ·gemm4x32(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), BX
+	ADDQ R8, BX // row 3
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ store432
+
+loop432:
+	VMOVUPS (DI), Z16
+	VMOVUPS 64(DI), Z17
+	VBROADCASTSS (SI), Z18
+	VBROADCASTSS (SI)(R8*1), Z19
+	VBROADCASTSS (SI)(R8*2), Z20
+	VBROADCASTSS (BX), Z21
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	ADDQ R9, SI
+	ADDQ R9, BX
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop432
+
+store432:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	VZEROUPPER
+	RET
+
+// func gemm8x16(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+// AVX-512: 8 rows × 16 columns of C in 8 zmm accumulators (a 16-column tail).
+TEXT ·gemm8x16(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), BX
+	ADDQ R8, BX           // row 3
+	LEAQ (SI)(R8*4), AX   // row 4
+	LEAQ (BX)(R8*4), R12  // row 7
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ store816
+
+loop816:
+	VMOVUPS (DI), Z16
+	VFMADD231PS.BCST (SI), Z16, Z0
+	VFMADD231PS.BCST (SI)(R8*1), Z16, Z1
+	VFMADD231PS.BCST (SI)(R8*2), Z16, Z2
+	VFMADD231PS.BCST (BX), Z16, Z3
+	VFMADD231PS.BCST (AX), Z16, Z4
+	VFMADD231PS.BCST (AX)(R8*1), Z16, Z5
+	VFMADD231PS.BCST (AX)(R8*2), Z16, Z6
+	VFMADD231PS.BCST (R12), Z16, Z7
+	ADDQ R9, SI
+	ADDQ R9, BX
+	ADDQ R9, AX
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop816
+
+store816:
+	VMOVUPS Z0, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z1, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z2, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z3, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z4, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z5, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z6, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z7, (DX)
+	VZEROUPPER
+	RET

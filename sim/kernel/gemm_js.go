@@ -22,8 +22,8 @@ func init() {
 	}
 	if g := k.Get("gemm"); g.Type() == js.TypeFunction {
 		wasmGemm = g
-		available = append(available, impl{"wasm-simd128", gemmWasm})
-		fastName, fastGemm = available[0].name, available[0].gemm
+		available = append(available, impl{name: "wasm-simd128", gemm: gemmWasm})
+		setImpl(available[0])
 	}
 	if f := k.Get("axpy"); f.Type() == js.TypeFunction {
 		wasmAxpy = f

@@ -1,12 +1,19 @@
 // Package kernel holds the dense float32 matrix products that network training spends its time
-// in. Matrices are row-major slices. Each function overwrites c (it does not accumulate).
+// in, and the few element-wise loops around them. Matrices are row-major slices. Each product
+// overwrites c (it does not accumulate).
 //
-// MatMul, MatMulTransA and MatMulTransB run the fastest kernel available: on amd64 with AVX2
-// and FMA, register-blocked assembly (gemm_amd64.s); in the browser, a WebAssembly SIMD module
-// (wasm/assets/kernels.wat) when the page has loaded it; elsewhere the plain loops. The plain loops
-// are kept as MatMulRef, MatMulTransARef and MatMulTransBRef: they are the reference that the
-// fast kernels must reproduce within float32 rounding (the tests check this), and Impl names
-// the kernel in use. Build with the tag purego to force the plain loops.
+// MatMul, MatMulTransA, MatMulTransB and MatMulTransBScratch run the fastest kernel available:
+// on amd64 with AVX-512 or AVX2 and FMA, register-blocked assembly (gemm_amd64.s); in the
+// browser, a WebAssembly SIMD module (wasm/assets/kernels.wat) when the page has loaded it;
+// elsewhere the plain loops. The plain loops are kept as MatMulRef, MatMulTransARef and
+// MatMulTransBRef: they are the reference that the fast kernels must reproduce within float32
+// rounding (the tests check this), and Impl names the kernel in use. Build with the tag purego
+// to force the plain loops.
+//
+// The element-wise helpers of a training step, Axpy (the SGD update), Relu, ReluMask (its
+// backward pass) and Transpose, are vectorised on amd64; Relu, ReluMask and Transpose give
+// exactly the plain loops' results, Axpy may differ in the last bit (one rounding instead of
+// two).
 package kernel
 
 import (
@@ -25,6 +32,29 @@ var fastName = "go"
 type impl struct {
 	name string
 	gemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
+	// transB, when not nil, is MatMulTransBScratch's fast path: c (m×n) = a·bᵀ, b n×k,
+	// transposing b 32 rows at a time into a k×32 panel of buf and multiplying by it while it
+	// is in cache (buf holds at least TransBScratch(m, k, n) elements).
+	transB func(c, a, b []float32, m, k, n int, buf []float32)
+}
+
+// fastTransB is the transB of the kernel in use.
+var fastTransB func(c, a, b []float32, m, k, n int, buf []float32)
+
+// setImpl makes im the kernel in use; the zero impl is the plain loops.
+func setImpl(im impl) {
+	fastName, fastGemm, fastTransB = im.name, im.gemm, im.transB
+	if im.name == "" {
+		fastName = "go"
+	}
+}
+
+// current returns the kernel in use, for setImpl.
+func current() impl {
+	if fastGemm == nil {
+		return impl{}
+	}
+	return impl{fastName, fastGemm, fastTransB}
 }
 
 // available lists the fast kernels this machine supports, best first (set by platform inits).
@@ -49,12 +79,12 @@ func Impls() []string {
 // concurrently with products. By default the fastest kernel is used.
 func Use(name string) error {
 	if name == "go" {
-		fastName, fastGemm = "go", nil
+		setImpl(impl{})
 		return nil
 	}
 	for _, im := range available {
 		if im.name == name {
-			fastName, fastGemm = im.name, im.gemm
+			setImpl(im)
 			return nil
 		}
 	}
@@ -85,22 +115,54 @@ func MatMulTransA(c, a, b []float32, m, k, n int) {
 	matMulTransARef(c, a, b, m, k, n)
 }
 
-// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast path transposes b
-// into a pooled scratch buffer (n·k elements, cheap next to the m·n·k product) and multiplies.
+// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast path is
+// MatMulTransBScratch with a pooled scratch buffer (which the collector may empty: callers
+// that must not allocate pass their own).
 func MatMulTransB(c, a, b []float32, m, k, n int) {
 	checkSizes("MatMulTransB", c, a, b, m*n, m*k, n*k)
 	if fastGemm != nil && m*k*n >= minFastWork {
+		need := TransBScratch(m, k, n)
 		bufp := scratch.Get().(*[]float32)
-		if cap(*bufp) < k*n {
-			*bufp = make([]float32, k*n)
+		if cap(*bufp) < need {
+			*bufp = make([]float32, need)
 		}
-		bt := (*bufp)[:k*n]
-		transpose(bt, b, n, k)
-		fastGemm(c, a, k, 1, bt, m, k, n)
+		MatMulTransBScratch(c, a, b, m, k, n, (*bufp)[:need])
 		scratch.Put(bufp)
 		return
 	}
 	matMulTransBRef(c, a, b, m, k, n)
+}
+
+// TransBScratch returns the number of scratch elements MatMulTransBScratch needs for an
+// m×k by (n×k)ᵀ product: room for bᵀ whole (k·n) or for one zero-padded k×32 panel of it and
+// an m×32 block of c.
+func TransBScratch(m, k, n int) int { return max(k*n, 32*(k+m)) }
+
+// MatMulTransBScratch sets c (m×n) = a · bᵀ where a is m×k and b is n×k (a layer's weights
+// stored out×in), using scratch (at least TransBScratch(m, k, n) elements, contents ignored)
+// and allocating nothing. On amd64 it transposes b 32 rows at a time into a k×32 panel and
+// multiplies by it while the panel is in cache; with other fast kernels it transposes b whole
+// and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
+// which skip zero entries of a (ReLU activations, MNIST's blank pixels). It panics if a slice
+// or scratch is too short.
+func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
+	checkSizes("MatMulTransBScratch", c, a, b, m*n, m*k, n*k)
+	if need := TransBScratch(m, k, n); len(scratch) < need {
+		panic(fmt.Sprintf("kernel.MatMulTransBScratch: scratch of %d elements, %d×%d by (%d×%d)ᵀ needs %d", len(scratch), m, k, n, k, need))
+	}
+	if fastGemm != nil && m*k*n >= minFastWork {
+		if fastTransB != nil {
+			fastTransB(c, a, b, m, k, n, scratch)
+			return
+		}
+		bt := scratch[:k*n]
+		transpose(bt, b, n, k)
+		fastGemm(c, a, k, 1, bt, m, k, n)
+		return
+	}
+	bt := scratch[:k*n]
+	transpose(bt, b, n, k)
+	matMulRef(c, a, bt, m, k, n)
 }
 
 var scratch = sync.Pool{New: func() any { return new([]float32) }}
@@ -178,6 +240,54 @@ func axpyGo(y, x []float32, alpha float32) {
 	x = x[:len(y)]
 	for i := range y {
 		y[i] += alpha * x[i]
+	}
+}
+
+// fastRelu and fastReluMask, when not nil, are the platform's Relu and ReluMask (lengths
+// checked by the caller).
+var (
+	fastRelu     func(x []float32)
+	fastReluMask func(d, a []float32)
+)
+
+// Relu sets x[i] = max(x[i], 0) in place: x[i] is kept where x[i] > 0 and becomes +0
+// elsewhere (−0 and NaN included). Every path computes exactly this.
+func Relu(x []float32) {
+	if fastRelu != nil && len(x) >= 64 {
+		fastRelu(x)
+		return
+	}
+	reluGo(x)
+}
+
+func reluGo(x []float32) {
+	for i, v := range x {
+		if !(v > 0) {
+			x[i] = 0
+		}
+	}
+}
+
+// ReluMask sets d[i] = 0 wherever a[i] > 0 fails, for every i < len(d): the backward pass of a
+// ReLU whose outputs are a, multiplying the incoming gradient d by 1[a > 0]. It panics if a is
+// shorter than d. Every path computes exactly this.
+func ReluMask(d, a []float32) {
+	if len(a) < len(d) {
+		panic(fmt.Sprintf("kernel.ReluMask: a has %d elements, d %d", len(a), len(d)))
+	}
+	if fastReluMask != nil && len(d) >= 64 {
+		fastReluMask(d, a)
+		return
+	}
+	reluMaskGo(d, a[:len(d)])
+}
+
+func reluMaskGo(d, a []float32) {
+	a = a[:len(d)]
+	for i, v := range a {
+		if !(v > 0) {
+			d[i] = 0
+		}
 	}
 }
 
