@@ -582,11 +582,11 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d, true)", nSamples)},
 		{"SαS sampler α=1.5, Chromium", "samples/s", "plain JS (CMS, Math.random)", "Go wasm estimator.SymStable (gonum)", 0,
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d, false)", nSamples)},
-		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.MohammadiStream.Add (%v)", logImpl), 1,
+		{"log-mean Σlog\\|x\\|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.MohammadiStream.Add (%v)", logImpl), 1,
 			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'stream')", nLogs)},
-		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.LogAbsSum (%v)", logImpl), 0,
+		{"log-mean Σlog\\|x\\|/n, Chromium", "terms/s", "plain JS (Math.log)", fmt.Sprintf("Go wasm estimator.LogAbsSum (%v)", logImpl), 0,
 			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'kernel')", nLogs)},
-		{"log-mean Σlog|x|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log loop", 0,
+		{"log-mean Σlog\\|x\\|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log loop", 0,
 			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'mathlog')", nLogs)},
 	}
 	for _, bn := range benches {
