@@ -78,6 +78,10 @@ func printTable(res *mlp.Result) {
 	for _, e := range res.Evaluations {
 		var layers, others []string
 		for _, a := range e.LayerAlpha {
+			if a == 0 { // the layer's estimate failed; Noise.Layers holds the reason
+				layers = append(layers, "n/a")
+				continue
+			}
 			layers = append(layers, fmt.Sprintf("%.2f", a))
 		}
 		for _, o := range e.Noise.Others {
