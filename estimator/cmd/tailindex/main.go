@@ -165,6 +165,9 @@ func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool, c
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
+	if res.Estimates == nil {
+		res.Estimates = []estimator.Estimate{} // "estimates":[] in JSON, as for any analysed file
+	}
 	return res, nil
 }
 

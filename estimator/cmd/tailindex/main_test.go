@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,6 +170,9 @@ func TestNoEstimateFails(t *testing.T) {
 		}
 		if tt.wantStatus == 1 && !strings.Contains(errb.String(), "no estimate") {
 			t.Errorf("tailindex %q: stderr %q, want a line saying no estimate was made", tt.args, errb.String())
+		}
+		if slices.Contains(tt.args, "-json") && !strings.Contains(out.String(), `"estimates":[]`) {
+			t.Errorf("tailindex %q: JSON %s, want \"estimates\":[] (a list, not null)", tt.args, out.String())
 		}
 		if !strings.Contains(out.String(), "want") { // the method's warning explains the refusal
 			t.Errorf("tailindex %q: stdout %q lacks the method's warning", tt.args, out.String())
