@@ -100,3 +100,41 @@ func BenchmarkMcCullochTable(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMethods20k times McCulloch, Koutrouvelis, Analyze (every
+// method and the K1 drift) and K1Drift on 20 000 SαS values, the size of one
+// noise evaluation in sim/mlp. Targets: < 5 ms per estimator, Analyze ≪ 50
+// ms. Each iteration takes the next of 8 samples of different α, so that
+// nothing but what the package keeps for all data is reused across calls;
+// "mcculloch-alpha1" is a sample with α = 1, where α̂ falls within 0.02 of 1
+// and SymStable uses its slowest route (the Fourier inversion).
+func BenchmarkMethods20k(b *testing.B) {
+	var xs [][]float64
+	for i, a := range []float64{0.7, 0.95, 1.1, 1.3, 1.5, 1.7, 1.9, 2} {
+		xs = append(xs, Sample(a, 1, 20000, uint64(100+i)))
+	}
+	near1 := [][]float64{Sample(1, 1, 20000, 99)}
+	mcc := func(x []float64) error { _, err := McCulloch{}.Estimate(x); return err }
+	for _, m := range []struct {
+		name string
+		xs   [][]float64
+		f    func([]float64) error
+	}{
+		{"mcculloch", xs, mcc},
+		{"mcculloch-alpha1", near1, mcc},
+		{"koutrouvelis", xs, func(x []float64) error { _, err := Koutrouvelis{}.Estimate(x); return err }},
+		{"analyze", xs, func(x []float64) error { _, err := Analyze(x, Options{}); return err }},
+		{"k1drift", xs, func(x []float64) error { K1Drift(x, false); return nil }},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if err := m.f(m.xs[i%len(m.xs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

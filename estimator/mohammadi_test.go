@@ -206,7 +206,27 @@ func TestMohammadiDropped(t *testing.T) {
 
 // TestStreamMatchesBatch feeds the same values in random chunks and checks
 // the batch result to 1e-12 relative, α̂ and interval.
-func TestStreamMatchesBatch(t *testing.T) {
+func TestStreamMatchesBatch(t *testing.T) { checkStreamMatchesBatch(t) }
+
+// TestStreamFastPathMatchesBatch does the same through the path the browser takes when the
+// SIMD kernels are loaded (logs of whole runs summed by LogAbsSum's kernel), with a Go
+// stand-in for the kernel where it is absent.
+func TestStreamFastPathMatchesBatch(t *testing.T) {
+	t.Logf("LogAbsSum: %s", LogAbsSumImpl())
+	if logAbsSumFast == nil {
+		logAbsSumFast = func(x []float64) float64 {
+			var s float64
+			for _, v := range x {
+				s += logAbs(v)
+			}
+			return s
+		}
+		defer func() { logAbsSumFast = nil }()
+	}
+	checkStreamMatchesBatch(t)
+}
+
+func checkStreamMatchesBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		alpha float64

@@ -37,6 +37,7 @@ type MohammadiStream struct {
 	bexp      int64   // sum of binary exponents of |x| in the current block
 	bmant     float64 // product of mantissas of |x| in the current block
 	bsum      float64 // sum of x in the current block
+	blog      float64 // sum of log|x| of the values addFast added to the current block
 	acc       blockAcc
 	accK1     int // K1 when the stream started
 	uninitErr bool
@@ -54,6 +55,49 @@ func (s *MohammadiStream) Add(xs ...float64) {
 	if s.accK1 == 0 {
 		s.start()
 	}
+	if logAbsSumFast != nil && !s.KeepZeros && len(xs) >= fastLogMin {
+		s.addFast(xs)
+		return
+	}
+	s.addEach(xs)
+}
+
+// addFast feeds xs block by block: a run that fills (part of) the current block gets its logs
+// summed by LogAbsSum's SIMD kernel and its values by a plain loop, and a run holding a zero,
+// Inf or NaN (the kernel's sum is then not finite) goes through addEach, value by value.
+// The block sums, and so the estimate, are those of addEach up to the rounding of the logs.
+func (s *MohammadiStream) addFast(xs []float64) {
+	k1 := s.accK1
+	for len(xs) > 0 {
+		n := min(k1-s.inBlock, len(xs))
+		run := xs[:n]
+		xs = xs[n:]
+		if n < fastLogMin {
+			s.addEach(run)
+			continue
+		}
+		l := logAbsSumFast(run)
+		if math.IsInf(l, 0) || math.IsNaN(l) {
+			s.addEach(run)
+			continue
+		}
+		var sum float64
+		for _, x := range run {
+			sum += x
+		}
+		s.seen += n
+		s.blog += l
+		s.bsum += sum
+		s.inBlock += n
+		if s.inBlock == k1 {
+			s.closeBlock()
+		}
+	}
+}
+
+// addEach feeds xs one value at a time, with no logarithm per value: the block keeps the sum
+// of the binary exponents and the product of the mantissas of |x|.
+func (s *MohammadiStream) addEach(xs []float64) {
 	k1 := s.accK1
 	for _, x := range xs {
 		a := math.Abs(x)
@@ -109,10 +153,10 @@ func (s *MohammadiStream) closeBlock() {
 	if s.KeepZeros {
 		eps = refEps
 	}
-	s.acc.lx = float64(s.bexp)*math.Ln2 + math.Log(s.bmant)
+	s.acc.lx = float64(s.bexp)*math.Ln2 + math.Log(s.bmant) + s.blog
 	s.acc.block(logAbs(math.Abs(s.bsum)+eps), s.bsum == 0 && !s.KeepZeros)
 	s.used += s.inBlock
-	s.inBlock, s.bexp, s.bmant, s.bsum = 0, 0, 1, 0
+	s.inBlock, s.bexp, s.bmant, s.bsum, s.blog = 0, 0, 1, 0, 0
 }
 
 func (s *MohammadiStream) start() {

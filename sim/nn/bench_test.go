@@ -8,6 +8,7 @@ import "testing"
 func BenchmarkStep(b *testing.B) {
 	for _, loss := range []Loss{CrossEntropy} {
 		b.Run(loss.String(), func(b *testing.B) {
+			b.ReportAllocs()
 			step := NewBenchStep([]int{784, 128, 128, 10}, 100, loss, 1)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

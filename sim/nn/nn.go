@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/tailscope/tailscope/sim/kernel"
 )
 
 // Loss is a training loss.
@@ -135,10 +137,8 @@ func (n *Net) Clone() *Net {
 	return c
 }
 
-// SGD takes the step Params −= lr·grad.
+// SGD takes the step Params −= lr·grad (kernel.Axpy: with a fused multiply-add where the
+// machine has one, so the last bit may differ from a plain loop's, always the same way).
 func (n *Net) SGD(grad []float32, lr float32) {
-	p := n.Params[:len(grad)]
-	for i, g := range grad {
-		p[i] -= lr * g
-	}
+	kernel.Axpy(n.Params[:len(grad)], grad, -lr)
 }

@@ -13,19 +13,25 @@ import (
 type Workspace struct {
 	Batch int
 	net   *Net
-	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the input (a copy), act[L] the output
+	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the caller's input during a call, act[L] the output
 	delta [][]float32 // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
+	wt    []float32   // scratch of kernel.MatMulTransBScratch, for the forward products
+	exp   []float64   // one example's exponentials of the outputs (cross-entropy's softmax)
 }
 
 // NewWorkspace returns a workspace for n and batches of up to batch examples.
 func (n *Net) NewWorkspace(batch int) *Workspace {
 	w := &Workspace{Batch: batch, net: n, act: make([][]float32, len(n.Sizes)), delta: make([][]float32, len(n.Sizes))}
+	big := 0
 	for l, s := range n.Sizes {
-		w.act[l] = make([]float32, batch*s)
-		if l > 0 {
+		if l > 0 { // act[0] is not copied: forward reads the caller's input in place
+			w.act[l] = make([]float32, batch*s)
 			w.delta[l] = make([]float32, batch*s)
+			big = max(big, kernel.TransBScratch(batch, n.Sizes[l-1], s))
 		}
 	}
+	w.wt = make([]float32, big)
+	w.exp = make([]float64, n.Sizes[len(n.Sizes)-1])
 	return w
 }
 
@@ -55,23 +61,26 @@ func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
 	return b, nil
 }
 
-// forward computes every activation for the b examples already in act[0].
-func (w *Workspace) forward(b int) {
+// forward computes every activation for the b examples x (b×Sizes[0]), which it reads in
+// place through act[0] until release.
+func (w *Workspace) forward(x []float32, b int) {
+	w.act[0] = x
 	n := w.net
 	L := n.Layers()
 	for l := 0; l < L; l++ {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		z := w.act[l+1][:b*out]
-		kernel.MatMulTransB(z, w.act[l][:b*in], n.Layer(l), b, in, out)
+		// z = a_l · W_lᵀ with the workspace's scratch (kernel.MatMulTransB would take one from
+		// a pool, which the collector empties)
+		kernel.MatMulTransBScratch(z, w.act[l][:b*in], n.Layer(l), b, in, out, w.wt)
 		if l < L-1 {
-			for i, v := range z {
-				if !(v > 0) {
-					z[i] = 0
-				}
-			}
+			kernel.Relu(z)
 		}
 	}
 }
+
+// release drops the workspace's reference to the caller's input.
+func (w *Workspace) release() { w.act[0] = nil }
 
 // Forward computes the outputs (logits) of the b = len(y) examples x (b×Sizes[0]) and
 // returns the loss statistics; the outputs are valid until the workspace is used again.
@@ -80,10 +89,10 @@ func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, [
 	if err != nil {
 		return Stats{}, nil, err
 	}
-	copy(w.act[0], x)
-	w.forward(b)
+	w.forward(x, b)
+	defer w.release()
 	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
-	st := lossAndGrad(loss, out, y, nil)
+	st := lossAndGrad(loss, out, y, nil, nil)
 	return st, out, nil
 }
 
@@ -97,11 +106,11 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 	if len(grad) != n.NumParams() {
 		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
-	copy(w.act[0], x)
-	w.forward(b)
+	w.forward(x, b)
+	defer w.release()
 	L := n.Layers()
 	classes := n.Sizes[L]
-	st := lossAndGrad(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes])
+	st := lossAndGrad(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		d := w.delta[l+1][:b*out]
@@ -113,18 +122,15 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 		// δ_l = (δ_{l+1} · W_l) ⊙ 1[a_l > 0]
 		dp := w.delta[l][:b*in]
 		kernel.MatMul(dp, d, n.Layer(l), b, out, in)
-		for i, a := range w.act[l][:b*in] {
-			if a == 0 {
-				dp[i] = 0
-			}
-		}
+		kernel.ReluMask(dp, w.act[l][:b*in])
 	}
 	return st, nil
 }
 
 // lossAndGrad returns the statistics of the outputs out (b×C) and, if dout is not nil,
-// sets it to the gradient of the mean loss with respect to out. Sums are in float64.
-func lossAndGrad(loss Loss, out []float32, y []uint8, dout []float32) Stats {
+// sets it to the gradient of the mean loss with respect to out, using exp (C values) as
+// scratch. Sums are in float64.
+func lossAndGrad(loss Loss, out []float32, y []uint8, dout []float32, exp []float64) Stats {
 	b := len(y)
 	C := len(out) / b
 	st := Stats{N: b}
@@ -142,20 +148,28 @@ func lossAndGrad(loss Loss, out []float32, y []uint8, dout []float32) Stats {
 		}
 		switch loss {
 		case CrossEntropy:
+			// softmax(o)_j = e_j / s with e_j = exp(o_j − max o) and s = Σ e_j: one exp
+			// per output, kept for the gradient
 			m := float64(o[best])
 			var s float64
-			for _, v := range o {
-				s += math.Exp(float64(v) - m)
-			}
-			lse := m + math.Log(s)
-			total += lse - float64(o[y[i]])
 			if dout != nil {
-				d := dout[i*C : (i+1)*C]
+				e := exp[:C]
 				for j, v := range o {
-					d[j] = float32(math.Exp(float64(v)-lse) / float64(b))
+					e[j] = math.Exp(float64(v) - m)
+					s += e[j]
+				}
+				d := dout[i*C : (i+1)*C]
+				bs := float64(b) * s
+				for j, ej := range e {
+					d[j] = float32(ej / bs)
 				}
 				d[y[i]] -= float32(1 / float64(b))
+			} else {
+				for _, v := range o {
+					s += math.Exp(float64(v) - m)
+				}
 			}
+			total += m + math.Log(s) - float64(o[y[i]])
 		case Hinge:
 			scale := 1 / float64(b*C)
 			for j, v := range o {

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -33,7 +34,8 @@ type Sampler struct {
 	alpha float64
 	nu    float64
 	rng   *rand.Rand
-	sas   estimator.SymStable
+	sas   fastmath.SymStable // counter-based: value i depends on the seed and i only
+	next  uint64             // index of the next SαS value
 	t     distuv.StudentsT
 }
 
@@ -51,7 +53,7 @@ func NewSampler(s spec.Spec) (*Sampler, error) {
 		alpha: s.Float("alpha"),
 		nu:    s.Float("nu"),
 		rng:   rng,
-		sas:   estimator.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Src: rng},
+		sas:   fastmath.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Seed: s.Seed},
 		t:     distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu"), Src: rng},
 	}, nil
 }
@@ -60,7 +62,10 @@ func NewSampler(s spec.Spec) (*Sampler, error) {
 func (sm *Sampler) Fill(x []float64) {
 	switch sm.dist {
 	case "sas":
-		sm.sas.Fill(x)
+		// Chambers–Mallows–Stuck, in the browser through the WebAssembly SIMD kernel; the
+		// spec was validated, so the parameters are in range and Fill cannot fail.
+		sm.sas.Fill(x, sm.next)
+		sm.next += uint64(len(x))
 	case "student":
 		for i := range x {
 			x[i] = sm.t.Rand()

@@ -3,10 +3,8 @@ package networkview
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
-	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -239,20 +237,6 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		s.unlock(true)
 		return
 	}
-	if !warmed.Load() {
-		// The first measurement would build estimator.McCulloch's quantile table (about
-		// 4 s in a browser, without a chance to yield): build it now, while the page
-		// says so, rather than freeze the page in the middle of training.
-		s.Phase = "preparing the estimators (once per page, a few seconds)"
-		s.unlock(true)
-		yield()
-		warmEstimators()
-		s.Env.Lock()
-		if s.gen != gen {
-			s.Env.UnlockOnly()
-			return
-		}
-	}
 	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.Net().NumParams())
 	s.unlock(true)
 
@@ -421,15 +405,6 @@ func (s *Session) ShowPartial(sp spec.Spec, evals []mlp.Evaluation, frac float64
 	}
 	s.State, s.Frac = Remote, frac
 	s.Phase = from + ": " + msg
-}
-
-// warmed is set once the estimators' tables are built.
-var warmed atomic.Bool
-
-// warmEstimators builds the tables the noise measurement's estimators compute on first use.
-func warmEstimators() {
-	estimator.McCulloch{}.Estimate(estimator.Sample(1.5, 1, 200, 1))
-	warmed.Store(true)
 }
 
 func btoi(b bool) int {

@@ -1,7 +1,7 @@
 // Tailscope's Web Worker: a second instance of main.wasm that runs long jobs (ui/worker) so that
 // the page keeps responding. The page first posts {type: "module", module} (the compiled module,
 // or null to fetch it), then run requests; requests that arrive before Go listens are queued.
-importScripts("/wasm_exec.js");
+importScripts("/wasm_exec.js", "/kernels.js");
 const queue = [];
 let deliver = null;
 self.tailscopeWorkerListen = (fn) => {

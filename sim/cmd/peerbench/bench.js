@@ -1,0 +1,136 @@
+// peerbench's page: the JavaScript peers (TensorFlow.js 4.22 and plain JS loops) and the glue
+// that starts the Go side (wasmbench, with wasm/kernels.js loaded). The harness calls these
+// functions alternately through the DevTools protocol; each resolves to a rate per second.
+"use strict";
+const peer = {};
+
+peer.goReady = new Promise((resolve) => { globalThis.tailscopeBenchReady = resolve; });
+
+// startGo loads the Go benchmark binary and resolves to the name of its kernel.
+peer.startGo = async function () {
+  const go = new Go();
+  const r = await WebAssembly.instantiateStreaming(fetch("/bench.wasm"), go.importObject);
+  go.run(r.instance);
+  await peer.goReady;
+  return globalThis.tailscopeBench.impl;
+};
+
+// go calls a function of the Go side and throws its "error: ..." strings.
+peer.go = function (name, ...args) {
+  const v = globalThis.tailscopeBench[name](...args);
+  if (typeof v === "string") throw new Error("go " + name + ": " + v);
+  return v;
+};
+
+// uniform makes n deterministic numbers in [0, 1) (a 32-bit LCG): the same data in every run.
+function uniform(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 4294967296;
+  }
+  return a;
+}
+
+peer.tfState = {};
+
+// tfSetup selects a TF.js backend ("wasm" or "cpu") and describes it.
+peer.tfSetup = async function (backend) {
+  if (backend === "wasm") tf.wasm.setWasmPaths("/tfjs-wasm/");
+  if (!(await tf.setBackend(backend))) throw new Error("tf.setBackend(" + backend + ") failed");
+  await tf.ready();
+  let info = "tfjs " + tf.version.tfjs + " " + backend;
+  if (backend === "wasm") {
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+    info += " simd=" + simd + " threads=" + threads;
+  }
+  return info;
+};
+
+// tfStep times SGD steps of MLP 784-128-128-10 (no biases, ReLU, softmax cross-entropy) at
+// batch 100 on a TF.js backend for about `seconds`, and returns steps per second.
+peer.tfStep = async function (backend, seconds) {
+  if (tf.getBackend() !== backend) {
+    await tf.setBackend(backend);
+    await tf.ready();
+  }
+  let st = peer.tfState[backend];
+  if (!st) {
+    const he = (fanIn, fanOut, seed) => tf.variable(
+      tf.randomNormal([fanIn, fanOut], 0, Math.sqrt(2 / fanIn), "float32", seed));
+    const labels = new Int32Array(100);
+    const u = uniform(100, 7);
+    for (let i = 0; i < 100; i++) labels[i] = Math.floor(u[i] * 10);
+    st = {
+      w1: he(784, 128, 1), w2: he(128, 128, 2), w3: he(128, 10, 3),
+      x: tf.tensor2d(uniform(100 * 784, 2), [100, 784]),
+      y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat(),
+      opt: tf.train.sgd(0.01),
+    };
+    peer.tfState[backend] = st;
+  }
+  const once = () => {
+    const cost = st.opt.minimize(() => {
+      const h1 = tf.relu(tf.matMul(st.x, st.w1));
+      const h2 = tf.relu(tf.matMul(h1, st.w2));
+      return tf.losses.softmaxCrossEntropy(st.y, tf.matMul(h2, st.w3));
+    }, true, [st.w1, st.w2, st.w3]);
+    cost.dataSync();
+    cost.dispose();
+  };
+  once(); // warm-up (kernel compilation, allocations)
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || steps < 3) {
+    once();
+    steps++;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+};
+
+// jsSampler draws n SαS(1) samples with a plain JavaScript Chambers–Mallows–Stuck loop
+// (shared/science.md §2) into a reused buffer of 2^16 and returns samples per second.
+peer.sampleBuf = new Float64Array(1 << 16);
+peer.jsSampler = function (alpha, n) {
+  const out = peer.sampleBuf;
+  const t0 = performance.now();
+  const ia = 1 / alpha, e = (1 - alpha) / alpha;
+  for (let done = 0; done < n; done += out.length) {
+    const m = Math.min(out.length, n - done);
+    for (let i = 0; i < m; i++) {
+      const v = Math.PI * (Math.random() - 0.5);
+      const w = -Math.log(1 - Math.random());
+      out[i] = Math.sin(alpha * v) / Math.pow(Math.cos(v), ia) * Math.pow(Math.cos(v - alpha * v) / w, e);
+    }
+  }
+  const el = (performance.now() - t0) / 1000;
+  if (Number.isNaN(out[7])) throw new Error("NaN sample");
+  return n / el;
+};
+
+peer.logData = null;
+
+// jsLogMean computes (1/n) Σ log|x_i| over n terms with a plain loop and returns terms per
+// second. The data are 2^17 normal values (1 MB, about one noise vector of the paper's
+// 784-100-100-100-10 network, the chunk sim/noise feeds the estimator), reused until n.
+peer.jsLogMean = function (n) {
+  if (peer.logData === null) {
+    const u = uniform(1 << 18, 11);
+    peer.logData = new Float64Array(1 << 17);
+    for (let i = 0; i < peer.logData.length; i++) { // Box–Muller normals
+      peer.logData[i] = Math.sqrt(-2 * Math.log(1 - u[2 * i])) * Math.cos(2 * Math.PI * u[2 * i + 1]);
+    }
+  }
+  const x = peer.logData;
+  const t0 = performance.now();
+  let s = 0;
+  for (let done = 0; done < n; done += x.length) {
+    const m = Math.min(x.length, n - done);
+    for (let i = 0; i < m; i++) s += Math.log(Math.abs(x[i]));
+  }
+  const el = (performance.now() - t0) / 1000;
+  if (Number.isNaN(s)) throw new Error("NaN");
+  return n / el;
+};

@@ -1,0 +1,123 @@
+//go:build js && wasm
+
+// Command wasmbench is the Go side of peerbench in the browser: built for js/wasm and loaded
+// by peerbench's page, it publishes globalThis.tailscopeBench with timed loops that the page
+// runs alternately with the JavaScript peers. Each returns a rate per second (a number), or a
+// string starting with "error:".
+package main
+
+import (
+	"math"
+	"math/rand/v2"
+	"syscall/js"
+	"time"
+
+	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/fastmath"
+	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/nn"
+)
+
+func main() {
+	steps := map[bool]func() nn.Stats{}
+	api := js.Global().Get("Object").New()
+	api.Set("impl", kernel.Impl())
+	api.Set("mathImpl", fastmath.Impl())
+	api.Set("logImpl", estimator.LogAbsSumImpl())
+	// step(seconds, ref): SGD steps per second of sim/nn's MLP 784-128-128-10 at batch 100
+	// (nn.NewBenchStep), through the fastest kernel or (ref) the plain loops.
+	best := kernel.Impls()[0]
+	api.Set("step", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		seconds, ref := args[0].Float(), args[1].Bool()
+		impl := best
+		if ref {
+			impl = "go"
+		}
+		if err := kernel.Use(impl); err != nil {
+			return "error: " + err.Error()
+		}
+		defer kernel.Use(best)
+		step := steps[ref]
+		if step == nil {
+			step = nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
+			steps[ref] = step
+		}
+		n := 0
+		start := time.Now()
+		for time.Since(start).Seconds() < seconds || n < 3 {
+			step()
+			n++
+		}
+		return float64(n) / time.Since(start).Seconds()
+	}))
+	// sampler(alpha, n, fast): SαS samples per second from sim/fastmath.SymStable (fast) or
+	// estimator.SymStable (gonum's sampler), n samples into a reused buffer of 2^16 as the JS
+	// peer does.
+	var next uint64
+	sampleBuf := make([]float64, 1<<16)
+	api.Set("sampler", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		alpha, n, fast := args[0].Float(), args[1].Int(), args[2].Bool()
+		start := time.Now()
+		for done := 0; done < n; done += len(sampleBuf) {
+			buf := sampleBuf[:min(len(sampleBuf), n-done)]
+			if fast {
+				if err := (fastmath.SymStable{Alpha: alpha, Sigma: 1, Seed: 1}).Fill(buf, next); err != nil {
+					return "error: " + err.Error()
+				}
+				next += uint64(len(buf))
+			} else {
+				estimator.SymStable{Alpha: alpha, Sigma: 1, Src: rand.NewPCG(1, uint64(done))}.Fill(buf)
+			}
+		}
+		el := time.Since(start).Seconds()
+		if math.IsNaN(sampleBuf[7]) {
+			return "error: NaN sample"
+		}
+		return float64(n) / el
+	}))
+	// logMean(n, how): terms per second of the estimator's log-mean, (1/n) Σ log|x_i|, over
+	// 2^17 values (1 MB, about one noise vector of the paper's network), as bench.js's peer:
+	// how = "stream": estimator.MohammadiStream.Add, the accumulator the app feeds gradient noise
+	// to (its block sums included); "kernel": estimator.LogAbsSum; "mathlog": a math.Log loop.
+	logData := make([]float64, 1<<17)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range logData {
+		logData[i] = r.NormFloat64()
+	}
+	api.Set("logMean", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		n, how := args[0].Int(), args[1].String()
+		stream := estimator.MohammadiStream{K1: estimator.PaperK1(len(logData))}
+		start := time.Now()
+		var s float64
+		for done := 0; done < n; done += len(logData) {
+			chunk := logData[:min(len(logData), n-done)]
+			switch how {
+			case "stream":
+				stream.Add(chunk...)
+			case "kernel":
+				s += estimator.LogAbsSum(chunk)
+			default:
+				for _, v := range chunk {
+					s += math.Log(math.Abs(v))
+				}
+			}
+		}
+		el := time.Since(start).Seconds()
+		if how == "stream" {
+			e, err := stream.Estimate()
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			s = e.Alpha
+		}
+		if math.IsNaN(s) {
+			return "error: NaN"
+		}
+		return float64(n) / el
+	}))
+	js.Global().Set("tailscopeBench", api)
+	if ready := js.Global().Get("tailscopeBenchReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {}
+}

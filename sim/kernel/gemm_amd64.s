@@ -1,0 +1,550 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Register-blocked AVX2/FMA micro-kernels for kernel.go's strided product
+//	C[i,j] = Σ_p A(i,p)·B[p,j],  A(i,p) = a[i·ars + p·aps],  B row-major (stride ldb),
+// C row-major (stride ldc), overwritten. All strides are in elements.
+
+// func gemm4x16(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+TEXT ·gemm4x16(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*1), AX
+	LEAQ (AX)(R8*1), BX
+	LEAQ (BX)(R8*1), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JEQ store16
+
+loop16:
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VBROADCASTSS (SI), Y10
+	VBROADCASTSS (AX), Y11
+	VBROADCASTSS (BX), Y12
+	VBROADCASTSS (R12), Y13
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y9, Y12, Y5
+	VFMADD231PS Y8, Y13, Y6
+	VFMADD231PS Y9, Y13, Y7
+	ADDQ R9, SI
+	ADDQ R9, AX
+	ADDQ R9, BX
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop16
+
+store16:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	ADDQ R11, DX
+	VMOVUPS Y2, (DX)
+	VMOVUPS Y3, 32(DX)
+	ADDQ R11, DX
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R11, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	VZEROUPPER
+	RET
+
+// func gemm4x8(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+TEXT ·gemm4x8(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*1), AX
+	LEAQ (AX)(R8*1), BX
+	LEAQ (BX)(R8*1), R12
+	VXORPS Y0, Y0, Y0
+	VXORPS Y2, Y2, Y2
+	VXORPS Y4, Y4, Y4
+	VXORPS Y6, Y6, Y6
+	TESTQ CX, CX
+	JEQ store8
+
+loop8:
+	VMOVUPS (DI), Y8
+	VBROADCASTSS (SI), Y10
+	VBROADCASTSS (AX), Y11
+	VBROADCASTSS (BX), Y12
+	VBROADCASTSS (R12), Y13
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y8, Y12, Y4
+	VFMADD231PS Y8, Y13, Y6
+	ADDQ R9, SI
+	ADDQ R9, AX
+	ADDQ R9, BX
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop8
+
+store8:
+	VMOVUPS Y0, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y2, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y4, (DX)
+	ADDQ R11, DX
+	VMOVUPS Y6, (DX)
+	VZEROUPPER
+	RET
+
+// func gemm1x16(k int, a *float32, aps int, b *float32, ldb int, c *float32)
+TEXT ·gemm1x16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ aps+16(FP), R9
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R10
+	MOVQ c+40(FP), DX
+	SHLQ $2, R9
+	SHLQ $2, R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	TESTQ CX, CX
+	JEQ store1
+
+loop1:
+	VBROADCASTSS (SI), Y10
+	VFMADD231PS (DI), Y10, Y0
+	VFMADD231PS 32(DI), Y10, Y1
+	ADDQ R9, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop1
+
+store1:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-4
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	RET
+
+// func gemm8x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+// AVX-512 version: 8 rows × 32 columns of C in 16 zmm accumulators.
+TEXT ·gemm8x32(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), BX
+	ADDQ R8, BX           // row 3
+	LEAQ (SI)(R8*4), AX   // row 4
+	LEAQ (BX)(R8*4), R12  // row 7
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	TESTQ CX, CX
+	JEQ store832
+
+loop832:
+	VMOVUPS (DI), Z16
+	VMOVUPS 64(DI), Z17
+	VBROADCASTSS (SI), Z18
+	VBROADCASTSS (SI)(R8*1), Z19
+	VBROADCASTSS (SI)(R8*2), Z20
+	VBROADCASTSS (BX), Z21
+	VBROADCASTSS (AX), Z22
+	VBROADCASTSS (AX)(R8*1), Z23
+	VBROADCASTSS (AX)(R8*2), Z24
+	VBROADCASTSS (R12), Z25
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	VFMADD231PS Z16, Z22, Z8
+	VFMADD231PS Z17, Z22, Z9
+	VFMADD231PS Z16, Z23, Z10
+	VFMADD231PS Z17, Z23, Z11
+	VFMADD231PS Z16, Z24, Z12
+	VFMADD231PS Z17, Z24, Z13
+	VFMADD231PS Z16, Z25, Z14
+	VFMADD231PS Z17, Z25, Z15
+	ADDQ R9, SI
+	ADDQ R9, BX
+	ADDQ R9, AX
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop832
+
+store832:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z8, (DX)
+	VMOVUPS Z9, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z10, (DX)
+	VMOVUPS Z11, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z14, (DX)
+	VMOVUPS Z15, 64(DX)
+	VZEROUPPER
+	RET
+
+// func axpyAVX2(n int, alpha float32, x, y *float32)
+// y[i] += alpha·x[i] for i < n; n a multiple of 16.
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	VBROADCASTSS alpha+8(FP), Y0
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DI
+	SHRQ $4, CX
+	JEQ axpydone
+
+axpyloop:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VFMADD231PS (SI), Y0, Y1
+	VFMADD231PS 32(SI), Y0, Y2
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func transpose8x8(src *float32, lds int, dst *float32, ldd int)
+// dst[j*ldd + i] = src[i*lds + j] for i, j < 8 (strides in elements), AVX.
+TEXT ·transpose8x8(SB), NOSPLIT, $0-32
+	MOVQ src+0(FP), SI
+	MOVQ lds+8(FP), R8
+	MOVQ dst+16(FP), DI
+	MOVQ ldd+24(FP), R9
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (SI)(R8*4), AX // row 4
+	LEAQ (R8)(R8*2), R10 // 3 rows
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+	VMOVUPS (AX), Y4
+	VMOVUPS (AX)(R8*1), Y5
+	VMOVUPS (AX)(R8*2), Y6
+	VMOVUPS (AX)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	LEAQ (DI)(R9*4), BX
+	LEAQ (R9)(R9*2), R11
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R9*1)
+	VMOVUPS Y10, (DI)(R9*2)
+	VMOVUPS Y11, (DI)(R11*1)
+	VMOVUPS Y12, (BX)
+	VMOVUPS Y13, (BX)(R9*1)
+	VMOVUPS Y14, (BX)(R9*2)
+	VMOVUPS Y15, (BX)(R11*1)
+	VZEROUPPER
+	RET
+
+// func reluAVX2(n int, x *float32)
+// x[i] = x[i] > 0 ? x[i] : 0 for i < n; n a multiple of 32. VMAXPS returns its second
+// (Intel) source when the comparison fails, NaN included, so the zero goes there.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-16
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), DI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ reludone
+
+reluloop:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VMAXPS Y0, Y1, Y1
+	VMAXPS Y0, Y2, Y2
+	VMAXPS Y0, Y3, Y3
+	VMAXPS Y0, Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, DI
+	DECQ CX
+	JNZ reluloop
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func reluMaskAVX2(n int, d, a *float32)
+// d[i] = a[i] > 0 ? d[i] : 0 for i < n; n a multiple of 32 (the backward pass of a ReLU).
+TEXT ·reluMaskAVX2(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), DI
+	MOVQ a+16(FP), SI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JEQ maskdone
+
+maskloop:
+	VCMPPS $0x11, (SI), Y0, Y1 // 0 < a (ordered, quiet: false for NaN): all ones, else zero
+	VCMPPS $0x11, 32(SI), Y0, Y2
+	VCMPPS $0x11, 64(SI), Y0, Y3
+	VCMPPS $0x11, 96(SI), Y0, Y4
+	VANDPS (DI), Y1, Y1
+	VANDPS 32(DI), Y2, Y2
+	VANDPS 64(DI), Y3, Y3
+	VANDPS 96(DI), Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ maskloop
+
+maskdone:
+	VZEROUPPER
+	RET
+
+// func gemm4x32(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+// AVX-512: 4 rows × 32 columns of C in 8 zmm accumulators (the rows that gemm8x32 leaves).
+TEXT ·gemm4x32(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), BX
+	ADDQ R8, BX // row 3
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ store432
+
+loop432:
+	VMOVUPS (DI), Z16
+	VMOVUPS 64(DI), Z17
+	VBROADCASTSS (SI), Z18
+	VBROADCASTSS (SI)(R8*1), Z19
+	VBROADCASTSS (SI)(R8*2), Z20
+	VBROADCASTSS (BX), Z21
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VFMADD231PS Z16, Z20, Z4
+	VFMADD231PS Z17, Z20, Z5
+	VFMADD231PS Z16, Z21, Z6
+	VFMADD231PS Z17, Z21, Z7
+	ADDQ R9, SI
+	ADDQ R9, BX
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop432
+
+store432:
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z2, (DX)
+	VMOVUPS Z3, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z4, (DX)
+	VMOVUPS Z5, 64(DX)
+	ADDQ R11, DX
+	VMOVUPS Z6, (DX)
+	VMOVUPS Z7, 64(DX)
+	VZEROUPPER
+	RET
+
+// func gemm8x16(k int, a *float32, ars, aps int, b *float32, ldb int, c *float32, ldc int)
+// AVX-512: 8 rows × 16 columns of C in 8 zmm accumulators (a 16-column tail).
+TEXT ·gemm8x16(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ ars+16(FP), R8
+	MOVQ aps+24(FP), R9
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R10
+	SHLQ $2, R11
+	LEAQ (SI)(R8*2), BX
+	ADDQ R8, BX           // row 3
+	LEAQ (SI)(R8*4), AX   // row 4
+	LEAQ (BX)(R8*4), R12  // row 7
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JEQ store816
+
+loop816:
+	VMOVUPS (DI), Z16
+	VFMADD231PS.BCST (SI), Z16, Z0
+	VFMADD231PS.BCST (SI)(R8*1), Z16, Z1
+	VFMADD231PS.BCST (SI)(R8*2), Z16, Z2
+	VFMADD231PS.BCST (BX), Z16, Z3
+	VFMADD231PS.BCST (AX), Z16, Z4
+	VFMADD231PS.BCST (AX)(R8*1), Z16, Z5
+	VFMADD231PS.BCST (AX)(R8*2), Z16, Z6
+	VFMADD231PS.BCST (R12), Z16, Z7
+	ADDQ R9, SI
+	ADDQ R9, BX
+	ADDQ R9, AX
+	ADDQ R9, R12
+	ADDQ R10, DI
+	DECQ CX
+	JNZ loop816
+
+store816:
+	VMOVUPS Z0, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z1, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z2, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z3, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z4, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z5, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z6, (DX)
+	ADDQ R11, DX
+	VMOVUPS Z7, (DX)
+	VZEROUPPER
+	RET
