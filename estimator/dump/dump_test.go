@@ -113,7 +113,10 @@ func TestParseErrors(t *testing.T) {
 		{"bytes cap", []byte("1 2 3 4 5 6 7 8"), Options{MaxBytes: 6}, "more than 6 bytes"},
 		{"gzip bomb", gz(bytes.Repeat([]byte("1 "), 1<<19)), Options{MaxBytes: 1000}, "more than 1000 bytes after decompression"},
 		{"truncated gzip", gz([]byte("1 2 3 4 5 6 7 8 9 10 11 12"))[:20], Options{}, "corrupt or truncated gzip stream"},
-		{"binary junk", []byte{0, 1, 2, 3}, Options{}, "is not a number"},
+		{"binary junk", []byte{0, 1, 2, 3}, Options{}, "binary data: not a .npy array, gzip or text of numbers"},
+		{"binary after numbers", []byte("1 2 3\n\x00\x9c\xff"), Options{}, `line 2: binary data`},
+		{"semicolons", []byte("1;2;3\n4;5;6\n"), Options{}, `line 1: "1;2;3": separate numbers with commas, spaces or newlines, not semicolons`},
+		{"semicolon later", []byte("1.5 2.5\n3.5 4;5\n"), Options{}, `line 2: "4;5": separate numbers with commas`},
 	} {
 		_, err := Parse("f.dat", bytes.NewReader(c.in), c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "f.dat: ") {

@@ -2,10 +2,12 @@ package dump
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // maxField caps the length of one number in text input.
@@ -15,7 +17,8 @@ const maxField = 64
 // Empty fields (two commas in a row, a comma at the start of a line) are
 // errors; a comma at the end of a line is allowed. A field that is not a
 // number is an error naming its line; on line 1 the message says that
-// header lines are not supported. NaN and ±Inf are read as such (the
+// header lines are not supported; semicolons and binary data get their own
+// messages. NaN and ±Inf are read as such (the
 // estimators reject them with their count and first index).
 func readText(r *bufio.Reader, maxValues int) ([]float64, []int, error) {
 	var vals []float64
@@ -35,6 +38,12 @@ func readText(r *bufio.Reader, maxValues int) ([]float64, []int, error) {
 			var ne *strconv.NumError
 			if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
 				return fmt.Errorf("line %d: %q is out of the float64 range", line, field)
+			}
+			if isBinary(field) {
+				return fmt.Errorf("line %d: binary data: not a .npy array, gzip or text of numbers", line)
+			}
+			if bytes.IndexByte(field, ';') >= 0 {
+				return fmt.Errorf("line %d: %q: separate numbers with commas, spaces or newlines, not semicolons", line, field)
 			}
 			if line == 1 && len(vals) == 0 {
 				return fmt.Errorf("line 1: %q is not a number (header lines are not supported: remove them)", field)
@@ -108,4 +117,15 @@ func readText(r *bufio.Reader, maxValues int) ([]float64, []int, error) {
 		shape = []int{len(vals) / cols, cols}
 	}
 	return vals, shape, nil
+}
+
+// isBinary reports whether a field that is not a number looks like binary
+// data rather than text: control bytes or invalid UTF-8.
+func isBinary(field []byte) bool {
+	for _, c := range field {
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return !utf8.Valid(field)
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // embedded holds subsets of MNIST in sim/data's compact binary form, written by
-// server/worker/build.sh (go run ./server/worker/internal/gendata): a Worker has no file
+// server/worker/build.sh (go run ./server/worker/internal/genassets): a Worker has no file
 // system and a script of at most a few MiB, so it serves the first examples of each set
 // rather than all 70 000.
 //

@@ -40,8 +40,12 @@ func checkNoiseBudget(s Spec, curvature float64) error {
 		runs = 2
 	}
 	if w := runs * s.Float("walkers") * s.Float("steps"); w > maxWalkerSteps {
-		return fieldErrorf("steps", "walkers × steps = %.3g (× %g noises) is more than the %.3g a run may take; use fewer steps or walkers",
-			s.Float("walkers")*s.Float("steps"), runs, float64(maxWalkerSteps))
+		if runs == 2 {
+			return fieldErrorf("steps", "walkers × steps × 2 noises = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers, or one noise",
+				w, float64(maxWalkerSteps))
+		}
+		return fieldErrorf("steps", "walkers × steps = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers",
+			w, float64(maxWalkerSteps))
 	}
 	if c := s.Float("eta") * curvature; c > maxStepCurvature {
 		return fieldErrorf("eta", "η × largest curvature = %.3g exceeds %g (the Euler step would overshoot the minimum); take η ≤ %.3g",

@@ -134,3 +134,26 @@ func FuzzFromQueryExitWells(f *testing.F) {
 		}
 	})
 }
+
+// TestMessagesReadable: the numbers in error messages are written as a person would read them
+// (integers in full, not 4.194304e+06), and the walker-step budget message states the product it
+// compares with the limit.
+func TestMessagesReadable(t *testing.T) {
+	tests := []struct {
+		json, want string
+	}{
+		{`{"kind":"exit","params":{"walkers":1e8}}`, "walkers: must be in [1, 4194304], got 100000000"},
+		{`{"kind":"exit","params":{"steps":2e9}}`, "steps: must be in [1, 1000000000] steps, got 2000000000"},
+		{`{"kind":"exit","params":{"walkers":100000,"steps":100000}}`,
+			"steps: walkers × steps × 2 noises = 2e+10 walker steps, more than the 1.2e+10 a run may take; use fewer steps or walkers, or one noise"},
+		{`{"kind":"exit","params":{"walkers":4000000,"steps":10000,"noise":"levy"}}`,
+			"steps: walkers × steps = 4e+10 walker steps, more than the 1.2e+10 a run may take; use fewer steps or walkers"},
+		{`{"kind":"exit","params":{"eta":-1.5e-7}}`, "eta: must be in (0, 1] time, got -1.5e-07"},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.json))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Parse(%s):\n got %v\nwant %s", tt.json, err, tt.want)
+		}
+	}
+}

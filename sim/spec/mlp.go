@@ -8,6 +8,11 @@ const (
 	// MLPMaxWork bounds the multiply-adds a run needs (training steps, noise measurements,
 	// test evaluations): 2e13, about three hours on one core at 2 GFLOP/s.
 	MLPMaxWork = 2e13
+	// MLPMaxEvaluations bounds the evaluations a run records (at iteration 0, every
+	// evalEvery iterations and at the end). Each is 2–4 kB of JSON (more with depth), so
+	// 1500 keep a result within the server's 8 MiB; without the bound a cheap network
+	// measured every step would run for hours and then have its result refused.
+	MLPMaxEvaluations = 1500
 )
 
 // The "mlp" kind: train a fully connected ReLU network without biases with SGD and measure
@@ -95,6 +100,10 @@ func checkMLP(s Spec) error {
 	}
 	if eb := s.Int("evalBatches"); eb == 1 || eb > n/b {
 		return fieldErrorf("evalBatches", "must be 0 (all) or 2 … n/b = %d, got %d", n/b, eb)
+	}
+	if evals := s.Int("iters")/s.Int("evalEvery") + 2; evals > MLPMaxEvaluations {
+		return fieldErrorf("evalEvery", "the run would record %d evaluations, more than the %d a result may hold; take evalEvery ≥ %d",
+			evals, MLPMaxEvaluations, s.Int("iters")/(MLPMaxEvaluations-1)+1)
 	}
 	bytes, work := MLPCost(s)
 	if bytes > MLPMaxBytes {

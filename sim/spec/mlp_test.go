@@ -23,6 +23,12 @@ func TestMLPCheck(t *testing.T) {
 		{map[string]float64{"n": 60000, "width": 1024, "depth": 10, "iters": 100000, "evalEvery": 100000}, "iters"},
 		// Measured every step: the noise measurements dominate.
 		{map[string]float64{"n": 60000, "width": 256, "iters": 10000, "evalEvery": 1}, "evalEvery"},
+		// A tiny network measured every step: cheap, but a million evaluations (≈ 2–4 kB of JSON
+		// each) would make a result far over the server's 8 MiB, refused only after the work.
+		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1000000, "evalEvery": 1}, "evalEvery"},
+		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1498, "evalEvery": 1}, ""},
+		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1499, "evalEvery": 1}, "evalEvery"},
+		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1000000, "evalEvery": 668}, ""},
 	} {
 		s := MustNew("mlp", 1)
 		for k, v := range tc.set {
@@ -87,4 +93,23 @@ func FuzzMLPQuery(f *testing.F) {
 			t.Fatalf("round trip of %s: %v, key %q vs %q", b, err, back.Key(), strict.Key())
 		}
 	})
+}
+
+func TestMLPEvaluationsMessage(t *testing.T) {
+	s := MustNew("mlp", 1)
+	for k, v := range map[string]float64{"dataset": 0, "n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1000000, "evalEvery": 10} {
+		if k == "dataset" {
+			if err := s.SetChoice("dataset", "blobs"); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := s.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "evalEvery: the run would record 100002 evaluations, more than the 1500 a result may hold; take evalEvery ≥ 668"
+	if err := s.Validate(); err == nil || err.Error() != want {
+		t.Errorf("iters 1000000, evalEvery 10: got %v, want %s", err, want)
+	}
 }

@@ -158,7 +158,14 @@ func (p *Param) format(v Value) string {
 	return formatNum(v.Num)
 }
 
-func formatNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// formatNum writes x in the shortest form that parses back to x, integers below 1e21 in full
+// (4194304, not 4.194304e+06), so that messages, help texts and links read naturally.
+func formatNum(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e21 {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // clip shortens user text quoted in an error message.
 func clip(s string) string {

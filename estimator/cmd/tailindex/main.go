@@ -22,7 +22,8 @@
 // A file that cannot be read or analysed gives one error line on stderr
 // naming the file and the problem (and, with -json, an object with an
 // "error" field); the other files are still processed and the exit status
-// is 1.
+// is 1. So does a file on which every requested method refuses to run (e.g.
+// -k1 larger than half its size): its table or JSON line lists the warnings.
 package main
 
 import (
@@ -112,6 +113,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			continue
 		}
+		if len(res.Estimates) == 0 {
+			// Every requested method refused (e.g. -k1 or -hill-k too large for the file):
+			// the warnings say why, and the exit status says that nothing was estimated.
+			res.Error = name + ": no estimate: every requested method refused the data (see the warnings)"
+			fmt.Fprintf(stderr, "tailindex: %s\n", res.Error)
+			status = 1
+		}
 		if *asJSON {
 			if err := enc.Encode(res); err != nil {
 				fmt.Fprintf(stderr, "tailindex: %s: %v\n", name, err)
@@ -156,6 +164,9 @@ func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool, c
 	res.N, res.Zeros, res.Estimates, res.K1Drift, res.Warnings = rep.N, rep.Zeros, rep.Estimates, rep.K1Drift, rep.Warnings
 	if res.Warnings == nil {
 		res.Warnings = []string{}
+	}
+	if res.Estimates == nil {
+		res.Estimates = []estimator.Estimate{} // "estimates":[] in JSON, as for any analysed file
 	}
 	return res, nil
 }

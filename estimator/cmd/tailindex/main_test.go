@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,5 +144,38 @@ func TestRunBadFiles(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), good+": n=5000") {
 		t.Errorf("good file not analysed:\n%s", out.String())
+	}
+}
+
+// TestNoEstimateFails: when every requested method refuses the data, the file's warnings
+// are printed and the exit status is 1, not 0 with an empty table.
+func TestNoEstimateFails(t *testing.T) {
+	dir := t.TempDir()
+	var npy bytes.Buffer
+	dump.WriteNPY(&npy, estimator.Sample(1.5, 1, 2000, 3), []int{2000})
+	f := writeFile(t, dir, "s.npy", npy.Bytes())
+	tests := []struct {
+		args       []string
+		wantStatus int
+	}{
+		{[]string{"-method", "mohammadi", "-k1", "5000", f}, 1},
+		{[]string{"-json", "-method", "hill", "-hill-k", "1000000", f}, 1},
+		{[]string{"-method", "mohammadi,hill", "-hill-k", "1000000", f}, 0}, // mohammadi still runs
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := run(tt.args, nil, &out, &errb)
+		if code != tt.wantStatus {
+			t.Errorf("tailindex %q: exit status %d, want %d\nstdout: %s\nstderr: %s", tt.args, code, tt.wantStatus, out.String(), errb.String())
+		}
+		if tt.wantStatus == 1 && !strings.Contains(errb.String(), "no estimate") {
+			t.Errorf("tailindex %q: stderr %q, want a line saying no estimate was made", tt.args, errb.String())
+		}
+		if slices.Contains(tt.args, "-json") && !strings.Contains(out.String(), `"estimates":[]`) {
+			t.Errorf("tailindex %q: JSON %s, want \"estimates\":[] (a list, not null)", tt.args, out.String())
+		}
+		if !strings.Contains(out.String(), "want") { // the method's warning explains the refusal
+			t.Errorf("tailindex %q: stdout %q lacks the method's warning", tt.args, out.String())
+		}
 	}
 }
