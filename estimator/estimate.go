@@ -74,14 +74,15 @@ func nonZero(x []float64, zeros int) []float64 {
 }
 
 // invCI turns an estimate m of 1/α with standard error se into α̂ and a 95%
-// interval for α, capping the upper end at MaxAlphaCI.
+// interval for α, capping the upper end at MaxAlphaCI (or at α̂ itself when α̂ is
+// larger, so that the interval always holds its estimate).
 func invCI(m, se float64) (alpha, lo, hi float64) {
 	alpha = 1 / m
 	lo = 1 / (m + z975*se)
-	if d := m - z975*se; d > 1/MaxAlphaCI {
+	if d := m - z975*se; d > 1.0/MaxAlphaCI {
 		hi = 1 / d
 	} else {
-		hi = MaxAlphaCI
+		hi = max(MaxAlphaCI, alpha)
 	}
 	return alpha, lo, hi
 }

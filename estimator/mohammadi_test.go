@@ -325,3 +325,26 @@ func hasWarning(ws []string, sub string) bool {
 	}
 	return false
 }
+
+// TestInvCI checks the interval for α from one for 1/α: 1/(m ± 1.96·se), the upper end capped
+// at MaxAlphaCI = 4 but never below the estimate itself.
+func TestInvCI(t *testing.T) {
+	tests := []struct {
+		m, se         float64
+		alpha, lo, hi float64
+	}{
+		{0.5, 0.01, 2, 1 / (0.5 + z975*0.01), 1 / (0.5 - z975*0.01)},
+		{0.4, 0.1, 2.5, 1 / (0.4 + z975*0.1), 4}, // 1/(m − 1.96·se) = 4.9 > 4: capped
+		{0.1, 0.2, 10, 1 / (0.1 + z975*0.2), 10}, // α̂ above the cap: the interval keeps it
+		{0.3, 0.001, 1 / 0.3, 1 / (0.3 + z975*0.001), 1 / (0.3 - z975*0.001)},
+	}
+	for _, tt := range tests {
+		alpha, lo, hi := invCI(tt.m, tt.se)
+		if math.Abs(alpha-tt.alpha) > 1e-12 || math.Abs(lo-tt.lo) > 1e-12 || math.Abs(hi-tt.hi) > 1e-12 {
+			t.Errorf("invCI(%v, %v) = %v [%v, %v], want %v [%v, %v]", tt.m, tt.se, alpha, lo, hi, tt.alpha, tt.lo, tt.hi)
+		}
+		if !(lo <= alpha && alpha <= hi) {
+			t.Errorf("invCI(%v, %v): interval [%v, %v] does not hold α̂ = %v", tt.m, tt.se, lo, hi, alpha)
+		}
+	}
+}
