@@ -134,7 +134,7 @@ func (res *Result) SurvivalChart() *chart.Chart {
 		t1 := res.SurvivalT[0]
 		c.Series = append(c.Series, chart.Series{Name: label, Kind: chart.Line, Color: colGuide, Dash: true, Width: 2.5,
 			X: []float64{t0 / 3, t1}, Y: []float64{p0 * math.Pow(3, a), p0 * math.Pow(t1/t0, -a)}})
-		c.Caption = "A power law P(|X| > t) ∝ t^−α is a straight line of slope −α here."
+		c.Caption = "A power law P(|X| > t) ∝ t⁻ᵅ is a straight line of slope −α here."
 	}
 	return c
 }

@@ -7,7 +7,7 @@ const (
 		"Gaussian; here you can measure whether it is, while a real network trains in your browser."
 
 	TextAlpha = "The tail index α says how heavy the noise's tails are: α = 2 is the Gaussian bell curve, and the " +
-		"smaller α, the more often huge values occur (the chance of a value above t falls like t^−α). " +
+		"smaller α, the more often huge values occur (the chance of a value above t falls like t⁻ᵅ). " +
 		"Each point is α̂ measured on every batch's noise at that iteration; the shaded band is its 95% interval, " +
 		"and the dashed line at 2 is what Gaussian noise would give."
 
