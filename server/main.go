@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -32,10 +33,11 @@ func main() {
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
+	baseURL := flag.String("base-url", "", "public URL of the server, for the links of shares (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *dataDir, *workers, *grace, *runTimeout); err != nil {
+	if err := run(ctx, *addr, *dataDir, *baseURL, *workers, *grace, *runTimeout); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
@@ -50,7 +52,12 @@ func defaultDataDir() string {
 	return "tailscope-data"
 }
 
-func run(ctx context.Context, addr, dataDir string, workers int, grace, runTimeout time.Duration) error {
+func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
+	if baseURL != "" {
+		if u, err := url.Parse(baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", baseURL)
+		}
+	}
 	if workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, got %d", workers)
 	}
@@ -63,7 +70,7 @@ func run(ctx context.Context, addr, dataDir string, workers int, grace, runTimeo
 	if err != nil {
 		return err
 	}
-	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Datasets: new(api.DataCatalog)})
+	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Datasets: new(api.DataCatalog), BaseURL: baseURL})
 	if err != nil {
 		return err
 	}
