@@ -166,6 +166,24 @@ const chunkWork = 20_000_000
 // drive advances e by up to steps in chunks (at least 50, each at most chunkWork walker-steps),
 // stopping early once every walker is frozen, and reports progress as the fraction done of run j
 // of n.
+// simulate builds the ensemble of s for one noise, with r's workers, and drives it for
+// steps steps (run j of n in the progress reports).
+func (r Runner) simulate(ctx context.Context, s spec.Spec, noise string, steps, j, n int, p spec.Reporter) (*Ensemble, Config, error) {
+	cfg, err := ConfigFromSpec(s, noise)
+	if err != nil {
+		return nil, Config{}, err
+	}
+	cfg.Workers = r.Workers
+	e, err := NewEnsemble(cfg)
+	if err != nil {
+		return nil, Config{}, err
+	}
+	if err := drive(ctx, e, steps, j, n, noise, p); err != nil {
+		return nil, Config{}, err
+	}
+	return e, cfg, nil
+}
+
 func drive(ctx context.Context, e *Ensemble, steps int, j, n int, name string, p spec.Reporter) error {
 	chunk := max(1, min(steps/50, chunkWork/e.cfg.Walkers))
 	for done := 0; done < steps && e.Alive() > 0; {
@@ -264,16 +282,8 @@ func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*Exi
 	res := &ExitResult{Spec: s, Well: well}
 	ns := noises(s)
 	for j, nz := range ns {
-		cfg, err := ConfigFromSpec(s, nz.name)
+		e, cfg, err := r.simulate(ctx, s, nz.name, steps, j, len(ns), p)
 		if err != nil {
-			return nil, err
-		}
-		cfg.Workers = r.Workers
-		e, err := NewEnsemble(cfg)
-		if err != nil {
-			return nil, err
-		}
-		if err := drive(ctx, e, steps, j, len(ns), nz.name, p); err != nil {
 			return nil, err
 		}
 		run := &ExitRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Exit: summarize(e), SampleDt: float64(cfg.SampleEvery) * eta,
@@ -454,16 +464,8 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 	steps := s.Int("steps")
 	ns := noises(s)
 	for j, nz := range ns {
-		cfg, err := ConfigFromSpec(s, nz.name)
+		e, cfg, err := r.simulate(ctx, s, nz.name, steps, j, len(ns), p)
 		if err != nil {
-			return nil, err
-		}
-		cfg.Workers = r.Workers
-		e, err := NewEnsemble(cfg)
-		if err != nil {
-			return nil, err
-		}
-		if err := drive(ctx, e, steps, j, len(ns), nz.name, p); err != nil {
 			return nil, err
 		}
 		run := &WellsRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Fractions: e.Fractions(),
