@@ -17,6 +17,11 @@ func LogAbsSum(x []float64) float64 {
 	if logAbsSumFast != nil && len(x) >= fastLogMin {
 		return logAbsSumFast(x)
 	}
+	return logAbsSumLoop(x)
+}
+
+// logAbsSumLoop is LogAbsSum's plain path: the sequential sum of log|x_i|.
+func logAbsSumLoop(x []float64) float64 {
 	var s float64
 	for _, v := range x {
 		s += logAbs(v)

@@ -110,12 +110,3 @@ func BenchmarkLogAbsSum(b *testing.B) {
 		})
 	}
 }
-
-// logAbsSumLoop is the plain loop LogAbsSum falls back to: the benchmark's baseline.
-func logAbsSumLoop(x []float64) float64 {
-	var s float64
-	for _, v := range x {
-		s += logAbs(v)
-	}
-	return s
-}

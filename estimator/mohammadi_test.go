@@ -214,13 +214,7 @@ func TestStreamMatchesBatch(t *testing.T) { checkStreamMatchesBatch(t) }
 func TestStreamFastPathMatchesBatch(t *testing.T) {
 	t.Logf("LogAbsSum: %s", LogAbsSumImpl())
 	if logAbsSumFast == nil {
-		logAbsSumFast = func(x []float64) float64 {
-			var s float64
-			for _, v := range x {
-				s += logAbs(v)
-			}
-			return s
-		}
+		logAbsSumFast = logAbsSumLoop
 		defer func() { logAbsSumFast = nil }()
 	}
 	checkStreamMatchesBatch(t)

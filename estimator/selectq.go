@@ -19,24 +19,7 @@ func selectK(v []float64, k int) {
 			return
 		}
 		budget--
-		m := lo + (hi-lo)/2
-		a, b, c := v[lo], v[m], v[hi-1]
-		p := max(min(a, b), min(max(a, b), c)) // median of three
-		// Three-way partition: < p, == p, > p.
-		lt, i, gt := lo, lo, hi
-		for i < gt {
-			switch x := v[i]; {
-			case x < p:
-				v[lt], v[i] = v[i], v[lt]
-				lt++
-				i++
-			case x > p:
-				gt--
-				v[gt], v[i] = v[i], v[gt]
-			default:
-				i++
-			}
-		}
+		lt, gt := partition3(v, lo, hi)
 		switch {
 		case k < lt:
 			hi = lt
@@ -69,24 +52,7 @@ func multiSelect(v []float64, lo, hi int, ks []int, budget int) {
 			return
 		}
 		budget--
-		m := lo + (hi-lo)/2
-		a, b, c := v[lo], v[m], v[hi-1]
-		p := max(min(a, b), min(max(a, b), c)) // median of three
-		// Three-way partition: < p, == p, > p.
-		lt, i, gt := lo, lo, hi
-		for i < gt {
-			switch x := v[i]; {
-			case x < p:
-				v[lt], v[i] = v[i], v[lt]
-				lt++
-				i++
-			case x > p:
-				gt--
-				v[gt], v[i] = v[i], v[gt]
-			default:
-				i++
-			}
-		}
+		lt, gt := partition3(v, lo, hi)
 		// ks[:l] lie below the pivots, ks[l:r] among them (placed), ks[r:]
 		// above.
 		l, _ := slices.BinarySearch(ks, lt)
@@ -134,4 +100,27 @@ func quantiles(v []float64, ps []float64) []float64 {
 		}
 	}
 	return out
+}
+
+// partition3 partitions v[lo:hi] around the median of its first, middle and last values p:
+// on return v[lo:lt] < p, v[lt:gt] == p and v[gt:hi] > p.
+func partition3(v []float64, lo, hi int) (lt, gt int) {
+	m := lo + (hi-lo)/2
+	a, b, c := v[lo], v[m], v[hi-1]
+	p := max(min(a, b), min(max(a, b), c)) // median of three
+	lt, gt = lo, hi
+	for i := lo; i < gt; {
+		switch x := v[i]; {
+		case x < p:
+			v[lt], v[i] = v[i], v[lt]
+			lt++
+			i++
+		case x > p:
+			gt--
+			v[gt], v[i] = v[i], v[gt]
+		default:
+			i++
+		}
+	}
+	return lt, gt
 }
