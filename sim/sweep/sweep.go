@@ -34,9 +34,9 @@ import (
 // Limits on the size of a sweep, whatever its cost: they keep a sweep's record, its list of
 // run ids and its page of results within what one request and one stored record can carry.
 const (
-	MaxRuns      = 5000  // runs in one sweep
-	MaxValues    = 64    // values of one parameter of the grid
-	MaxSeeds     = 32    // seeds
+	MaxRuns      = 5000 // runs in one sweep
+	MaxValues    = 64   // values of one parameter of the grid
+	MaxSeeds     = 32   // seeds
 	MaxJSON      = 32 << 10
 	MaxQueryText = 8 << 10
 )
