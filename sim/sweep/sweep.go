@@ -515,3 +515,13 @@ func clipText(s string) string {
 	}
 	return s
 }
+
+// UnmarshalJSON reads the JSON form as Parse does.
+func (sw *Sweep) UnmarshalJSON(data []byte) error {
+	p, err := Parse(data)
+	if err != nil {
+		return err
+	}
+	*sw = p
+	return nil
+}
