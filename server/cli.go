@@ -33,6 +33,7 @@ var commands = []command{
 	{"tailindex", "[flags] FILE...", "estimate the tail index α of your own noise dumps (.npy, .csv, .txt, gzip)", tailindex.Main},
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
+	{"worker", "-nats URL [-backend cpu] [-workers N]", "take runs from a server's NATS JetStream queue and execute them on this machine", workerMain},
 	{"help", "", "this list", nil},
 }
 

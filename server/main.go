@@ -24,10 +24,8 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/server/api"
-	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
-	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 func main() {
@@ -36,14 +34,16 @@ func main() {
 	}
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
 	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
-	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
+	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once by this server's own workers on the CPU backend (0: none; `tailscope worker` adds machines)")
+	var ef engineFlags
+	ef.register(flag.CommandLine)
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
 	baseURL := flag.String("base-url", "", "public URL of the server, for the links of shares (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *dataDir, *baseURL, *workers, *grace, *runTimeout); err != nil {
+	if err := run(ctx, *addr, *dataDir, *baseURL, *workers, *grace, *runTimeout, ef); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
@@ -58,21 +58,21 @@ func defaultDataDir() string {
 	return "tailscope-data"
 }
 
-func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
+func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration, ef engineFlags) error {
 	if baseURL != "" {
 		if u, err := url.Parse(baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", baseURL)
 		}
 	}
-	if workers < 1 {
-		return fmt.Errorf("-workers must be at least 1, got %d", workers)
+	if workers < 0 {
+		return fmt.Errorf("-workers must be at least 0, got %d", workers)
 	}
 	st, err := boltstore.Open(dataDir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers, MaxRunTime: runTimeout})
+	runs, err := startRuns(ctx, ef, dataDir, st, workers, runTimeout)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace,
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	srv.RegisterOnShutdown(apiSrv.CloseStreams)
-	fmt.Printf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), dataDir, workers)
+	fmt.Printf("Tailscope is running at %s (data in %s, %d workers; add machines with: tailscope worker -nats %s)\n", appURL(ln.Addr()), dataDir, workers, runs.natsURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -422,7 +422,21 @@ func TestCancelSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitState(t, e, st.Runs[0].ID, store.Running)
+	// The runs are published concurrently: any of them may be the one that starts.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := e.GetSweep(context.Background(), st.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Counts["running"] == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no run started: %v", got.Counts)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if _, err := e.CancelSweep(context.Background(), st.ID); err != nil {
 		t.Fatal(err)
 	}
