@@ -25,6 +25,7 @@ type engineFlags struct {
 	ackWait     time.Duration
 	attempts    int
 	sweepBudget time.Duration
+	logRuns     bool
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
@@ -32,6 +33,7 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.natsListen, "nats-listen", "127.0.0.1:4222", "where the embedded NATS server listens for `tailscope worker` processes (a free port if taken; port 0: any)")
 	fs.DurationVar(&f.ackWait, "ack-wait", 30*time.Second, "a run whose worker sends no heartbeat for this long goes to another worker")
 	fs.IntVar(&f.attempts, "attempts", 3, "deliveries of a run whose workers stop without reporting before it fails")
+	fs.BoolVar(&f.logRuns, "log-runs", false, "log one line per run recorded final (id, state, attempt, worker)")
 	fs.DurationVar(&f.sweepBudget, "sweep-budget", 30*24*time.Hour, "the longest a sweep may take on one worker, by its estimate (0: no bound)")
 }
 
@@ -68,7 +70,7 @@ func startRuns(ctx context.Context, f engineFlags, dataDir string, st store.Stor
 		rs.close()
 		return nil, err
 	}
-	rs.Engine, err = engine.New(ctx, engine.Config{Store: st, Conn: rs.nc, Setup: engine.Setup{AckWait: f.ackWait, MaxAttempt: f.attempts}})
+	rs.Engine, err = engine.New(ctx, engine.Config{Store: st, Conn: rs.nc, Setup: engine.Setup{AckWait: f.ackWait, MaxAttempt: f.attempts}, LogRuns: f.logRuns})
 	if err != nil {
 		rs.close()
 		return nil, err

@@ -32,6 +32,9 @@ type Config struct {
 	SaveEvery time.Duration // progress is written to the store at most this often; 0: 2 s
 	// RetryAfter is the wait suggested when the queue is full; 0: 10 s.
 	RetryAfter time.Duration
+	// LogRuns logs one line per run recorded final ("engine: run ID done, attempt N on W"),
+	// for audits and the fault tests; discarded duplicate results are logged either way.
+	LogRuns bool
 
 	Logf func(format string, args ...any) // nil: log.Printf
 }
@@ -304,7 +307,8 @@ func (e *Engine) Get(ctx context.Context, id string) (store.Run, error) {
 
 // Cancel stops a queued or running run. A queued run is cancelled at once; a running one is
 // told to stop (through the stop bucket, which its worker watches) and Cancel waits until its
-// worker has reported it stopped, or 5 s. Cancelling a finished run changes nothing.
+// worker has reported it stopped, or 5 s (or until ctx is done), after which it is recorded
+// cancelled all the same. Cancelling a finished run changes nothing.
 func (e *Engine) Cancel(ctx context.Context, id string) (store.Run, error) {
 	e.mu.Lock()
 	l := e.live[id]
@@ -321,15 +325,20 @@ func (e *Engine) Cancel(ctx context.Context, id string) (store.Run, error) {
 	if queued {
 		// A worker that takes the message finds the stop and drops it; one that had just
 		// started reports it cancelled, which changes nothing then.
-		e.finish(ctx, l, func(r *store.Run) {
-			r.State, r.Message = store.Cancelled, "cancelled before it started"
-		})
+		if e.finish(ctx, l, func(r *store.Run) { r.State, r.Message = store.Cancelled, "cancelled before it started" }) == finishFailed {
+			return store.Run{}, fmt.Errorf("engine: recording the cancellation of run %s failed", id)
+		}
 	} else {
 		wait, stop := context.WithTimeout(ctx, 5*time.Second)
 		defer stop()
 		select {
 		case <-l.done:
 		case <-wait.Done():
+			// No worker confirmed: the run's worker may be gone (its delivery waits out the ack
+			// wait). The stop bucket keeps every worker from running it, so it is cancelled now.
+			e.finish(context.WithoutCancel(ctx), l, func(r *store.Run) {
+				r.State, r.Message = store.Cancelled, "cancelled; its worker did not confirm within 5 s"
+			})
 		}
 	}
 	l.mu.Lock()
@@ -453,6 +462,7 @@ func (e *Engine) record(m jetstream.Msg) {
 			if r, err := e.cfg.Store.GetRun(ctx, ev.ID); err == nil && r.State.Terminal() {
 				if ev.Type == evDone {
 					e.duplicates.Add(1)
+					e.logf("engine: run %s: a second result (attempt %d on %s) discarded; the run was recorded %s", ev.ID, ev.Attempt, ev.Worker, r.State)
 				}
 				e.res.stops.Put(ctx, ev.ID, []byte(r.State))
 			}
@@ -463,12 +473,17 @@ func (e *Engine) record(m jetstream.Msg) {
 		m.Ack()
 		return
 	}
+	out := finishNone
 	switch ev.Type {
 	case evStarted:
 		if ev.Attempt > 1 {
 			e.redelivered.Add(1)
 		}
 		l.mu.Lock()
+		if l.rec.State.Terminal() {
+			l.mu.Unlock()
+			break
+		}
 		l.rec.State, l.rec.Progress, l.rec.Partial = store.Running, 0, nil
 		l.rec.Message = "running on " + ev.Worker
 		if ev.Message != "" {
@@ -488,40 +503,57 @@ func (e *Engine) record(m jetstream.Msg) {
 			m.NakWithDelay(time.Second)
 			return
 		}
-		if !e.finish(ctx, l, func(r *store.Run) {
+		out = e.finish(ctx, l, func(r *store.Run) {
 			if err != nil {
 				r.State, r.Error = store.Failed, "the worker "+ev.Worker+" reported a result that is no longer in the object store"
 				return
 			}
 			r.State, r.Progress, r.Result, r.Partial, r.Message = store.Done, 1, json.RawMessage(data), nil, ""
-		}) {
-			m.NakWithDelay(time.Second)
-			return
+		})
+		if out != finishFailed {
+			e.res.results.Delete(ctx, ev.ID)
 		}
-		e.res.results.Delete(ctx, ev.ID)
 	case evFailed:
-		if !e.finish(ctx, l, func(r *store.Run) { r.State, r.Error = store.Failed, ev.Error }) {
-			m.NakWithDelay(time.Second)
-			return
-		}
+		out = e.finish(ctx, l, func(r *store.Run) { r.State, r.Error = store.Failed, ev.Error })
 	case evCancelled:
-		if !e.finish(ctx, l, func(r *store.Run) { r.State, r.Message = store.Cancelled, ev.Message }) {
-			m.NakWithDelay(time.Second)
-			return
-		}
+		out = e.finish(ctx, l, func(r *store.Run) { r.State, r.Message = store.Cancelled, ev.Message })
 	default:
 		e.logf("engine: run %s: unknown event %q", ev.ID, ev.Type)
+	}
+	switch out {
+	case finishFailed:
+		m.NakWithDelay(time.Second)
+		return
+	case finishApplied:
+		if e.cfg.LogRuns {
+			e.logf("engine: run %s %s, attempt %d on %s", ev.ID, ev.Type, ev.Attempt, ev.Worker)
+		}
+	case finishAlready:
+		if ev.Type == evDone {
+			e.duplicates.Add(1)
+			e.logf("engine: run %s: a second result (attempt %d on %s) discarded", ev.ID, ev.Attempt, ev.Worker)
+		}
 	}
 	m.Ack()
 }
 
+// Outcomes of finish.
+type finishOutcome int
+
+const (
+	finishNone    finishOutcome = iota // not a final event
+	finishFailed                       // the store write failed: try again
+	finishApplied                      // the run is recorded final by this call
+	finishAlready                      // the run was already final: nothing changed
+)
+
 // finish moves l to a final state (set applies it), writes it to the store, marks the run in
-// the stop bucket, and releases its watchers. It reports false if the store write failed.
-func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) bool {
+// the stop bucket, and releases its watchers.
+func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) finishOutcome {
 	l.mu.Lock()
 	if l.rec.State.Terminal() {
 		l.mu.Unlock()
-		return true
+		return finishAlready
 	}
 	prev := l.rec
 	set(&l.rec)
@@ -532,7 +564,7 @@ func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) bool
 		l.mu.Lock()
 		l.rec = prev // try again with the next delivery
 		l.mu.Unlock()
-		return false
+		return finishFailed
 	}
 	e.recorded.Add(1)
 	if _, err := e.res.stops.Put(ctx, id, []byte(state)); err != nil {
@@ -554,7 +586,7 @@ func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) bool
 	if sw != nil {
 		sw.update(l.index, r)
 	}
-	return true
+	return finishApplied
 }
 
 // save writes l's current record to the store.
