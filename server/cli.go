@@ -34,6 +34,7 @@ var commands = []command{
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
 	{"worker", "-nats URL [-backend cpu] [-workers N]", "take runs from a server's NATS JetStream queue and execute them on this machine", workerMain},
+	{"sweep", "[-server URL] SWEEP", "a grid of runs (a preset: paper, cpu): its size and estimated time; with -server, run it there", sweepMain},
 	{"help", "", "this list", nil},
 }
 

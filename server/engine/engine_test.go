@@ -58,11 +58,11 @@ func timed(t *testing.T, millis int, seed uint64) spec.Spec {
 
 type fixture struct {
 	emb   *Embedded
-	store *store.Memory
+	store store.Store
 	setup Setup
 }
 
-func newFixture(t *testing.T, setup Setup) *fixture {
+func newFixture(t testing.TB, setup Setup) *fixture {
 	t.Helper()
 	emb, err := StartEmbedded(t.TempDir(), "127.0.0.1:0")
 	if err != nil {
@@ -72,7 +72,7 @@ func newFixture(t *testing.T, setup Setup) *fixture {
 	return &fixture{emb: emb, store: new(store.Memory), setup: setup}
 }
 
-func (f *fixture) conn(t *testing.T) *nats.Conn {
+func (f *fixture) conn(t testing.TB) *nats.Conn {
 	t.Helper()
 	nc, err := f.emb.Connect(t.Name())
 	if err != nil {
@@ -82,7 +82,7 @@ func (f *fixture) conn(t *testing.T) *nats.Conn {
 	return nc
 }
 
-func (f *fixture) engine(t *testing.T) *Engine {
+func (f *fixture) engine(t testing.TB) *Engine {
 	t.Helper()
 	e, err := New(context.Background(), Config{Store: f.store, Conn: f.conn(t), Setup: f.setup, SaveEvery: 50 * time.Millisecond, Logf: t.Logf})
 	if err != nil {
@@ -93,7 +93,7 @@ func (f *fixture) engine(t *testing.T) *Engine {
 }
 
 // worker starts a worker with slots; the returned function stops it and waits.
-func (f *fixture) worker(t *testing.T, b run.Backend, slots int, name string) (*Worker, func()) {
+func (f *fixture) worker(t testing.TB, b run.Backend, slots int, name string) (*Worker, func()) {
 	t.Helper()
 	w := &Worker{Conn: f.conn(t), Backend: b, Slots: slots, Name: name, ProgressEvery: 10 * time.Millisecond, Logf: t.Logf}
 	ctx, cancel := context.WithCancel(context.Background())

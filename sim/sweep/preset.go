@@ -30,7 +30,7 @@ var presets = []Preset{
 	{
 		Name:  "cpu",
 		Label: "A CPU-sized grid",
-		Help:  "MNIST, width 16 … 256 × depth 2 … 4 × 2 seeds, 2000 examples and 300 steps per run: 30 runs, a few minutes on 2 cores.",
+		Help:  "MNIST, width 16 … 256 × depth 2 … 4 × 2 seeds, 2000 examples and 1000 steps per run, the noise measured every 200: 30 runs, a few minutes on 2 cores.",
 		build: cpuGrid,
 	},
 }
@@ -90,8 +90,8 @@ func cpuGrid() Sweep {
 	mustSet(&base, "dataset", "mnist")
 	mustSet(&base, "n", "2000")
 	mustSet(&base, "testN", "1000")
-	mustSet(&base, "iters", "300")
-	mustSet(&base, "evalEvery", "100")
+	mustSet(&base, "iters", "1000")
+	mustSet(&base, "evalEvery", "200")
 	return mustNormalize(Sweep{
 		Base: base,
 		Grid: []Axis{

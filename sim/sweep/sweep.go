@@ -418,8 +418,9 @@ func (sw Sweep) Query() url.Values {
 	return q
 }
 
-// Encode returns the query form as text, e.g. for a link.
-func (sw Sweep) Encode() string { return sw.Query().Encode() }
+// Encode returns the query form as text, e.g. for a link. The grid's commas are left as they
+// are (a comma needs no escape in a query), which keeps links readable.
+func (sw Sweep) Encode() string { return strings.ReplaceAll(sw.Query().Encode(), "%2C", ",") }
 
 // ParseQuery reads a sweep from its URL query form, strictly: keys other than kind, seeds and
 // the kind's parameters, and anything Parse refuses, are errors naming the field. A parameter

@@ -58,7 +58,7 @@ func TestRoundTrips(t *testing.T) {
 	})
 	t.Run("query", func(t *testing.T) {
 		text := sw.Encode()
-		if !strings.Contains(text, "width=8%2C16%2C32") || !strings.Contains(text, "seeds=7%2C9") {
+		if !strings.Contains(text, "width=8,16,32") || !strings.Contains(text, "seeds=7,9") {
 			t.Errorf("query %s lacks the grid's lists", text)
 		}
 		q, _ := url.ParseQuery(text)
