@@ -436,6 +436,9 @@ func (e *Engine) onProgress(m *nats.Msg) {
 	now := time.Now()
 	l.rec.Updated = now.UTC()
 	saveNow := now.Sub(l.lastSave) >= e.cfg.SaveEvery
+	if saveNow {
+		l.lastSave = now // one save at a time, whatever the rate of reports
+	}
 	l.mu.Unlock()
 	if saveNow {
 		go e.save(context.Background(), l)
