@@ -64,8 +64,12 @@ type Trainer struct {
 	ws, testWS  *nn.Workspace
 	grad        []float32
 	batch, P    int
+	iters       int // steps in all
+	evalEvery   int
+	evalBatches int // minibatches a measurement uses
 	iter        int
 	lastEval    int
+	evals       int // measurements made
 	shuffle     *rand.Rand
 	perm        []int
 	bx          []float32
@@ -161,7 +165,9 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	}
 	b := s.Int("batch")
 	t := &Trainer{spec: s.Clone(), train: train, test: test, net: net, loss: loss, batch: b, P: train.Len() / b,
+		iters: s.Int("iters"), evalEvery: s.Int("evalEvery"),
 		ws: net.NewWorkspace(b), grad: make([]float32, net.NumParams()), lastEval: -1}
+	t.evalBatches = noise.Config{Batch: b, Batches: s.Int("evalBatches")}.Used(train.Len())
 	if s.Choice("order") == "shuffle" {
 		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))
 		t.bx = make([]float32, b*train.Dim)
@@ -180,12 +186,29 @@ func (t *Trainer) Spec() spec.Spec { return t.spec.Clone() }
 func (t *Trainer) Iter() int { return t.iter }
 
 // Done reports whether the spec's iterations are all taken.
-func (t *Trainer) Done() bool { return t.iter >= t.spec.Int("iters") }
+func (t *Trainer) Done() bool { return t.iter >= t.iters }
 
 // EvalDue reports whether the noise should be measured now: at iteration 0, every
 // evalEvery iterations and at the last, once each.
 func (t *Trainer) EvalDue() bool {
-	return t.lastEval != t.iter && (t.iter%t.spec.Int("evalEvery") == 0 || t.Done())
+	return t.lastEval != t.iter && (t.iter%t.evalEvery == 0 || t.Done())
+}
+
+// EvalBatches returns how many minibatches a measurement uses: the spec's evalBatches, or
+// all P = ⌊n/b⌋ of them (the paper's protocol) when it is 0.
+func (t *Trainer) EvalBatches() int { return t.evalBatches }
+
+// Fraction returns the fraction of the whole run done, with the measurement in progress
+// (if any) done to measuring. The work is counted in minibatch gradients: a step is one, a
+// measurement 2·EvalBatches (its two passes), made at 0, every evalEvery and at the end.
+func (t *Trainer) Fraction(measuring float64) float64 {
+	evalWork := float64(2 * t.evalBatches)
+	measurements := t.iters/t.evalEvery + 1
+	if t.iters%t.evalEvery != 0 {
+		measurements++
+	}
+	total := float64(t.iters) + evalWork*float64(measurements)
+	return min(1, (float64(t.iter)+evalWork*(float64(t.evals)+measuring))/total)
 }
 
 // LR returns the learning rate of the next step.
@@ -236,7 +259,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 // seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
 // the numbers do not depend on how many.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
-	cfg := noise.Config{Batch: t.batch, Batches: t.spec.Int("evalBatches"), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	cfg := noise.Config{Batch: t.batch, Batches: t.evalBatches, Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
 	if progress != nil {
 		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
 	}
@@ -260,6 +283,7 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 		}
 	}
 	t.lastEval = t.iter
+	t.evals++
 	return ev, nil
 }
 
@@ -300,53 +324,29 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: s.Int("evalBatches") == 0}
-	iters, every := s.Int("iters"), s.Int("evalEvery")
-	used := s.Int("evalBatches")
-	if used == 0 {
-		used = t.P
-	}
-	// Work in units of one minibatch gradient.
-	evalWork := float64(2 * used)
-	total := float64(iters) + evalWork*float64(iters/every+1+btoi(iters%every != 0))
-	var done float64
+	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: t.EvalBatches() == t.P}
+	iters := t.iters
 	last := time.Now()
-	report := func(extra float64, msg string, force bool) {
+	report := func(frac float64, msg string, force bool) {
 		if r == nil || (!force && time.Since(last) < 200*time.Millisecond) {
 			return
 		}
 		last = time.Now()
-		r.Report(spec.Progress{Fraction: math.Min(1, (done+extra)/total), Message: msg,
-			Partial: append([]Evaluation(nil), res.Evaluations...)})
+		r.Report(spec.Progress{Fraction: frac, Message: msg, Partial: append([]Evaluation(nil), res.Evaluations...)})
 	}
-	for {
-		if t.EvalDue() {
-			msg := fmt.Sprintf("measuring the noise at iteration %d of %d", t.iter, iters)
-			ev, err := t.Evaluate(ctx, func(f float64) { report(f*evalWork, msg, false) })
-			if err != nil {
-				return res, err
-			}
+	err = Loop{
+		Stepped: func([]float32) error {
+			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
+			return nil
+		},
+		Measuring: func(f float64) {
+			report(t.Fraction(f), fmt.Sprintf("measuring the noise at iteration %d of %d", t.iter, iters), false)
+		},
+		Measured: func(ev Evaluation) error {
 			res.Evaluations = append(res.Evaluations, ev)
-			done += evalWork
-			report(0, fmt.Sprintf("iteration %d of %d: α̂ = %.3f", t.iter, iters, ev.Alpha), true)
-		}
-		if t.Done() {
-			return res, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if _, err := t.Step(); err != nil {
-			return res, err
-		}
-		done++
-		report(0, fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d: α̂ = %.3f", t.iter, iters, ev.Alpha), true)
+			return nil
+		},
+	}.Run(ctx, t)
+	return res, err
 }
