@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ type Kind struct {
 	// (e.g. a memory budget). It is called after each parameter passed its own check
 	// and should return a *FieldError naming the parameter to change.
 	Check func(Spec) error
+
+	typ   reflect.Type // the kind's typed struct (ExitParams, …)
+	typed []typedField // its fields, in table order
 }
 
 // Param returns the parameter called name, or nil.
@@ -41,10 +45,11 @@ func (k *Kind) Param(name string) *Param {
 
 var kinds = map[string]*Kind{}
 
-// register adds k to the kinds known to every reader of specs. It is called from the
-// init functions of the files that declare the kinds, and panics on a malformed table,
-// since that is a programming error caught by any test.
-func register(k *Kind) {
+// register adds k, whose typed parameters are of typed's struct type, to the kinds known to
+// every reader of specs. It is called from the init functions of the files that declare the
+// kinds, and panics on a malformed table or a typed struct that does not match it, since that
+// is a programming error caught by any test.
+func register(k *Kind, typed any) {
 	if _, dup := kinds[k.Name]; dup {
 		panic("spec: kind " + k.Name + " registered twice")
 	}
@@ -59,6 +64,11 @@ func register(k *Kind) {
 			panic("spec: kind " + k.Name + ": default out of range: " + err.Error())
 		}
 	}
+	fields, err := bindTyped(k, reflect.TypeOf(typed))
+	if err != nil {
+		panic(err.Error())
+	}
+	k.typ, k.typed = reflect.TypeOf(typed), fields
 	kinds[k.Name] = k
 }
 
