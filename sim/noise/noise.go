@@ -54,15 +54,6 @@ type Config struct {
 	Progress func(done, total int)
 }
 
-// Used returns how many minibatches of Batch a measurement on n examples uses: Batches, or
-// all P = ⌊n/Batch⌋ when it is 0.
-func (cfg Config) Used(n int) int {
-	if cfg.Batches == 0 && cfg.Batch > 0 {
-		return n / cfg.Batch
-	}
-	return cfg.Batches
-}
-
 // Measurement is one noise measurement.
 type Measurement struct {
 	P      int  `json:"p"`      // minibatches in the training set, ⌊n/b⌋
@@ -100,7 +91,10 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 		return nil, fmt.Errorf("noise: data of dimension %d for a network with %d inputs", set.Dim, net.Sizes[0])
 	}
 	P := set.Len() / b
-	used := cfg.Used(set.Len())
+	used := cfg.Batches
+	if used == 0 {
+		used = P
+	}
 	if P < 2 || used < 2 || used > P {
 		return nil, fmt.Errorf("noise: %d batches of %d used out of %d in %d examples: want 2 … ⌊n/b⌋", used, b, P, set.Len())
 	}
