@@ -2,6 +2,7 @@ package levy
 
 import (
 	"context"
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"math"
 	"runtime"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // its standard error and the KS distance of the exit times to the exponential law of that mean.
 func exitStats(t *testing.T, w landscape.Well, alpha, eps, eta float64, walkers int, seed uint64) (mean, se, ks float64) {
 	t.Helper()
-	e, err := NewEnsemble(Config{Landscape: w, Alpha: alpha, Eps: eps, Eta: eta, Walkers: walkers, Seed: seed, StopOnExit: true})
+	e, err := NewEnsemble(Config{Landscape: w, Alpha: alpha, Eps: eps, Eta: eta, Walkers: walkers, Src: fastmath.NewCounter(seed), StopOnExit: true})
 	if err != nil {
 		t.Fatal(err)
 	}

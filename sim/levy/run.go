@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -222,8 +223,8 @@ const (
 )
 
 // ConfigFromSpec returns the ensemble configuration of an "exit" or "wells" spec for one noise:
-// "levy" (the spec's α) or "gauss" (α = 2), with the spec's seed, so that the two noises'
-// walker i use the same random stream. The browser builds its side-by-side ensembles from it
+// "levy" (the spec's α) or "gauss" (α = 2), with Src a fresh fastmath.NewCounter(seed), so
+// that the two noises' walker i use the same random stream. The browser builds its side-by-side ensembles from it
 // (setting Workers to 1 and advancing a slice at a time); the runners use it too.
 //
 // exit: landscape.Well{a, b, height}, walkers start at 0 and stop when they leave.
@@ -276,7 +277,7 @@ func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
 		cfg.HistLo, cfg.HistHi, cfg.HistBins = -2*dw.WL, 2*dw.WR, wellsBins
 	}
 	cfg.Alpha, cfg.Eps, cfg.Eta, cfg.Walkers = np.Alpha, np.Eps, np.Eta, np.Walkers
-	cfg.Seed, cfg.Trace, cfg.SampleEvery = s.Seed, np.Trace, max(1, np.Steps/maxSamples)
+	cfg.Src, cfg.Trace, cfg.SampleEvery = fastmath.NewCounter(s.Seed), np.Trace, max(1, np.Steps/maxSamples)
 	switch noise {
 	case "levy":
 	case "gauss":

@@ -3,6 +3,7 @@ package levy
 import (
 	"context"
 	"encoding/json"
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"math"
 	"reflect"
 	"strings"
@@ -210,7 +211,7 @@ func TestConfigFromSpecSideBySide(t *testing.T) {
 		if !reflect.DeepEqual(e.Fractions(), want.Fractions) || !reflect.DeepEqual(e.Traces(), want.Traces.Walkers) {
 			t.Errorf("%s: incremental run differs from the runner's", noise)
 		}
-		if cfg.Seed != 5 || (noise == "gauss") != (cfg.Alpha == 2) || len(e.Positions()) != 2*50 {
+		if c, ok := cfg.Src.(*fastmath.Counter); !ok || *c != (fastmath.Counter{Key: 5, Pos: 1}) || (noise == "gauss") != (cfg.Alpha == 2) || len(e.Positions()) != 2*50 {
 			t.Errorf("%s: config %+v", noise, cfg)
 		}
 	}

@@ -36,15 +36,11 @@ func TestSamplerMatchesGonum(t *testing.T) {
 		if i%2 == 1 {
 			sigma = 2.5
 		}
-		s, err := NewSampler(alpha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := rand.New(rand.NewPCG(uint64(i), 11))
+		s := Sampler{Alpha: alpha, Src: rand.NewPCG(uint64(i), 11)}
 		g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: sigma, Src: rand.NewPCG(uint64(i), 12)}
 		a, b := make([]float64, n), make([]float64, n)
 		for k := range a {
-			a[k], b[k] = sigma*s.Rand(r), g.Rand()
+			a[k], b[k] = sigma*s.Rand(), g.Rand()
 		}
 		slices.Sort(a)
 		slices.Sort(b)
@@ -68,11 +64,10 @@ func TestSamplerQuantiles(t *testing.T) {
 		{2, func(p float64) float64 { return math.Sqrt2 * distuv.UnitNormal.Quantile(p) },
 			func(x float64) float64 { return distuv.Normal{Sigma: math.Sqrt2}.Prob(x) }},
 	} {
-		s, _ := NewSampler(tt.alpha)
-		r := rand.New(rand.NewPCG(5, uint64(tt.alpha)))
+		s := Sampler{Alpha: tt.alpha, Src: rand.NewPCG(5, uint64(tt.alpha))}
 		x := make([]float64, n)
 		for k := range x {
-			x[k] = s.Rand(r)
+			x[k] = s.Rand()
 		}
 		slices.Sort(x)
 		for _, p := range []float64{0.05, 0.25, 0.5, 0.75, 0.9, 0.99} {
@@ -86,22 +81,22 @@ func TestSamplerQuantiles(t *testing.T) {
 	}
 }
 
-func TestNewSamplerRefusesBadAlpha(t *testing.T) {
+func TestEnsembleRefusesBadAlpha(t *testing.T) {
 	for _, a := range []float64{0, -1, 2.0001, math.NaN(), math.Inf(1)} {
-		if _, err := NewSampler(a); err == nil {
-			t.Errorf("NewSampler(%v) accepted", a)
+		cfg := Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: a, Eps: 1, Eta: 0.01, Walkers: 1, Src: rand.NewPCG(1, 2)}
+		if _, err := NewEnsemble(cfg); err == nil {
+			t.Errorf("NewEnsemble with α = %v accepted", a)
 		}
 	}
 }
 
 func BenchmarkSampler(b *testing.B) {
 	for _, alpha := range []float64{1.5, 2} {
-		s, _ := NewSampler(alpha)
-		r := rand.New(rand.NewPCG(1, 2))
+		s := Sampler{Alpha: alpha, Src: rand.NewPCG(1, 2)}
 		b.Run("ours/alpha="+fmtA(alpha), func(b *testing.B) {
 			sum := 0.0
 			for b.Loop() {
-				sum += s.Rand(r)
+				sum += s.Rand()
 			}
 			sink = sum
 		})
@@ -129,11 +124,10 @@ func fmtA(a float64) string {
 func TestSamplerTail(t *testing.T) {
 	const n, thr = 1000000, 30.0
 	for _, alpha := range []float64{1.2, 1.5, 1.8} {
-		s, _ := NewSampler(alpha)
-		r := rand.New(rand.NewPCG(8, uint64(alpha*10)))
+		s := Sampler{Alpha: alpha, Src: rand.NewPCG(8, uint64(alpha*10))}
 		k := 0
 		for range n {
-			if math.Abs(s.Rand(r)) > thr {
+			if math.Abs(s.Rand()) > thr {
 				k++
 			}
 		}

@@ -34,8 +34,7 @@ type Sampler struct {
 	alpha float64
 	nu    float64
 	rng   *rand.Rand
-	sas   fastmath.SymStable // counter-based: value i depends on the seed and i only
-	next  uint64             // index of the next SαS value
+	sas   fastmath.SymStable // from a counter stream: value i depends on the seed and i only
 	t     distuv.StudentsT
 }
 
@@ -53,7 +52,7 @@ func NewSampler(s spec.Spec) (*Sampler, error) {
 		alpha: s.Float("alpha"),
 		nu:    s.Float("nu"),
 		rng:   rng,
-		sas:   fastmath.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Seed: s.Seed},
+		sas:   fastmath.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Src: fastmath.NewCounter(s.Seed)},
 		t:     distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu"), Src: rng},
 	}, nil
 }
@@ -64,8 +63,7 @@ func (sm *Sampler) Fill(x []float64) {
 	case "sas":
 		// Chambers–Mallows–Stuck, in the browser through the WebAssembly SIMD kernel; the
 		// spec was validated, so the parameters are in range and Fill cannot fail.
-		sm.sas.Fill(x, sm.next)
-		sm.next += uint64(len(x))
+		sm.sas.Fill(x)
 	case "student":
 		for i := range x {
 			x[i] = sm.t.Rand()
