@@ -56,17 +56,14 @@ type Job struct {
 // The page's one Page, made by the first View built.
 var page *Page
 
-// NewPage returns a Page over st whose session loads data through client; it applies the
-// view's defaults when st holds the kind's own defaults (a fresh page, not a link).
+// NewPage returns a Page over st whose session loads data through client. It shows st's spec
+// as it is: a fresh page's is the kind's page preset, and a link's is the link's, even when it
+// equals a preset or the kind's table defaults.
 func NewPage(env vugu.EventEnv, st *appstate.State, client *Client) *Page {
 	sp, ok := st.Spec(ViewName)
-	if !ok || sp.Key() == spec.MustNew("mlp", 1).Key() {
-		sp = DefaultSpec()
-		if st.ShareID == "" {
-			st.SetSpec(ViewName, sp) // and the URL
-		} else {
-			st.Specs[ViewName] = sp
-		}
+	if !ok {
+		sp = spec.MustPreset("mlp", spec.PagePreset)
+		st.Specs[ViewName] = sp
 	}
 	p := &Page{Client: client, State: st}
 	p.Sess = NewSession(env, client.Data(), sp)
