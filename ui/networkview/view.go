@@ -240,7 +240,16 @@ func (p *Page) ResetRun() {
 }
 
 // Dataset is the text describing the session's dataset.
-func (p *Page) Dataset() string { return p.Sess.Spec.Choice("dataset") }
+func (p *Page) Dataset() string { return string(mlpParams(p.Sess.Spec).Dataset) }
+
+// mlpParams are the typed parameters of s, an "mlp" spec (the view shows no other kind).
+func mlpParams(s spec.Spec) spec.MLPParams {
+	p, _ := s.MLP()
+	return p
+}
+
+// Params are the typed parameters of the session's spec (for the template).
+func (c *View) Params() spec.MLPParams { return mlpParams(page.Sess.Spec) }
 
 // SeedText is the session's seed.
 func (p *Page) SeedText() string { return fmt.Sprint(p.Sess.Spec.Seed) }
@@ -397,7 +406,7 @@ func (p *Page) ShareResult(env vugu.EventEnv) {
 	res := p.Sess.Run
 	if res == nil {
 		res = &mlp.Result{Spec: p.Sess.Spec.Clone(), Evaluations: append([]mlp.Evaluation(nil), p.Sess.Evals...),
-			Full: p.Sess.Spec.Int("evalBatches") == 0}
+			Full: mlpParams(p.Sess.Spec).EvalBatches == 0}
 		if e := res.Evaluations[0]; e.Noise != nil {
 			res.Params = e.Noise.Params
 		}
