@@ -30,11 +30,11 @@ const (
 
 // Sampler draws the values of a "stable" spec in order.
 type Sampler struct {
-	dist  spec.Dist
-	rng   *rand.Rand
-	sas   fastmath.SymStable // counter-based: value i depends on the seed and i only
-	next  uint64             // index of the next SαS value
-	t     distuv.StudentsT
+	dist spec.Dist
+	rng  *rand.Rand
+	sas  fastmath.SymStable // counter-based: value i depends on the seed and i only
+	next uint64             // index of the next SαS value
+	t    distuv.StudentsT
 }
 
 // NewSampler returns the sampler of s, which must be a valid spec of kind "stable".
