@@ -108,6 +108,10 @@ func init() {
 		Label:  "Exit times",
 		Help:   "Walkers start at the bottom of one basin; how long until each leaves it? Lévy exit times depend on the width, Gaussian ones on the height.",
 		Params: params,
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Exit times page", Values: "seed=1",
+				Help: "What a fresh page of exit times shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers leaving a basin of width 1 and height 0.3."},
+		},
 		Check: func(s Spec) error {
 			p, err := s.Exit()
 			if err != nil {

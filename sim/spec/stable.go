@@ -20,6 +20,10 @@ func init() {
 			{Name: "k1", Type: Int, Default: 0, Min: 0, Max: 100000,
 				Label: "block size K1", Help: "Block size of the Mohammadi estimator; 0 picks the largest divisor of n not above √n, as the paper's code does."},
 		},
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Estimator page", Values: "seed=1",
+				Help: "What a fresh Estimator page shows: 10000 draws of a symmetric 1.5-stable law."},
+		},
 		Check: func(s Spec) error {
 			p, err := s.Stable()
 			if err != nil {

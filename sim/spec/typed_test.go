@@ -150,3 +150,27 @@ func TestTypedDecodeEncode(t *testing.T) {
 		}
 	})
 }
+
+func TestMLPParamsDerived(t *testing.T) {
+	tests := []struct {
+		name                         string
+		n, batch, evalBatches, iters int
+		evalEvery                    int
+		wantBatches, wantEvaluations int
+	}{
+		{"all batches", 10000, 100, 0, 1000, 100, 100, 12},
+		{"some batches", 10000, 100, 7, 1000, 100, 7, 12},
+		{"uneven", 1000, 300, 0, 10, 3, 3, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := MLPParams{N: tt.n, Batch: tt.batch, EvalBatches: tt.evalBatches, Iters: tt.iters, EvalEvery: tt.evalEvery}
+			if got := p.NoiseBatches(); got != tt.wantBatches {
+				t.Errorf("NoiseBatches = %d, want %d", got, tt.wantBatches)
+			}
+			if got := p.Evaluations(); got != tt.wantEvaluations {
+				t.Errorf("Evaluations = %d, want %d", got, tt.wantEvaluations)
+			}
+		})
+	}
+}

@@ -25,6 +25,10 @@ func init() {
 		Label:  "Narrow vs wide minima",
 		Help:   "A double well with a narrow-deep and a wide-shallow minimum: Lévy walkers spend their time in the wide one, Gaussian walkers in the deep one.",
 		Params: params,
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Narrow vs wide page", Values: "seed=1",
+				Help: "What a fresh Landscape page shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers starting in the narrow-deep well."},
+		},
 		Check: func(s Spec) error {
 			p, err := s.Wells()
 			if err != nil {
