@@ -104,33 +104,35 @@ func TestSymStableLaw(t *testing.T) {
 	const n = 200000
 	x := make([]float64, n)
 	for _, a := range testAlphas {
-		const sigma = 1.5
-		d := SymStable{Alpha: a, Sigma: sigma, Src: NewCounter(uint64(a * 1000))}
-		if err := d.Fill(x); err != nil {
-			t.Fatal(err)
-		}
-		ref := estimator.SymStable{Alpha: a, Sigma: sigma}
-		for _, p := range []float64{0.75, 0.95} {
-			q := ref.Quantile(p)
-			below := 0
-			for _, v := range x {
-				if v <= q {
-					below++
+		t.Run(fmt.Sprintf("alpha %v", a), func(t *testing.T) {
+			const sigma = 1.5
+			d := SymStable{Alpha: a, Sigma: sigma, Src: NewCounter(uint64(a * 1000))}
+			if err := d.Fill(x); err != nil {
+				t.Fatal(err)
+			}
+			ref := estimator.SymStable{Alpha: a, Sigma: sigma}
+			for _, p := range []float64{0.75, 0.95} {
+				q := ref.Quantile(p)
+				below := 0
+				for _, v := range x {
+					if v <= q {
+						below++
+					}
+				}
+				if got := float64(below) / n; math.Abs(got-p) > 0.005 {
+					t.Errorf("alpha %v: fraction of samples ≤ the %v quantile %.4g is %.4f, want %v ± 0.005", a, p, q, got, p)
 				}
 			}
-			if got := float64(below) / n; math.Abs(got-p) > 0.005 {
-				t.Errorf("alpha %v: fraction of samples ≤ the %v quantile %.4g is %.4f, want %v ± 0.005", a, p, q, got, p)
+			if a == 2 {
+				var ss float64
+				for _, v := range x {
+					ss += v * v
+				}
+				if v := ss / n; math.Abs(v-2*sigma*sigma) > 0.03*2*sigma*sigma {
+					t.Errorf("alpha 2: variance %.4f, want 2σ² = %.4f ± 3%%", v, 2*sigma*sigma)
+				}
 			}
-		}
-		if a == 2 {
-			var ss float64
-			for _, v := range x {
-				ss += v * v
-			}
-			if v := ss / n; math.Abs(v-2*sigma*sigma) > 0.03*2*sigma*sigma {
-				t.Errorf("alpha 2: variance %.4f, want 2σ² = %.4f ± 3%%", v, 2*sigma*sigma)
-			}
-		}
+		})
 	}
 }
 

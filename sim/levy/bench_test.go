@@ -3,10 +3,10 @@ package levy
 import (
 	"context"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/fastmath"
 	"testing"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 )
 

@@ -2,11 +2,11 @@ package levy
 
 import (
 	"context"
-	"github.com/tailscope/tailscope/sim/fastmath"
 	"math"
 	"reflect"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 )
 

@@ -3,12 +3,12 @@ package levy
 import (
 	"context"
 	"encoding/json"
-	"github.com/tailscope/tailscope/sim/fastmath"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -232,18 +232,20 @@ func TestRunExtremeAlphas(t *testing.T) {
 		`{"kind":"wells","params":{"alpha":0.1,"walkers":50,"steps":2000,"dim":2}}`,
 		`{"kind":"wells","params":{"alpha":0.5,"walkers":50,"steps":2000,"start":"right"}}`,
 	} {
-		s := mustSpec(t, js)
-		res, err := Runner{}.Run(context.Background(), s, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		if _, err := json.Marshal(res); err != nil {
-			t.Errorf("%s: result does not encode: %v", js, err)
-		}
-		if w, ok := res.(*WellsResult); ok {
-			if f := w.Levy.Fractions; math.Abs(f[0]+f[1]-1) > 1e-12 {
-				t.Errorf("%s: fractions %v do not sum to 1", js, f)
+		t.Run(js, func(t *testing.T) {
+			s := mustSpec(t, js)
+			res, err := Runner{}.Run(context.Background(), s, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", js, err)
 			}
-		}
+			if _, err := json.Marshal(res); err != nil {
+				t.Errorf("%s: result does not encode: %v", js, err)
+			}
+			if w, ok := res.(*WellsResult); ok {
+				if f := w.Levy.Fractions; math.Abs(f[0]+f[1]-1) > 1e-12 {
+					t.Errorf("%s: fractions %v do not sum to 1", js, f)
+				}
+			}
+		})
 	}
 }
