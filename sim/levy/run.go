@@ -152,14 +152,32 @@ func Noises(p spec.NoiseParams) []Noise {
 	return []Noise{levy, gauss}
 }
 
-// ExitWell is the basin of an "exit" spec.
-func ExitWell(p spec.ExitParams) landscape.Well {
-	return landscape.Well{A: p.A, B: p.B, H: p.Height}
+// ExitWell decodes an "exit" spec: it checks the spec and returns its parameters and its
+// basin.
+func ExitWell(s spec.Spec) (spec.ExitParams, landscape.Well, error) {
+	if err := checkKind(s, "exit"); err != nil {
+		return spec.ExitParams{}, landscape.Well{}, err
+	}
+	p, err := s.Exit()
+	w := landscape.Well{A: p.A, B: p.B, H: p.Height}
+	if err == nil {
+		err = w.Check()
+	}
+	return p, w, err
 }
 
-// DoubleWell is the double well of a "wells" spec (its profile along x when Dim = 2).
-func DoubleWell(p spec.WellsParams) landscape.DoubleWell {
-	return landscape.DoubleWell{WL: p.WL, HL: p.HL, WR: p.WR, HR: p.HR}
+// DoubleWell decodes a "wells" spec: it checks the spec and returns its parameters and its
+// double well (the profile along x when Dim = 2).
+func DoubleWell(s spec.Spec) (spec.WellsParams, landscape.DoubleWell, error) {
+	if err := checkKind(s, "wells"); err != nil {
+		return spec.WellsParams{}, landscape.DoubleWell{}, err
+	}
+	p, err := s.Wells()
+	dw := landscape.DoubleWell{WL: p.WL, HL: p.HL, WR: p.WR, HR: p.HR}
+	if err == nil {
+		err = dw.Check()
+	}
+	return p, dw, err
 }
 
 // Partial is the Progress.Partial of the exit and wells runners: where the current noise's run
@@ -175,22 +193,34 @@ type Partial struct {
 // so that progress is reported and cancellation noticed at least that often.
 const chunkWork = 20_000_000
 
-// simulate builds the ensemble of s for one noise, with r's workers, and drives it for
-// steps steps (run j of n in the progress reports).
-func (r Runner) simulate(ctx context.Context, s spec.Spec, noise string, steps, j, n int, p spec.Reporter) (*Ensemble, Config, error) {
-	cfg, err := ConfigFromSpec(s, noise)
-	if err != nil {
-		return nil, Config{}, err
+// simulateEach runs the noises of s (with parameters np) in turn: for each, the ensemble of
+// ConfigFromSpec with r's workers, driven for np.Steps steps, is handed to keep with its config.
+func (r Runner) simulateEach(ctx context.Context, s spec.Spec, np spec.NoiseParams, p spec.Reporter, keep func(Noise, *Ensemble, Config)) error {
+	ns := Noises(np)
+	for j, nz := range ns {
+		cfg, err := ConfigFromSpec(s, nz.Name)
+		if err != nil {
+			return err
+		}
+		cfg.Workers = r.Workers
+		e, err := NewEnsemble(cfg)
+		if err != nil {
+			return err
+		}
+		if err := drive(ctx, e, np.Steps, j, len(ns), nz.Name, p); err != nil {
+			return err
+		}
+		keep(nz, e, cfg)
 	}
-	cfg.Workers = r.Workers
-	e, err := NewEnsemble(cfg)
-	if err != nil {
-		return nil, Config{}, err
+	return nil
+}
+
+// slot returns where the run of the noise named goes: levy, or gauss for "gauss".
+func slot[T any](name string, levy, gauss **T) **T {
+	if name == "gauss" {
+		return gauss
 	}
-	if err := drive(ctx, e, steps, j, n, noise, p); err != nil {
-		return nil, Config{}, err
-	}
-	return e, cfg, nil
+	return levy
 }
 
 // drive advances e by up to steps in chunks (at least 50, each at most chunkWork walker-steps),
@@ -232,32 +262,18 @@ const (
 // when dim = 2), walkers start at the chosen minimum(s) and never stop; positions are
 // histogrammed over [−2·wl, 2·wr) in 60 bins.
 func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
-	if s.Kind != "exit" && s.Kind != "wells" {
-		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
-	}
-	if err := s.Validate(); err != nil {
-		return Config{}, err
-	}
 	var np spec.NoiseParams
 	var cfg Config
 	switch s.Kind {
 	case "exit":
-		p, err := s.Exit()
+		p, w, err := ExitWell(s)
 		if err != nil {
-			return Config{}, err
-		}
-		w := ExitWell(p)
-		if err := w.Check(); err != nil {
 			return Config{}, err
 		}
 		np, cfg.Landscape, cfg.StopOnExit = p.NoiseParams, w, true
 	case "wells":
-		p, err := s.Wells()
+		p, dw, err := DoubleWell(s)
 		if err != nil {
-			return Config{}, err
-		}
-		dw := DoubleWell(p)
-		if err := dw.Check(); err != nil {
 			return Config{}, err
 		}
 		np, cfg.Landscape = p.NoiseParams, dw
@@ -275,6 +291,8 @@ func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
 			cfg.Starts = [][]float64{left, right}
 		}
 		cfg.HistLo, cfg.HistHi, cfg.HistBins = -2*dw.WL, 2*dw.WR, wellsBins
+	default:
+		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
 	}
 	cfg.Alpha, cfg.Eps, cfg.Eta, cfg.Walkers = np.Alpha, np.Eps, np.Eta, np.Walkers
 	cfg.Src, cfg.Trace, cfg.SampleEvery = fastmath.NewCounter(s.Seed), np.Trace, max(1, np.Steps/maxSamples)
@@ -290,24 +308,12 @@ func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
 
 // RunExit runs an "exit" spec: walkers start at the bottom of the Well and stop when they leave.
 func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*ExitResult, error) {
-	if err := checkKind(s, "exit"); err != nil {
-		return nil, err
-	}
-	sp, err := s.Exit()
+	sp, well, err := ExitWell(s)
 	if err != nil {
 		return nil, err
 	}
-	well := ExitWell(sp)
-	if err := well.Check(); err != nil {
-		return nil, err
-	}
 	res := &ExitResult{Spec: s, Well: well}
-	ns := Noises(sp.NoiseParams)
-	for j, nz := range ns {
-		e, cfg, err := r.simulate(ctx, s, nz.Name, sp.Steps, j, len(ns), p)
-		if err != nil {
-			return nil, err
-		}
+	err = r.simulateEach(ctx, s, sp.NoiseParams, p, func(nz Noise, e *Ensemble, cfg Config) {
 		dt := float64(cfg.SampleEvery) * sp.Eta
 		run := &ExitRun{Noise: nz.Name, Alpha: nz.Alpha, Time: e.Time(), Exit: summarize(e), SampleDt: dt,
 			Traces: Traces{Dt: dt, Dim: 1, Walkers: e.Traces()}}
@@ -315,11 +321,10 @@ func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*Exi
 		for _, row := range e.Series() {
 			run.Survival = append(run.Survival, float64(row[0])/float64(sp.Walkers))
 		}
-		if nz.Name == "levy" {
-			res.Levy = run
-		} else {
-			res.Gauss = run
-		}
+		*slot(nz.Name, &res.Levy, &res.Gauss) = run
+	})
+	if err != nil {
+		return nil, err
 	}
 	res.Theory = ExitTheoryOf(well, sp.Alpha, sp.Eps)
 	res.Sweep = exitSweep(well, sp.Alpha, sp.Eps)
@@ -482,15 +487,8 @@ type WellsResult struct {
 
 // RunWells runs a "wells" spec: walkers move freely in the double well.
 func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*WellsResult, error) {
-	if err := checkKind(s, "wells"); err != nil {
-		return nil, err
-	}
-	sp, err := s.Wells()
+	sp, dw, err := DoubleWell(s)
 	if err != nil {
-		return nil, err
-	}
-	dw := DoubleWell(sp)
-	if err := dw.Check(); err != nil {
 		return nil, err
 	}
 	res := &WellsResult{Spec: s, Wells: dw, Dim: sp.Dim}
@@ -498,12 +496,7 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 		res.Stiffness = spec.WellsValleyStiffness
 	}
 	walkers := float64(sp.Walkers)
-	ns := Noises(sp.NoiseParams)
-	for j, nz := range ns {
-		e, cfg, err := r.simulate(ctx, s, nz.Name, sp.Steps, j, len(ns), p)
-		if err != nil {
-			return nil, err
-		}
+	err = r.simulateEach(ctx, s, sp.NoiseParams, p, func(nz Noise, e *Ensemble, cfg Config) {
 		dt := float64(cfg.SampleEvery) * sp.Eta
 		run := &WellsRun{Noise: nz.Name, Alpha: nz.Alpha, Time: e.Time(), Fractions: e.Fractions(),
 			Crossings: e.Leaves(), SampleDt: dt, Traces: Traces{Dt: dt, Dim: res.Dim, Walkers: e.Traces()}}
@@ -528,11 +521,10 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 		for i := range run.Hist.Edges {
 			run.Hist.Edges[i] = cfg.HistLo + (cfg.HistHi-cfg.HistLo)*float64(i)/wellsBins
 		}
-		if nz.Name == "levy" {
-			res.Levy = run
-		} else {
-			res.Gauss = run
-		}
+		*slot(nz.Name, &res.Levy, &res.Gauss) = run
+	})
+	if err != nil {
+		return nil, err
 	}
 	res.Theory = WellsTheoryOf(dw, sp.Alpha, sp.Eps)
 	return res, nil

@@ -104,11 +104,10 @@ func NewSim(sp spec.Spec) (*Sim, error) {
 	}
 	switch sp.Kind {
 	case "exit":
-		p, err := sp.Exit()
+		p, w, err := levy.ExitWell(sp)
 		if err != nil {
 			return nil, err
 		}
-		w := levy.ExitWell(p)
 		s.Profile = w
 		s.XLo, s.XHi = -1.6*w.B, 1.6*w.A
 		s.Basins = []string{"inside the basin"}
@@ -127,11 +126,10 @@ func NewSim(sp spec.Spec) (*Sim, error) {
 			}
 		}
 	case "wells":
-		p, err := sp.Wells()
+		p, dw, err := levy.DoubleWell(sp)
 		if err != nil {
 			return nil, err
 		}
-		dw := levy.DoubleWell(p)
 		s.Profile = dw
 		s.Dim = p.Dim
 		s.XLo, s.XHi = -2*dw.WL, 2*dw.WR
