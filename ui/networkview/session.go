@@ -327,6 +327,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		s.unlock(true)
 		return
 	}
+	s.Play, s.Steps = false, 0 // every iteration is taken and measured
 	refresh := s.sample != nil && s.histIter != s.sampleIter
 	s.Env.UnlockOnly()
 	if refresh && !s.refreshHist(gen) {
