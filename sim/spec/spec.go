@@ -165,15 +165,25 @@ func (s Spec) value(p *Param) Value {
 
 // Float returns the value of the Float or Int parameter name. Asking for a parameter
 // that the kind does not declare is a programming error and panics.
+//
+// Deprecated: read the kind's typed parameters (Spec.Exit, Spec.Wells, Spec.MLP,
+// Spec.Stable), which a misspelt name cannot reach; a truly dynamic name (a control drawn
+// from the table) reads Text.
 func (s Spec) Float(name string) float64 { return s.value(s.param(name, Float, Int)).Num }
 
 // Int returns the value of the Int parameter name.
+//
+// Deprecated: read the kind's typed parameters, as for Float.
 func (s Spec) Int(name string) int { return int(s.value(s.param(name, Int)).Num) }
 
 // Choice returns the value of the Choice parameter name.
+//
+// Deprecated: read the kind's typed parameters, as for Float.
 func (s Spec) Choice(name string) string { return s.value(s.param(name, Choice)).Str }
 
 // Bool returns the value of the Bool parameter name.
+//
+// Deprecated: read the kind's typed parameters, as for Float.
 func (s Spec) Bool(name string) bool { return s.value(s.param(name, Bool)).Num != 0 }
 
 // lookup returns the declaration of s's parameter name.
