@@ -246,9 +246,11 @@ func TestNewSimRejects(t *testing.T) {
 		})
 	}
 	capped, ferr := CapWalkers(big)
-	if ferr == nil || ferr.Field != "walkers" || capped.Int("walkers") != MaxBrowserWalkers || big.Int("walkers") != MaxBrowserWalkers+1 {
+	cp, _ := capped.Wells()
+	bp, _ := big.Wells()
+	if ferr == nil || ferr.Field != "walkers" || cp.Walkers != MaxBrowserWalkers || bp.Walkers != MaxBrowserWalkers+1 {
 		t.Errorf("CapWalkers(%d walkers) = %d, %v; want %d and a walkers note, the input untouched",
-			MaxBrowserWalkers+1, capped.Int("walkers"), ferr, MaxBrowserWalkers)
+			MaxBrowserWalkers+1, cp.Walkers, ferr, MaxBrowserWalkers)
 	}
 	if _, ferr := CapWalkers(spec.MustNew("wells", 1)); ferr != nil {
 		t.Errorf("CapWalkers(defaults) reported %v", ferr)
