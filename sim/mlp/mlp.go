@@ -3,9 +3,10 @@
 // index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019), §4 of
 // science.md.
 //
-// A Trainer is the incremental form the browser drives (one Step at a time, Evaluate when
-// EvalDue); Run is the loop over it that the server and the CLI use. The same spec and seed
-// give the same numbers, on every run of the same platform.
+// A Trainer trains step by step (Step, and Evaluate when EvalDue); Loop is the one loop over
+// it, with callbacks: Run (the server and the CLI) and the browser's session both run it, the
+// browser pausing in Wait and yielding after every slice. The same spec and seed give the same
+// numbers, on every run of the same platform, however the loop is sliced.
 //
 // Data order: with order "fixed" (the paper's), iteration k uses the examples
 // [(k mod P)·b, (k mod P + 1)·b) of the training set, P = ⌊n/b⌋, cycling through it (the last
