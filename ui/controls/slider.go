@@ -23,9 +23,9 @@ type Slider struct {
 	Unit     string // read after the value by screen readers and shown beside it
 	Help     string // id of an element describing the control ("" for none)
 	Scale    Scale
-	Value    float64                     // the committed value
-	Special  func(v float64) string      // optional: the text of values shown in words ("all" for 0)
-	OnCommit func(v float64)             // called with the value when the change is made
+	Value    float64                      // the committed value
+	Special  func(v float64) string       // optional: the text of values shown in words ("all" for 0)
+	OnCommit func(v float64)              // called with the value when the change is made
 	OnDrag   func(v float64, text string) // optional: called while the thumb moves
 
 	moving bool    // an input event came and its change has not
