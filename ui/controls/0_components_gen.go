@@ -57,7 +57,7 @@ func (c *Form) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgin.BuildEnv.WireComponent(vgcomp)
 						}
 						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-						vgcomp.Help = c.ID(p.Name) + "-help"
+						vgcomp.Describe = c.ID(p.Name) + "-help"
 						vgcomp.ID = c.ID(p.Name)
 						vgcomp.Label = Label(p)
 						vgcomp.OnCommit = c.committer(p)
@@ -295,6 +295,7 @@ func (c *Slider) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slider"}}}
 	vgout.Out = append(vgout.Out, vgn) // root for output
+	vgn.AddAttrInterface("title", c.Title)
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -315,7 +316,7 @@ func (c *Slider) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}}}
 			vgparent.AppendChild(vgn)
-			vgn.AddAttrInterface("aria-describedby", c.Help)
+			vgn.AddAttrInterface("aria-describedby", c.Describe)
 			vgn.AddAttrInterface("aria-valuetext", c.ValueText())
 			vgn.AddAttrInterface("data-value", c.Shown())
 			vgn.AddAttrInterface("id", c.ID)

@@ -21,7 +21,8 @@ type Slider struct {
 	ID       string
 	Label    string // text of the <label>
 	Unit     string // read after the value by screen readers and shown beside it
-	Help     string // id of an element describing the control ("" for none)
+	Describe string // id of an element describing the control ("" for none)
+	Title    string // a tooltip: the parameter's help
 	Scale    Scale
 	Value    float64                      // the committed value
 	Special  func(v float64) string       // optional: the text of values shown in words ("all" for 0)

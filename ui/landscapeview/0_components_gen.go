@@ -166,7 +166,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 										vgin.BuildEnv.WireComponent(vgcomp)
 									}
 									vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
-									vgcomp.Help = ctl.ID() + "-help"
+									vgcomp.Describe = ctl.ID() + "-help"
 									vgcomp.ID = ctl.ID()
 									vgcomp.Label = ctl.Label
 									vgcomp.OnCommit = c.committer(ctl.Name)

@@ -6,14 +6,12 @@ import (
 	"strconv"
 
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/ui/controls"
 )
 
 // Controls lists the parameters of the "mlp" kind the view shows, in order; the others
 // (subset, testN, schedule, order…) keep their values, which a share link carries.
 var Controls = []string{"dataset", "n", "width", "depth", "loss", "batch", "lr", "iters", "evalEvery", "evalBatches"}
-
-// SliderSteps is the resolution of a log-scale slider.
-const SliderSteps = 1000
 
 // DefaultSpec is the view's starting spec: MNIST, small enough to give a clear picture in
 // about a minute of a laptop's browser (2000 examples, a 784-64-64-10 network, 500 steps
@@ -35,14 +33,17 @@ func Param(name string) *spec.Param {
 	return k.Param(name)
 }
 
-// Slider describes the range input of a numeric parameter for spec sp.
+// Slider is the range input of a numeric parameter for a spec: what a controls.Slider
+// is given.
 type Slider struct {
-	Name           string
-	Label, Help    string
-	Min, Max, Step float64 // of the <input type=range>: positions
-	Pos            float64 // the current value's position
-	Text           string  // the current value, as shown
+	Name              string
+	Label, Unit, Help string
+	Scale             controls.Scale
+	Value             float64 // the spec's value
 }
+
+// ID is the HTML id of the slider's input.
+func (s Slider) ID() string { return "net-" + s.Name }
 
 // IsChoice reports whether the parameter is a choice (a <select>).
 func IsChoice(name string) bool { return Param(name).Type == spec.Choice }
@@ -72,69 +73,21 @@ func minOf(p *spec.Param) float64 {
 // SliderFor returns the slider of numeric parameter name for sp.
 func SliderFor(name string, sp spec.Spec) Slider {
 	p := Param(name)
-	v := sp.Float(name)
-	lo, hi := minOf(p), maxOf(p, sp)
-	s := Slider{Name: name, Label: p.Label, Help: p.Help, Text: FormatValue(p, v)}
-	if p.Unit != "" {
-		s.Label += " (" + p.Unit + ")"
-	}
-	if p.Log {
-		s.Min, s.Max, s.Step = 0, SliderSteps, 1
-		s.Pos = math.Round(SliderSteps * math.Log(math.Max(lo, v)/lo) / math.Log(hi/lo))
-		s.Pos = math.Max(0, math.Min(SliderSteps, s.Pos))
-		return s
-	}
-	s.Min, s.Max, s.Step, s.Pos = lo, hi, 1, v
-	if p.Type == spec.Float {
-		s.Step = p.Step
-	}
-	return s
+	return Slider{Name: name, Label: controls.Label(*p), Unit: p.Unit, Help: p.Help,
+		Scale: controls.NewScale(*p, minOf(p), maxOf(p, sp)), Value: sp.Float(name)}
 }
 
-// ValueAt returns the value of parameter name at slider position pos (the range input's
-// text) for sp: on a log slider rounded to two significant digits, integers rounded, and
-// clamped to what sp allows.
-func ValueAt(name string, sp spec.Spec, pos string) (float64, error) {
-	p := Param(name)
-	x, err := strconv.ParseFloat(pos, 64)
-	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, &spec.FieldError{Field: name, Msg: fmt.Sprintf("slider position %q is not a number", pos)}
+// SpecialText names the values a slider shows in words: "all" noise batches for 0.
+func SpecialText(name string) func(float64) string {
+	if name != "evalBatches" {
+		return nil
 	}
-	lo, hi := minOf(p), maxOf(p, sp)
-	v := x
-	if p.Log {
-		switch {
-		case x <= 0:
-			v = lo
-		case x >= SliderSteps:
-			v = hi // exactly: 1024, not 1000
-		default:
-			v = roundSig(lo*math.Exp(x/SliderSteps*math.Log(hi/lo)), 2)
+	return func(v float64) string {
+		if v == 0 {
+			return "all"
 		}
+		return ""
 	}
-	if p.Type == spec.Int {
-		v = math.Round(v)
-	}
-	return math.Max(lo, math.Min(hi, v)), nil
-}
-
-func roundSig(v float64, digits int) float64 {
-	if v == 0 {
-		return 0
-	}
-	e := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-float64(digits-1))
-	return math.Round(v/e) * e
-}
-
-// FormatValue writes a parameter's value for the page.
-func FormatValue(p *spec.Param, v float64) string {
-	if p.Name == "evalBatches" && v == 0 {
-		return "all"
-	}
-	if p.Type == spec.Int {
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
 // WithValue returns sp with parameter name set to v, or the error naming the field (a
