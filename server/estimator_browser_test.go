@@ -126,10 +126,12 @@ func (p estPage) alpha(method string) float64 {
 	return a
 }
 
-// setRange sets a range input and fires input, as dragging does.
+// setRange sets a range input and fires input and change, as dragging and releasing it do
+// (slider_browser_test.go moves sliders with real mouse and key events).
 func (p estPage) setRange(id, value string) {
 	p.t.Helper()
-	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return s.value })()`, id, value))
+	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true}));
+		s.dispatchEvent(new Event("change", {bubbles: true})); return s.value })()`, id, value))
 }
 
 // TestBrowserEstimator drives the Estimator view as issue #6 asks: the α slider changes the

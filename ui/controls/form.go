@@ -15,6 +15,7 @@ package controls
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/vugu/vugu"
@@ -78,9 +79,10 @@ func ScaleOf(p spec.Param) Scale {
 // ID is the id of p's control.
 func (c *Form) ID(name string) string { return c.IDPrefix + name }
 
-// Label is p's label with its unit.
+// Label is p's label with its unit, unless the label already names it ("steps", not
+// "steps (steps)").
 func Label(p spec.Param) string {
-	if p.Unit != "" {
+	if p.Unit != "" && !strings.Contains(p.Label, p.Unit) {
 		return p.Label + " (" + p.Unit + ")"
 	}
 	return p.Label

@@ -122,3 +122,17 @@ func FuzzFormText(f *testing.F) {
 		}
 	})
 }
+
+func TestLabel(t *testing.T) {
+	for _, tc := range []struct{ kind, name, want string }{
+		{"mlp", "width", "width (units)"},
+		{"exit", "steps", "steps"}, // the label names the unit already
+		{"stable", "alpha", "tail index α"},
+	} {
+		t.Run(tc.kind+"."+tc.name, func(t *testing.T) {
+			if got := Label(param(t, tc.kind, tc.name)); got != tc.want {
+				t.Errorf("Label = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
