@@ -12,4 +12,14 @@
 //	{"kind": "exit", "seed": 7, "params": {"alpha": 1.5, "loss": "ce"}}
 //
 // and the query form is kind=exit&seed=7&alpha=1.5&loss=ce.
+//
+// Each kind also declares named presets beside its table (Preset): the table's defaults with a
+// few values changed and a seed, such as "page", what a fresh page of the kind's view shows, or
+// "paper-mnist". A spec may name one ("preset": "paper-mnist" in JSON, preset=paper-mnist in a
+// query); the fields it leaves out, the seed included, then come from the preset. A spec that
+// names none starts from the table's defaults and seed 0, except a link opened in the browser,
+// which implies "page", so that a short link shows a fresh page with only its fields changed.
+//
+// Code reads a spec's values through its kind's typed struct (Spec.Exit, Spec.Wells, Spec.MLP,
+// Spec.Stable), never by name, and writes them back with the struct's Spec method.
 package spec

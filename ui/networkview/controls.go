@@ -13,19 +13,10 @@ import (
 // (subset, testN, schedule, order…) keep their values, which a share link carries.
 var Controls = []string{"dataset", "n", "width", "depth", "loss", "batch", "lr", "iters", "evalEvery", "evalBatches"}
 
-// DefaultSpec is the view's starting spec: MNIST, small enough to give a clear picture in
-// about a minute of a laptop's browser (2000 examples, a 784-64-64-10 network, 500 steps
-// of b = 50, the noise measured every 50 steps on all P = 40 batches).
-func DefaultSpec() spec.Spec {
-	sp := spec.MustNew("mlp", 1)
-	for name, v := range map[string]float64{"n": 2000, "testN": 1000, "width": 64, "depth": 3, "batch": 50,
-		"lr": 0.1, "iters": 500, "evalEvery": 50, "evalBatches": 0} {
-		if err := sp.Set(name, v); err != nil {
-			panic(err) // a typo above; the tests catch it
-		}
-	}
-	return sp
-}
+// DefaultSpec is the view's starting spec, the "mlp" kind's page preset (declared in sim/spec).
+//
+// Deprecated: use spec.MustPreset("mlp", spec.PagePreset).
+func DefaultSpec() spec.Spec { return spec.MustPreset("mlp", spec.PagePreset) }
 
 // Param returns the "mlp" kind's parameter name.
 func Param(name string) *spec.Param {
@@ -51,11 +42,15 @@ func IsChoice(name string) bool { return Param(name).Type == spec.Choice }
 // maxOf is the largest value of a parameter that sp can take, given the others: the
 // batch at most n/2, evalBatches at most n/b.
 func maxOf(p *spec.Param, sp spec.Spec) float64 {
+	mp, err := sp.MLP()
+	if err != nil || mp.Batch < 1 {
+		return p.Max
+	}
 	switch p.Name {
 	case "batch":
-		return math.Max(p.Min, math.Min(p.Max, float64(sp.Int("n")/2)))
+		return math.Max(p.Min, math.Min(p.Max, float64(mp.N/2)))
 	case "evalBatches":
-		return math.Min(p.Max, float64(sp.Int("n")/sp.Int("batch")))
+		return math.Min(p.Max, float64(mp.N/mp.Batch))
 	case "lr":
 		return 2 // larger steps only diverge
 	}
@@ -97,11 +92,7 @@ func WithValue(sp spec.Spec, name string, v float64) (spec.Spec, error) {
 	if err := out.Set(name, v); err != nil {
 		return sp, err
 	}
-	fit(&out)
-	if err := out.Validate(); err != nil {
-		return sp, err
-	}
-	return out, nil
+	return fit(sp, out)
 }
 
 // WithChoice is WithValue for a choice parameter.
@@ -110,11 +101,7 @@ func WithChoice(sp spec.Spec, name, choice string) (spec.Spec, error) {
 	if err := out.SetChoice(name, choice); err != nil {
 		return sp, err
 	}
-	fit(&out)
-	if err := out.Validate(); err != nil {
-		return sp, err
-	}
-	return out, nil
+	return fit(sp, out)
 }
 
 // WithSeed is WithValue for the seed, given as the text of its input.
@@ -128,19 +115,24 @@ func WithSeed(sp spec.Spec, text string) (spec.Spec, error) {
 	return out, nil
 }
 
-// fit keeps the dependent limits true after one change: the batch at most n/2 and the
-// noise batches at most n/b, as the kind requires.
-func fit(sp *spec.Spec) {
-	n := sp.Int("n")
-	if b := sp.Int("batch"); 2*b > n {
-		sp.Set("batch", float64(max(1, n/2)))
+// fit returns changed with the dependent limits kept true after one change (the batch at
+// most n/2, the noise batches at most n/b, as the kind requires), validated; or was and the
+// error naming the field.
+func fit(was, changed spec.Spec) (spec.Spec, error) {
+	p, err := changed.MLP()
+	if err != nil {
+		return was, err
 	}
-	if eb, most := sp.Int("evalBatches"), n/sp.Int("batch"); eb > most {
-		sp.Set("evalBatches", float64(most))
+	p.Batch = min(p.Batch, max(1, p.N/2))
+	p.EvalBatches = min(p.EvalBatches, p.N/p.Batch)
+	if p.EvalBatches == 1 {
+		p.EvalBatches = 2
 	}
-	if sp.Int("evalBatches") == 1 {
-		sp.Set("evalBatches", 2)
+	out, err := p.Spec(changed.Seed)
+	if err != nil {
+		return was, err
 	}
+	return out, nil
 }
 
 // BiggerSpec is sp made the size of the paper's protocol for the server: the whole
@@ -148,22 +140,20 @@ func fit(sp *spec.Spec) {
 // and the noise measured on all P = n/b batches, the rest unchanged. If the kind's work
 // budget refuses that, the measurement interval grows until it fits.
 func BiggerSpec(sp spec.Spec) (spec.Spec, error) {
-	out := sp.Clone()
-	for name, v := range map[string]float64{"n": 60000, "testN": 10000, "evalBatches": 0} {
-		if err := out.Set(name, v); err != nil {
-			return sp, err
-		}
+	p, err := sp.MLP()
+	if err != nil {
+		return sp, err
 	}
-	for range 20 {
-		err := out.Validate()
+	p.N, p.TestN, p.EvalBatches = 60000, 10000, 0
+	for {
+		out, err := p.Spec(sp.Seed)
 		if err == nil {
 			return out, nil
 		}
 		fe, ok := err.(*spec.FieldError)
-		if !ok || fe.Field != "evalEvery" || out.Int("evalEvery") >= out.Int("iters") {
+		if !ok || fe.Field != "evalEvery" || p.EvalEvery >= p.Iters {
 			return sp, err
 		}
-		out.Set("evalEvery", float64(min(out.Int("iters"), 2*out.Int("evalEvery"))))
+		p.EvalEvery = min(p.Iters, 2*p.EvalEvery)
 	}
-	return sp, out.Validate()
 }

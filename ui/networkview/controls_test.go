@@ -31,7 +31,7 @@ func valueAt(name string, sp spec.Spec, pos float64) float64 {
 
 // TestSliders: positions map to values and back; log sliders span the bounds the spec allows.
 func TestSliders(t *testing.T) {
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	tests := []struct {
 		name string
 		pos  float64
@@ -81,7 +81,7 @@ func TestSliders(t *testing.T) {
 }
 
 func TestWith(t *testing.T) {
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	// Fewer examples pull the batch and the noise batches down with them.
 	got, err := WithValue(sp, "n", 100)
 	if err != nil {
@@ -130,7 +130,7 @@ func TestWith(t *testing.T) {
 }
 
 func TestBiggerSpec(t *testing.T) {
-	got, err := BiggerSpec(DefaultSpec())
+	got, err := BiggerSpec(spec.MustPreset("mlp", spec.PagePreset))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestBiggerSpec(t *testing.T) {
 			got.Int("n"), got.Int("testN"), got.Int("evalBatches"), got.Int("width"))
 	}
 	// A run the work budget refuses at full size measures less often instead.
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	for name, v := range map[string]float64{"width": 1024, "depth": 4, "iters": 2000, "evalEvery": 10, "batch": 100} {
 		if err := sp.Set(name, v); err != nil {
 			t.Fatal(err)
@@ -162,7 +162,7 @@ func FuzzSliderValue(f *testing.F) {
 		f.Add("lr", x)
 		f.Add("evalBatches", x)
 	}
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	f.Fuzz(func(t *testing.T, name string, pos float64) {
 		p := Param(name)
 		if p == nil || p.Type == spec.Choice {
@@ -186,7 +186,7 @@ func FuzzWithSeed(f *testing.F) {
 	for _, s := range []string{"1", "0", "-1", "9007199254740991", "9007199254740992", "abc", " 7", ""} {
 		f.Add(s)
 	}
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	f.Fuzz(func(t *testing.T, text string) {
 		got, err := WithSeed(sp, text)
 		if err != nil {

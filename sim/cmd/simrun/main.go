@@ -27,10 +27,10 @@ import (
 
 func main() {
 	quiet := flag.Bool("q", false, "no progress on stderr")
-	listKinds := flag.Bool("kinds", false, "list every kind and its parameters, then exit")
+	listKinds := flag.Bool("kinds", false, "list every kind, its parameters and its presets, then exit")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "goroutines a run may use")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: simrun [-q] [-workers N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2')")
+		fmt.Fprintln(os.Stderr, "usage: simrun [-q] [-workers N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2' or 'kind=mlp&preset=paper-mnist&width=64'; -kinds lists the parameters and presets)")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -76,13 +76,14 @@ func main() {
 	}
 }
 
-// printKinds writes each kind's parameter table: the same table the browser draws its
-// controls from and the server validates against.
+// printKinds writes each kind's parameter table and presets: the same table the browser draws
+// its controls from and the server validates against.
 func printKinds(w io.Writer) {
 	for _, k := range spec.Kinds() {
 		fmt.Fprintf(w, "%s — %s: %s\n", k.Name, k.Label, k.Help)
+		defaults := spec.MustNew(k.Name, 0)
 		for _, p := range k.Params {
-			def := spec.MustNew(k.Name, 0).Text(p.Name)
+			def := defaults.Text(p.Name)
 			allowed := p.Range()
 			if p.Type == spec.Choice {
 				allowed = fmt.Sprint(p.Choices)
@@ -90,6 +91,9 @@ func printKinds(w io.Writer) {
 				allowed = "true|false"
 			}
 			fmt.Fprintf(w, "  %-12s %-6v default %-8s %-22s %s\n", p.Name, p.Type, def, allowed, p.Label)
+		}
+		for _, p := range k.Presets {
+			fmt.Fprintf(w, "  preset=%-12s %s (%s): %s\n", p.Name, p.Label, p.Values, p.Help)
 		}
 		fmt.Fprintln(w)
 	}
