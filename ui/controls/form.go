@@ -14,6 +14,7 @@
 package controls
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,10 +80,10 @@ func ScaleOf(p spec.Param) Scale {
 // ID is the id of p's control.
 func (c *Form) ID(name string) string { return c.IDPrefix + name }
 
-// Label is p's label with its unit, unless the label already names it ("steps", not
-// "steps (steps)").
+// Label is p's label with its unit, unless a word of the label is the unit ("steps", not
+// "steps (steps)"; "left well width (w)").
 func Label(p spec.Param) string {
-	if p.Unit != "" && !strings.Contains(p.Label, p.Unit) {
+	if p.Unit != "" && !slices.Contains(strings.Fields(p.Label), p.Unit) {
 		return p.Label + " (" + p.Unit + ")"
 	}
 	return p.Label
