@@ -4,8 +4,9 @@
 // bounds, unit, label, help). Everything else is derived from that table: defaults, validation
 // with errors that name the offending field, the JSON form used by the server's job API and the
 // CLI, the URL-query form used by share links, and the sliders the browser draws. Adding a
-// parameter is one line in its kind's table, and a share link can never carry a value that the
-// server would refuse, because both go through the same Validate.
+// parameter is one line in its kind's table and one tagged field in its typed struct (checked
+// against each other at start-up), and a share link can never carry a value that the server
+// would refuse, because both go through the same Validate.
 //
 // The JSON form is
 //
