@@ -143,8 +143,8 @@ func (p lsPage) numbers() string {
 // the animation runs (the round trip is logged), a share link reopened in a fresh browser gives
 // the same numbers, and a malformed link is reported, not trusted.
 func TestBrowserLandscape(t *testing.T) {
-	tab := browsertest.New(t)
 	srv, _ := testServer(t)
+	tab := browsertest.New(t)
 	check := consoleProblems(t, tab)
 	p := lsPage{t, tab}
 
