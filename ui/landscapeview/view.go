@@ -80,7 +80,7 @@ func (c *View) Spec() spec.Spec {
 	if sp, ok := st.Spec(ViewName); ok && (sp.Kind == "wells" || sp.Kind == "exit") {
 		return sp
 	}
-	return spec.MustNew(Kinds[0], 1)
+	return spec.MustPreset(Kinds[0], spec.PagePreset)
 }
 
 // Compute rebuilds the run when the shared spec changed (first render, a new link).
@@ -182,14 +182,16 @@ func (c *View) SetValue(name string, v float64) {
 	c.err = fmt.Sprintf("%s: no such control", name)
 }
 
-// OnKind switches between the "wells" and "exit" experiments, keeping the seed.
+// OnKind switches between the "wells" and "exit" experiments: the new kind's page preset,
+// keeping the seed.
 func (c *View) OnKind(e vugu.DOMEvent) {
 	k := e.PropString("target", "value")
-	sp, err := spec.New(k, c.Spec().Seed)
+	sp, err := spec.NewPreset(k, spec.PagePreset)
 	if err != nil {
 		c.err = errText(err)
 		return
 	}
+	sp.Seed = c.Spec().Seed
 	c.setSpec(sp, nil)
 }
 

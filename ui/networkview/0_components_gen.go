@@ -145,7 +145,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgparent.AppendChild(vgn)
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
-							vgn.SetInnerHTML(c.S().Spec.Int("iters"))
+							vgn.SetInnerHTML(c.Params().Iters)
 						}
 					}
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
@@ -173,7 +173,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "net-dataset"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "control"}}}
 				vgparent.AppendChild(vgn)
 				{
-					b, err := vjson.Marshal(c.S().Spec.Choice("dataset"))
+					b, err := vjson.Marshal(string(c.Params().Dataset))
 					if err != nil {
 						panic(err)
 					}
@@ -196,7 +196,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = o
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("selected", o == c.S().Spec.Choice("dataset"))
+						vgn.AddAttrInterface("selected", o == string(c.Params().Dataset))
 						vgn.AddAttrInterface("value", o)
 						vgn.SetInnerHTML(ChoiceLabel("dataset", o))
 					}
@@ -213,7 +213,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "net-loss"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "control"}}}
 				vgparent.AppendChild(vgn)
 				{
-					b, err := vjson.Marshal(c.S().Spec.Choice("loss"))
+					b, err := vjson.Marshal(string(c.Params().Loss))
 					if err != nil {
 						panic(err)
 					}
@@ -236,7 +236,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = o
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("selected", o == c.S().Spec.Choice("loss"))
+						vgn.AddAttrInterface("selected", o == string(c.Params().Loss))
 						vgn.AddAttrInterface("value", o)
 						vgn.SetInnerHTML(ChoiceLabel("loss", o))
 					}

@@ -15,19 +15,10 @@ var Controls = []string{"dataset", "n", "width", "depth", "loss", "batch", "lr",
 // SliderSteps is the resolution of a log-scale slider.
 const SliderSteps = 1000
 
-// DefaultSpec is the view's starting spec: MNIST, small enough to give a clear picture in
-// about a minute of a laptop's browser (2000 examples, a 784-64-64-10 network, 500 steps
-// of b = 50, the noise measured every 50 steps on all P = 40 batches).
-func DefaultSpec() spec.Spec {
-	sp := spec.MustNew("mlp", 1)
-	for name, v := range map[string]float64{"n": 2000, "testN": 1000, "width": 64, "depth": 3, "batch": 50,
-		"lr": 0.1, "iters": 500, "evalEvery": 50, "evalBatches": 0} {
-		if err := sp.Set(name, v); err != nil {
-			panic(err) // a typo above; the tests catch it
-		}
-	}
-	return sp
-}
+// DefaultSpec is the view's starting spec, the "mlp" kind's page preset (declared in sim/spec).
+//
+// Deprecated: use spec.MustPreset("mlp", spec.PagePreset).
+func DefaultSpec() spec.Spec { return spec.MustPreset("mlp", spec.PagePreset) }
 
 // Param returns the "mlp" kind's parameter name.
 func Param(name string) *spec.Param {

@@ -56,17 +56,14 @@ type Job struct {
 // The page's one Page, made by the first View built.
 var page *Page
 
-// NewPage returns a Page over st whose session loads data through client; it applies the
-// view's defaults when st holds the kind's own defaults (a fresh page, not a link).
+// NewPage returns a Page over st whose session loads data through client. It shows st's spec
+// as it is: a fresh page's is the kind's page preset, and a link's is the link's, even when it
+// equals a preset or the kind's table defaults.
 func NewPage(env vugu.EventEnv, st *appstate.State, client *Client) *Page {
 	sp, ok := st.Spec(ViewName)
-	if !ok || sp.Key() == spec.MustNew("mlp", 1).Key() {
-		sp = DefaultSpec()
-		if st.ShareID == "" {
-			st.SetSpec(ViewName, sp) // and the URL
-		} else {
-			st.Specs[ViewName] = sp
-		}
+	if !ok {
+		sp = spec.MustPreset("mlp", spec.PagePreset)
+		st.Specs[ViewName] = sp
 	}
 	p := &Page{Client: client, State: st}
 	p.Sess = NewSession(env, client.Data(), sp)
@@ -243,7 +240,16 @@ func (p *Page) ResetRun() {
 }
 
 // Dataset is the text describing the session's dataset.
-func (p *Page) Dataset() string { return p.Sess.Spec.Choice("dataset") }
+func (p *Page) Dataset() string { return string(mlpParams(p.Sess.Spec).Dataset) }
+
+// mlpParams are the typed parameters of s, an "mlp" spec (the view shows no other kind).
+func mlpParams(s spec.Spec) spec.MLPParams {
+	p, _ := s.MLP()
+	return p
+}
+
+// Params are the typed parameters of the session's spec (for the template).
+func (c *View) Params() spec.MLPParams { return mlpParams(page.Sess.Spec) }
 
 // SeedText is the session's seed.
 func (p *Page) SeedText() string { return fmt.Sprint(p.Sess.Spec.Seed) }
@@ -400,7 +406,7 @@ func (p *Page) ShareResult(env vugu.EventEnv) {
 	res := p.Sess.Run
 	if res == nil {
 		res = &mlp.Result{Spec: p.Sess.Spec.Clone(), Evaluations: append([]mlp.Evaluation(nil), p.Sess.Evals...),
-			Full: p.Sess.Spec.Int("evalBatches") == 0}
+			Full: mlpParams(p.Sess.Spec).EvalBatches == 0}
 		if e := res.Evaluations[0]; e.Noise != nil {
 			res.Params = e.Noise.Params
 		}
