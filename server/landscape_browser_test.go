@@ -145,8 +145,8 @@ func (p lsPage) numbers() string {
 // the animation runs (the round trip is logged), a share link reopened in a fresh browser gives
 // the same numbers, and a malformed link is reported, not trusted.
 func TestBrowserLandscape(t *testing.T) {
-	tab := browsertest.New(t)
 	srv, _ := testServer(t)
+	tab := browsertest.New(t)
 	check := consoleProblems(t, tab)
 	p := lsPage{t, tab}
 
@@ -274,8 +274,8 @@ func TestBrowserLandscape(t *testing.T) {
 	browsertest.Screenshot(t, tab, "exit")
 
 	// A share link reopens the same state and gives the same numbers: run a short spec to its
-	// end here, then open the page's link in a fresh browser and do the same.
-	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&seed=11&walkers=300&steps=20000")
+	// end here, then open the page's link in a fresh tab and do the same.
+	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&seed=11&walkers=300&steps=5000")
 	p.waitFor("the view", `!!document.getElementById("ls-play")`, 20*time.Second)
 	p.slide("ls-alpha", "1.2", "1.2")
 	p.click("ls-play")
