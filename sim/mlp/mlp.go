@@ -1,7 +1,7 @@
 // Package mlp runs the "mlp" experiment kind: it trains a fully connected ReLU network (sim/nn)
 // on a dataset (sim/data) with plain SGD and, every evalEvery iterations, measures the tail
-// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019), §4 of
-// science.md.
+// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019)
+// (docs/science.md#protocol).
 //
 // A Trainer trains step by step (Step, and Evaluate when EvalDue); Loop is the one loop over
 // it, with callbacks: Run (the server and the CLI) and the browser's session both run it, the
