@@ -9,13 +9,9 @@ import (
 	"strings"
 )
 
-// MethodNames lists the estimators Analyze runs, in order, by the names
-// used in Estimate.Method, the CLI's -method flag and JSON output.
-var MethodNames = []string{"mohammadi", "mohammadi-os", "mcculloch", "hill", "koutrouvelis"}
-
 // Options configure Analyze.
 type Options struct {
-	// Methods to run (names from MethodNames); empty means all.
+	// Methods to run (names from the Methods table); empty means all.
 	Methods []string
 	// K1 is the block size of the Mohammadi estimators; 0 means PaperK1(N).
 	K1 int
@@ -97,14 +93,17 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if err != nil {
 		return r, err
 	}
-	methods := opt.Methods
+	methods := slices.Clone(opt.Methods)
 	if len(methods) == 0 {
-		methods = MethodNames
+		methods = slices.Clone(MethodNames)
 	}
-	for _, m := range methods {
-		if !isMethod(m) {
-			return r, fmt.Errorf("estimator: unknown method %q (want one of %s)", m, strings.Join(MethodNames, ", "))
+	table := make([]Method, len(methods))
+	for i, name := range methods {
+		m, err := LookupMethod(name)
+		if err != nil {
+			return r, err
 		}
+		table[i], methods[i] = m, m.Name
 	}
 	if opt.Dim < 0 || (opt.Dim > 1 && len(x)%opt.Dim != 0) {
 		return r, fmt.Errorf("estimator: %d values are not a whole number of %d-dimensional vectors", len(x), opt.Dim)
@@ -152,33 +151,27 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	for _, m := range methods {
+	cfg := Config{K1: opt.K1, KeepZeros: opt.KeepZeros, HillK: opt.HillK}
+	for _, mt := range table {
+		m := mt.Name
+		est := mt.New(cfg)
 		var e Estimate
 		var err error
-		switch m {
-		case "mohammadi":
-			mm := Mohammadi{K1: opt.K1, KeepZeros: opt.KeepZeros}
+		switch est := est.(type) {
+		case vectorEstimator:
 			if opt.Dim > 1 {
-				e, err = mm.EstimateVectors(x, opt.Dim)
+				e, err = est.EstimateVectors(x, opt.Dim)
 			} else {
-				e, err = mm.Estimate(x)
+				e, err = est.Estimate(x)
 			}
-		case "mohammadi-os":
-			e, err = MohammadiOS{K1: opt.K1, KeepZeros: opt.KeepZeros}.Estimate(x)
-		case "mcculloch":
+		case quantileEstimator:
 			if q == nil {
-				_, err = McCulloch{}.Estimate(nz)
+				e, err = est.Estimate(x)
 			} else {
-				e, err = mcculloch(q, len(nz))
+				e, err = est.fromQuantiles(nz, q)
 			}
-		case "hill":
-			e, err = Hill{K: opt.HillK}.Estimate(x)
-		case "koutrouvelis":
-			if q == nil || len(nz) < 100 {
-				_, err = Koutrouvelis{}.Estimate(nz)
-			} else {
-				e, err = koutrouvelis(nz, q)
-			}
+		default:
+			e, err = est.Estimate(x)
 		}
 		if err == nil && !finite(e.Alpha) {
 			err = fmt.Errorf("α̂ is %v", e.Alpha)
@@ -218,6 +211,31 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 		}
 	}
 	return r, nil
+}
+
+// vectorEstimator is an Estimator with a Euclidean-norm form for vectors
+// (Mohammadi), which Analyze uses when Options.Dim > 1.
+type vectorEstimator interface {
+	Estimator
+	EstimateVectors(x []float64, dim int) (Estimate, error)
+}
+
+// quantileEstimator is an Estimator that starts from McCulloch's sample
+// quantiles (McCulloch, Koutrouvelis), so that Analyze selects them once
+// for both: fromQuantiles gives Estimate's result for the values nz with
+// quantiles q = quantiles(nz, mccPs), len(nz) ≥ 20.
+type quantileEstimator interface {
+	Estimator
+	fromQuantiles(nz, q []float64) (Estimate, error)
+}
+
+func (McCulloch) fromQuantiles(nz, q []float64) (Estimate, error) { return mcculloch(q, len(nz)) }
+
+func (k Koutrouvelis) fromQuantiles(nz, q []float64) (Estimate, error) {
+	if len(nz) < 100 {
+		return k.Estimate(nz)
+	}
+	return koutrouvelis(nz, q)
 }
 
 // K1Drift returns Mohammadi's α̂ for K1 = 2, 4, 8, … up to N/30 (at least
@@ -296,8 +314,6 @@ func driftWarning(d []DriftPoint) string {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func isMethod(m string) bool { return contains(MethodNames, m) }
 
 func contains(s []string, v string) bool {
 	for _, x := range s {

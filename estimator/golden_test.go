@@ -105,10 +105,10 @@ func goldenCompute(c goldenCase) goldenRecord {
 	if !c.Opt.KeepZeros {
 		nz = nonZero(x, countZero(x))
 	}
-	if e, err := (McCulloch{}).Estimate(nz); err == nil {
+	if e, err := (McCulloch{KeepZeros: c.Opt.KeepZeros}).Estimate(nz); err == nil {
 		rec.McCulloch = &e
 	}
-	if e, err := (Koutrouvelis{}).Estimate(nz); err == nil {
+	if e, err := (Koutrouvelis{KeepZeros: c.Opt.KeepZeros}).Estimate(nz); err == nil {
 		rec.Koutrouvelis = &e
 	}
 	return rec

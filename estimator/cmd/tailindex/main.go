@@ -6,8 +6,8 @@
 // order, any shape: all values pooled), a text file of numbers separated by
 // commas, spaces or newlines, or a gzip of either; "-" reads stdin. Flags:
 //
-//	-method m1,m2   estimators to run (default all: mohammadi, mohammadi-os,
-//	                mcculloch, hill, koutrouvelis)
+//	-method m1,m2   estimators to run (default all; -help lists them, from
+//	                estimator.Methods)
 //	-k1 K           block size of the Mohammadi estimators (default: the
 //	                largest divisor of N not above sqrt(N))
 //	-keep-zeros     keep exact zeros in the Mohammadi estimators, as the
@@ -58,7 +58,7 @@ type result struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tailindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	methods := fs.String("method", "all", "comma-separated estimators: "+strings.Join(estimator.MethodNames, ", ")+", or all")
+	methods := fs.String("method", "all", "comma-separated estimators, or all:"+methodList())
 	k1 := fs.Int("k1", 0, "block size K1 of the Mohammadi estimators (0: largest divisor of N not above sqrt(N))")
 	keep := fs.Bool("keep-zeros", false, "keep exact zeros in the Mohammadi estimators, as the paper's code does")
 	vector := fs.Bool("vector", false, "treat the last axis as the vector dimension")
@@ -93,12 +93,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *methods != "all" {
 		for _, m := range strings.Split(*methods, ",") {
-			m = strings.ToLower(strings.TrimSpace(m))
-			if !contains(estimator.MethodNames, m) {
-				fmt.Fprintf(stderr, "tailindex: -method: unknown method %q (want %s or all)\n", m, strings.Join(estimator.MethodNames, ", "))
+			mt, err := estimator.LookupMethod(m)
+			if err != nil {
+				fmt.Fprintf(stderr, "tailindex: -method: %s or all\n", strings.TrimPrefix(err.Error(), "estimator: "))
 				return 2
 			}
-			opt.Methods = append(opt.Methods, m)
+			opt.Methods = append(opt.Methods, mt.Name)
 		}
 	}
 	status := 0
@@ -200,11 +200,11 @@ func printTable(w io.Writer, r result) {
 	}
 }
 
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
+// methodList is one line per estimator of the table: name and what it does.
+func methodList() string {
+	var b strings.Builder
+	for _, m := range estimator.Methods {
+		fmt.Fprintf(&b, "\n  %-13s %s: %s", m.Name, m.Label, m.Help)
 	}
-	return false
+	return b.String()
 }
