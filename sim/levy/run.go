@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -387,19 +388,19 @@ func histogram(xs []float64, n int) Histogram {
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	top := s[min(len(s)-1, int(0.99*float64(len(s))))]
+	top := hist.Quantile(s, 0.99)
 	if top <= 0 {
 		top = s[len(s)-1]
 	}
 	if top <= 0 {
 		top = 1
 	}
-	for i := range h.Edges {
-		h.Edges[i] = top * float64(i) / float64(n)
+	b := hist.Equal(s, 0, top, n)
+	h.Edges = b.Edges
+	for i, c := range b.Counts {
+		h.Counts[i] = int64(c)
 	}
-	for _, x := range s {
-		h.Counts[min(n-1, int(x/top*float64(n)))]++
-	}
+	h.Counts[n-1] += int64(b.Above)
 	return h
 }
 
