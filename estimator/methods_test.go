@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func TestMethodsTable(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, m := range Methods {
-			t.Run(m.Name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/keepZeros=%v", m.Name, keep), func(t *testing.T) {
 				est := m.New(Config{KeepZeros: keep, K1: 50, HillK: 40})
 				if est.Name() != m.Name || MethodNames[i] != m.Name {
 					t.Fatalf("row %q builds %q, MethodNames[%d] = %q", m.Name, est.Name(), i, MethodNames[i])

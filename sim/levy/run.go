@@ -363,13 +363,13 @@ func summarizeTimes(ts []float64, walkers int) Summary {
 		sm.StdDev = math.Sqrt(sq / float64(len(ts)-1))
 		sm.StdErr = sm.StdDev / math.Sqrt(float64(len(ts)))
 	}
-	q := func(p float64) float64 { return ts[min(len(ts)-1, int(p*float64(len(ts))))] }
-	sm.Median, sm.Q10, sm.Q90 = q(0.5), q(0.1), q(0.9)
+	sm.Median, sm.Q10, sm.Q90 = hist.Quantile(ts, 0.5), hist.Quantile(ts, 0.1), hist.Quantile(ts, 0.9)
 	sm.KSExp = ksExp(ts, sm.Mean)
 	return sm
 }
 
-// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts.
+// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts: the one-sample
+// Kolmogorov–Smirnov distance to a law (gonum's stat.KolmogorovSmirnov compares two samples).
 func ksExp(ts []float64, mean float64) float64 {
 	d := 0.0
 	n := float64(len(ts))
