@@ -51,7 +51,9 @@ func glPanel(h func(float64) float64, a, b float64) float64 {
 // 20-point rule on the halves agrees with the whole to 1e-13 absolute (the
 // integrands here are bounded by 1), the depth reaches 40, or 4000 panels
 // have been evaluated (then the best sum so far is returned). A NaN stops
-// the recursion and is returned.
+// the recursion and is returned. It is written here because gonum's
+// integrate/quad has fixed rules only, and the SαS integrands (peaked near
+// the mode for α < 1, oscillating far out) need the bisection to reach 1e-13.
 func adaptive(h func(float64) float64, a, b float64) float64 {
 	budget := 4000
 	return adapt(h, a, b, glPanel(h, a, b), 0, &budget)

@@ -7,6 +7,29 @@ import (
 	"testing"
 )
 
+// selectData returns n values of one of the kinds the selection tests use:
+// 0 normal, 1 many ties, 2 sorted, 3 reversed, 4 organ pipe, 5 all equal.
+func selectData(rng *rand.Rand, n, kind int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		switch kind {
+		case 0:
+			v[i] = rng.NormFloat64()
+		case 1:
+			v[i] = float64(rng.IntN(5)) // many ties
+		case 2:
+			v[i] = float64(i) // sorted
+		case 3:
+			v[i] = float64(n - i) // reversed
+		case 4:
+			v[i] = float64(min(i, n-i)) // organ pipe
+		case 5:
+			v[i] = 7 // all equal
+		}
+	}
+	return v
+}
+
 // TestQuantilesMatchSorting compares selection with full sorting on data
 // with ties, sorted and reversed input, and tiny sizes.
 func TestQuantilesMatchSorting(t *testing.T) {
@@ -15,19 +38,7 @@ func TestQuantilesMatchSorting(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 17, 100, 1001, 50000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			for kind := 0; kind < 4; kind++ {
-				v := make([]float64, n)
-				for i := range v {
-					switch kind {
-					case 0:
-						v[i] = rng.NormFloat64()
-					case 1:
-						v[i] = float64(rng.IntN(5)) // many ties
-					case 2:
-						v[i] = float64(i) // sorted
-					case 3:
-						v[i] = float64(n - i) // reversed
-					}
-				}
+				v := selectData(rng, n, kind)
 				s := slices.Clone(v)
 				slices.Sort(s)
 				got := quantiles(slices.Clone(v), ps)
@@ -62,23 +73,7 @@ func TestSelectMany(t *testing.T) {
 	for _, n := range []int{1, 2, 17, 100, 1001, 20000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			for kind := 0; kind < 6; kind++ {
-				v := make([]float64, n)
-				for i := range v {
-					switch kind {
-					case 0:
-						v[i] = rng.NormFloat64()
-					case 1:
-						v[i] = float64(rng.IntN(5)) // many ties
-					case 2:
-						v[i] = float64(i) // sorted
-					case 3:
-						v[i] = float64(n - i) // reversed
-					case 4:
-						v[i] = float64(min(i, n-i)) // organ pipe
-					case 5:
-						v[i] = 7 // all equal
-					}
-				}
+				v := selectData(rng, n, kind)
 				s := slices.Clone(v)
 				slices.Sort(s)
 				for _, m := range []int{1, 2, 10, 50} {
