@@ -97,7 +97,7 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if len(methods) == 0 {
 		methods = slices.Clone(MethodNames)
 	}
-	table := make([]Method, len(methods))
+	table := make([]Method, len(methods)) // the rows of Methods to run
 	for i, name := range methods {
 		m, err := LookupMethod(name)
 		if err != nil {
@@ -130,9 +130,16 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if !opt.KeepZeros {
 		nz = nonZero(x, zeros)
 	}
-	// McCulloch and Koutrouvelis share the sample quantiles.
+	cfg := Config{K1: opt.K1, KeepZeros: opt.KeepZeros, HillK: opt.HillK}
+	ests := make([]Estimator, len(table))
+	shareQuantiles := false // the quantile methods share one selection
+	for i, m := range table {
+		ests[i] = m.New(cfg)
+		_, ok := ests[i].(quantileEstimator)
+		shareQuantiles = shareQuantiles || ok
+	}
 	var q []float64
-	if len(nz) >= 20 && (contains(methods, "mcculloch") || contains(methods, "koutrouvelis")) {
+	if len(nz) >= 20 && shareQuantiles {
 		q = quantiles(slices.Clone(nz), mccPs)
 	}
 	drift := opt.Dim <= 1 && contains(methods, "mohammadi")
@@ -151,10 +158,8 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	cfg := Config{K1: opt.K1, KeepZeros: opt.KeepZeros, HillK: opt.HillK}
-	for _, mt := range table {
-		m := mt.Name
-		est := mt.New(cfg)
+	for _, est := range ests {
+		m := est.Name()
 		var e Estimate
 		var err error
 		switch est := est.(type) {

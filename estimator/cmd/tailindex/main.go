@@ -10,7 +10,7 @@
 //	                estimator.Methods)
 //	-k1 K           block size of the Mohammadi estimators (default: the
 //	                largest divisor of N not above sqrt(N))
-//	-keep-zeros     keep exact zeros in the Mohammadi estimators, as the
+//	-keep-zeros     keep exact zeros in every estimator, as the
 //	                paper's code does (biased low; default: skip them)
 //	-vector         treat the last axis as the vector dimension (Euclidean-norm
 //	                form of Mohammadi's estimator)
@@ -60,7 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	methods := fs.String("method", "all", "comma-separated estimators, or all:"+methodList())
 	k1 := fs.Int("k1", 0, "block size K1 of the Mohammadi estimators (0: largest divisor of N not above sqrt(N))")
-	keep := fs.Bool("keep-zeros", false, "keep exact zeros in the Mohammadi estimators, as the paper's code does")
+	keep := fs.Bool("keep-zeros", false, "keep exact zeros, as the paper's code does (by default every method leaves them out)")
 	vector := fs.Bool("vector", false, "treat the last axis as the vector dimension")
 	hillK := fs.Int("hill-k", 0, "Hill's number of upper order statistics (0: ceil(sqrt(N)))")
 	asJSON := fs.Bool("json", false, "one JSON object per file per line")
@@ -204,7 +204,7 @@ func printTable(w io.Writer, r result) {
 func methodList() string {
 	var b strings.Builder
 	for _, m := range estimator.Methods {
-		fmt.Fprintf(&b, "\n  %-13s %s: %s", m.Name, m.Label, m.Help)
+		fmt.Fprintf(&b, "\n  %-13s %s", m.Name, m.Help)
 	}
 	return b.String()
 }

@@ -114,6 +114,19 @@ func TestRunTableAndFlags(t *testing.T) {
 			t.Errorf("%v: status %d stderr %q, want 2 and %q", c.args, code, errb.String(), c.want)
 		}
 	}
+	// -h lists every method of the table with its help, and -method takes any case.
+	errb.Reset()
+	run([]string{"-h"}, nil, &out, &errb)
+	for _, m := range estimator.Methods {
+		if !strings.Contains(errb.String(), m.Name) || !strings.Contains(errb.String(), m.Help) {
+			t.Errorf("-h does not list %s with its help:\n%s", m.Name, errb.String())
+		}
+	}
+	out.Reset()
+	if code := run([]string{"-method", " Hill,KOUTROUVELIS", p}, nil, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "hill") || !strings.Contains(out.String(), "koutrouvelis") || strings.Contains(out.String(), "mcculloch") {
+		t.Errorf("-method ' Hill,KOUTROUVELIS': status %d, table:\n%s", code, out.String())
+	}
 	one := writeFile(t, dir, "one.txt", []byte("1 2 3 4"))
 	errb.Reset()
 	if code := run([]string{"-vector", one}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "-vector needs an array of 2 or more axes") {
