@@ -31,6 +31,8 @@ type Options struct {
 	Dim int
 	// HillK is Hill's number of order statistics; 0 means ⌈√N⌉.
 	HillK int
+	// NoTailCheck leaves out the tail check (Report.TailCheck).
+	NoTailCheck bool
 	// Progress, if not nil, is called by AnalyzeContext after each step
 	// (a method, a point of the K1 drift curve) with the steps done and
 	// the total.
@@ -43,7 +45,10 @@ type Report struct {
 	Zeros     int          `json:"zeros"` // exact zeros among them
 	Estimates []Estimate   `json:"estimates"`
 	K1Drift   []DriftPoint `json:"k1_drift,omitempty"`
-	Warnings  []string     `json:"warnings"`
+	// TailCheck tests the α-stable law fitted to the middle of the data
+	// against its tails (see TailCheck); nil when Options.NoTailCheck.
+	TailCheck *TailCheck `json:"tail_check,omitempty"`
+	Warnings  []string   `json:"warnings"`
 }
 
 // DriftPoint is the Mohammadi estimate with block size K1.
@@ -77,6 +82,13 @@ const (
 //     (slowly: 1/α̂ − 1/2 shrinks like 1/log K1), and a warning says so
 //     when α̂ at the largest K1 exceeds the lowest α̂ before it by more
 //     than DriftMin and 3 standard errors.
+//   - TailCheck: the α-stable law McCulloch's method fits to the middle of
+//     the data, tested against the data's largest values (CheckTails). It
+//     catches finite-variance data (Student-t, Laplace, Gaussian mixtures)
+//     that every estimator reads as α < 2; a failed check adds its sentence
+//     to the warnings. It does not run with zeros kept (a point mass is not
+//     α-stable: the warning says the zeros are the cause) or on fewer than
+//     FewSamples values.
 //   - Warnings for few samples (< FewSamples) and for every method that
 //     could not run (the others still do).
 func Analyze(x []float64, opt Options) (Report, error) {
@@ -148,6 +160,9 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 		ks = driftK1s(x, opt.KeepZeros)
 	}
 	total, done := len(methods)+len(ks), 0
+	if !opt.NoTailCheck {
+		total++
+	}
 	step := func() error {
 		done++
 		if opt.Progress != nil {
@@ -211,8 +226,28 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 				return r, err
 			}
 		}
-		if w := driftWarning(r.K1Drift); w != "" {
+		if w := driftWarning(r.K1Drift, opt.KeepZeros && zeros > 0); w != "" {
 			r.Warnings = append(r.Warnings, w)
+		}
+	}
+	if !opt.NoTailCheck {
+		var tc TailCheck
+		switch {
+		case opt.KeepZeros && zeros > 0:
+			tc = notRun(len(x), fmt.Sprintf("the %d exact zeros kept (-keep-zeros) are a point mass that no α-stable law has; leave them out to test the tails", zeros))
+		case len(nz) < FewSamples:
+			tc = notRun(len(nz), fmt.Sprintf("too few values (%d; want ≥ %d) to test whether the tails are α-stable", len(nz), FewSamples))
+		case q == nil:
+			tc = CheckTails(nz)
+		default:
+			tc = checkTails(nz, q)
+		}
+		r.TailCheck = &tc
+		if tc.Verdict == "lighter" || tc.Verdict == "heavier" {
+			r.Warnings = append(r.Warnings, tc.Sentence)
+		}
+		if err := step(); err != nil {
+			return r, err
 		}
 	}
 	return r, nil
@@ -291,7 +326,10 @@ func driftPoint(x []float64, k int, keepZeros bool) (DriftPoint, bool) {
 
 // driftWarning compares the last drift point (largest K1) with the lowest
 // one before it (a rise toward 2: finite variance) and with the first one.
-func driftWarning(d []DriftPoint) string {
+//
+// zerosKept says that exact zeros were kept: they, not finite variance,
+// then make α̂ move with K1, and the warning says so.
+func driftWarning(d []DriftPoint, zerosKept bool) string {
 	if len(d) < 3 {
 		return ""
 	}
@@ -310,6 +348,8 @@ func driftWarning(d []DriftPoint) string {
 		return diff > DriftMin && diff > 3*math.Hypot(se(a), se(b))
 	}
 	switch {
+	case zerosKept && (significant(lowest, last) || significant(d[0], last)):
+		return fmt.Sprintf("α̂ moves from %.2f to %.2f as K1 grows from %d to %d: the exact zeros kept (-keep-zeros) cause this, not the tails of the data; leave them out to see whether the data themselves drift", d[0].Alpha, last.Alpha, d[0].K1, last.K1)
 	case last.Alpha > lowest.Alpha && significant(lowest, last):
 		return fmt.Sprintf("α̂ rises from %.2f to %.2f as K1 grows from %d to %d: the data look finite-variance (like Student-t or a Gaussian mixture), not α-stable, and α̂ < 2 should not be read as heavy tails", lowest.Alpha, last.Alpha, lowest.K1, last.K1)
 	case last.Alpha < d[0].Alpha && significant(d[0], last):

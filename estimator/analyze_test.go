@@ -136,7 +136,7 @@ func TestDriftFalseAlarms(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		alpha := 0.6 + 1.4*float64(i%8)/7
 		d := K1Drift(Sample(alpha, 1, 20000, uint64(1000+i)), false)
-		if w := driftWarning(d); w != "" {
+		if w := driftWarning(d, false); w != "" {
 			alarms++
 			t.Logf("α=%.2f: %s", alpha, w)
 		}
@@ -219,7 +219,7 @@ func TestAnalyzeContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := len(MethodNames) + len(r.K1Drift); calls != want || last != total || total != want {
+	if want := len(MethodNames) + len(r.K1Drift) + 1; calls != want || last != total || total != want {
 		t.Errorf("progress: %d calls, last %d/%d, want %d", calls, last, total, want)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
