@@ -16,6 +16,7 @@
 //	                form of Mohammadi's estimator)
 //	-hill-k k       Hill's number of order statistics (default ceil(sqrt(N)))
 //	-json           one JSON object per file per line
+//	-no-tail-check  leave out the tail check (see below)
 //	-max-values n   refuse files of more than n values (default 1<<27)
 //	-max-bytes n    refuse files of more than n (decompressed) bytes (default 2 GiB)
 //
@@ -24,6 +25,11 @@
 // "error" field); the other files are still processed and the exit status
 // is 1. So does a file on which every requested method refuses to run (e.g.
 // -k1 larger than half its size): its table or JSON line lists the warnings.
+//
+// Every file also gets the tail check (estimator.CheckTails): does the
+// α-stable law fitted to the middle of the data match its largest values?
+// Finite-variance data (Student-t, Laplace, Gaussian mixtures) fail it, and
+// the warning says so; -no-tail-check leaves it out.
 package main
 
 import (
@@ -51,6 +57,7 @@ type result struct {
 	Shape     []int                  `json:"shape,omitempty"`
 	Estimates []estimator.Estimate   `json:"estimates"`
 	K1Drift   []estimator.DriftPoint `json:"k1_drift,omitempty"`
+	TailCheck *estimator.TailCheck   `json:"tail_check,omitempty"`
 	Warnings  []string               `json:"warnings"`
 	Error     string                 `json:"error,omitempty"`
 }
@@ -64,6 +71,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	vector := fs.Bool("vector", false, "treat the last axis as the vector dimension")
 	hillK := fs.Int("hill-k", 0, "Hill's number of upper order statistics (0: ceil(sqrt(N)))")
 	asJSON := fs.Bool("json", false, "one JSON object per file per line")
+	noTail := fs.Bool("no-tail-check", false, "leave out the tail check (is the α-stable fit right about the largest values?)")
 	maxValues := fs.Int("max-values", dump.DefaultMaxValues, "refuse files with more values than this")
 	maxBytes := fs.Int64("max-bytes", dump.DefaultMaxBytes, "refuse files with more (decompressed) bytes than this")
 	fs.Usage = func() {
@@ -77,7 +85,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	opt := estimator.Options{K1: *k1, KeepZeros: *keep, HillK: *hillK}
+	opt := estimator.Options{K1: *k1, KeepZeros: *keep, HillK: *hillK, NoTailCheck: *noTail}
 	if *k1 < 0 || *k1 == 1 {
 		fmt.Fprintf(stderr, "tailindex: -k1 %d: want 0 (default) or ≥ 2\n", *k1)
 		return 2
@@ -161,7 +169,7 @@ func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool, c
 	if err != nil {
 		return res, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "estimator: "))
 	}
-	res.N, res.Zeros, res.Estimates, res.K1Drift, res.Warnings = rep.N, rep.Zeros, rep.Estimates, rep.K1Drift, rep.Warnings
+	res.N, res.Zeros, res.Estimates, res.K1Drift, res.TailCheck, res.Warnings = rep.N, rep.Zeros, rep.Estimates, rep.K1Drift, rep.TailCheck, rep.Warnings
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
@@ -189,6 +197,9 @@ func printTable(w io.Writer, r result) {
 			fmt.Fprintf(&b, " %d:%.2f", p.K1, p.Alpha)
 		}
 		fmt.Fprintf(w, "  α̂ by K1:%s\n", b.String())
+	}
+	if tc := r.TailCheck; tc != nil && (tc.Verdict == "stable" || tc.Verdict == "not run") {
+		fmt.Fprintf(w, "  tail check: %s\n", tc.Sentence) // a failed check is among the warnings
 	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
