@@ -553,31 +553,32 @@ const (
 // finish moves l to a final state (set applies it), writes it to the store, marks the run in
 // the stop bucket, and releases its watchers.
 func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) finishOutcome {
+	// One final write per run: the check and the write happen under the run's save lock, and
+	// the final record becomes visible (Get, Watch) only once it is durable.
+	l.saveMu.Lock()
+	defer l.saveMu.Unlock()
 	l.mu.Lock()
 	if l.rec.State.Terminal() {
 		l.mu.Unlock()
 		return finishAlready
 	}
-	prev := l.rec
-	set(&l.rec)
-	l.rec.Updated = time.Now().UTC()
-	id, state := l.rec.ID, l.rec.State
+	r := l.rec
 	l.mu.Unlock()
-	if err := e.save(ctx, l); err != nil {
-		l.mu.Lock()
-		l.rec = prev // try again with the next delivery
-		l.mu.Unlock()
-		return finishFailed
+	set(&r)
+	r.Updated = time.Now().UTC()
+	if err := e.cfg.Store.PutRun(ctx, r); err != nil {
+		e.logf("engine: saving run %s: %v", r.ID, err)
+		return finishFailed // tried again with the next delivery
 	}
 	e.recorded.Add(1)
-	if _, err := e.res.stops.Put(ctx, id, []byte(state)); err != nil {
-		e.logf("engine: run %s: marking it %s in %s: %v", id, state, StopBucket, err)
+	if _, err := e.res.stops.Put(ctx, r.ID, []byte(r.State)); err != nil {
+		e.logf("engine: run %s: marking it %s in %s: %v", r.ID, r.State, StopBucket, err)
 	}
 	e.mu.Lock()
-	delete(e.live, id)
+	delete(e.live, r.ID)
 	e.mu.Unlock()
 	l.mu.Lock()
-	r := l.rec
+	l.rec = r
 	for ch := range l.subs {
 		offer(ch, r)
 		close(ch)

@@ -34,7 +34,7 @@ func (b *timedBackend) Run(ctx context.Context, s spec.Spec, progress spec.Repor
 	if b.panic {
 		panic("a runner bug")
 	}
-	d := time.Duration(s.Int("n")) * time.Millisecond
+	d := time.Duration(int(s.Get("n").Num)) * time.Millisecond
 	end := time.Now().Add(d)
 	for time.Now().Before(end) {
 		progress.Report(spec.Progress{Fraction: 1 - time.Until(end).Seconds()/d.Seconds(), Message: "working"})
@@ -44,7 +44,7 @@ func (b *timedBackend) Run(ctx context.Context, s spec.Spec, progress spec.Repor
 		case <-time.After(min(time.Until(end), 20*time.Millisecond)):
 		}
 	}
-	return map[string]any{"seed": s.Seed, "n": s.Int("n")}, nil
+	return map[string]any{"seed": s.Seed, "n": int(s.Get("n").Num)}, nil
 }
 
 func timed(t *testing.T, millis int, seed uint64) spec.Spec {

@@ -39,12 +39,12 @@ func (b Backend) RunSeconds(s spec.Spec) float64 {
 		sec += work / b.MACPerSecond
 	case "exit", "wells":
 		noises := 1.0
-		if s.Choice("noise") == "both" {
+		if s.Get("noise").Str == "both" {
 			noises = 2
 		}
-		sec += noises * s.Float("walkers") * s.Float("steps") / b.WalkerStepsPerSecond
+		sec += noises * s.Get("walkers").Num * s.Get("steps").Num / b.WalkerStepsPerSecond
 	case "stable":
-		sec += s.Float("n") / b.SamplesPerSecond
+		sec += s.Get("n").Num / b.SamplesPerSecond
 	}
 	return sec
 }

@@ -28,10 +28,10 @@ func TestParseExpandsInOrder(t *testing.T) {
 	}{{8, 2, 7}, {8, 2, 9}, {8, 3, 7}, {8, 3, 9}, {16, 2, 7}, {16, 2, 9}, {16, 3, 7}, {16, 3, 9}, {32, 2, 7}, {32, 2, 9}, {32, 3, 7}, {32, 3, 9}}
 	for i, w := range want {
 		r := sw.Run(i)
-		if r.Int("width") != w.width || r.Int("depth") != w.depth || r.Seed != w.seed {
-			t.Errorf("run %d = width %d depth %d seed %d, want %+v", i, r.Int("width"), r.Int("depth"), r.Seed, w)
+		if int(r.Get("width").Num) != w.width || int(r.Get("depth").Num) != w.depth || r.Seed != w.seed {
+			t.Errorf("run %d = width %d depth %d seed %d, want %+v", i, int(r.Get("width").Num), int(r.Get("depth").Num), r.Seed, w)
 		}
-		if r.Int("n") != 400 || r.Int("iters") != 50 || r.Choice("dataset") != "blobs" {
+		if int(r.Get("n").Num) != 400 || int(r.Get("iters").Num) != 50 || r.Get("dataset").Str != "blobs" {
 			t.Errorf("run %d lost the base parameters: %s", i, r.Key())
 		}
 	}
