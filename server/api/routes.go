@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/sweeps", s.createSweep)
 	s.mux.HandleFunc("GET /api/sweeps/{id}", s.getSweep)
 	s.mux.HandleFunc("GET /api/sweeps/{id}/events", s.sweepEvents)
+	s.mux.HandleFunc("GET /api/sweeps/{id}/table", s.sweepTable)
 	s.mux.HandleFunc("DELETE /api/sweeps/{id}", s.cancelSweep)
 
 	s.mux.HandleFunc("POST /api/shares", s.createShare)

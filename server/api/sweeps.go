@@ -244,3 +244,36 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// sweepTable: GET /api/sweeps/{id}/table[?format=csv] → the sweep summarised per grid point
+// (sweep.Table: each metric's mean, standard deviation and count over the seeds whose runs are
+// done), as JSON or CSV: the numbers behind a figure of α̂ against width, depth or batch size.
+func (s *Server) sweepTable(w http.ResponseWriter, r *http.Request) {
+	svc, ok := s.sweeps(w)
+	if !ok {
+		return
+	}
+	id, ok := checkID(w, r)
+	if !ok {
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		writeError(w, http.StatusBadRequest, "format", "must be json or csv, got %q", clipText(format))
+		return
+	}
+	st, err := svc.GetSweep(r.Context(), id, true)
+	if err != nil {
+		s.failSweep(w, r, err)
+		return
+	}
+	table := sweep.Summarize(st)
+	w.Header().Set("Cache-Control", "no-store")
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="sweep-`+id+`.csv"`)
+		table.WriteCSV(w)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, table)
+}

@@ -191,6 +191,50 @@ func TestSweepRoutes(t *testing.T) {
 	})
 }
 
+func TestSweepTable(t *testing.T) {
+	ts := sweepServer(t)
+	const mlp = `{"base":{"kind":"mlp","params":{"dataset":"blobs","n":200,"testN":100,"iters":20,"evalEvery":10,"batch":20}},"grid":{"width":[8,16]},"seeds":[1,2]}`
+	code, body, _ := call(t, "POST", ts.URL+"/api/sweeps", mlp)
+	var created struct{ ID string }
+	if code != http.StatusAccepted || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var st sweep.Status
+		_, body, _ := call(t, "GET", ts.URL+"/api/sweeps/"+created.ID, "")
+		if json.Unmarshal(body, &st) == nil && st.Finished {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sweep did not finish: %s", body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	code, body, _ = call(t, "GET", ts.URL+"/api/sweeps/"+created.ID+"/table", "")
+	var tab sweep.Table
+	if code != http.StatusOK || json.Unmarshal(body, &tab) != nil || len(tab.Rows) != 2 || tab.Params[0] != "width" {
+		t.Fatalf("%d %s", code, body)
+	}
+	for i, r := range tab.Rows {
+		a := r.Metrics["alpha"]
+		if a.N != 2 || !(a.Mean > 0 && a.Mean <= 2) || r.Metrics["test_acc"].N != 2 {
+			t.Errorf("row %d (width %s): %+v", i, r.Values[0], r.Metrics)
+		}
+	}
+	code, body, hdr := call(t, "GET", ts.URL+"/api/sweeps/"+created.ID+"/table?format=csv", "")
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
+		lines[0] != "width,alpha_mean,alpha_sd,alpha_n,train_acc_mean,train_acc_sd,train_acc_n,test_acc_mean,test_acc_sd,test_acc_n" ||
+		!strings.HasPrefix(lines[1], "8,") || !strings.HasSuffix(lines[2], ",2") {
+		t.Errorf("CSV: %d %s", code, body)
+	}
+	code, body, _ = call(t, "GET", ts.URL+"/api/sweeps/"+created.ID+"/table?format=svg", "")
+	if code != http.StatusBadRequest || !strings.Contains(string(body), `"field":"format"`) {
+		t.Errorf("format=svg: %d %s", code, body)
+	}
+}
+
 func TestNoSweepService(t *testing.T) {
 	srv, err := api.New(api.Config{Store: new(store.Memory)})
 	if err != nil {
