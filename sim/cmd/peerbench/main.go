@@ -273,11 +273,16 @@ func (p *torchProc) reply() (map[string]any, error) {
 	return m, nil
 }
 
-func (p *torchProc) rate(command string) (float64, error) {
+// do sends one command and returns its answer.
+func (p *torchProc) do(command string) (map[string]any, error) {
 	if _, err := fmt.Fprintln(p.in, command); err != nil {
-		return 0, err
+		return nil, err
 	}
-	m, err := p.reply()
+	return p.reply()
+}
+
+func (p *torchProc) rate(command string) (float64, error) {
+	m, err := p.do(command)
 	if err != nil {
 		return 0, err
 	}

@@ -161,6 +161,86 @@ func roundRobin(c config, fs ...func() (float64, error)) ([][]float64, error) {
 	return out, nil
 }
 
+// torchThreads wraps a torch_bench.py command so that it runs with n threads (then back to 1).
+func torchThreads(tp *torchProc, n int, f func() (float64, error)) func() (float64, error) {
+	return func() (float64, error) {
+		if _, err := tp.do(fmt.Sprintf("threads %d", n)); err != nil {
+			return 0, err
+		}
+		defer tp.do("threads 1")
+		return f()
+	}
+}
+
+// withThreads runs f with kernel.SetThreads(n), restoring the setting after.
+func withThreads(n int, f func() (float64, error)) func() (float64, error) {
+	return func() (float64, error) {
+		defer kernel.SetThreads(kernel.SetThreads(n))
+		return f()
+	}
+}
+
+// stepFlops is the floating-point work of one SGD step of sizes at batch b: the forward
+// product, the weight gradient and (below the first layer) the backward product of every layer,
+// 2 flops per multiply-add.
+func stepFlops(sizes []int, b int) float64 {
+	var f float64
+	for l := 0; l+1 < len(sizes); l++ {
+		mults := 2.0
+		if l > 0 {
+			mults = 3
+		}
+		f += mults * 2 * float64(b*sizes[l]*sizes[l+1])
+	}
+	return f
+}
+
+// bestStep returns the shortest of n steps: on a shared machine the least disturbed one.
+func bestStep(step func() nn.Stats, n int) time.Duration {
+	best := time.Duration(1 << 62)
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		step()
+		best = min(best, time.Since(start))
+	}
+	return best
+}
+
+// peakNote states the fraction of the core's FMA peak that the fastest step of sizes reaches
+// with each kernel: peak = 2 FMA ports × lanes (8 fp32 in ymm, 16 in zmm) × 2 flops × clock.
+func peakNote(sizes []int, b int, kernels []string) string {
+	hz := clockHz()
+	if hz == 0 {
+		return ""
+	}
+	step := nn.NewBenchStep(sizes, b, nn.CrossEntropy, 1)
+	flops := stepFlops(sizes, b)
+	var parts []string
+	for _, k := range kernels {
+		lanes := 8.0
+		if strings.HasPrefix(k, "avx512") {
+			lanes = 16
+		}
+		var best time.Duration
+		withKernel(k, func() (float64, error) { best = bestStep(step, 60); return 0, nil })()
+		gf := flops / best.Seconds() / 1e9
+		peak := 2 * lanes * 2 * hz / 1e9
+		parts = append(parts, fmt.Sprintf("%s %.1f ms = %.0f GFLOP/s = %.0f%% of %.0f GFLOP/s (2 FMA ports × %.0f lanes × 2 flops × %.2f GHz)",
+			k, best.Seconds()*1e3, gf, 100*gf/peak, peak, lanes, hz/1e9))
+	}
+	return fmt.Sprintf("FMA peak: the fastest of 60 steps of %s at b=%d (%.2f GFLOP a step), clock measured by a chain of dependent adds: %s.",
+		dashed(sizes), b, flops/1e9, strings.Join(parts, "; "))
+}
+
+// maxWidth returns the widest hidden layer of sizes.
+func maxWidth(sizes []int) int {
+	w := 0
+	for _, s := range sizes[1 : len(sizes)-1] {
+		w = max(w, s)
+	}
+	return w
+}
+
 // withKernel runs f with kernel name selected, restoring the default after.
 func withKernel(name string, f func() (float64, error)) func() (float64, error) {
 	return func() (float64, error) {
@@ -212,18 +292,29 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 			return nil, nil, err
 		}
 		for i, k := range kernels {
-			target := 0.0
-			if k == kernels[0] || k == "avx2-fma" {
-				target = 1.2
-			}
 			rows = append(rows, row{
 				what: fmt.Sprintf("%s step, b=%d, native, 1 thread", label(sh.sizes), sh.batch), unit: "steps/s",
-				peer: torchName, ours: "Go sim/nn, kernel " + k, target: target, peerRates: rates[0], ourRates: rates[i+1],
+				peer: torchName, ours: "Go sim/nn, kernel " + k, target: 1.2, peerRates: rates[0], ourRates: rates[i+1],
 			})
 		}
+		if maxWidth(sh.sizes) < 256 || runtime.NumCPU() < 2 {
+			continue
+		}
+		// both cores: Go's products split in two (kernel.SetThreads), PyTorch with 2 threads
+		fmt.Fprintf(os.Stderr, "peerbench: native step %s b=%d on 2 threads\n", dashed(sh.sizes), sh.batch)
+		one := func() (float64, error) { return goSteps(step, c.seconds), nil }
+		rates, err = roundRobin(c, one, withThreads(2, one), torchThreads(tp, 2, fs[0]))
+		if err != nil {
+			return nil, nil, err
+		}
+		what := fmt.Sprintf("%s step, b=%d, native, 2 threads", label(sh.sizes), sh.batch)
+		rows = append(rows,
+			row{what: what, unit: "steps/s", peer: "Go, 1 thread, kernel " + kernel.Impl(), ours: "Go, 2 threads", target: 1.7, peerRates: rates[0], ourRates: rates[1]},
+			row{what: what, unit: "steps/s", peer: torchName + ", 2 threads", ours: "Go, 2 threads, kernel " + kernel.Impl(), peerRates: rates[2], ourRates: rates[1]})
 	}
 	notes := []string{
 		fmt.Sprintf("CPU: %s; Go kernels %v (default %s).", cpuModel(), kernel.Impls(), kernel.Impl()),
+		peakNote([]int{784, 1024, 1024, 10}, 100, kernels),
 		fmt.Sprintf("native: %s with %v, OMP_NUM_THREADS=1 and torch.set_num_threads(1) (reported %v); Go on one goroutine. "+
 			"Both sides: N(0, 1) inputs, labels uniform over the classes, SGD lr 0.1, cross-entropy, no biases.",
 			torchName, hello["blas"], hello["threads"]),
