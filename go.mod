@@ -13,7 +13,7 @@ require (
 	github.com/vugu/vugu v0.4.0
 	github.com/vugu/xxhash v0.0.0-20191111030615-ed24d0179019 // indirect
 	go.etcd.io/bbolt v1.5.0
-	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/sys v0.45.0
 	gonum.org/v1/gonum v0.17.0 // indirect
 )
 
