@@ -339,28 +339,32 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		set := randomSet(P*100, sizes[0], sizes[len(sizes)-1], 3)
 		var goAlpha, torchAlpha float64
 		fmt.Fprintf(os.Stderr, "peerbench: native noise evaluation %s, Go stream vs PyTorch\n", dashed(sizes))
-		rates, err := roundRobin(nc,
-			func() (float64, error) {
-				if _, err := fmt.Fprintf(tp.in, "noise %s %d\n", dashed(sizes), P); err != nil {
-					return 0, err
-				}
-				m, err := tp.reply()
-				if err != nil {
-					return 0, err
-				}
-				torchAlpha, _ = m["alpha"].(float64)
-				r, _ := m["rate"].(float64)
-				return r, nil
-			},
-			func() (float64, error) {
+		torchNoise := func() (float64, error) {
+			m, err := tp.do(fmt.Sprintf("noise %s %d", dashed(sizes), P))
+			if err != nil {
+				return 0, err
+			}
+			torchAlpha, _ = m["alpha"].(float64)
+			r, _ := m["rate"].(float64)
+			return r, nil
+		}
+		goNoise := func(workers int) func() (float64, error) {
+			return func() (float64, error) {
 				start := time.Now()
-				m, err := noise.Measure(ctx, net, nn.CrossEntropy, set, noise.Config{Batch: 100, Subsample: -1, Workers: 1})
+				m, err := noise.Measure(ctx, net, nn.CrossEntropy, set, noise.Config{Batch: 100, Subsample: -1, Workers: workers})
 				if err != nil {
 					return 0, err
 				}
 				goAlpha = m.AlphaRef.Alpha
 				return 1 / time.Since(start).Seconds(), nil
-			})
+			}
+		}
+		fs := []func() (float64, error){torchNoise, goNoise(1)}
+		both := maxWidth(sizes) >= 256 && runtime.NumCPU() >= 2
+		if both {
+			fs = append(fs, goNoise(2), torchThreads(tp, 2, torchNoise))
+		}
+		rates, err := roundRobin(nc, fs...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -370,6 +374,12 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 			peer: torchName + ", P×M matrix, abs()", ours: fmt.Sprintf("Go sim/noise.Measure, 1 worker, O(M), kernel %s", kernel.Impl()),
 			target: 3, peerRates: rates[0], ourRates: rates[1],
 		})
+		if both {
+			what := fmt.Sprintf("paper noise evaluation, %s, P=%d, b=100, native, 2 threads", label(sizes), P)
+			rows = append(rows,
+				row{what: what, unit: "evals/s", peer: "Go sim/noise.Measure, 1 worker", ours: "Go, 2 workers", target: 1.7, peerRates: rates[1], ourRates: rates[2]},
+				row{what: what, unit: "evals/s", peer: torchName + ", 2 threads", ours: "Go, 2 workers, kernel " + kernel.Impl(), peerRates: rates[3], ourRates: rates[2]})
+		}
 		notes = append(notes, fmt.Sprintf("noise evaluation %s (N(0, 1) inputs, M = %d weights, N = P·M = %d noise values): "+
 			"PyTorch keeps the P×M gradient matrix (%.0f MB of float32), subtracts the mean in place and takes log(|x| + eps) with abs(); "+
 			"sim/noise streams (two passes, O(M) memory; it also computes α̂ with zeros skipped and per layer). "+
