@@ -15,6 +15,7 @@
 // Usage, from the repository root:
 //
 //	go run ./sim/cmd/peerbench [-rounds 5] [-seconds 2] [-native=true] [-noise=true] [-browser=true] [-o file.md]
+//	go run ./sim/cmd/peerbench -curve sim/perf-scaling.svg [-o table.md]   # the scaling curve only
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
 // repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch`
@@ -68,6 +69,8 @@ type config struct {
 	// shapes are the native step's networks and batch sizes, noiseNets the noise
 	// evaluation's networks (see parseShapes, parseNets).
 	shapes, noiseNets string
+	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
+	curve string
 }
 
 func main() {
@@ -87,6 +90,7 @@ func main() {
 		"native step shapes, SIZES/BATCH separated by commas")
 	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
 		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
+	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
 	flag.Parse()
 	if c.rounds < 1 || c.seconds <= 0 {
 		fmt.Fprintln(os.Stderr, "peerbench: -rounds must be ≥ 1 and -seconds > 0")
@@ -94,6 +98,21 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
+	if c.curve != "" {
+		table, err := runCurve(ctx, c, c.curve)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "peerbench: curve:", err)
+			os.Exit(1)
+		}
+		fmt.Print(table)
+		if c.out != "" {
+			if err := os.WriteFile(c.out, []byte(table), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "peerbench:", err)
+				os.Exit(1)
+			}
+		}
+		return
+	}
 	var rows []row
 	var notes []string
 	if c.native {
