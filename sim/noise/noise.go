@@ -1,5 +1,5 @@
 // Package noise measures the stochastic gradient noise of a network as Şimşekli et al. (2019)
-// do (science.md §4): split the training set into P fixed minibatches of the training batch
+// do (docs/science.md#protocol): split the training set into P fixed minibatches of the training batch
 // size b (examples [jb, (j+1)b) form batch j; the last n mod b examples are left out), compute
 // each minibatch gradient g_j and their mean ḡ (the full gradient), and estimate the tail
 // index α of the noise values g_j − ḡ.
@@ -200,23 +200,12 @@ func estimate(method string, f func() (estimator.Estimate, error)) estimator.Est
 	return e
 }
 
-// others runs every other estimator on the subsample x.
+// others runs every estimator of estimator.Methods, with its defaults, on the subsample x.
 func others(x []float64) []estimator.Estimate {
-	type method struct {
-		name string
-		est  interface {
-			Estimate([]float64) (estimator.Estimate, error)
-		}
-	}
 	var out []estimator.Estimate
-	for _, m := range []method{
-		{"mohammadi", estimator.Mohammadi{}},
-		{"mohammadi-os", estimator.MohammadiOS{}},
-		{"mcculloch", estimator.McCulloch{}},
-		{"koutrouvelis", estimator.Koutrouvelis{}},
-		{"hill", estimator.Hill{}},
-	} {
-		out = append(out, estimate(m.name, func() (estimator.Estimate, error) { return m.est.Estimate(x) }))
+	for _, m := range estimator.Methods {
+		est := m.New(estimator.Config{})
+		out = append(out, estimate(m.Name, func() (estimator.Estimate, error) { return est.Estimate(x) }))
 	}
 	return out
 }

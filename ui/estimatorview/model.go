@@ -12,6 +12,7 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/estimator/dump"
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/stable"
 	"github.com/tailscope/tailscope/ui/chart"
@@ -82,12 +83,12 @@ func handle(ctx context.Context, input []byte, report spec.Reporter) ([]byte, er
 // Result is everything the view shows about one sample or file. It is computed in a worker and
 // crosses to the page as JSON; values that are not finite travel as null (chart.Numbers).
 type Result struct {
-	Source string  `json:"source"` // "sample" or "file"
-	Title  string  `json:"title"`  // the law or the file name
-	N      int     `json:"n"`
-	Shape  []int   `json:"shape,omitempty"` // a file's array shape
-	Dist   string  `json:"dist,omitempty"`  // a sample's law: sas, student, mixture, gauss
-	Nu     float64 `json:"nu,omitempty"`    // a Student-t sample's degrees of freedom
+	Source string    `json:"source"` // "sample" or "file"
+	Title  string    `json:"title"`  // the law or the file name
+	N      int       `json:"n"`
+	Shape  []int     `json:"shape,omitempty"` // a file's array shape
+	Dist   spec.Dist `json:"dist,omitempty"`  // a sample's law: sas, student, mixture, gauss
+	Nu     float64   `json:"nu,omitempty"`    // a Student-t sample's degrees of freedom
 	// TailIndex is what a perfect estimator reports for a sample's law (0 for a file).
 	TailIndex float64 `json:"tail_index,omitempty"`
 	// FiniteVariance marks a finite-variance, non-Gaussian law (the Mohammadi caveat).
@@ -135,9 +136,10 @@ func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) 
 		if err != nil {
 			return nil, err
 		}
-		res.Source, res.Title, res.Dist = "sample", lawName(r.Spec), r.Spec.Choice("dist")
-		if res.Dist == "student" {
-			res.Nu = r.Spec.Float("nu")
+		p, _ := r.Spec.Stable() // Draw checked the kind
+		res.Source, res.Title, res.Dist = "sample", lawName(r.Spec), p.Dist
+		if res.Dist == spec.DistStudent {
+			res.Nu = p.Nu
 		}
 		res.TailIndex, res.FiniteVariance = tailIndex(r.Spec)
 	}
@@ -145,8 +147,8 @@ func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) 
 	msg := fmt.Sprintf("estimating α from %d values", len(x))
 	report.Report(spec.Progress{Fraction: 0.3, Message: msg})
 	k1 := 0
-	if r.Spec.Kind == "stable" {
-		k1 = r.Spec.Int("k1")
+	if p, err := r.Spec.Stable(); err == nil {
+		k1 = p.K1
 	}
 	if k1 > 0 && 2*k1 > len(x) {
 		return nil, fmt.Errorf("%s: block size K1 = %d leaves fewer than two blocks of %d values: lower K1", res.Title, k1, len(x))
@@ -177,7 +179,7 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 	n := len(x)
 	sorted := slices.Clone(x)
 	slices.Sort(sorted)
-	q := func(p float64) float64 { return quantileSorted(sorted, p) }
+	q := func(p float64) float64 { return hist.Quantile(sorted, p) }
 	abs := make([]float64, n)
 	for i, v := range x {
 		abs[i] = math.Abs(v)
@@ -186,7 +188,7 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 
 	// Histogram over ±Clip, Clip the ClipQuantile of |x| (so the centre is visible however heavy
 	// the tails are); a density, so that it compares with the curves.
-	clip := quantileSorted(abs, ClipQuantile)
+	clip := hist.Quantile(abs, ClipQuantile)
 	if !(clip > 0) {
 		clip = abs[n-1]
 	}
@@ -194,23 +196,10 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 		clip = 1
 	}
 	res.Clip = clip
-	w := 2 * clip / HistBins
-	counts := make([]int, HistBins)
-	for _, v := range x {
-		if v < -clip || v > clip {
-			res.Outside++
-			continue
-		}
-		counts[min(HistBins-1, int((v+clip)/w))]++
-	}
-	res.HistEdges = make(chart.Numbers, HistBins+1)
-	res.HistDensity = make(chart.Numbers, HistBins)
-	for i := range res.HistEdges {
-		res.HistEdges[i] = -clip + float64(i)*w
-	}
-	for i, c := range counts {
-		res.HistDensity[i] = float64(c) / (float64(n) * w)
-	}
+	bins := hist.Equal(sorted, -clip, clip, HistBins)
+	res.Outside = bins.Below + bins.Above
+	res.HistEdges = bins.Edges
+	res.HistDensity = bins.Density(n)
 
 	// The Gaussian matched to the middle half: its median and quartiles are those of the data.
 	const iqrPerSigma = 1.3489795003921634 // 2·Φ⁻¹(0.75)
@@ -260,19 +249,4 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 			res.LawSurvivalP = append(res.LawSurvivalP, lawAbsSurvival(*law, t))
 		}
 	}
-}
-
-// quantileSorted is the p-quantile of sorted values by linear interpolation between order
-// statistics (type 7 of Hyndman and Fan, R's and NumPy's default).
-func quantileSorted(s []float64, p float64) float64 {
-	n := len(s)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := p * float64(n-1)
-	i := int(math.Floor(h))
-	if i >= n-1 {
-		return s[n-1]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
 }
