@@ -50,7 +50,7 @@ var (
 )
 
 const (
-	kcMax = 256             // a k×16 panel of B is 16 KiB: it stays in L1 with the A rows streaming by
+	kcMax = 256             // a k×16 (k×32) panel of B is 16 (32) KiB: it stays in L1 with A streaming by
 	mcMax = 120             // 120 rows of a 256-deep A block: 120 KiB, in L2
 	mcBuf = mcMax + mcMax/2 // the last row block takes up to mcMax/2 more rows
 	// parMinWork is the number of multiply-adds from which a product is split between the
@@ -66,8 +66,9 @@ func kBlock(k int) int {
 	return (kc + 7) &^ 7
 }
 
-// packedScratch returns the scratch gemmPacked needs: packed B for one k block
-// (kc × n rounded up to nr), an mr-row strip of A and an mr×nr tile.
+// packedScratch returns the scratch gemmPackedSerial needs: packed B for one k block
+// (kc × n rounded up to nr), a packed block of A (up to mcBuf rows), an mr-row strip of A and
+// an mr×nr tile.
 func packedScratch(mk microKernel, k, n int) int {
 	kc := kBlock(k)
 	np := (n + mk.nr - 1) / mk.nr * mk.nr
