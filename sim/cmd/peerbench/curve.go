@@ -85,13 +85,18 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 	fmt.Fprintf(&out, "Step time of MLP 784-w-w-10 (depth 3), native, 1 thread, ms per step (median of %d rounds × %.1f s); %s, %s.\n\n",
 		c.rounds, c.seconds, cpuModel(), strings.Join(series, ", "))
 	table := func(title string, pts []curvePoint, x func(curvePoint) int) {
-		fmt.Fprintf(&out, "| %s | %s | Go/PyTorch speed |\n|---:|%s---:|\n", title, strings.Join(series, " | "), strings.Repeat("---:|", len(series)))
+		speed := prefixAll("speed ×PyTorch, ", kernels)
+		fmt.Fprintf(&out, "| %s | %s | %s |\n|---:|%s\n", title, strings.Join(series, " | "), strings.Join(speed, " | "),
+			strings.Repeat("---:|", len(series)+len(speed)))
 		for _, p := range pts {
-			cells := make([]string, len(p.ms))
-			for i, v := range p.ms {
-				cells[i] = fmt.Sprintf("%.3g", v)
+			var cells []string
+			for _, v := range p.ms {
+				cells = append(cells, fmt.Sprintf("%.3g", v))
 			}
-			fmt.Fprintf(&out, "| %d | %s | %.2f× |\n", x(p), strings.Join(cells, " | "), p.ms[0]/p.ms[1])
+			for _, v := range p.ms[1:] {
+				cells = append(cells, fmt.Sprintf("%.2f×", p.ms[0]/v))
+			}
+			fmt.Fprintf(&out, "| %d | %s |\n", x(p), strings.Join(cells, " | "))
 		}
 		out.WriteString("\n")
 	}
