@@ -72,8 +72,8 @@ type Trainer struct {
 	by          []uint8
 }
 
-// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST it
-// normalises and holds only the examples used.
+// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST and
+// CIFAR (read from sim/data's data directory) it normalises and holds only the examples used.
 func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -88,6 +88,17 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 			return nil, nil, err
 		}
 		if test, err = data.MNISTSubset(false, s.Int("testN"), balanced); err != nil {
+			return nil, nil, err
+		}
+		return train, test, nil
+	case "cifar10", "cifar100":
+		// From the data directory; a missing set fails with the command to get it.
+		c, _ := data.CIFARByName(ds)
+		balanced := s.Choice("subset") == "balanced"
+		if train, err = data.CIFARSubset(c, true, s.Int("n"), balanced); err != nil {
+			return nil, nil, err
+		}
+		if test, err = data.CIFARSubset(c, false, s.Int("testN"), balanced); err != nil {
 			return nil, nil, err
 		}
 		return train, test, nil
