@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -24,12 +23,13 @@ import (
 	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
+	"github.com/tailscope/tailscope/sim/data"
 	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
-	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
+	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs, and of downloaded datasets (tailscope data get)")
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
@@ -43,14 +43,10 @@ func main() {
 	}
 }
 
-// defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
-// working directory where there is none.
-func defaultDataDir() string {
-	if dir, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(dir, "tailscope-data")
-	}
-	return "tailscope-data"
-}
+// defaultDataDir is $TAILSCOPE_DATA_DIR, else a tailscope-data folder in the user's cache
+// directory, or in the working directory where there is none: sim/data's DefaultDir, where
+// `tailscope data get` puts CIFAR too.
+func defaultDataDir() string { return data.DefaultDir() }
 
 func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
 	if baseURL != "" {
@@ -61,6 +57,7 @@ func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace,
 	if workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, got %d", workers)
 	}
+	data.SetDir(dataDir) // downloaded datasets (CIFAR) are read from it
 	st, err := boltstore.Open(dataDir)
 	if err != nil {
 		return err
