@@ -67,7 +67,7 @@ func TestViewControlsWriteTheLink(t *testing.T) {
 	if v.Phase() != Invalid || v.Sim() != nil || !strings.HasPrefix(v.Err(), "eta:") {
 		t.Errorf("η = 1: phase %v, error %q; want invalid with an eta error", v.Phase(), v.Err())
 	}
-	v.SetControl("eta", "250") // 10^-3
+	v.SetControl("eta", "90") // 10^-3: a decade of 90 stops from 10^-4
 	if v.Phase() != Ready || v.Err() != "" {
 		t.Errorf("η back to 1e-3: phase %v, error %q", v.Phase(), v.Err())
 	}

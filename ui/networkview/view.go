@@ -29,8 +29,6 @@ const ViewName = "network"
 type View struct {
 	State *appstate.State
 	Env   vugu.EventEnv // the render loop's event environment; nil: the one Compute is given
-
-	draft map[string]string // slider texts while dragging, before the change applies
 }
 
 // Page is the view's state that outlives a View component: the session, the server job,
@@ -119,11 +117,7 @@ func (c *View) Sliders() []Slider {
 		if IsChoice(name) {
 			continue
 		}
-		s := SliderFor(name, sp)
-		if t, ok := c.draft[name]; ok {
-			s.Text = t
-		}
-		out = append(out, s)
+		out = append(out, SliderFor(name, sp))
 	}
 	return out
 }
@@ -152,30 +146,20 @@ func ChoiceLabel(name, choice string) string {
 	return choice
 }
 
-// OnDrag shows a slider's value while it moves.
-func (c *View) OnDrag(name string, e vugu.DOMEvent) {
-	v, err := ValueAt(name, page.Sess.Spec, e.PropString("target", "value"))
-	if err != nil {
-		return
-	}
-	if c.draft == nil {
-		c.draft = map[string]string{}
-	}
-	c.draft[name] = FormatValue(Param(name), v)
+// committer is the OnCommit of the slider called name: a new run with the changed spec.
+func (c *View) committer(name string) func(float64) {
+	return func(v float64) { page.SetValue(name, v) }
 }
 
-// OnSlide applies a slider's value: a new run with the changed spec.
-func (c *View) OnSlide(name string, e vugu.DOMEvent) {
-	delete(c.draft, name)
-	v, err := ValueAt(name, page.Sess.Spec, e.PropString("target", "value"))
-	if err == nil {
-		var sp spec.Spec
-		if sp, err = WithValue(page.Sess.Spec, name, v); err == nil {
-			page.Apply(sp)
-			return
-		}
+// SetValue applies a slider's committed value: a new run with the changed spec, or the
+// message of the refusal.
+func (p *Page) SetValue(name string, v float64) {
+	sp, err := WithValue(p.Sess.Spec, name, v)
+	if err != nil {
+		p.Msg = err.Error()
+		return
 	}
-	page.Msg = err.Error()
+	p.Apply(sp)
 }
 
 // OnChoice applies a choice.
