@@ -156,7 +156,7 @@ func (c CIFAR) ReadCIFAR(r io.Reader, size int64) (pixels, labels []uint8, err e
 	}
 	n := int(size / rec)
 	pixels, labels = make([]uint8, n*CIFARPixels), make([]uint8, n)
-	br := bufio.NewReaderSize(r, 1<<16)
+	br := bufio.NewReaderSize(r, int(min(size, 1<<16)))
 	lab := make([]byte, c.LabelBytes)
 	for i := range n {
 		if _, err := io.ReadFull(br, lab); err != nil {
