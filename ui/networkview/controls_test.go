@@ -138,8 +138,18 @@ func TestBiggerSpec(t *testing.T) {
 		t.Errorf("bigger spec: n %d testN %d evalBatches %d width %d; want 60000 10000 0 64",
 			got.Int("n"), got.Int("testN"), got.Int("evalBatches"), got.Int("width"))
 	}
-	// A run the work budget refuses at full size measures less often instead.
+	// CIFAR's training set has 50000 images; switching to it from all of MNIST keeps n in range.
 	sp := spec.MustPreset("mlp", spec.PagePreset)
+	sp.SetChoice("dataset", "cifar10")
+	if got, err = BiggerSpec(sp); err != nil || got.Int("n") != 50000 || got.Int("testN") != 10000 {
+		t.Errorf("bigger CIFAR spec: n %d testN %d (%v); want 50000 10000", got.Int("n"), got.Int("testN"), err)
+	}
+	mnist, _ := BiggerSpec(spec.MustPreset("mlp", spec.PagePreset))
+	if got, err = WithChoice(mnist, "dataset", "cifar100"); err != nil || got.Int("n") != 50000 || got.Choice("dataset") != "cifar100" {
+		t.Errorf("all of MNIST switched to CIFAR-100: n %d, dataset %s (%v); want 50000, cifar100", got.Int("n"), got.Choice("dataset"), err)
+	}
+	// A run the work budget refuses at full size measures less often instead.
+	sp = spec.MustPreset("mlp", spec.PagePreset)
 	for name, v := range map[string]float64{"width": 1024, "depth": 4, "iters": 2000, "evalEvery": 10, "batch": 100} {
 		if err := sp.Set(name, v); err != nil {
 			t.Fatal(err)
