@@ -29,14 +29,21 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 		fmt.Fprintln(stderr, "       tailscope data list [-data DIR]                       which sets are present")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
+	var names []string // flags may also follow the names: get cifar10 -data DIR
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		if fs.NArg() == 0 {
+			break
+		}
+		names, args = append(names, fs.Arg(0)), fs.Args()[1:]
 	}
 	if sub == "list" {
-		if fs.NArg() > 0 {
+		if len(names) > 0 {
 			fs.Usage()
 			return 2
 		}
@@ -50,12 +57,12 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 		}
 		return 0
 	}
-	if fs.NArg() == 0 {
+	if len(names) == 0 {
 		fs.Usage()
 		return 2
 	}
 	var srcs []Source
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		src, err := SourceFor(name)
 		if err != nil {
 			fmt.Fprintf(stderr, "tailscope data get: %v\n", err)

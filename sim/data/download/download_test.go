@@ -282,6 +282,8 @@ func TestMain_(t *testing.T) {
 		{[]string{"list", "-data", dir}, 0, "cifar10   missing: run `tailscope data get cifar10` (162 MB from https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz)"},
 		{[]string{"-data", dir}, 0, "cifar100  missing: run `tailscope data get cifar100`"},
 		{[]string{"get", "-data", dir, "mnist"}, 2, `no dataset "mnist" to download (known: cifar10, cifar100)`},
+		{[]string{"get", "cifar10", "mnist", "-data", dir}, 2, `no dataset "mnist" to download`},
+		{[]string{"list", "-data", dir, "cifar10"}, 2, "usage: tailscope data get"},
 		{[]string{"get", "-data", dir}, 2, "usage: tailscope data get"},
 		{[]string{"get", "-h"}, 0, ""},
 	} {
