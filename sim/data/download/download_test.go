@@ -312,3 +312,43 @@ func TestMain_(t *testing.T) {
 		t.Errorf("list: %q, want %q", stdout.String(), want)
 	}
 }
+
+// TestGetCancelled: Ctrl-C in the middle of the transfer leaves only the partial file,
+// which the next Get resumes.
+func TestGetCancelled(t *testing.T) {
+	c := small(data.CIFAR100, 5)
+	body := archive(t, c.Folder, officialMembers(t, c, 5))
+	sent := make(chan struct{})
+	var once sync.Once
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Range") != "" {
+			http.ServeContent(w, r, "file", time.Time{}, bytes.NewReader(body))
+			return
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body[:len(body)/3])
+		w.(http.Flusher).Flush()
+		once.Do(func() { close(sent) })
+		<-r.Context().Done() // the rest never comes
+	}))
+	defer ts.Close()
+	dir := t.TempDir()
+	g := &Getter{Dir: dir}
+	src := sourceOf(c, ts.URL, body)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-sent; time.Sleep(50 * time.Millisecond); cancel() }()
+	err := g.Get(ctx, src)
+	if err == nil || !strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "to resume") {
+		t.Fatalf("a cancelled Get: %v, want the cancellation and how to resume", err)
+	}
+	assertNothingInPlace(t, dir, c)
+	if fi, err := os.Stat(filepath.Join(dir, "downloads", src.File+".part")); err != nil || fi.Size() != int64(len(body)/3) {
+		t.Fatalf("the partial file after cancelling: %v; want %d bytes", err, len(body)/3)
+	}
+	if err := g.Get(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Present(dir); err != nil {
+		t.Error(err)
+	}
+}
