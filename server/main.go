@@ -35,7 +35,7 @@ func main() {
 		os.Exit(status)
 	}
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
-	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs, and of downloaded datasets (tailscope data get)")
+	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
@@ -49,10 +49,13 @@ func main() {
 	}
 }
 
-// defaultDataDir is $TAILSCOPE_DATA_DIR, else a tailscope-data folder in the user's cache
-// directory, or in the working directory where there is none: sim/data's DefaultDir, where
-// `tailscope data get` puts CIFAR too.
-func defaultDataDir() string { return data.DefaultDir() }
+// defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
+// working directory where there is none.
+func defaultDataDir() string {
+	// sim/data's DefaultDir: the same, or $TAILSCOPE_DATA_DIR if set. `tailscope data get`
+	// puts CIFAR there too.
+	return data.DefaultDir()
+}
 
 func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
 	if baseURL != "" {
