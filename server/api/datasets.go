@@ -88,6 +88,19 @@ type Slicer interface {
 	Slice(ctx context.Context, name string, offset, n int) (*data.Set, error)
 }
 
+// slice returns examples [offset, offset+n) of the set called name, through Slicer if the
+// Datasets is one.
+func (s *Server) slice(ctx context.Context, name string, offset, n int) (*data.Set, error) {
+	if sl, ok := s.cfg.Datasets.(Slicer); ok {
+		return sl.Slice(ctx, name, offset, n)
+	}
+	set, err := s.cfg.Datasets.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return set.Slice(offset, n)
+}
+
 // checkDataset answers 400 for a spec whose dataset this server lacks (CIFAR not yet
 // downloaded), naming the command that gets it, and reports whether the spec may go on.
 func (s *Server) checkDataset(w http.ResponseWriter, sp spec.Spec) bool {
@@ -232,13 +245,7 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
-		var sub *data.Set
-		var err error
-		if sl, ok := s.cfg.Datasets.(Slicer); ok {
-			sub, err = sl.Slice(r.Context(), name, offset, n)
-		} else if sub, err = s.cfg.Datasets.Load(r.Context(), name); err == nil {
-			sub, err = sub.Slice(offset, n)
-		}
+		sub, err := s.slice(r.Context(), name, offset, n)
 		if err != nil {
 			return nil, err
 		}
