@@ -141,12 +141,14 @@ func TestBiggerSpec(t *testing.T) {
 	// CIFAR's training set has 50000 images; switching to it from all of MNIST keeps n in range.
 	sp := spec.MustPreset("mlp", spec.PagePreset)
 	sp.SetChoice("dataset", "cifar10")
-	if got, err = BiggerSpec(sp); err != nil || got.Int("n") != 50000 || got.Int("testN") != 10000 {
-		t.Errorf("bigger CIFAR spec: n %d testN %d (%v); want 50000 10000", got.Int("n"), got.Int("testN"), err)
+	got, err = BiggerSpec(sp)
+	if p := spec.Must(got.MLP()); err != nil || p.N != 50000 || p.TestN != 10000 {
+		t.Errorf("bigger CIFAR spec: n %d testN %d (%v); want 50000 10000", p.N, p.TestN, err)
 	}
 	mnist, _ := BiggerSpec(spec.MustPreset("mlp", spec.PagePreset))
-	if got, err = WithChoice(mnist, "dataset", "cifar100"); err != nil || got.Int("n") != 50000 || got.Choice("dataset") != "cifar100" {
-		t.Errorf("all of MNIST switched to CIFAR-100: n %d, dataset %s (%v); want 50000, cifar100", got.Int("n"), got.Choice("dataset"), err)
+	got, err = WithChoice(mnist, "dataset", "cifar100")
+	if p := spec.Must(got.MLP()); err != nil || p.N != 50000 || p.Dataset != spec.DatasetCIFAR100 {
+		t.Errorf("all of MNIST switched to CIFAR-100: n %d, dataset %s (%v); want 50000, cifar100", p.N, p.Dataset, err)
 	}
 	// A run the work budget refuses at full size measures less often instead.
 	sp = spec.MustPreset("mlp", spec.PagePreset)
