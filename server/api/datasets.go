@@ -68,11 +68,7 @@ func (c *DataCatalog) Slice(ctx context.Context, name string, offset, n int) (*d
 	for _, cf := range data.CIFARSets() {
 		for _, train := range []bool{true, false} {
 			if name == cf.SetName(train) {
-				set, err := data.CIFARSubset(cf, train, offset+n, false)
-				if err != nil {
-					return nil, err
-				}
-				return set.Slice(offset, n)
+				return data.CIFARRange(cf, train, offset, n)
 			}
 		}
 	}

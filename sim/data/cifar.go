@@ -150,34 +150,52 @@ func cifarCatalog(dir string) []Info {
 // that, and every label must be in range (for CIFAR-100 the coarse one too). It returns
 // the pixels, CIFARPixels per example in the file's order, and the labels.
 func (c CIFAR) ReadCIFAR(r io.Reader, size int64) (pixels, labels []uint8, err error) {
+	n, err := c.records(size)
+	if err != nil {
+		return nil, nil, err
+	}
+	pixels, labels = make([]uint8, n*CIFARPixels), make([]uint8, n)
+	if err := c.readRecords(r, size, pixels, labels); err != nil {
+		return nil, nil, err
+	}
+	return pixels, labels, nil
+}
+
+// records returns how many records size bytes hold, or an error if not a whole number.
+func (c CIFAR) records(size int64) (int, error) {
 	rec := int64(c.RecordSize())
 	if size <= 0 || size%rec != 0 || size/rec > MaxExamples {
-		return nil, nil, fmt.Errorf("data: %s: %d bytes is not 1 … %d records of %d bytes", c.Label, size, MaxExamples, rec)
+		return 0, fmt.Errorf("data: %s: %d bytes is not 1 … %d records of %d bytes", c.Label, size, MaxExamples, rec)
 	}
-	n := int(size / rec)
-	pixels, labels = make([]uint8, n*CIFARPixels), make([]uint8, n)
-	br := bufio.NewReaderSize(r, int(min(size, 1<<16)))
+	return int(size / rec), nil
+}
+
+// readRecords reads len(labels) records of size bytes in all from r into pixels and
+// labels, then expects the end of r.
+func (c CIFAR) readRecords(r io.Reader, size int64, pixels, labels []uint8) error {
+	n := len(labels)
+	br := bufio.NewReaderSize(r, int(min(size, 1<<20)))
 	lab := make([]byte, c.LabelBytes)
 	for i := range n {
 		if _, err := io.ReadFull(br, lab); err != nil {
-			return nil, nil, c.short(i, n, err)
+			return c.short(i, n, err)
 		}
 		if _, err := io.ReadFull(br, pixels[i*CIFARPixels:(i+1)*CIFARPixels]); err != nil {
-			return nil, nil, c.short(i, n, err)
+			return c.short(i, n, err)
 		}
 		y := lab[c.LabelBytes-1]
 		if c.LabelBytes == 2 && lab[0] >= cifar100Coarse {
-			return nil, nil, fmt.Errorf("data: %s: record %d has coarse label %d, want < %d", c.Label, i, lab[0], cifar100Coarse)
+			return fmt.Errorf("data: %s: record %d has coarse label %d, want < %d", c.Label, i, lab[0], cifar100Coarse)
 		}
 		if int(y) >= c.Classes {
-			return nil, nil, fmt.Errorf("data: %s: record %d has label %d, want < %d", c.Label, i, y, c.Classes)
+			return fmt.Errorf("data: %s: record %d has label %d, want < %d", c.Label, i, y, c.Classes)
 		}
 		labels[i] = y
 	}
 	if k, _ := br.Read(make([]byte, 1)); k != 0 {
-		return nil, nil, fmt.Errorf("data: %s: more bytes than the %d records expected", c.Label, n)
+		return fmt.Errorf("data: %s: more bytes than the %d records expected", c.Label, n)
 	}
-	return pixels, labels, nil
+	return nil
 }
 
 func (c CIFAR) short(i, n int, err error) error {
@@ -187,41 +205,55 @@ func (c CIFAR) short(i, n int, err error) error {
 	return fmt.Errorf("data: %s: reading record %d: %w", c.Label, i, err)
 }
 
-// readFiles reads the training or test files of c in dir, in order.
+// readFiles reads the training or test files of c in dir, in order, into one slice.
 func (c CIFAR) readFiles(dir string, train bool) (pixels, labels []uint8, err error) {
-	if _, _, err := c.Present(dir); err != nil {
+	trainN, testN, err := c.Present(dir)
+	if err != nil {
 		return nil, nil, err
 	}
+	total := testN
+	if train {
+		total = trainN
+	}
+	pixels, labels = make([]uint8, total*CIFARPixels), make([]uint8, total)
+	at := 0
 	for _, name := range c.files(train) {
 		path := filepath.Join(DatasetsDir(dir), c.Folder, name)
-		p, l, err := readCIFARFile(c, path)
+		n, err := c.readFile(path, pixels[at*CIFARPixels:], labels[at:])
 		if err != nil {
 			return nil, nil, err
 		}
-		if pixels == nil {
-			pixels, labels = p, l
-			continue
-		}
-		pixels, labels = append(pixels, p...), append(labels, l...)
+		at += n
+	}
+	if at != total {
+		return nil, nil, fmt.Errorf("data: %s changed while being read: %d examples, then %d", c.Label, total, at)
 	}
 	return pixels, labels, nil
 }
 
-func readCIFARFile(c CIFAR, path string) (pixels, labels []uint8, err error) {
+// readFile reads the records of the file at path into the start of pixels and labels and
+// returns how many there were.
+func (c CIFAR) readFile(path string, pixels, labels []uint8) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("data: %w", err)
+		return 0, fmt.Errorf("data: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("data: %w", err)
+		return 0, fmt.Errorf("data: %w", err)
 	}
-	pixels, labels, err = c.ReadCIFAR(f, fi.Size())
+	n, err := c.records(fi.Size())
+	if err == nil && n > len(labels) {
+		err = fmt.Errorf("data: %s: %d records, more than a moment ago", c.Label, n)
+	}
+	if err == nil {
+		err = c.readRecords(f, fi.Size(), pixels[:n*CIFARPixels], labels[:n])
+	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w (in %s)", err, path)
+		return 0, fmt.Errorf("%w (in %s)", err, path)
 	}
-	return pixels, labels, nil
+	return n, nil
 }
 
 // rawCIFAR holds one set's pixels and labels once read; a failed read is not kept, so a
@@ -269,6 +301,23 @@ func LoadCIFAR(c CIFAR, train bool) (*Set, error) {
 	s.X = make([]float32, len(s.Pixels))
 	s.normalisePixels()
 	return s, nil
+}
+
+// CIFARRange returns examples [offset, offset+n) of c's training or test set, normalising
+// (and holding) only those: what the server sends the browser.
+func CIFARRange(c CIFAR, train bool, offset, n int) (*Set, error) {
+	full, err := loadCIFAR(c, train)
+	if err != nil {
+		return nil, err
+	}
+	if offset < 0 || n < 1 || offset > full.Len() || n > full.Len()-offset {
+		return nil, fmt.Errorf("data: slice [%d, %d+%d) of %s, which has %d examples", offset, offset, n, full.Name, full.Len())
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = offset + i
+	}
+	return full.pick(idx), nil
 }
 
 // CIFARSubset returns n examples of c's training or test set: the first n, or

@@ -187,6 +187,16 @@ func TestCIFARFromDataDir(t *testing.T) {
 					t.Errorf("X[%d] = %v, want (%d/255 − %v)/%v = %v", i, s.X[i], s.Pixels[i], tc.c.Mean[c], tc.c.Std[c], want)
 				}
 			}
+			rng, err := CIFARRange(tc.c, true, 7, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := s.Slice(7, 20); !equalFloats(rng.X, want.X) || !bytes.Equal(rng.Y, want.Y) {
+				t.Errorf("CIFARRange(7, 20) differs from the full set's Slice(7, 20)")
+			}
+			if _, err := CIFARRange(tc.c, true, tc.trainN-5, 6); err == nil {
+				t.Errorf("CIFARRange past the end: no error")
+			}
 			sub, err := CIFARSubset(tc.c, true, 30, true)
 			if err != nil {
 				t.Fatal(err)
