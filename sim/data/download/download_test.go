@@ -318,8 +318,6 @@ func TestMain_(t *testing.T) {
 func TestGetCancelled(t *testing.T) {
 	c := small(data.CIFAR100, 5)
 	body := archive(t, c.Folder, officialMembers(t, c, 5))
-	sent := make(chan struct{})
-	var once sync.Once
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Range") != "" {
 			http.ServeContent(w, r, "file", time.Time{}, bytes.NewReader(body))
@@ -328,15 +326,23 @@ func TestGetCancelled(t *testing.T) {
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.Write(body[:len(body)/3])
 		w.(http.Flusher).Flush()
-		once.Do(func() { close(sent) })
 		<-r.Context().Done() // the rest never comes
 	}))
 	defer ts.Close()
 	dir := t.TempDir()
-	g := &Getter{Dir: dir}
-	src := sourceOf(c, ts.URL, body)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-sent; time.Sleep(50 * time.Millisecond); cancel() }()
+	// Cancel once the third that comes was written: then the transfer waits for more.
+	var written int64
+	g := &Getter{Dir: dir, wrapFile: func(w io.Writer) io.Writer {
+		return writerFunc(func(p []byte) (int, error) {
+			n, err := w.Write(p)
+			if written += int64(n); written == int64(len(body)/3) {
+				cancel()
+			}
+			return n, err
+		})
+	}}
+	src := sourceOf(c, ts.URL, body)
 	err := g.Get(ctx, src)
 	if err == nil || !strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "to resume") {
 		t.Fatalf("a cancelled Get: %v, want the cancellation and how to resume", err)
@@ -352,3 +358,7 @@ func TestGetCancelled(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
