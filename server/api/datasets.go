@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/tailscope/tailscope/sim/data"
 )
@@ -71,14 +72,38 @@ type sliceKey struct {
 }
 
 // datasetCache keeps recently served slices, first in first out within datasetCacheBytes.
+// Builds are bounded too: one per slice at a time (the others wait for it), at most
+// cap(builds) at once, and the bytes a build will hold are counted against the budget
+// before it starts, so that many distinct slices asked for at once cannot take more
+// memory than the cache may hold.
 type datasetCache struct {
-	mu    sync.Mutex
-	m     map[sliceKey]*encoded
-	order []sliceKey
-	bytes int
+	mu       sync.Mutex
+	m        map[sliceKey]*encoded
+	order    []sliceKey
+	bytes    int           // of the slices kept and the builds in flight
+	builds   chan struct{} // a token per build in flight
+	building int           // builds in flight
 }
 
-func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *encoded {
+// evict drops the oldest slices until bytes+need fits the budget or only keep is left;
+// c.mu is held.
+func (c *datasetCache) evict(need int, keep *encoded) {
+	for i := 0; c.bytes+need > datasetCacheBytes && i < len(c.order); {
+		old := c.order[i]
+		oe := c.m[old]
+		if oe == nil || oe == keep || oe.raw == nil { // being built: not evictable yet
+			i++
+			continue
+		}
+		c.bytes -= len(oe.raw) + len(oe.gz)
+		delete(c.m, old)
+		c.order = slices.Delete(c.order, i, i+1)
+	}
+}
+
+// get returns the slice k, building it with build unless it is kept or being built; size
+// is what the raw form will take (the gzipped one takes less).
+func (c *datasetCache) get(ctx context.Context, k sliceKey, size int, build func() (raw []byte, err error)) *encoded {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[sliceKey]*encoded{}
@@ -91,6 +116,24 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
+		select {
+		case c.builds <- struct{}{}:
+		case <-ctx.Done():
+			e.err = ctx.Err()
+			return
+		}
+		defer func() { <-c.builds }()
+		// Room for the build's raw and gzipped forms (at most raw's size again).
+		reserve := 2 * size
+		c.mu.Lock()
+		c.evict(reserve, e)
+		c.bytes += reserve
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.bytes -= reserve
+			c.mu.Unlock()
+		}()
 		e.raw, e.err = build()
 		if e.err != nil {
 			return
@@ -106,16 +149,7 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.bytes += len(e.raw) + len(e.gz)
-		for c.bytes > datasetCacheBytes && len(c.order) > 1 {
-			old := c.order[0]
-			c.order = c.order[1:]
-			if oe := c.m[old]; oe != nil && oe != e {
-				c.bytes -= len(oe.raw) + len(oe.gz)
-				delete(c.m, old)
-			} else {
-				c.order = append(c.order, old) // keep the entry just built
-			}
-		}
+		c.evict(reserve, e) // the reservation is still counted: it is given back next
 	})
 	if e.err != nil { // do not keep failures
 		c.mu.Lock()
@@ -173,7 +207,8 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
+	size := int(info.Bytes*int64(n)/int64(info.Examples)) + 64 // the binary form's size, from the catalogue
+	e := s.datasets.get(r.Context(), sliceKey{name, offset, n}, size, func() ([]byte, error) {
 		set, err := s.cfg.Datasets.Load(r.Context(), name)
 		if err != nil {
 			return nil, err
@@ -189,6 +224,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		}
 		return b.Bytes(), nil
 	})
+	if e.err != nil && r.Context().Err() != nil {
+		return // the client left while waiting for a build
+	}
 	if e.err != nil {
 		s.logf("api: dataset %s: %v", name, e.err)
 		writeError(w, http.StatusServiceUnavailable, "name", "the dataset %s could not be loaded on this server; the server logged why", name)
@@ -210,12 +248,20 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// A client must read at least minReadRate, or it is dropped rather than hold the
+	// connection and the answer's buffers.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeGrace + time.Duration(len(body))*time.Second/minReadRate))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
 }
 
+// A dataset answer may take writeGrace plus its size at minReadRate bytes per second.
+const (
+	writeGrace  = 10 * time.Second
+	minReadRate = 256 << 10
+)
 // intParam reads an integer query parameter in [lo, hi], def when absent.
 func intParam(w http.ResponseWriter, text, field string, def, lo, hi int) (int, bool) {
 	if text == "" {
