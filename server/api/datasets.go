@@ -262,6 +262,7 @@ const (
 	writeGrace  = 10 * time.Second
 	minReadRate = 256 << 10
 )
+
 // intParam reads an integer query parameter in [lo, hi], def when absent.
 func intParam(w http.ResponseWriter, text, field string, def, lo, hi int) (int, bool) {
 	if text == "" {
