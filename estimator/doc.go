@@ -1,5 +1,5 @@
 // Package estimator estimates the tail index α of heavy-tailed samples, the
-// quantity at the centre of Tailscope (see shared/science.md §2–3).
+// quantity at the centre of Tailscope (formulas and sources: docs/science.md#stable-laws and #estimators).
 //
 // The paper's estimator is Mohammadi, Mohammadpour & Ogata (2015),
 // Corollary 2.4, available as a batch function ([Mohammadi]), in its

@@ -18,7 +18,7 @@ type SymStable struct {
 
 // Rand returns a random sample, drawn with gonum's distuv.AlphaStable
 // (Chambers–Mallows–Stuck). gonum's scale C is our σ: with Beta = 0 its
-// formula reduces to the one in shared/science.md §2 times C, and its
+// formula reduces to the one in docs/science.md#stable-laws times C, and its
 // Variance at α = 2 is 2C² (checked in the tests).
 func (d SymStable) Rand() float64 {
 	return distuv.AlphaStable{Alpha: d.Alpha, Beta: 0, C: d.Sigma, Mu: 0, Src: d.Src}.Rand()

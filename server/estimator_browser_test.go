@@ -132,7 +132,7 @@ func (p estPage) setRange(id, value string) {
 	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return s.value })()`, id, value))
 }
 
-// TestBrowserEstimator drives the Estimator view as issue #6 asks: the α slider changes the
+// TestBrowserEstimator drives the Estimator view as a user would: the α slider changes the
 // estimates; a copied share link reopens the same numbers in a fresh tab; an uploaded .npy file is
 // analysed; a malformed link and a malformed file each show their message; a run of a million
 // values leaves the page responsive and can be cancelled; no console errors.

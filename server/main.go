@@ -1,8 +1,11 @@
-// Command server runs Tailscope: it serves the browser app (see server/web)
+// Command server is the tailscope command (go build -o tailscope ./server). With no
+// subcommand, or "serve", it runs Tailscope: it serves the browser app (see server/web)
 // and the JSON API under /api/ (see server/api and server/README.md), keeping
-// shares and runs in an embedded database in the -data directory.
+// shares and runs in an embedded database in the -data directory. Its other
+// subcommands (run, kinds, mlp, tailindex, ...; `tailscope help` lists them) are in cli.go.
 //
 //	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s] [-run-timeout 1h]
+//	go run ./server help
 package main
 
 import (
@@ -28,6 +31,9 @@ import (
 )
 
 func main() {
+	if status, handled := subcommand(os.Args[1:]); handled {
+		os.Exit(status)
+	}
 	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
 	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")

@@ -20,7 +20,7 @@ import (
 	"github.com/tailscope/tailscope/server/web"
 )
 
-// Targets for what a user waits for (issue #2).
+// Targets for what a user waits for (the README's figures).
 const (
 	maxGzipWasm = 2 << 20 // bytes of main.wasm as sent, gzipped
 )

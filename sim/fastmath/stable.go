@@ -6,7 +6,7 @@ import (
 )
 
 // SymStable draws samples of the symmetric α-stable law SαS(σ) (characteristic function
-// exp(−σ^α|θ|^α), 0 < α ≤ 2, σ > 0) by Chambers–Mallows–Stuck (shared/science.md §2), written
+// exp(−σ^α|θ|^α), 0 < α ≤ 2, σ > 0) by Chambers–Mallows–Stuck (docs/science.md#stable-laws), written
 // in log form:
 //
 //	X = σ·sin(αV)·exp(−(1/α)·log cos V + ((1−α)/α)·log(cos((1−α)V)/W)),

@@ -1,5 +1,5 @@
 // Package landscape holds the loss landscapes on which Tailscope runs Lévy- and Brownian-driven
-// gradient descent (science.md §5): a single basin whose width and height are independent, a double
+// gradient descent (docs/science.md#exit-times): a single basin whose width and height are independent, a double
 // well with a narrow-deep and a wide-shallow minimum, and a 2-D version of the double well. Each
 // landscape gives its value, its gradient and its basins with their exit boundaries; theory.go holds
 // the asymptotic and exact mean exit times these simulations are compared with.

@@ -2,7 +2,7 @@ package landscape
 
 // Exit-time theory.
 //
-// The dynamics (science.md §5) are the Euler scheme w ← w − η∇f(w) + ε·η^{1/α}·S, S ~ SαS(1),
+// The dynamics (docs/science.md#levy-sde) are the Euler scheme w ← w − η∇f(w) + ε·η^{1/α}·S, S ~ SαS(1),
 // i.e. E exp(iθS) = exp(−|θ|^α): the discretisation of dw = −∇f(w) dt + ε dL_t where L is the
 // symmetric α-stable Lévy process with E exp(iθL_t) = exp(−t|θ|^α).
 //
@@ -34,10 +34,10 @@ package landscape
 //	E τ ≈ π·A·B / (12·H) · exp(H/ε²),
 //
 // KramersMeanExit (the prefactor comes from the curvature 6H/A², 6H/B² at the bottom and −6H/A²,
-// −6H/B² just inside each boundary). NOTE: science.md §1/§5 writes Kramers' law as exp(2ΔH/ε²);
-// that is the law for noise ε·dB (diffusion coefficient ε²/2). With the scheme above, whose α = 2
-// noise has variance 2ε²η per step, the same law reads exp(ΔH/ε²): the two agree with ε replaced
-// by ε√2. The code follows the scheme, so its Kramers exponent is ΔH/ε².
+// −6H/B² just inside each boundary). The textbook form exp(2ΔH/σ²) is for noise σ·dB (diffusion
+// coefficient σ²/2). With the scheme above, whose α = 2 noise has variance 2ε²η per step, σ = ε√2
+// and the same law reads exp(ΔH/ε²) (docs/science.md#exit-times). The code follows the scheme,
+// so its Kramers exponent is ΔH/ε².
 
 import (
 	"fmt"

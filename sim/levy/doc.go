@@ -1,5 +1,5 @@
 // Package levy runs gradient descent driven by symmetric α-stable noise on a landscape
-// (science.md §5): the Euler scheme
+// (docs/science.md#levy-sde): the Euler scheme
 //
 //	w ← w − η·∇f(w) + ε·η^{1/α}·S,  S ~ SαS(1)  (α = 2: Gaussian, variance 2ε²η per step),
 //

@@ -7,7 +7,7 @@ import (
 )
 
 // Sampler draws symmetric α-stable variates of scale 1: E exp(iθS) = exp(−|θ|^α), the SαS(1) of
-// science.md §2. It is the symmetric Chambers–Mallows–Stuck formula
+// docs/science.md#stable-laws. It is the symmetric Chambers–Mallows–Stuck formula
 //
 //	S = sin(αV)/cos(V)^{1/α} · (cos(V − αV)/W)^{(1−α)/α},  V ~ U(−π/2, π/2), W ~ Exp(1),
 //
@@ -22,7 +22,7 @@ import (
 // 50 ns a step may take at 20 M steps/s.
 //
 // Scale convention: for β = 0, gonum's AlphaStable.Rand is this same formula times C, so
-// AlphaStable{Alpha: α, C: σ} is SαS(σ) of science.md (E exp(iθX) = exp(−σ^α|θ|^α)); at α = 2 it
+// AlphaStable{Alpha: α, C: σ} is SαS(σ) of docs/science.md#stable-laws (E exp(iθX) = exp(−σ^α|θ|^α)); at α = 2 it
 // is N(0, 2σ²), as its Variance method says (2C²). TestSamplerMatchesGonum checks both C = 1
 // and C = 2.5 against σ times this sampler.
 type Sampler struct {

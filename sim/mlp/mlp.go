@@ -1,7 +1,7 @@
 // Package mlp runs the "mlp" experiment kind: it trains a fully connected ReLU network (sim/nn)
 // on a dataset (sim/data) with plain SGD and, every evalEvery iterations, measures the tail
-// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019), §4 of
-// science.md.
+// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019)
+// (docs/science.md#protocol).
 //
 // A Trainer is the incremental form the browser drives (one Step at a time, Evaluate when
 // EvalDue); Run is the loop over it that the server and the CLI use. The same spec and seed

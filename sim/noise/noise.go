@@ -1,5 +1,5 @@
 // Package noise measures the stochastic gradient noise of a network as Şimşekli et al. (2019)
-// do (science.md §4): split the training set into P fixed minibatches of the training batch
+// do (docs/science.md#protocol): split the training set into P fixed minibatches of the training batch
 // size b (examples [jb, (j+1)b) form batch j; the last n mod b examples are left out), compute
 // each minibatch gradient g_j and their mean ḡ (the full gradient), and estimate the tail
 // index α of the noise values g_j − ḡ.

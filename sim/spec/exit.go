@@ -55,7 +55,7 @@ func checkNoiseBudget(s Spec, curvature float64) error {
 }
 
 // The "exit" kind: first exit times from one basin whose width and height are set independently,
-// for Lévy and Gaussian noise, with the theory alongside (science.md §5).
+// for Lévy and Gaussian noise, with the theory alongside (docs/science.md#exit-times).
 func init() {
 	params := []Param{
 		{Name: "a", Type: Float, Default: 1, Min: 0.05, Max: 10, Step: 0.01, Log: true,

@@ -16,7 +16,7 @@ const (
 )
 
 // The "mlp" kind: train a fully connected ReLU network without biases with SGD and measure
-// the tail index of its gradient noise as Şimşekli et al. (2019) do (science.md §4).
+// the tail index of its gradient noise as Şimşekli et al. (2019) do (docs/science.md#protocol).
 func init() {
 	register(&Kind{
 		Name:  "mlp",

@@ -2,7 +2,7 @@ package spec
 
 // The "stable" kind: draw a sample from a chosen law and estimate its tail index.
 // The finite-variance laws (Student-t with ν > 2, a Gaussian mixture) are there to show the
-// known weak spot of the Mohammadi estimator side by side (science.md §3).
+// known weak spot of the Mohammadi estimator side by side (docs/science.md#estimators).
 func init() {
 	register(&Kind{
 		Name:  "stable",

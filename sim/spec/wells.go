@@ -3,7 +3,7 @@ package spec
 import "math"
 
 // The "wells" kind: walkers in a double well with a narrow-deep and a wide-shallow minimum; the
-// fraction of time they spend in each, for Lévy and Gaussian noise (science.md §5).
+// fraction of time they spend in each, for Lévy and Gaussian noise (docs/science.md#wells).
 func init() {
 	params := []Param{
 		{Name: "wl", Type: Float, Default: 0.5, Min: 0.05, Max: 10, Step: 0.01, Log: true,

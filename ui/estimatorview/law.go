@@ -33,7 +33,7 @@ func lawName(s spec.Spec) string {
 // for SαS; ν for a Student-t with ν < 2 (tails like t^−ν, attracted to a ν-stable law); 2 for the
 // laws of finite variance, whose sums become Gaussian (and for ν = 2, attracted to the Gaussian
 // too). nonGaussFinite marks the finite-variance laws that are not Gaussian: where the
-// Mohammadi estimator can mislead (science.md §3).
+// Mohammadi estimator can mislead (docs/science.md#estimators).
 func tailIndex(s spec.Spec) (alpha float64, nonGaussFinite bool) {
 	switch s.Choice("dist") {
 	case "sas":

@@ -1,5 +1,5 @@
 // Package landscapeview is Tailscope's Landscape view: Lévy- and Gaussian-driven walkers on a loss
-// landscape with basins of chosen widths and heights (sim/levy, sim/landscape, science.md §5),
+// landscape with basins of chosen widths and heights (sim/levy, sim/landscape, docs/science.md#exit-times),
 // animated side by side from the same seed.
 //
 // The maths stays out of the component: Sim (sim.go) builds the two ensembles from a "wells" or

@@ -38,7 +38,7 @@ func mustSim(t testing.TB, sp spec.Spec) *Sim {
 func relClose(got, want, tol float64) bool { return math.Abs(got-want) <= tol*math.Abs(want) }
 
 // TestTheoryMeans checks the theory wired to each noise against values worked out by hand
-// from science.md §5 and the formulas of sim/landscape.
+// from docs/science.md#exit-times and the formulas of sim/landscape.
 func TestTheoryMeans(t *testing.T) {
 	// K_α = Γ(α)·sin(πα/2)/π; K_1.5 = 0.886227·0.707107/π = 0.199471.
 	const k15 = 0.8862269254527580 * 0.7071067811865476 / math.Pi

@@ -1,5 +1,5 @@
 // Package networkview is the Network view: train a small fully connected network in the page
-// and watch the tail index α̂ of its stochastic gradient noise (issue #7).
+// and watch the tail index α̂ of its stochastic gradient noise, measured as in docs/science.md#protocol.
 //
 // The maths is in sim/ (sim/mlp's Trainer, sim/noise's measurement) and estimator/; this
 // package is the view model around it, plain Go tested natively: Session, the training

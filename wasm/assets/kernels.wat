@@ -27,7 +27,7 @@
 ;;
 ;; sas(dst, n, alpha, sigma, seedlo, seedhi, startlo, starthi) writes n symmetric α-stable
 ;; SαS(σ) samples (float64) at dst: sample number start+j (j < n) by Chambers–Mallows–Stuck
-;; (shared/science.md §2) in log form, X = σ·sin(αV)·exp(−(1/α)·log cos V
+;; (docs/science.md#stable-laws) in log form, X = σ·sin(αV)·exp(−(1/α)·log cos V
 ;; + ((1−α)/α)·log(cos((1−α)V)/W)), V = π(U1 − ½), W = −log U2 (three logs a sample).
 ;; U1 and U2 come from SplitMix64 on the counters 2i and 2i+1 keyed by the seed (seed and start as 32-bit halves),
 ;; 52 bits each, in (0, 1): a sample depends only on (seed, index). sin is the Taylor series

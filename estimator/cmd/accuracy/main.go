@@ -1,13 +1,13 @@
-// Command accuracy measures the estimators of package estimator on SαS
+// Package accuracy is `tailscope accuracy`: it measures the estimators of package estimator on SαS
 // samples and prints a Markdown table of bias, RMSE and the coverage of the
 // 95% intervals, by method, α and N:
 //
-//	go run ./estimator/cmd/accuracy [-reps 100] [-seed 1] [-n 1000,10000,100000]
+//	tailscope accuracy [-reps 100] [-seed 1] [-n 1000,10000,100000]
 //
 // Replication r of (α, N) draws SαS(1) with seed = seed·1e6 + 1e4·i_α +
 // 1e2·i_N + r, so the table is reproducible. The table in
 // estimator/README.md was made by this command with its defaults.
-package main
+package accuracy
 
 import (
 	"context"
@@ -15,8 +15,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
@@ -156,30 +154,39 @@ func fmtN(n int) string {
 	return strconv.Itoa(n)
 }
 
-func main() {
-	reps := flag.Int("reps", 100, "samples per (α, N)")
-	seed := flag.Uint64("seed", 1, "base seed")
-	nsFlag := flag.String("n", "1000,10000,100000", "comma-separated sample sizes")
-	flag.Parse()
+// Main runs the command with its flags, writing the table to stdout and progress to
+// stderr, and returns the exit status.
+func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("accuracy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	reps := fs.Int("reps", 100, "samples per (α, N)")
+	seed := fs.Uint64("seed", 1, "base seed")
+	nsFlag := fs.String("n", "1000,10000,100000", "comma-separated sample sizes")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "accuracy: unexpected arguments %q (flags only)\n", fs.Args())
+		return 2
+	}
 	var ns []int
 	for _, s := range strings.Split(*nsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 20 {
-			fmt.Fprintf(os.Stderr, "accuracy: -n: %q is not a sample size ≥ 20\n", s)
-			os.Exit(2)
+			fmt.Fprintf(stderr, "accuracy: -n: %q is not a sample size ≥ 20\n", s)
+			return 2
 		}
 		ns = append(ns, n)
 	}
 	if *reps < 1 {
-		fmt.Fprintf(os.Stderr, "accuracy: -reps %d: want ≥ 1\n", *reps)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "accuracy: -reps %d: want ≥ 1\n", *reps)
+		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), os.Stderr)
+	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), stderr)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "accuracy: %v\n", err)
-		os.Exit(1)
+		fmt.Fprintf(stderr, "accuracy: %v\n", err)
+		return 1
 	}
-	t.Markdown(os.Stdout)
+	t.Markdown(stdout)
+	return 0
 }

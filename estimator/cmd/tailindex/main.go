@@ -1,6 +1,7 @@
-// Command tailindex estimates the tail index α of the numbers in files.
+// Package tailindex is `tailscope tailindex`: it estimates the tail index α of
+// the numbers in files.
 //
-//	go run ./estimator/cmd/tailindex [flags] FILE...
+//	tailscope tailindex [flags] FILE...
 //
 // FILE is a NumPy .npy array (float32/float64, any byte order, C or Fortran
 // order, any shape: all values pooled), a text file of numbers separated by
@@ -24,9 +25,10 @@
 // "error" field); the other files are still processed and the exit status
 // is 1. So does a file on which every requested method refuses to run (e.g.
 // -k1 larger than half its size): its table or JSON line lists the warnings.
-package main
+package tailindex
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -39,8 +41,9 @@ import (
 	"github.com/tailscope/tailscope/estimator/dump"
 )
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+// Main runs the command with its arguments (flags, then files) and returns the exit status.
+func Main(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(args, stdin, stdout, stderr)
 }
 
 // result is the JSON line for one file.
@@ -67,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	maxValues := fs.Int("max-values", dump.DefaultMaxValues, "refuse files with more values than this")
 	maxBytes := fs.Int64("max-bytes", dump.DefaultMaxBytes, "refuse files with more (decompressed) bytes than this")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: tailindex [flags] FILE... (- for stdin)\n")
+		fmt.Fprintf(stderr, "usage: tailscope tailindex [flags] FILE... (- for stdin)\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

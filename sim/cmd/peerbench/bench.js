@@ -91,7 +91,7 @@ peer.tfStep = async function (backend, seconds) {
 };
 
 // jsSampler draws n SαS(1) samples with a plain JavaScript Chambers–Mallows–Stuck loop
-// (shared/science.md §2) into a reused buffer of 2^16 and returns samples per second.
+// (docs/science.md#stable-laws) into a reused buffer of 2^16 and returns samples per second.
 peer.sampleBuf = new Float64Array(1 << 16);
 peer.jsSampler = function (alpha, n) {
   const out = peer.sampleBuf;
