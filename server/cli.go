@@ -33,6 +33,7 @@ var commands = []command{
 	{"tailindex", "[flags] FILE...", "estimate the tail index α of your own noise dumps (.npy, .csv, .txt, gzip)", tailindex.Main},
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
+	{"db", "check|compact|backup [-data DIR] [FILE]", "check, compact or back up the server's database (with the server stopped)", dbMain},
 	{"help", "", "this list", nil},
 }
 
