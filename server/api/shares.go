@@ -144,6 +144,8 @@ func (s *Server) SharePage(app http.Handler) http.Handler {
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusNotFound)
 		w.Write([]byte("<!doctype html><title>Tailscope: no such share</title><p>This share link does not exist. <a href=\"/\">Open Tailscope</a>.</p>\n"))
 	})
