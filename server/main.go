@@ -58,6 +58,12 @@ type options struct {
 	realIPHeader           string
 	idleTimeout            time.Duration
 	writeTimeout           time.Duration
+
+	// For tests: the app's handler instead of server/web's (nil: web.New), the time to
+	// send headers (0: 10 s), and the API's settings on top of the flags'.
+	app               http.Handler
+	readHeaderTimeout time.Duration
+	tune              func(*api.Config)
 }
 
 func defaultOptions() options {
@@ -116,7 +122,20 @@ func (o options) hosts(port string) []string {
 	return nil
 }
 
+// run listens on -addr and serves until ctx is cancelled.
 func run(ctx context.Context, o options) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", o.addr, err)
+	}
+	return serve(ctx, o, ln, func(s string) { fmt.Print(s) })
+}
+
+// check validates the flags.
+func (o options) check() error {
 	if o.baseURL != "" {
 		if u, err := url.Parse(o.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", o.baseURL)
@@ -133,6 +152,13 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("-allow-origin %q: want an origin such as https://teach.example.org", origin)
 		}
 	}
+	return nil
+}
+
+// serve serves on ln until ctx is cancelled, then shuts down gracefully; it prints the
+// line saying where it runs with say.
+func serve(ctx context.Context, o options, ln net.Listener, say func(string)) error {
+	defer ln.Close()
 	st, err := boltstore.OpenWith(o.dataDir, boltstore.Options{MaxBytes: int64(o.maxStore), Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return err
@@ -146,10 +172,6 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", o.addr, err)
-	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	cfg := api.Config{
 		Store: st, Runs: runs, Datasets: new(api.DataCatalog), BaseURL: o.baseURL,
@@ -161,14 +183,21 @@ func run(ctx context.Context, o options) error {
 	if o.realIPHeader != "" {
 		cfg.ClientIP = api.HeaderClientIP(o.realIPHeader)
 	}
+	if o.tune != nil {
+		o.tune(&cfg)
+	}
 	apiSrv, err := api.New(cfg)
 	if err != nil {
-		ln.Close()
 		return err
 	}
-	h, _, err := newMux(ctx, web.Options{}, apiSrv)
-	if err != nil {
-		ln.Close()
+	var h http.Handler
+	if o.app != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/api/", apiSrv)
+		mux.Handle("GET /s/{id}", apiSrv.SharePage(o.app))
+		mux.Handle("/", o.app)
+		h = mux
+	} else if h, _, err = newMux(ctx, web.Options{}, apiSrv); err != nil {
 		return err
 	}
 	srv := newHTTPServer(apiSrv.Guard(h), o)
@@ -176,7 +205,7 @@ func run(ctx context.Context, o options) error {
 	if cfg.Hosts == nil {
 		fmt.Fprintln(os.Stderr, "tailscope: listening beyond loopback without -base-url: any Host is answered (set -base-url to refuse other names)")
 	}
-	fmt.Printf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), o.dataDir, o.workers)
+	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), o.dataDir, o.workers))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(limitListener(ln, o.maxConns)) }()
 	select {
@@ -203,9 +232,13 @@ func run(ctx context.Context, o options) error {
 // size, the time an idle keep-alive connection is kept and the time to send an answer
 // (event streams lift it; dataset answers extend it by their size).
 func newHTTPServer(h http.Handler, o options) *http.Server {
+	rht := o.readHeaderTimeout
+	if rht <= 0 {
+		rht = 10 * time.Second
+	}
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: rht,
 		IdleTimeout:       o.idleTimeout,
 		WriteTimeout:      o.writeTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,

@@ -248,20 +248,15 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	// A client must read at least minReadRate, or it is dropped rather than hold the
+	// A client must read at least MinReadRate, or it is dropped rather than hold the
 	// connection and the answer's buffers.
-	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeGrace + time.Duration(len(body))*time.Second/minReadRate))
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReadGrace + time.Duration(len(body))*time.Second/time.Duration(s.cfg.MinReadRate)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
 }
 
-// A dataset answer may take writeGrace plus its size at minReadRate bytes per second.
-const (
-	writeGrace  = 10 * time.Second
-	minReadRate = 256 << 10
-)
 
 // intParam reads an integer query parameter in [lo, hi], def when absent.
 func intParam(w http.ResponseWriter, text, field string, def, lo, hi int) (int, bool) {

@@ -94,6 +94,10 @@ type Config struct {
 	MaxLargeBodies int
 	// MaxDatasetBuilds bounds the dataset slices encoded at once; 0: 2.
 	MaxDatasetBuilds int
+	// A dataset answer must be read within ReadGrace plus its size at MinReadRate bytes
+	// per second, or the connection is dropped; 0: 10 s and 256 KiB/s.
+	ReadGrace   time.Duration
+	MinReadRate int
 
 	// RunTimeout is the run service's limit on a run's time: a run estimated (EstimateCost)
 	// to take longer is refused with the estimate. 0: no admission by cost.
@@ -152,6 +156,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxDatasetBuilds <= 0 {
 		cfg.MaxDatasetBuilds = 2
+	}
+	if cfg.ReadGrace <= 0 {
+		cfg.ReadGrace = 10 * time.Second
+	}
+	if cfg.MinReadRate <= 0 {
+		cfg.MinReadRate = 256 << 10
 	}
 	if cfg.RunSpeed <= 0 {
 		cfg.RunSpeed = 1

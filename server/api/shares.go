@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"time"
@@ -43,18 +44,25 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	var req shareRequest
-	if err := dec.Decode(&req); err != nil {
+	// Unmarshal, not a Decoder, which would hold a second copy of the body in its buffer;
+	// the fields are copies, so the body can go once they are read.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		if err == nil {
+			err = errors.New("got null")
+		}
 		writeError(w, http.StatusBadRequest, "", "the body must be a JSON object {\"spec\": {...}, \"result\": ...}: %v", err)
 		return
 	}
-	if dec.More() {
-		writeError(w, http.StatusBadRequest, "", "the body has data after its JSON object")
-		return
+	body = nil
+	req := shareRequest{Spec: fields["spec"], Result: fields["result"]}
+	for k := range fields {
+		if k != "spec" && k != "result" {
+			writeError(w, http.StatusBadRequest, "", "the body has a field %q; a share has only spec and result", clipText(k))
+			return
+		}
 	}
-	body = nil // the decoded fields are copies
+	clear(fields)
 	if !utf8.Valid(req.Result) {
 		// encoding/json passes invalid UTF-8 inside strings through a RawMessage as is.
 		writeError(w, http.StatusBadRequest, "result", "result: contains bytes that are not UTF-8 text")
@@ -77,11 +85,12 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 	var result json.RawMessage
 	if len(req.Result) > 0 && string(req.Result) != "null" {
 		var b bytes.Buffer
-		if err := json.Compact(&b, req.Result); err != nil { // cannot fail on what Decode accepted
+		b.Grow(len(req.Result)) // one allocation: compacting never lengthens
+		if err := json.Compact(&b, req.Result); err != nil { // cannot fail on what Unmarshal accepted
 			writeError(w, http.StatusBadRequest, "result", "result: is not valid JSON: %v", err)
 			return
 		}
-		result = b.Bytes()
+		result, req.Result = b.Bytes(), nil
 	}
 	sh := store.Share{ID: store.NewID(), Spec: canon, Result: result, Created: time.Now().UTC()}
 	if err := s.cfg.Store.PutShare(r.Context(), sh); err != nil {

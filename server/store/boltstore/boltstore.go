@@ -185,7 +185,7 @@ func (s *Store) PutShare(ctx context.Context, sh store.Share) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	v, err := json.Marshal(sh)
+	v, err := encodeShare(sh)
 	if err != nil {
 		return fmt.Errorf("boltstore: encode share %s: %w", sh.ID, err)
 	}
@@ -215,6 +215,36 @@ func (s *Store) GetShare(ctx context.Context, id string) (store.Share, error) {
 		return store.Share{}, fmt.Errorf("boltstore: share %q: %w", id, err)
 	}
 	return sh, nil
+}
+
+// encodeShare is json.Marshal(sh) in one allocation of the exact size: json.Marshal would
+// copy a large result several times over (validating, compacting, growing its buffer).
+func encodeShare(sh store.Share) ([]byte, error) {
+	for name, raw := range map[string]json.RawMessage{"spec": sh.Spec, "result": sh.Result} {
+		if len(raw) > 0 && !json.Valid(raw) {
+			return nil, fmt.Errorf("%s is not valid JSON", name)
+		}
+	}
+	id, err := json.Marshal(sh.ID)
+	if err != nil {
+		return nil, err
+	}
+	created, err := sh.Created.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	spec := sh.Spec
+	if len(spec) == 0 {
+		spec = json.RawMessage("null")
+	}
+	b := make([]byte, 0, 40+len(id)+len(spec)+len(sh.Result)+len(created))
+	b = append(append(append(b, `{"id":`...), id...), `,"spec":`...)
+	b = append(b, spec...)
+	if len(sh.Result) > 0 {
+		b = append(append(b, `,"result":`...), sh.Result...)
+	}
+	b = append(append(append(b, `,"created":`...), created...), '}')
+	return b, nil
 }
 
 // ShareExists implements store.Store: it looks the key up and decodes nothing.

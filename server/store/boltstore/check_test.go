@@ -249,3 +249,30 @@ func TestMaintenance(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodeShare checks the hand-made encoding of a share against json.Marshal's.
+func TestEncodeShare(t *testing.T) {
+	created := time.Date(2026, 12, 6, 1, 2, 3, 456, time.UTC)
+	for _, tc := range []struct {
+		name string
+		sh   store.Share
+	}{
+		{"with result", store.Share{ID: "abc_-DEF12345678", Spec: json.RawMessage(`{"kind":"stable"}`), Result: json.RawMessage(`{"a":[1,2]}`), Created: created}},
+		{"no result", store.Share{ID: "abc_-DEF12345678", Spec: json.RawMessage(`{"kind":"stable"}`), Created: created}},
+		{"no spec", store.Share{ID: "x", Created: created}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := json.Marshal(tc.sh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := boltstore.EncodeShare(tc.sh)
+			if err != nil || string(got) != string(want) {
+				t.Errorf("encodeShare = %s, %v; want %s", got, err, want)
+			}
+		})
+	}
+	if _, err := boltstore.EncodeShare(store.Share{ID: "x", Spec: json.RawMessage(`{`)}); err == nil {
+		t.Errorf("encodeShare of invalid JSON succeeded")
+	}
+}
