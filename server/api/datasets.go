@@ -257,7 +257,6 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-
 // intParam reads an integer query parameter in [lo, hi], def when absent.
 func intParam(w http.ResponseWriter, text, field string, def, lo, hi int) (int, bool) {
 	if text == "" {
