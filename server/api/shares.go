@@ -85,8 +85,9 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 	var result json.RawMessage
 	if len(req.Result) > 0 && string(req.Result) != "null" {
 		var b bytes.Buffer
-		b.Grow(len(req.Result))                              // one allocation: compacting never lengthens
-		if err := json.Compact(&b, req.Result); err != nil { // cannot fail on what Unmarshal accepted
+		b.Grow(len(req.Result)) // one allocation: compacting never lengthens
+		// Compact cannot fail on what Unmarshal accepted.
+		if err := json.Compact(&b, req.Result); err != nil {
 			writeError(w, http.StatusBadRequest, "result", "result: is not valid JSON: %v", err)
 			return
 		}
