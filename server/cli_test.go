@@ -93,3 +93,22 @@ func TestRunCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestMLPCommand trains a tiny network through `tailscope mlp` and reads its table: a header
+// and one row per evaluation (iterations 0, 2 and 4).
+func TestMLPCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"mlp", "-q", "dataset=blobs&n=200&testN=100&width=8&iters=4&evalEvery=2"}
+	if status, _ := dispatch(context.Background(), args, nil, &out, &errb); status != 0 {
+		t.Fatalf("status %d: %s", status, errb.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, `"kind":"mlp"`) || !strings.Contains(text, "| iter | train loss |") {
+		t.Fatalf("no spec line or table header:\n%s", text)
+	}
+	for _, iter := range []string{"\n| 0 |", "\n| 2 |", "\n| 4 |"} {
+		if !strings.Contains(text, iter) {
+			t.Errorf("no row %q in:\n%s", strings.TrimSpace(iter), text)
+		}
+	}
+}

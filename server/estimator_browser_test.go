@@ -126,10 +126,12 @@ func (p estPage) alpha(method string) float64 {
 	return a
 }
 
-// setRange sets a range input and fires input, as dragging does.
+// setRange sets a range input and fires input and change, as dragging and releasing it do
+// (slider_browser_test.go moves sliders with real mouse and key events).
 func (p estPage) setRange(id, value string) {
 	p.t.Helper()
-	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true})); return s.value })()`, id, value))
+	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("input", {bubbles: true}));
+		s.dispatchEvent(new Event("change", {bubbles: true})); return s.value })()`, id, value))
 }
 
 // TestBrowserEstimator drives the Estimator view as a user would: the α slider changes the
@@ -137,9 +139,9 @@ func (p estPage) setRange(id, value string) {
 // analysed; a malformed link and a malformed file each show their message; a run of a million
 // values leaves the page responsive and can be cancelled; no console errors.
 func TestBrowserEstimator(t *testing.T) {
+	srv, _ := testServer(t) // before the tab: building main.wasm must not eat the browser's time
 	tab := browsertest.New(t)
 	console := watchConsole(tab)
-	srv, _ := testServer(t)
 	p := estPage{t, tab}
 
 	loadApp(t, tab, srv.URL+"/")

@@ -76,13 +76,15 @@ func TestAppURL(t *testing.T) {
 		{"[::1]:8080", "http://[::1]:8080/"},
 	}
 	for _, tt := range tests {
-		a, err := net.ResolveTCPAddr("tcp", tt.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appURL(a); got != tt.want {
-			t.Errorf("appURL(%s) = %q; want %q", tt.addr, got, tt.want)
-		}
+		t.Run(tt.addr, func(t *testing.T) {
+			a, err := net.ResolveTCPAddr("tcp", tt.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appURL(a); got != tt.want {
+				t.Errorf("appURL(%s) = %q; want %q", tt.addr, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -99,15 +101,17 @@ func TestServerHTTP(t *testing.T) {
 		{"/wasm_exec.js", 200, "text/javascript; charset=utf-8"},
 		{"/etc/passwd", 404, ""},
 	} {
-		resp, err := http.Get(srv.URL + tc.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tc.wantStatus || (tc.wantType != "" && resp.Header.Get("Content-Type") != tc.wantType) {
-			t.Errorf("GET %s: %d %q; want %d %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), tc.wantStatus, tc.wantType)
-		}
+		t.Run(tc.path, func(t *testing.T) {
+			resp, err := http.Get(srv.URL + tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.wantStatus || (tc.wantType != "" && resp.Header.Get("Content-Type") != tc.wantType) {
+				t.Errorf("GET %s: %d %q; want %d %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), tc.wantStatus, tc.wantType)
+			}
+		})
 	}
 	t.Logf("main.wasm (%s): %d bytes raw, %d bytes gzipped", info.Origin, info.RawSize, info.GzipSize)
 	if info.GzipSize > maxGzipWasm {
@@ -118,8 +122,8 @@ func TestServerHTTP(t *testing.T) {
 // TestBrowserApp loads the app in headless Chromium, moves the slider, reads
 // the value back from the DOM, switches views, and saves a screenshot.
 func TestBrowserApp(t *testing.T) {
-	tab := browsertest.New(t)
 	srv, info := testServer(t)
+	tab := browsertest.New(t)
 
 	firstRender := loadApp(t, tab, srv.URL+"/")
 	t.Logf("first render %.0f ms after navigation; main.wasm %d bytes raw, %d gzipped", firstRender, info.RawSize, info.GzipSize)

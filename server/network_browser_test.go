@@ -125,8 +125,8 @@ func netSpec(t *testing.T) spec.Spec {
 // pause, one step adds exactly one iteration; reset; the page's link reproduces the same
 // first α̂ values; no console errors.
 func TestBrowserNetwork(t *testing.T) {
-	tab := browsertest.New(t)
 	srv := netServer(t)
+	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 
@@ -259,8 +259,8 @@ func TestBrowserNetwork(t *testing.T) {
 // its measurements in the same charts, stores the result and opens its share link, which
 // shows the stored result without computing.
 func TestBrowserNetworkServer(t *testing.T) {
-	tab := browsertest.New(t)
 	srv := netServer(t)
+	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 	for name, v := range map[string]float64{"iters": 60, "evalEvery": 30} {
@@ -388,8 +388,8 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 // TestBrowserNetworkMNISTCache: the MNIST examples come from the server once; a reload
 // reads them from the browser's Cache API without asking the server again.
 func TestBrowserNetworkMNISTCache(t *testing.T) {
-	tab := browsertest.New(t)
 	srv, requests := netServerCounting(t)
+	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 	if err := sp.SetChoice("dataset", "mnist"); err != nil {

@@ -8,10 +8,9 @@
 // a view calls State.SetSpec. Each view is one line of root.vugu, with the props State and Env
 // (see the comment at the top of root.go).
 //
-// Sub-packages: chart (SVG charts and their exports), controls (the controls of a spec, drawn
-// from its kind's parameter table), worker (long jobs in a Web Worker), appstate (the state a
-// link carries), and one package per view (estimatorview, …). Slider is a labelled range bound to
-// a float64.
+// Sub-packages: chart (SVG charts and their exports), controls (every view's sliders, and the
+// controls of a spec drawn from its kind's parameter table), worker (long jobs in a Web Worker),
+// appstate (the state a link carries), and one package per view (estimatorview, …).
 //
 // The .vugu files are compiled to 0_components_gen.go by vugugen; run
 // `go generate ./ui/...` after editing them (a test per package fails when the committed file is stale).

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 )
 
@@ -126,7 +127,7 @@ func TestShareID(t *testing.T) {
 func TestApplyShare(t *testing.T) {
 	st := appstate.New()
 	ApplyShare(st, "x1", []byte(`{"id":"x1","spec":{"kind":"stable","seed":9,"params":{"alpha":1.1}},"result":{"law":"SαS"}}`), nil)
-	if sp, _ := st.Spec("estimator"); st.View != "estimator" || st.ShareID != "x1" || sp.Seed != 9 || sp.Float("alpha") != 1.1 ||
+	if sp, _ := st.Spec("estimator"); st.View != "estimator" || st.ShareID != "x1" || sp.Seed != 9 || spec.Must(sp.Stable()).Alpha != 1.1 ||
 		string(st.Result) != `{"law":"SαS"}` || len(st.Ignored) != 0 {
 		t.Errorf("good share: view %q, id %q, spec %v, result %s, ignored %v", st.View, st.ShareID, sp.Query(), st.Result, st.Ignored)
 	}
@@ -146,57 +147,6 @@ func TestApplyShare(t *testing.T) {
 			t.Errorf("%s: id %q, view %q, ignored %q; want the defaults and a message naming y2 and %q", tc.name, st.ShareID, st.View, st.IgnoredText(), tc.want)
 		}
 	}
-}
-
-// Bounds of the slider under test (a tail index α).
-const (
-	AlphaMin     = 0.3
-	AlphaMax     = 2.0
-	AlphaDefault = 1.5
-)
-
-func TestSlider(t *testing.T) {
-	tests := []struct {
-		in       string
-		want     float64
-		wantText string
-	}{
-		{"0.3", 0.3, "0.30"},
-		{"1.25", 1.25, "1.25"},
-		{"2", 2, "2.00"},
-		{"7", AlphaMax, "2.00"},       // clamped above
-		{"-1", AlphaMin, "0.30"},      // clamped below
-		{"abc", AlphaDefault, "1.50"}, // ignored
-		{"NaN", AlphaDefault, "1.50"}, // ignored
-		{"", AlphaDefault, "1.50"},    // ignored
-	}
-	for _, tt := range tests {
-		alpha := AlphaDefault
-		s := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &alpha}
-		s.Set(tt.in)
-		if alpha != tt.want || s.Text() != tt.wantText {
-			t.Errorf("Slider.Set(%q): value=%v text=%q; want %v, %q", tt.in, alpha, s.Text(), tt.want, tt.wantText)
-		}
-	}
-	unbound := &Slider{Min: 0, Max: 1}
-	unbound.Set("0.5") // must not panic
-	if got := unbound.Text(); got != "" {
-		t.Errorf("unbound Slider.Text() = %q; want empty", got)
-	}
-}
-
-func FuzzSliderSet(f *testing.F) {
-	for _, s := range []string{"0.3", "2", "1e308", "-Inf", "+Inf", "NaN", "0x1p-2", "", "abc"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v := AlphaDefault
-		sl := &Slider{Min: AlphaMin, Max: AlphaMax, Digits: 2, Value: &v}
-		sl.Set(s)
-		if !(v >= AlphaMin && v <= AlphaMax) {
-			t.Errorf("Slider.Set(%q) gave %v; want a value in [%v, %v]", s, v, AlphaMin, AlphaMax)
-		}
-	})
 }
 
 func FuzzShareID(f *testing.F) {

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -32,38 +33,40 @@ func TestMNISTKnownValues(t *testing.T) {
 		{true, 60000, []uint8{5, 0, 4, 1, 9, 2, 1, 3, 1, 4}, [10]int{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}},
 		{false, 10000, []uint8{7, 2, 1, 0, 4, 1, 4, 9, 5, 9}, [10]int{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}},
 	} {
-		s := mnistOrSkip(t, tc.train)
-		if s.Len() != tc.n || s.Dim != 784 || s.Classes != 10 {
-			t.Fatalf("train=%v: got %d×%d, %d classes; want %d×784, 10", tc.train, s.Len(), s.Dim, s.Classes, tc.n)
-		}
-		if !bytes.Equal(s.Y[:10], tc.first) {
-			t.Errorf("train=%v: first labels %v, want %v", tc.train, s.Y[:10], tc.first)
-		}
-		var counts [10]int
-		for _, y := range s.Y {
-			counts[y]++
-		}
-		if counts != tc.counts {
-			t.Errorf("train=%v: class counts %v, want %v", tc.train, counts, tc.counts)
-		}
-		// The paper's normalisation: the whole training set has mean ≈ 0 and std ≈ 1 by
-		// construction (0.1307 and 0.3081 are its pixel mean and std to 4 digits).
-		if tc.train {
-			var sum, sq float64
-			for _, x := range s.X {
-				sum += float64(x)
-				sq += float64(x) * float64(x)
+		t.Run(fmt.Sprintf("train=%v", tc.train), func(t *testing.T) {
+			s := mnistOrSkip(t, tc.train)
+			if s.Len() != tc.n || s.Dim != 784 || s.Classes != 10 {
+				t.Fatalf("train=%v: got %d×%d, %d classes; want %d×784, 10", tc.train, s.Len(), s.Dim, s.Classes, tc.n)
 			}
-			m := sum / float64(len(s.X))
-			sd := math.Sqrt(sq/float64(len(s.X)) - m*m)
-			if math.Abs(m) > 1e-3 || math.Abs(sd-1) > 1e-3 {
-				t.Errorf("normalised training pixels: mean %.5f, std %.5f; want 0, 1 within 1e-3", m, sd)
+			if !bytes.Equal(s.Y[:10], tc.first) {
+				t.Errorf("train=%v: first labels %v, want %v", tc.train, s.Y[:10], tc.first)
 			}
-			// Background pixel: (0 − 0.1307)/0.3081.
-			if want := float32(-0.1307) / 0.3081; s.X[0] != want {
-				t.Errorf("X[0] = %v, want %v", s.X[0], want)
+			var counts [10]int
+			for _, y := range s.Y {
+				counts[y]++
 			}
-		}
+			if counts != tc.counts {
+				t.Errorf("train=%v: class counts %v, want %v", tc.train, counts, tc.counts)
+			}
+			// The paper's normalisation: the whole training set has mean ≈ 0 and std ≈ 1 by
+			// construction (0.1307 and 0.3081 are its pixel mean and std to 4 digits).
+			if tc.train {
+				var sum, sq float64
+				for _, x := range s.X {
+					sum += float64(x)
+					sq += float64(x) * float64(x)
+				}
+				m := sum / float64(len(s.X))
+				sd := math.Sqrt(sq/float64(len(s.X)) - m*m)
+				if math.Abs(m) > 1e-3 || math.Abs(sd-1) > 1e-3 {
+					t.Errorf("normalised training pixels: mean %.5f, std %.5f; want 0, 1 within 1e-3", m, sd)
+				}
+				// Background pixel: (0 − 0.1307)/0.3081.
+				if want := float32(-0.1307) / 0.3081; s.X[0] != want {
+					t.Errorf("X[0] = %v, want %v", s.X[0], want)
+				}
+			}
+		})
 	}
 }
 
@@ -129,9 +132,11 @@ func TestMNISTSubset(t *testing.T) {
 func TestSliceErrors(t *testing.T) {
 	s, _ := Blobs(10, 1, 0)
 	for _, tc := range []struct{ off, n int }{{-1, 2}, {0, 0}, {9, 2}, {11, 1}, {0, 11}} {
-		if _, err := s.Slice(tc.off, tc.n); err == nil {
-			t.Errorf("Slice(%d, %d) of 10: no error", tc.off, tc.n)
-		}
+		t.Run(fmt.Sprintf("Slice(%d,%d)", tc.off, tc.n), func(t *testing.T) {
+			if _, err := s.Slice(tc.off, tc.n); err == nil {
+				t.Errorf("Slice(%d, %d) of 10: no error", tc.off, tc.n)
+			}
+		})
 	}
 	if _, err := s.Balanced(11); err == nil {
 		t.Errorf("Balanced(11) of 10: no error")
@@ -254,10 +259,12 @@ func TestReadBinaryErrors(t *testing.T) {
 		{"checksum", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }, "checksum"},
 		{"truncated features", func(b []byte) []byte { return b[:len(b)-9] }, "truncated in the features"},
 	} {
-		_, err := ReadBinary(bytes.NewReader(tc.edit(bytes.Clone(good))))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got error %v, want one containing %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadBinary(bytes.NewReader(tc.edit(bytes.Clone(good))))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: got error %v, want one containing %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 

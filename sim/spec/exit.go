@@ -26,20 +26,57 @@ func noiseParams(eps, eta, steps float64) []Param {
 			Label: "walkers", Help: "Number of independent walkers, each with its own random stream."},
 		{Name: "steps", Type: Int, Default: steps, Min: 1, Max: 1e9, Log: true,
 			Label: "steps", Unit: "steps", Help: "Steps per walker (the run ends earlier once every walker has left)."},
-		{Name: "noise", Type: Choice, DefaultChoice: "both", Choices: []string{"both", "levy", "gauss"},
+		{Name: "noise", Type: Choice, DefaultChoice: string(NoiseBoth), Choices: choices(NoiseBoth, NoiseLevy, NoiseGauss),
 			Label: "noise", Help: "both: Lévy (α) and Gaussian (α = 2) walkers from the same seed, side by side; levy or gauss: one of them."},
 		{Name: "trace", Type: Int, Default: 10, Min: 0, Max: 100,
 			Label: "traced walkers", Help: "How many walkers' thinned trajectories are returned for plotting."},
 	}
 }
 
+// Noise is the noise parameter of "exit" and "wells": which walkers run.
+type Noise string
+
+const (
+	NoiseBoth  Noise = "both"  // Lévy and Gaussian walkers from the same seed, side by side
+	NoiseLevy  Noise = "levy"  // Lévy walkers only
+	NoiseGauss Noise = "gauss" // Gaussian walkers only
+)
+
+// NoiseParams are the noise and time parameters shared by "exit" and "wells".
+type NoiseParams struct {
+	Alpha   float64 `spec:"alpha"`   // tail index α of the SαS noise
+	Eps     float64 `spec:"eps"`     // noise scale ε
+	Eta     float64 `spec:"eta"`     // time step η
+	Walkers int     `spec:"walkers"` // independent walkers
+	Steps   int     `spec:"steps"`   // steps per walker
+	Noise   Noise   `spec:"noise"`   // which walkers run
+	Trace   int     `spec:"trace"`   // walkers whose trajectories are returned
+}
+
+// ExitParams are the parameters of the "exit" kind.
+type ExitParams struct {
+	A      float64 `spec:"a"`      // distance from the minimum to the right edge
+	B      float64 `spec:"b"`      // distance from the minimum to the left edge
+	Height float64 `spec:"height"` // height ΔH of the edges above the minimum
+	NoiseParams
+}
+
+// Exit returns the parameters of an "exit" spec; it fails if s is of another kind.
+func (s Spec) Exit() (ExitParams, error) {
+	var p ExitParams
+	return p, decodeTyped(s, "exit", &p)
+}
+
+// Spec returns the "exit" spec of p and seed, validated.
+func (p ExitParams) Spec(seed uint64) (Spec, error) { return encodeTyped("exit", seed, p) }
+
 // checkNoiseBudget enforces walkers × steps and η × curvature.
-func checkNoiseBudget(s Spec, curvature float64) error {
+func checkNoiseBudget(s Spec, n NoiseParams, curvature float64) error {
 	runs := 1.0
-	if s.Choice("noise") == "both" {
+	if n.Noise == NoiseBoth {
 		runs = 2
 	}
-	if w := runs * s.Float("walkers") * s.Float("steps"); w > maxWalkerSteps {
+	if w := runs * float64(n.Walkers) * float64(n.Steps); w > maxWalkerSteps {
 		if runs == 2 {
 			return fieldErrorf("steps", "walkers × steps × 2 noises = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers, or one noise",
 				w, float64(maxWalkerSteps))
@@ -47,7 +84,7 @@ func checkNoiseBudget(s Spec, curvature float64) error {
 		return fieldErrorf("steps", "walkers × steps = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers",
 			w, float64(maxWalkerSteps))
 	}
-	if c := s.Float("eta") * curvature; c > maxStepCurvature {
+	if c := n.Eta * curvature; c > maxStepCurvature {
 		return fieldErrorf("eta", "η × largest curvature = %.3g exceeds %g (the Euler step would overshoot the minimum); take η ≤ %.3g",
 			c, maxStepCurvature, maxStepCurvature/curvature)
 	}
@@ -71,9 +108,17 @@ func init() {
 		Label:  "Exit times",
 		Help:   "Walkers start at the bottom of one basin; how long until each leaves it? Lévy exit times depend on the width, Gaussian ones on the height.",
 		Params: params,
-		Check: func(s Spec) error {
-			curv := 6 * s.Float("height") / math.Pow(min(s.Float("a"), s.Float("b")), 2)
-			return checkNoiseBudget(s, curv)
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Exit times page", Values: "seed=1",
+				Help: "What a fresh page of exit times shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers leaving a basin of width 1 and height 0.3."},
 		},
-	})
+		Check: func(s Spec) error {
+			p, err := s.Exit()
+			if err != nil {
+				return err
+			}
+			curv := 6 * p.Height / math.Pow(min(p.A, p.B), 2)
+			return checkNoiseBudget(s, p.NoiseParams, curv)
+		},
+	}, ExitParams{})
 }

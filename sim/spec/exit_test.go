@@ -32,15 +32,16 @@ func TestExitAndWellsErrorsNameTheField(t *testing.T) {
 		{`{"kind":"wells","params":{"walkers":4000000,"steps":10000}}`, "steps"},
 	}
 	for _, tt := range tests {
-		_, err := Parse([]byte(tt.json))
-		var fe *FieldError
-		if !errors.As(err, &fe) {
-			t.Errorf("Parse(%s) = %v, want a *FieldError for %q", tt.json, err, tt.field)
-			continue
-		}
-		if fe.Field != tt.field {
-			t.Errorf("Parse(%s): error %q names field %q, want %q", tt.json, err, fe.Field, tt.field)
-		}
+		t.Run(tt.json, func(t *testing.T) {
+			_, err := Parse([]byte(tt.json))
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Parse(%s) = %v, want a *FieldError for %q", tt.json, err, tt.field)
+			}
+			if fe.Field != tt.field {
+				t.Errorf("Parse(%s): error %q names field %q, want %q", tt.json, err, fe.Field, tt.field)
+			}
+		})
 	}
 }
 
@@ -50,15 +51,16 @@ func TestExitAndWellsAccept(t *testing.T) {
 		"kind=exit&alpha=0.5&height=0",
 		"kind=wells&seed=9&dim=2&start=half&wl=0.3&hl=2&wr=3&hr=0.2&noise=gauss",
 	} {
-		v, _ := url.ParseQuery(q)
-		s, err := ParseQuery(v)
-		if err != nil {
-			t.Errorf("ParseQuery(%s): %v", q, err)
-			continue
-		}
-		if got := s.Query().Encode(); got != s.Key() {
-			t.Errorf("Key of %s: %s", q, got)
-		}
+		t.Run(q, func(t *testing.T) {
+			v, _ := url.ParseQuery(q)
+			s, err := ParseQuery(v)
+			if err != nil {
+				t.Fatalf("ParseQuery(%s): %v", q, err)
+			}
+			if got := s.Query().Encode(); got != s.Key() {
+				t.Errorf("Key of %s: %s", q, got)
+			}
+		})
 	}
 	// Only the noise actually run counts toward the budget: 1e10 walker-steps is fine with one noise.
 	s := MustNew("exit", 1)
@@ -127,7 +129,7 @@ func FuzzFromQueryExitWells(f *testing.F) {
 			return
 		}
 		for _, fallback := range []string{"exit", "wells"} {
-			s, _ := FromQuery(q, fallback)
+			s, _ := FromQuery(q, fallback, PagePreset)
 			if err := s.Validate(); err != nil {
 				t.Fatalf("FromQuery(%q, %s) gave an invalid spec: %v", query, fallback, err)
 			}
@@ -151,9 +153,11 @@ func TestMessagesReadable(t *testing.T) {
 		{`{"kind":"exit","params":{"eta":-1.5e-7}}`, "eta: must be in (0, 1] time, got -1.5e-07"},
 	}
 	for _, tt := range tests {
-		_, err := Parse([]byte(tt.json))
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("Parse(%s):\n got %v\nwant %s", tt.json, err, tt.want)
-		}
+		t.Run(tt.json, func(t *testing.T) {
+			_, err := Parse([]byte(tt.json))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Parse(%s):\n got %v\nwant %s", tt.json, err, tt.want)
+			}
+		})
 	}
 }

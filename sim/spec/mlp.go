@@ -23,9 +23,9 @@ func init() {
 		Label: "Network noise",
 		Help:  "Train a small fully connected network with SGD and measure, every few iterations, the tail index α of its stochastic gradient noise.",
 		Params: []Param{
-			{Name: "dataset", Type: Choice, DefaultChoice: "mnist", Choices: []string{"mnist", "blobs", "spirals"},
+			{Name: "dataset", Type: Choice, DefaultChoice: string(DatasetMNIST), Choices: choices(DatasetMNIST, DatasetBlobs, DatasetSpirals),
 				Label: "dataset", Help: "mnist: handwritten digits (normalised with mean 0.1307, std 0.3081); blobs: three Gaussian blobs in the plane; spirals: two interleaved spirals (synthetic sets are drawn from the seed)."},
-			{Name: "subset", Type: Choice, DefaultChoice: "first", Choices: []string{"first", "balanced"},
+			{Name: "subset", Type: Choice, DefaultChoice: string(SubsetFirst), Choices: choices(SubsetFirst, SubsetBalanced),
 				Label: "subset", Help: "Which n training (and test) examples: the first n, or the first n/10 of each class (MNIST; synthetic sets are balanced anyway)."},
 			{Name: "n", Type: Int, Default: 10000, Min: 100, Max: 60000, Log: true,
 				Label: "training examples", Unit: "examples", Help: "Size of the training set; MNIST has 60000."},
@@ -35,19 +35,19 @@ func init() {
 				Label: "width", Unit: "units", Help: "Units in each hidden layer."},
 			{Name: "depth", Type: Int, Default: 3, Min: 2, Max: 10,
 				Label: "depth", Unit: "layers", Help: "Number of linear layers: 2 is one hidden layer."},
-			{Name: "loss", Type: Choice, DefaultChoice: "ce", Choices: []string{"ce", "hinge"},
+			{Name: "loss", Type: Choice, DefaultChoice: string(LossCE), Choices: choices(LossCE, LossHinge),
 				Label: "loss", Help: "ce: cross-entropy; hinge: the paper's multi-class linear hinge loss, mean of max(0, 1 − t·out) with targets t = ±1."},
 			{Name: "batch", Type: Int, Default: 100, Min: 1, Max: 5000, Log: true,
 				Label: "batch size b", Unit: "examples", Help: "Minibatch size of training, and of the P = n/b batches the noise is measured on."},
 			{Name: "lr", Type: Float, Default: 0.1, Min: 0, MinOpen: true, Max: 10, Log: true, Step: 0.001,
 				Label: "learning rate η", Help: "Step size of plain SGD."},
-			{Name: "schedule", Type: Choice, DefaultChoice: "constant", Choices: []string{"constant", "step"},
+			{Name: "schedule", Type: Choice, DefaultChoice: string(ScheduleConstant), Choices: choices(ScheduleConstant, ScheduleStep),
 				Label: "lr schedule", Help: "constant: η throughout; step: η multiplied by γ every stepEvery iterations."},
 			{Name: "stepEvery", Type: Int, Default: 1000, Min: 1, Max: 1000000, Log: true,
 				Label: "step every", Unit: "iterations", Help: "Period of the step schedule."},
 			{Name: "gamma", Type: Float, Default: 0.1, Min: 0, MinOpen: true, Max: 1, Step: 0.01,
 				Label: "decay γ", Help: "Factor of the step schedule."},
-			{Name: "order", Type: Choice, DefaultChoice: "fixed", Choices: []string{"fixed", "shuffle"},
+			{Name: "order", Type: Choice, DefaultChoice: string(OrderFixed), Choices: choices(OrderFixed, OrderShuffle),
 				Label: "data order", Help: "fixed: consecutive batches, cycling through the set, as the paper's code does; shuffle: a new permutation from the seed every epoch."},
 			{Name: "iters", Type: Int, Default: 1000, Min: 1, Max: 1000000, Log: true,
 				Label: "iterations", Unit: "steps", Help: "SGD steps to take."},
@@ -56,34 +56,135 @@ func init() {
 			{Name: "evalBatches", Type: Int, Default: 0, Min: 0, Max: 60000,
 				Label: "noise batches", Unit: "batches", Help: "Minibatches the noise is measured on: 0 for all P = n/b (the paper's protocol), or fewer (at least 2) for a cheaper estimate."},
 		},
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Network page",
+				Values: "seed=1&n=2000&testN=1000&width=64&batch=50&iters=500&evalEvery=50",
+				Help:   "What a fresh Network page shows: 2000 MNIST digits, a 784-64-64-10 network, 500 steps of b = 50, the noise measured every 50 steps on all 40 batches; about a minute in a laptop's browser."},
+			{Name: "paper-mnist", Label: "Paper: MNIST",
+				Values: "n=60000&testN=10000&width=128&iters=1000&evalEvery=100",
+				Help:   "The paper's MNIST setting: all 60000 digits, a 784-128-128-10 network, b = 100, η = 0.1, 1000 steps, the noise measured every 100 steps on all 600 batches (a server run)."},
+		},
 		Check: checkMLP,
-	})
+	}, MLPParams{})
 }
 
-// MLPShape returns the input dimension and the number of classes of the dataset.
-func MLPShape(dataset string) (dim, classes int) {
-	switch dataset {
-	case "mnist":
+// Dataset is the data an "mlp" run trains on.
+type Dataset string
+
+const (
+	DatasetMNIST   Dataset = "mnist"   // handwritten digits, 784 pixels, 10 classes
+	DatasetBlobs   Dataset = "blobs"   // three Gaussian blobs in the plane
+	DatasetSpirals Dataset = "spirals" // two interleaved spirals in the plane
+)
+
+// Subset is which n examples an "mlp" run takes.
+type Subset string
+
+const (
+	SubsetFirst    Subset = "first"    // the first n
+	SubsetBalanced Subset = "balanced" // the first n/10 of each class
+)
+
+// Loss is the training loss of an "mlp" run.
+type Loss string
+
+const (
+	LossCE    Loss = "ce"    // cross-entropy
+	LossHinge Loss = "hinge" // the paper's multi-class linear hinge loss
+)
+
+// Schedule is the learning-rate schedule of an "mlp" run.
+type Schedule string
+
+const (
+	ScheduleConstant Schedule = "constant" // η throughout
+	ScheduleStep     Schedule = "step"     // η·γ every StepEvery iterations
+)
+
+// Order is the order in which an "mlp" run visits its training data.
+type Order string
+
+const (
+	OrderFixed   Order = "fixed"   // consecutive batches, cycling, as the paper's code does
+	OrderShuffle Order = "shuffle" // a new permutation from the seed every epoch
+)
+
+// MLPParams are the parameters of the "mlp" kind.
+type MLPParams struct {
+	Dataset     Dataset  `spec:"dataset"`
+	Subset      Subset   `spec:"subset"`
+	N           int      `spec:"n"`     // training examples
+	TestN       int      `spec:"testN"` // test examples
+	Width       int      `spec:"width"` // units per hidden layer
+	Depth       int      `spec:"depth"` // linear layers (2: one hidden layer)
+	Loss        Loss     `spec:"loss"`
+	Batch       int      `spec:"batch"` // minibatch size b
+	LR          float64  `spec:"lr"`    // learning rate η
+	Schedule    Schedule `spec:"schedule"`
+	StepEvery   int      `spec:"stepEvery"`   // period of the step schedule
+	Gamma       float64  `spec:"gamma"`       // factor of the step schedule
+	Order       Order    `spec:"order"`       // data order
+	Iters       int      `spec:"iters"`       // SGD steps
+	EvalEvery   int      `spec:"evalEvery"`   // iterations between noise measurements
+	EvalBatches int      `spec:"evalBatches"` // minibatches the noise is measured on; 0: all (use NoiseBatches)
+}
+
+// MLP returns the parameters of an "mlp" spec; it fails if s is of another kind.
+func (s Spec) MLP() (MLPParams, error) {
+	var p MLPParams
+	return p, decodeTyped(s, "mlp", &p)
+}
+
+// Spec returns the "mlp" spec of p and seed, validated.
+func (p MLPParams) Spec(seed uint64) (Spec, error) { return encodeTyped("mlp", seed, p) }
+
+// NoiseBatches returns how many minibatches the noise is measured on: EvalBatches, or all
+// P = n/b of them when it is 0 (the paper's protocol).
+func (p MLPParams) NoiseBatches() int {
+	if p.EvalBatches == 0 {
+		return p.N / p.Batch
+	}
+	return p.EvalBatches
+}
+
+// Evaluations returns how many evaluations a run records at most: at iteration 0, every
+// EvalEvery iterations and at the end.
+func (p MLPParams) Evaluations() int { return p.Iters/p.EvalEvery + 2 }
+
+// Shape returns the input dimension and the number of classes of the dataset.
+func (d Dataset) Shape() (dim, classes int) {
+	switch d {
+	case DatasetMNIST:
 		return 784, 10
-	case "blobs":
+	case DatasetBlobs:
 		return 2, 3
 	}
 	return 2, 2
 }
 
+// MLPShape returns the input dimension and the number of classes of the dataset.
+func MLPShape(dataset string) (dim, classes int) { return Dataset(dataset).Shape() }
+
 // MLPCost returns the memory (bytes) and work (multiply-adds) a valid mlp spec needs,
-// as checkMLP estimates them.
+// as checkMLP estimates them; it is (0, 0) for a spec of another kind.
 func MLPCost(s Spec) (bytes, work float64) {
-	dim, classes := MLPShape(s.Choice("dataset"))
-	w, depth := float64(s.Int("width")), float64(s.Int("depth"))
-	M := float64(dim)*w + (depth-2)*w*w + w*float64(classes)
-	n, testN, b := float64(s.Int("n")), float64(s.Int("testN")), float64(s.Int("batch"))
-	used := float64(s.Int("evalBatches"))
-	if used == 0 {
-		used = float64(s.Int("n") / s.Int("batch"))
+	p, err := s.MLP()
+	if err != nil {
+		return 0, 0
 	}
-	iters := float64(s.Int("iters"))
-	evals := float64(s.Int("iters")/s.Int("evalEvery")) + 2
+	return p.Cost()
+}
+
+// Cost returns the memory (bytes) and work (multiply-adds) a run of p needs, as the kind's
+// check estimates them.
+func (p MLPParams) Cost() (bytes, work float64) {
+	dim, classes := p.Dataset.Shape()
+	w, depth := float64(p.Width), float64(p.Depth)
+	M := float64(dim)*w + (depth-2)*w*w + w*float64(classes)
+	n, testN, b := float64(p.N), float64(p.TestN), float64(p.Batch)
+	used := float64(p.NoiseBatches())
+	iters := float64(p.Iters)
+	evals := float64(p.Evaluations())
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
 	// data (float32 features, plus the uint8 pixels of MNIST), two sets of activations.
 	bytes = 28*M + 5*(n+testN)*float64(dim) + 2*4*b*(float64(dim)+w*(depth-1)+float64(classes))
@@ -94,28 +195,34 @@ func MLPCost(s Spec) (bytes, work float64) {
 }
 
 func checkMLP(s Spec) error {
-	n, b := s.Int("n"), s.Int("batch")
+	p, err := s.MLP()
+	if err != nil {
+		return err
+	}
+	n, b := p.N, p.Batch
 	if b*2 > n {
 		return fieldErrorf("batch", "must leave at least 2 batches to measure noise on: at most n/2 = %d, got %d", n/2, b)
 	}
-	if eb := s.Int("evalBatches"); eb == 1 || eb > n/b {
+	if eb := p.EvalBatches; eb == 1 || eb > n/b {
 		return fieldErrorf("evalBatches", "must be 0 (all) or 2 … n/b = %d, got %d", n/b, eb)
 	}
-	if evals := s.Int("iters")/s.Int("evalEvery") + 2; evals > MLPMaxEvaluations {
+	if evals := p.Evaluations(); evals > MLPMaxEvaluations {
 		return fieldErrorf("evalEvery", "the run would record %d evaluations, more than the %d a result may hold; take evalEvery ≥ %d",
-			evals, MLPMaxEvaluations, s.Int("iters")/(MLPMaxEvaluations-1)+1)
+			evals, MLPMaxEvaluations, p.Iters/(MLPMaxEvaluations-1)+1)
 	}
-	bytes, work := MLPCost(s)
+	bytes, work := p.Cost()
 	if bytes > MLPMaxBytes {
 		field := "width"
-		dim, _ := MLPShape(s.Choice("dataset"))
-		if 5*float64(s.Int("n")+s.Int("testN"))*float64(dim) > bytes/2 {
+		dim, _ := p.Dataset.Shape()
+		if 5*float64(p.N+p.TestN)*float64(dim) > bytes/2 {
 			field = "n"
 		}
 		return fieldErrorf(field, "the run would need about %.0f MiB, more than the %d MiB a run may use", bytes/(1<<20), MLPMaxBytes>>20)
 	}
 	if work > MLPMaxWork {
-		_, base := MLPCost(withInt(s, "evalEvery", s.Int("iters")+1))
+		once := p
+		once.EvalEvery = p.Iters + 1
+		_, base := once.Cost()
 		field := "iters"
 		if work-base > base {
 			field = "evalEvery"
@@ -123,11 +230,4 @@ func checkMLP(s Spec) error {
 		return fieldErrorf(field, "the run would need about %.2g multiply-adds, more than the %.0g a run may use (fewer iterations, a larger evalEvery, fewer evalBatches or a narrower network)", work, MLPMaxWork)
 	}
 	return nil
-}
-
-func withInt(s Spec, name string, v int) Spec {
-	c := s.Clone()
-	c.ensureParams()
-	c.Params[name] = Value{Num: float64(v)}
-	return c
 }

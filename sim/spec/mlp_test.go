@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/url"
 	"testing"
@@ -30,23 +31,25 @@ func TestMLPCheck(t *testing.T) {
 		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1499, "evalEvery": 1}, "evalEvery"},
 		{map[string]float64{"n": 200, "batch": 50, "width": 4, "depth": 2, "testN": 100, "iters": 1000000, "evalEvery": 668}, ""},
 	} {
-		s := MustNew("mlp", 1)
-		for k, v := range tc.set {
-			if err := s.Set(k, v); err != nil {
-				t.Fatalf("%v: %v", tc.set, err)
+		t.Run(fmt.Sprint(tc.set), func(t *testing.T) {
+			s := MustNew("mlp", 1)
+			for k, v := range tc.set {
+				if err := s.Set(k, v); err != nil {
+					t.Fatalf("%v: %v", tc.set, err)
+				}
 			}
-		}
-		err := s.Validate()
-		if tc.field == "" {
-			if err != nil {
-				t.Errorf("%v: got %v, want valid", tc.set, err)
+			err := s.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Errorf("%v: got %v, want valid", tc.set, err)
+				}
+				return
 			}
-			continue
-		}
-		fe, ok := err.(*FieldError)
-		if !ok || fe.Field != tc.field {
-			t.Errorf("%v: got %v, want an error on %s", tc.set, err, tc.field)
-		}
+			fe, ok := err.(*FieldError)
+			if !ok || fe.Field != tc.field {
+				t.Errorf("%v: got %v, want an error on %s", tc.set, err, tc.field)
+			}
+		})
 	}
 }
 
@@ -76,7 +79,7 @@ func FuzzMLPQuery(f *testing.F) {
 		if err != nil {
 			return
 		}
-		s, _ := FromQuery(q, "mlp")
+		s, _ := FromQuery(q, "mlp", PagePreset)
 		if err := s.Validate(); err != nil {
 			t.Fatalf("FromQuery(%q) gave an invalid spec: %v", raw, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,6 +28,13 @@ type Kind struct {
 	// (e.g. a memory budget). It is called after each parameter passed its own check
 	// and should return a *FieldError naming the parameter to change.
 	Check func(Spec) error
+
+	// Presets are the kind's named starting points; one is called PagePreset.
+	Presets []Preset
+
+	presets map[string]Spec
+	typ     reflect.Type // the kind's typed struct (ExitParams, …)
+	typed   []typedField // its fields, in table order
 }
 
 // Param returns the parameter called name, or nil.
@@ -41,10 +49,11 @@ func (k *Kind) Param(name string) *Param {
 
 var kinds = map[string]*Kind{}
 
-// register adds k to the kinds known to every reader of specs. It is called from the
-// init functions of the files that declare the kinds, and panics on a malformed table,
-// since that is a programming error caught by any test.
-func register(k *Kind) {
+// register adds k, whose typed parameters are of typed's struct type, to the kinds known to
+// every reader of specs. It is called from the init functions of the files that declare the
+// kinds, and panics on a malformed table or a typed struct that does not match it, since that
+// is a programming error caught by any test.
+func register(k *Kind, typed any) {
 	if _, dup := kinds[k.Name]; dup {
 		panic("spec: kind " + k.Name + " registered twice")
 	}
@@ -59,7 +68,18 @@ func register(k *Kind) {
 			panic("spec: kind " + k.Name + ": default out of range: " + err.Error())
 		}
 	}
+	fields, err := bindTyped(k, reflect.TypeOf(typed))
+	if err != nil {
+		panic(err.Error())
+	}
+	k.typ, k.typed = reflect.TypeOf(typed), fields
 	kinds[k.Name] = k
+	presets, err := bindPresets(k)
+	if err != nil {
+		delete(kinds, k.Name)
+		panic(err.Error())
+	}
+	k.presets = presets
 }
 
 // Lookup returns the kind called name.
@@ -143,18 +163,12 @@ func (s Spec) value(p *Param) Value {
 	return p.defaultValue()
 }
 
-// Float returns the value of the Float or Int parameter name. Asking for a parameter
-// that the kind does not declare is a programming error and panics.
-func (s Spec) Float(name string) float64 { return s.value(s.param(name, Float, Int)).Num }
-
-// Int returns the value of the Int parameter name.
-func (s Spec) Int(name string) int { return int(s.value(s.param(name, Int)).Num) }
-
-// Choice returns the value of the Choice parameter name.
-func (s Spec) Choice(name string) string { return s.value(s.param(name, Choice)).Str }
-
-// Bool returns the value of the Bool parameter name.
-func (s Spec) Bool(name string) bool { return s.value(s.param(name, Bool)).Num != 0 }
+// Get returns the value of parameter name (Num for Float, Int and Bool, Str for Choice),
+// for code that picks the name at run time from the kind's table, such as a control drawn
+// from it. Code that knows which parameter it wants reads the kind's typed parameters
+// (Spec.Exit, Spec.Wells, Spec.MLP, Spec.Stable), which a misspelt name cannot reach.
+// Asking for a parameter that the kind does not declare is a programming error and panics.
+func (s Spec) Get(name string) Value { return s.value(s.param(name, Float, Int, Choice, Bool)) }
 
 // lookup returns the declaration of s's parameter name.
 func (s *Spec) lookup(name string) (*Param, error) {
@@ -302,9 +316,10 @@ func (s Spec) MarshalJSON() ([]byte, error) {
 // MaxJSON is the largest JSON spec Parse accepts, in bytes.
 const MaxJSON = 16 << 10
 
-// Parse reads a spec from JSON, strictly: an unknown kind, field or parameter, a value of
-// the wrong type or out of its bounds is an error naming the field. Parameters left out
-// take their defaults. The result is valid.
+// Parse reads a spec from JSON, strictly: an unknown kind, preset, field or parameter, a value
+// of the wrong type or out of its bounds is an error naming the field. Parameters and a seed
+// left out come from the preset the spec names ("preset": "paper-mnist"), or are the table's
+// defaults (seed 0) when it names none. The result is valid.
 func Parse(data []byte) (Spec, error) {
 	var s Spec
 	if err := s.UnmarshalJSON(data); err != nil {
@@ -316,7 +331,7 @@ func Parse(data []byte) (Spec, error) {
 	return s, nil
 }
 
-// UnmarshalJSON reads the JSON form, filling in defaults, without running the kind's
+// UnmarshalJSON reads the JSON form, filling in the preset's values or the defaults, without running the kind's
 // cross-field checks (Parse does both).
 func (s *Spec) UnmarshalJSON(data []byte) error {
 	if len(data) > MaxJSON {
@@ -324,6 +339,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	}
 	var raw struct {
 		Kind   *string                    `json:"kind"`
+		Preset *string                    `json:"preset"`
 		Seed   json.RawMessage            `json:"seed"`
 		Params map[string]json.RawMessage `json:"params"`
 	}
@@ -339,18 +355,20 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	if raw.Kind == nil {
 		return fieldErrorf("kind", "is missing (known: %s)", strings.Join(KindNames(), ", "))
 	}
-	var seed uint64
+	if _, ok := kinds[*raw.Kind]; !ok {
+		return unknownKind(*raw.Kind)
+	}
+	out, ferr := base(*raw.Kind, raw.Preset)
+	if ferr != nil {
+		return ferr
+	}
 	if raw.Seed != nil && string(raw.Seed) != "null" {
 		// Raw, not json.Number, which would also take the string "7".
 		v, err := strconv.ParseUint(string(raw.Seed), 10, 64)
 		if err != nil || v > MaxSeed {
 			return fieldErrorf("seed", "must be an integer in [0, %d], got %s", uint64(MaxSeed), clip(string(raw.Seed)))
 		}
-		seed = v
-	}
-	out, err := New(*raw.Kind, seed)
-	if err != nil {
-		return err
+		out.Seed = v
 	}
 	k := kinds[out.Kind]
 	for name, msg := range raw.Params {
@@ -404,7 +422,7 @@ func jsonError(err error) *FieldError {
 		if f = strings.Trim(f, `"`); f == "" {
 			return fieldErrorf("spec", "has a field with an empty name (a spec has kind, seed and params)")
 		}
-		return fieldErrorf(f, "is not a spec field (a spec has kind, seed and params)")
+		return fieldErrorf(f, "is not a spec field (a spec has kind, preset, seed and params)")
 	}
 	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		field, want := te.Field, te.Type.String()
@@ -444,21 +462,24 @@ func (s Spec) Key() string { return s.Query().Encode() }
 // MaxQuery is the longest query FromQuery and ParseQuery read, in bytes of its encoding.
 const MaxQuery = 4 << 10
 
-// ParseQuery reads a spec from URL query values strictly, like Parse.
-// Keys other than kind, seed and the kind's parameters are errors.
+// ParseQuery reads a spec from URL query values strictly, like Parse: keys other than kind,
+// preset, seed and the kind's parameters are errors. Fields left out come from the preset the
+// query names, or are the table's defaults (seed 0) when it names none.
 func ParseQuery(q url.Values) (Spec, error) {
-	s, ignored := FromQuery(q, "")
+	s, ignored := FromQuery(q, "", "")
 	if len(ignored) > 0 {
 		return Spec{}, ignored[0]
 	}
 	return s, nil
 }
 
-// FromQuery reads a spec from URL query values leniently, for share links a person may
-// have edited: a missing kind is fallbackKind, and each malformed, out-of-range or unknown
-// field is left at its default and reported in ignored, so a page can say which fields it
-// did not trust. The result is always valid when fallbackKind is a known kind.
-func FromQuery(q url.Values, fallbackKind string) (s Spec, ignored []*FieldError) {
+// FromQuery reads a spec from URL query values leniently, for share links a person may have
+// edited. A missing kind is fallbackKind; fields left out come from the preset the query names
+// or else fallbackPreset ("": the table's defaults, seed 0), the seed included. Each malformed,
+// out-of-range or unknown field is left at the preset's value and reported in ignored, so a
+// page can say which fields it did not trust. The result is always valid when fallbackKind is
+// a known kind and fallbackPreset one of its presets (or "").
+func FromQuery(q url.Values, fallbackKind, fallbackPreset string) (s Spec, ignored []*FieldError) {
 	if n := len(q.Encode()); n > MaxQuery {
 		ignored = append(ignored, fieldErrorf("query", "is %d bytes, more than the %d read; every field was ignored", n, MaxQuery))
 		q = url.Values{}
@@ -479,18 +500,33 @@ func FromQuery(q url.Values, fallbackKind string) (s Spec, ignored []*FieldError
 	if _, ok := kinds[kind]; !ok {
 		return Spec{}, ignored
 	}
-	s = MustNew(kind, 0)
+	var fallback *string
+	if fallbackPreset != "" {
+		fallback = &fallbackPreset
+	}
+	start, ferr := base(kind, fallback)
+	if ferr != nil {
+		// A fallback preset this kind lacks (a view showing several kinds): its table's defaults.
+		start = MustNew(kind, 0)
+	}
+	if named := presetOf(q); named != nil {
+		if b, ferr := base(kind, named); ferr != nil {
+			ignored = append(ignored, ferr)
+		} else {
+			start = b
+		}
+	}
+	s = start.Clone()
 	if text, ok := q["seed"]; ok {
-		v, err := strconv.ParseUint(text[0], 10, 64)
-		if err != nil || v > MaxSeed {
-			ignored = append(ignored, fieldErrorf("seed", "must be an integer in [0, %d], got %q", uint64(MaxSeed), clip(text[0])))
+		if v, ferr := parseSeed(text[0]); ferr != nil {
+			ignored = append(ignored, ferr)
 		} else {
 			s.Seed = v
 		}
 	}
 	k := kinds[kind]
 	for _, name := range slices.Sorted(maps.Keys(q)) {
-		if name == "kind" || name == "seed" {
+		if name == "kind" || name == "seed" || name == "preset" {
 			continue
 		}
 		p := k.Param(name)
@@ -507,18 +543,20 @@ func FromQuery(q url.Values, fallbackKind string) (s Spec, ignored []*FieldError
 	}
 	if k.Check != nil {
 		if err := k.Check(s); err != nil {
-			// A combination the kind refuses: fall back to the defaults for the fields it names,
-			// or for everything if it names none that exists.
+			// A combination the kind refuses: fall back to the preset's value for the field it
+			// names, or to the whole preset if it names none that exists.
 			ferr, ok := err.(*FieldError)
 			if !ok {
 				ferr = fieldErrorf("params", "%v", err)
 			}
 			ignored = append(ignored, ferr)
 			if p := k.Param(ferr.Field); p != nil {
-				s.Params[p.Name] = p.defaultValue()
+				s.Params[p.Name] = start.value(p)
 			}
 			if k.Check(s) != nil {
-				s = MustNew(kind, s.Seed)
+				seed := s.Seed
+				s = start.Clone()
+				s.Seed = seed
 			}
 		}
 	}

@@ -16,7 +16,7 @@ func init() {
 			Label: "right well depth", Unit: "loss", Help: "Height of the barrier above the right minimum."},
 		{Name: "dim", Type: Int, Default: 1, Min: 1, Max: 2,
 			Label: "dimension", Help: "1: the double well on a line; 2: the same double well with a quadratic valley across it (stiffness 2)."},
-		{Name: "start", Type: Choice, DefaultChoice: "left", Choices: []string{"left", "right", "half"},
+		{Name: "start", Type: Choice, DefaultChoice: string(StartLeft), Choices: choices(StartLeft, StartRight, StartHalf),
 			Label: "start", Help: "Where the walkers start: at the left minimum, at the right one, or half at each."},
 	}
 	params = append(params, noiseParams(0.3, 1e-3, 200000)...)
@@ -25,15 +25,52 @@ func init() {
 		Label:  "Narrow vs wide minima",
 		Help:   "A double well with a narrow-deep and a wide-shallow minimum: Lévy walkers spend their time in the wide one, Gaussian walkers in the deep one.",
 		Params: params,
+		Presets: []Preset{
+			{Name: PagePreset, Label: "Narrow vs wide page", Values: "seed=1",
+				Help: "What a fresh Landscape page shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers starting in the narrow-deep well."},
+		},
 		Check: func(s Spec) error {
-			curv := max(6*s.Float("hl")/math.Pow(s.Float("wl"), 2), 6*s.Float("hr")/math.Pow(s.Float("wr"), 2))
-			if s.Int("dim") == 2 {
+			p, err := s.Wells()
+			if err != nil {
+				return err
+			}
+			curv := max(6*p.HL/math.Pow(p.WL, 2), 6*p.HR/math.Pow(p.WR, 2))
+			if p.Dim == 2 {
 				curv = max(curv, WellsValleyStiffness)
 			}
-			return checkNoiseBudget(s, curv)
+			return checkNoiseBudget(s, p.NoiseParams, curv)
 		},
-	})
+	}, WellsParams{})
 }
+
+// Start is where the walkers of a "wells" run start.
+type Start string
+
+const (
+	StartLeft  Start = "left"  // at the left minimum
+	StartRight Start = "right" // at the right minimum
+	StartHalf  Start = "half"  // half at each
+)
+
+// WellsParams are the parameters of the "wells" kind.
+type WellsParams struct {
+	WL    float64 `spec:"wl"`  // left well width
+	HL    float64 `spec:"hl"`  // left well depth
+	WR    float64 `spec:"wr"`  // right well width
+	HR    float64 `spec:"hr"`  // right well depth
+	Dim   int     `spec:"dim"` // 1 or 2 (a quadratic valley across)
+	Start Start   `spec:"start"`
+	NoiseParams
+}
+
+// Wells returns the parameters of a "wells" spec; it fails if s is of another kind.
+func (s Spec) Wells() (WellsParams, error) {
+	var p WellsParams
+	return p, decodeTyped(s, "wells", &p)
+}
+
+// Spec returns the "wells" spec of p and seed, validated.
+func (p WellsParams) Spec(seed uint64) (Spec, error) { return encodeTyped("wells", seed, p) }
 
 // WellsValleyStiffness is the curvature K of the valley across the 2-D double well of the
 // "wells" kind: f(x, y) = DoubleWell(x) + ½·K·y².

@@ -30,13 +30,10 @@ const (
 
 // Sampler draws the values of a "stable" spec in order.
 type Sampler struct {
-	dist  string
-	alpha float64
-	nu    float64
-	rng   *rand.Rand
-	sas   fastmath.SymStable // counter-based: value i depends on the seed and i only
-	next  uint64             // index of the next SαS value
-	t     distuv.StudentsT
+	dist spec.Dist
+	rng  *rand.Rand
+	sas  fastmath.SymStable // from a counter stream: value i depends on the seed and i only
+	t    distuv.StudentsT
 }
 
 // NewSampler returns the sampler of s, which must be a valid spec of kind "stable".
@@ -47,30 +44,31 @@ func NewSampler(s spec.Spec) (*Sampler, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	p, err := s.Stable()
+	if err != nil {
+		return nil, err
+	}
 	rng := rand.New(rand.NewPCG(s.Seed, stream))
 	return &Sampler{
-		dist:  s.Choice("dist"),
-		alpha: s.Float("alpha"),
-		nu:    s.Float("nu"),
-		rng:   rng,
-		sas:   fastmath.SymStable{Alpha: s.Float("alpha"), Sigma: 1, Seed: s.Seed},
-		t:     distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu"), Src: rng},
+		dist: p.Dist,
+		rng:  rng,
+		sas:  fastmath.SymStable{Alpha: p.Alpha, Sigma: 1, Src: fastmath.NewCounter(s.Seed)},
+		t:    distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu, Src: rng},
 	}, nil
 }
 
 // Fill draws len(x) values into x.
 func (sm *Sampler) Fill(x []float64) {
 	switch sm.dist {
-	case "sas":
+	case spec.DistSaS:
 		// Chambers–Mallows–Stuck, in the browser through the WebAssembly SIMD kernel; the
 		// spec was validated, so the parameters are in range and Fill cannot fail.
-		sm.sas.Fill(x, sm.next)
-		sm.next += uint64(len(x))
-	case "student":
+		sm.sas.Fill(x)
+	case spec.DistStudent:
 		for i := range x {
 			x[i] = sm.t.Rand()
 		}
-	case "mixture":
+	case spec.DistMixture:
 		for i := range x {
 			v := sm.rng.NormFloat64()
 			if sm.rng.Float64() < mixtureWeight {
@@ -78,7 +76,7 @@ func (sm *Sampler) Fill(x []float64) {
 			}
 			x[i] = v
 		}
-	default: // "gauss"
+	default: // spec.DistGauss
 		for i := range x {
 			x[i] = sm.rng.NormFloat64()
 		}
@@ -89,24 +87,28 @@ func (sm *Sampler) Fill(x []float64) {
 // tails decay like t^−ν; the estimators' SαS model caps α at 2), and 2 for the laws with
 // Gaussian tails. FiniteVariance says whether the law has a finite variance, in which
 // case the generalised CLT gives α = 2 for its sums however heavy its tails look.
+// A spec of another kind is treated as the Gaussian law.
 func TrueAlpha(s spec.Spec) (alpha float64, finiteVariance bool) {
-	switch s.Choice("dist") {
-	case "sas":
-		return s.Float("alpha"), s.Float("alpha") == 2
-	case "student":
-		return s.Float("nu"), s.Float("nu") > 2
+	p, _ := s.Stable()
+	switch p.Dist {
+	case spec.DistSaS:
+		return p.Alpha, p.Alpha == 2
+	case spec.DistStudent:
+		return p.Nu, p.Nu > 2
 	}
 	return 2, true
 }
 
-// Density returns the density of the law sampled at x, for plots.
+// Density returns the density of the law sampled at x, for plots. A spec of another kind is
+// treated as the Gaussian law.
 func Density(s spec.Spec, x float64) float64 {
-	switch s.Choice("dist") {
-	case "sas":
-		return estimator.SymStable{Alpha: s.Float("alpha"), Sigma: 1}.Prob(x)
-	case "student":
-		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu")}.Prob(x)
-	case "mixture":
+	p, _ := s.Stable()
+	switch p.Dist {
+	case spec.DistSaS:
+		return estimator.SymStable{Alpha: p.Alpha, Sigma: 1}.Prob(x)
+	case spec.DistStudent:
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu}.Prob(x)
+	case spec.DistMixture:
 		return (1-mixtureWeight)*distuv.UnitNormal.Prob(x) +
 			mixtureWeight*distuv.Normal{Mu: 0, Sigma: mixtureScale}.Prob(x)
 	}
@@ -130,7 +132,8 @@ func Draw(ctx context.Context, s spec.Spec, progress spec.Reporter) ([]float64, 
 	if err != nil {
 		return nil, err
 	}
-	x := make([]float64, s.Int("n"))
+	p, _ := s.Stable() // NewSampler checked the kind
+	x := make([]float64, p.N)
 	for i := 0; i < len(x); i += chunk {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -148,7 +151,8 @@ func Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (*Result, err
 		return nil, err
 	}
 	progress.Report(spec.Progress{Fraction: 0.5, Message: "estimating α"})
-	rep, err := estimator.Analyze(x, estimator.Options{K1: s.Int("k1"), Seed: s.Seed})
+	p, _ := s.Stable() // Draw checked the kind
+	rep, err := estimator.Analyze(x, estimator.Options{K1: p.K1, Seed: s.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("stable: %w", err)
 	}

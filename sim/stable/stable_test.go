@@ -2,6 +2,7 @@ package stable
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -39,44 +40,48 @@ func TestRunEstimatesTheLawDrawn(t *testing.T) {
 		{"student", 1.5, 1, "mcculloch", 1, 0.1}, // Student-t with ν = 1 is Cauchy = SαS(α=1)
 	}
 	for _, tt := range tests {
-		s := specOf(t, tt.dist, tt.alpha, tt.nu, 100000, 7)
-		res, err := Run(context.Background(), s, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", s.Key(), err)
-		}
-		var got = math.NaN()
-		for _, e := range res.Report.Estimates {
-			if e.Method == tt.method {
-				got = e.Alpha
+		t.Run(fmt.Sprintf("%s alpha %v nu %v %s", tt.dist, tt.alpha, tt.nu, tt.method), func(t *testing.T) {
+			s := specOf(t, tt.dist, tt.alpha, tt.nu, 100000, 7)
+			res, err := Run(context.Background(), s, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", s.Key(), err)
 			}
-		}
-		if math.Abs(got-tt.want) > tt.tol {
-			t.Errorf("%s α=%v ν=%v: %s α̂ = %.3f, want %.2f ± %.2f", tt.dist, tt.alpha, tt.nu, tt.method, got, tt.want, tt.tol)
-		}
+			var got = math.NaN()
+			for _, e := range res.Report.Estimates {
+				if e.Method == tt.method {
+					got = e.Alpha
+				}
+			}
+			if math.Abs(got-tt.want) > tt.tol {
+				t.Errorf("%s α=%v ν=%v: %s α̂ = %.3f, want %.2f ± %.2f", tt.dist, tt.alpha, tt.nu, tt.method, got, tt.want, tt.tol)
+			}
+		})
 	}
 }
 
 func TestSamplerChunkingAndSeeds(t *testing.T) {
 	for _, dist := range []string{"sas", "student", "mixture", "gauss"} {
-		s := specOf(t, dist, 1.2, 3, 1000, 99)
-		whole, err := Draw(context.Background(), s, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sm, _ := NewSampler(s)
-		parts := make([]float64, len(whole))
-		for i := 0; i < len(parts); i += 37 {
-			sm.Fill(parts[i:min(i+37, len(parts))])
-		}
-		for i := range whole {
-			if whole[i] != parts[i] {
-				t.Fatalf("%s: value %d is %v drawn whole but %v drawn in chunks", dist, i, whole[i], parts[i])
+		t.Run(dist, func(t *testing.T) {
+			s := specOf(t, dist, 1.2, 3, 1000, 99)
+			whole, err := Draw(context.Background(), s, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		other, _ := Draw(context.Background(), specOf(t, dist, 1.2, 3, 1000, 100), nil)
-		if other[0] == whole[0] && other[1] == whole[1] {
-			t.Errorf("%s: seeds 99 and 100 drew the same values", dist)
-		}
+			sm, _ := NewSampler(s)
+			parts := make([]float64, len(whole))
+			for i := 0; i < len(parts); i += 37 {
+				sm.Fill(parts[i:min(i+37, len(parts))])
+			}
+			for i := range whole {
+				if whole[i] != parts[i] {
+					t.Fatalf("%s: value %d is %v drawn whole but %v drawn in chunks", dist, i, whole[i], parts[i])
+				}
+			}
+			other, _ := Draw(context.Background(), specOf(t, dist, 1.2, 3, 1000, 100), nil)
+			if other[0] == whole[0] && other[1] == whole[1] {
+				t.Errorf("%s: seeds 99 and 100 drew the same values", dist)
+			}
+		})
 	}
 }
 

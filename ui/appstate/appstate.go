@@ -5,8 +5,11 @@
 //
 // that is, the view's name, then the spec of that view as a query (sim/spec's query form).
 // Only the shown view's spec is written, so a link reopens exactly what its sender saw.
-// A fragment that a person edited is not trusted: each malformed or out-of-range field is
-// replaced by its default and reported in Ignored, so the page can say which fields it dropped.
+// Fields a link leaves out come from the preset it names (preset=paper-mnist) or else the kind's
+// page preset, the seed included, so that a short link such as #estimator?alpha=0.9 shows
+// exactly a fresh page with α changed. A fragment that a person edited is not trusted: each
+// malformed or out-of-range field keeps the preset's value and is reported in Ignored, so the
+// page can say which fields it dropped.
 //
 // The package is plain Go (no DOM) so that it is tested natively; the wasm entry point and the
 // Vugu views share one *State.
@@ -46,12 +49,13 @@ type State struct {
 	OnChange func(*State)
 }
 
-// New returns the state of an empty fragment: the default view, every spec at its defaults.
+// New returns the state of an empty fragment: the default view, every view's spec at its
+// kind's page preset (what a fresh page shows).
 func New() *State {
 	s := &State{View: DefaultView, Specs: map[string]spec.Spec{}}
 	for view, kinds := range ViewKinds {
 		for _, k := range kinds {
-			if sp, err := spec.New(k, 1); err == nil {
+			if sp, err := spec.NewPreset(k, spec.PagePreset); err == nil {
 				s.Specs[view] = sp
 				break
 			}
@@ -61,7 +65,7 @@ func New() *State {
 }
 
 // Parse reads a fragment (with or without its leading '#'). It never fails: what it cannot
-// trust it reports in the result's Ignored and replaces by defaults.
+// trust it reports in the result's Ignored and replaces by the preset's values.
 func Parse(fragment string) *State {
 	s := New()
 	fragment = strings.TrimPrefix(fragment, "#")
@@ -94,7 +98,7 @@ func Parse(fragment string) *State {
 	if !ok {
 		return s
 	}
-	sp, ignored := spec.FromQuery(q, def.Kind)
+	sp, ignored := spec.FromQuery(q, def.Kind, spec.PagePreset)
 	s.Specs[s.View] = sp
 	s.Ignored = append(s.Ignored, ignored...)
 	return s
@@ -145,7 +149,7 @@ func (s *State) IgnoredText() string {
 	for i, e := range s.Ignored {
 		parts[i] = e.Error()
 	}
-	return "Some fields of this link were not trusted and use their defaults: " + strings.Join(parts, "; ") + "."
+	return "Some fields of this link were not trusted and keep a fresh page's values: " + strings.Join(parts, "; ") + "."
 }
 
 func quote(s string) string {

@@ -3,6 +3,8 @@ package appstate
 import (
 	"strings"
 	"testing"
+
+	"github.com/tailscope/tailscope/sim/spec"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -37,26 +39,79 @@ func TestUntrustedFragments(t *testing.T) {
 		{"#estimator?" + strings.Repeat("a", MaxFragment), "estimator", "link"},
 	}
 	for _, tt := range tests {
-		s := Parse(tt.fragment)
-		if s.View != tt.view {
-			t.Errorf("Parse(%.40q).View = %q, want %q", tt.fragment, s.View, tt.view)
+		name := tt.fragment
+		if len(name) > 40 {
+			name = name[:40]
 		}
-		var first string
-		if len(s.Ignored) > 0 {
-			first = s.Ignored[0].Field
-		}
-		if first != tt.ignoredField {
-			t.Errorf("Parse(%.40q): first ignored field %q, want %q (all: %v)", tt.fragment, first, tt.ignoredField, s.Ignored)
-		}
-		for view, sp := range s.Specs {
-			if err := sp.Validate(); err != nil {
-				t.Errorf("Parse(%.40q): spec of %s invalid: %v", tt.fragment, view, err)
+		t.Run(name, func(t *testing.T) {
+			s := Parse(tt.fragment)
+			if s.View != tt.view {
+				t.Errorf("Parse(%.40q).View = %q, want %q", tt.fragment, s.View, tt.view)
 			}
-		}
-		if tt.ignoredField != "" && s.IgnoredText() == "" {
-			t.Errorf("Parse(%.40q): no text for ignored fields", tt.fragment)
-		}
+			var first string
+			if len(s.Ignored) > 0 {
+				first = s.Ignored[0].Field
+			}
+			if first != tt.ignoredField {
+				t.Errorf("Parse(%.40q): first ignored field %q, want %q (all: %v)", tt.fragment, first, tt.ignoredField, s.Ignored)
+			}
+			for view, sp := range s.Specs {
+				if err := sp.Validate(); err != nil {
+					t.Errorf("Parse(%.40q): spec of %s invalid: %v", tt.fragment, view, err)
+				}
+			}
+			if tt.ignoredField != "" && s.IgnoredText() == "" {
+				t.Errorf("Parse(%.40q): no text for ignored fields", tt.fragment)
+			}
+		})
 	}
+}
+
+// TestShortLinksShowAFreshPage: fields a link leaves out, the seed included, are a fresh page's,
+// so a short link in a slide shows what was rehearsed; a link that happens to equal the kind's
+// table defaults is read as it is, not replaced by the page's.
+func TestShortLinksShowAFreshPage(t *testing.T) {
+	fresh := New()
+	with := func(view, name, text string) spec.Spec {
+		sp, _ := fresh.Spec(view)
+		sp = sp.Clone()
+		if err := sp.SetText(name, text); err != nil {
+			t.Fatal(err)
+		}
+		return sp
+	}
+	tests := []struct {
+		fragment, view string
+		want           spec.Spec
+	}{
+		{"#estimator?alpha=0.9", "estimator", with("estimator", "alpha", "0.9")},
+		{"#network?width=32", "network", with("network", "width", "32")},
+		{"#network?preset=paper-mnist", "network", spec.MustPreset("mlp", "paper-mnist")},
+		{"#landscape?kind=exit&height=1", "landscape", mustSet(spec.MustPreset("exit", spec.PagePreset), "height", "1")},
+		{"#network?" + spec.MustNew("mlp", 1).Query().Encode(), "network", spec.MustNew("mlp", 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fragment, func(t *testing.T) {
+			s := Parse(tt.fragment)
+			got, _ := s.Spec(tt.view)
+			if len(s.Ignored) > 0 || got.Key() != tt.want.Key() {
+				t.Errorf("Parse(%s) = %s (ignored %v), want %s", tt.fragment, got.Key(), s.Ignored, tt.want.Key())
+			}
+			if got.Seed != tt.want.Seed {
+				t.Errorf("seed %d, want %d", got.Seed, tt.want.Seed)
+			}
+		})
+	}
+	if sp, _ := fresh.Spec("estimator"); sp.Seed != 1 || !sp.IsPreset(spec.PagePreset) {
+		t.Errorf("a fresh estimator page shows %s, want the page preset (seed 1)", sp.Key())
+	}
+}
+
+func mustSet(s spec.Spec, name, text string) spec.Spec {
+	if err := s.SetText(name, text); err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func FuzzParse(f *testing.F) {

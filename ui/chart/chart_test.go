@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -15,9 +16,11 @@ func TestNiceStep(t *testing.T) {
 		{0.13, 0.2}, {0.7, 1}, {1, 1}, {3, 5}, {12, 20}, {2.65, 5}, {0.0041, 0.005}, {50, 50}, {51, 100},
 		{0, 1}, {-3, 1}, {math.NaN(), 1}, {math.Inf(1), 1},
 	} {
-		if got := NiceStep(tc.raw); math.Abs(got-tc.want) > 1e-12*tc.want {
-			t.Errorf("NiceStep(%v) = %v, want %v", tc.raw, got, tc.want)
-		}
+		t.Run(fmt.Sprint(tc.raw), func(t *testing.T) {
+			if got := NiceStep(tc.raw); math.Abs(got-tc.want) > 1e-12*tc.want {
+				t.Errorf("NiceStep(%v) = %v, want %v", tc.raw, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -34,17 +37,19 @@ func TestTicks(t *testing.T) {
 		{1, 1, 5, nil},
 		{2, 1, 5, nil},
 	} {
-		got := Ticks(tc.lo, tc.hi, tc.n)
-		if len(got) != len(tc.want) {
-			t.Errorf("Ticks(%v, %v, %d) = %v, want %v", tc.lo, tc.hi, tc.n, got, tc.want)
-			continue
-		}
-		for i := range got {
-			if math.Abs(got[i]-tc.want[i]) > 1e-9 {
+		t.Run(fmt.Sprintf("%v..%v n=%d", tc.lo, tc.hi, tc.n), func(t *testing.T) {
+			got := Ticks(tc.lo, tc.hi, tc.n)
+			if len(got) != len(tc.want) {
 				t.Errorf("Ticks(%v, %v, %d) = %v, want %v", tc.lo, tc.hi, tc.n, got, tc.want)
-				break
+				return
 			}
-		}
+			for i := range got {
+				if math.Abs(got[i]-tc.want[i]) > 1e-9 {
+					t.Errorf("Ticks(%v, %v, %d) = %v, want %v", tc.lo, tc.hi, tc.n, got, tc.want)
+					break
+				}
+			}
+		})
 	}
 }
 
@@ -59,9 +64,11 @@ func TestFormatTick(t *testing.T) {
 		{0.25, false, "0.25"}, {-2, false, "−2"}, {0, false, "0"}, {1e6, false, "1e6"}, {1500, false, "1500"},
 		{1e-4, false, "0.0001"}, {0.30000000000000004, false, "0.3"},
 	} {
-		if got := FormatTick(tc.v, tc.log); got != tc.want {
-			t.Errorf("FormatTick(%v, log=%v) = %q, want %q", tc.v, tc.log, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%v log=%v", tc.v, tc.log), func(t *testing.T) {
+			if got := FormatTick(tc.v, tc.log); got != tc.want {
+				t.Errorf("FormatTick(%v, log=%v) = %q, want %q", tc.v, tc.log, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -132,9 +139,11 @@ func TestScalePositions(t *testing.T) {
 		{"y=100 at the top", ys.pos(100), l.top},
 		{"y=0.1 a quarter up", ys.pos(0.1), l.bottom - (l.bottom-l.top)/4},
 	} {
-		if math.Abs(tc.got-tc.want) > 1e-9 {
-			t.Errorf("%s: got %v px, want %v px", tc.name, tc.got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if math.Abs(tc.got-tc.want) > 1e-9 {
+				t.Errorf("%s: got %v px, want %v px", tc.name, tc.got, tc.want)
+			}
+		})
 	}
 	if want := []float64{0.01, 0.1, 1, 10, 100}; !slices.EqualFunc(ys.tickVals, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-12*b }) {
 		t.Errorf("log ticks for [1e-2, 1e2]: got %v, want %v", ys.tickVals, want)
@@ -179,16 +188,18 @@ func TestValidate(t *testing.T) {
 		{"bars without the last edge", Series{Kind: Bars, X: []float64{0, 1}, Y: []float64{1, 2}}, false},
 		{"band without y2", Series{Kind: Band, X: []float64{0, 1}, Y: []float64{1, 2}}, false},
 	} {
-		c := &Chart{ID: "v", Series: []Series{tc.s}}
-		err := c.Validate()
-		if (err == nil) != tc.ok {
-			t.Errorf("%s: Validate() = %v, want ok=%v", tc.name, err, tc.ok)
-		}
-		s := c.SVG()
-		parseSVG(t, s)
-		if !tc.ok && !strings.Contains(s, "series 0") {
-			t.Errorf("%s: the SVG does not show the error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Chart{ID: "v", Series: []Series{tc.s}}
+			err := c.Validate()
+			if (err == nil) != tc.ok {
+				t.Errorf("%s: Validate() = %v, want ok=%v", tc.name, err, tc.ok)
+			}
+			s := c.SVG()
+			parseSVG(t, s)
+			if !tc.ok && !strings.Contains(s, "series 0") {
+				t.Errorf("%s: the SVG does not show the error", tc.name)
+			}
+		})
 	}
 }
 
@@ -232,10 +243,12 @@ func TestFile(t *testing.T) {
 		{"csv", "tailscope-survival-plot.csv", "text/csv", "series,kind"},
 		{"json", "tailscope-survival-plot.json", "application/json", "{"},
 	} {
-		name, mime, data, err := c.File(tc.format)
-		if err != nil || name != tc.name || mime != tc.mime || !strings.HasPrefix(string(data), tc.prefix) {
-			t.Errorf("File(%q) = %q, %q, %.20q…, %v; want %q, %q, %q…", tc.format, name, mime, data, err, tc.name, tc.mime, tc.prefix)
-		}
+		t.Run(tc.format, func(t *testing.T) {
+			name, mime, data, err := c.File(tc.format)
+			if err != nil || name != tc.name || mime != tc.mime || !strings.HasPrefix(string(data), tc.prefix) {
+				t.Errorf("File(%q) = %q, %q, %.20q…, %v; want %q, %q, %q…", tc.format, name, mime, data, err, tc.name, tc.mime, tc.prefix)
+			}
+		})
 	}
 	if _, _, _, err := c.File("png"); err == nil {
 		t.Error(`File("png") gave no error`)

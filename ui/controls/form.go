@@ -8,12 +8,15 @@
 //	<controls:Form :Spec='&c.Edit' :IDPrefix='"est-"' :OnChange='c.Changed' :Visible='c.Visible'></controls:Form>
 //
 // The Form edits *Spec in place and calls OnChange after each accepted change; a value the table
-// refuses is not applied and its message is shown under the control.
+// refuses is not applied and its message is shown under the control. Sliders follow the commit
+// rule of Slider: a change is made when the thumb is released or a key moves it, not while it
+// is dragged.
 package controls
 
 import (
-	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/vugu/vugu"
@@ -21,9 +24,6 @@ import (
 
 //go:generate go tool vugugen -s -skip-go-mod -skip-main .
 //go:generate gofmt -w 0_components_gen.go
-
-// SliderSteps is the resolution of a log-scale slider.
-const SliderSteps = 1000
 
 // Form is the controls of one spec.
 type Form struct {
@@ -71,124 +71,38 @@ func Widget(p spec.Param) string {
 	return "range"
 }
 
-// logScale reports whether p's slider moves on a log scale.
-func logScale(p spec.Param) bool { return p.Log && p.Min > 0 }
-
-// SliderMin, SliderMax and SliderStep are the attributes of p's range input.
-func SliderMin(p spec.Param) float64 {
-	if logScale(p) {
-		return 0
-	}
-	return p.Min
-}
-
-// SliderMax is the max attribute of p's range input.
-func SliderMax(p spec.Param) float64 {
-	if logScale(p) {
-		return SliderSteps
-	}
-	return p.Max
-}
-
-// SliderStep is the step attribute of p's range input.
-func SliderStep(p spec.Param) float64 {
-	switch {
-	case logScale(p):
-		return 1
-	case p.Step > 0:
-		return p.Step
-	case p.Type == spec.Int:
-		return 1
-	}
-	return (p.Max - p.Min) / 200
-}
-
-// ToSlider is the slider position of value v of p.
-func ToSlider(p spec.Param, v float64) float64 {
-	if !logScale(p) {
-		return v
-	}
-	return math.Round(SliderSteps * math.Log(v/p.Min) / math.Log(p.Max/p.Min))
-}
-
-// FromSlider is the value of p at slider position pos: integers are rounded, log-scale values
-// keep 3 significant digits.
-func FromSlider(p spec.Param, pos float64) float64 {
-	v := pos
-	if logScale(p) {
-		v = p.Min * math.Pow(p.Max/p.Min, pos/SliderSteps)
-		v = roundSig(v, 3)
-	}
-	if p.Type == spec.Int {
-		v = math.Round(v)
-	}
-	return math.Max(p.Min, math.Min(p.Max, v))
-}
-
-func roundSig(v float64, digits int) float64 {
-	if v == 0 {
-		return 0
-	}
-	e := math.Pow(10, float64(digits)-math.Ceil(math.Log10(math.Abs(v))))
-	return math.Round(v*e) / e
+// ScaleOf is the scale of p's slider over the table's bounds.
+func ScaleOf(p spec.Param) Scale {
+	lo, hi := Bounds(p)
+	return NewScale(p, lo, hi)
 }
 
 // ID is the id of p's control.
 func (c *Form) ID(name string) string { return c.IDPrefix + name }
 
-// Label is p's label with its unit.
+// Label is p's label with its unit, unless a word of the label is the unit ("steps", not
+// "steps (steps)"; "left well width (w)").
 func Label(p spec.Param) string {
-	if p.Unit != "" {
+	if p.Unit != "" && !slices.Contains(strings.Fields(p.Label), p.Unit) {
 		return p.Label + " (" + p.Unit + ")"
 	}
 	return p.Label
 }
 
-// Value is the text shown for p: its value as the spec writes it, integers with thousands
-// separators.
+// Value is the text shown for p's value, formatted as its slider formats it.
 func (c *Form) Value(p spec.Param) string {
 	if c.Spec == nil {
 		return ""
 	}
-	if p.Type == spec.Int {
-		return Thousands(c.Spec.Int(p.Name))
-	}
-	return c.Spec.Text(p.Name)
-}
-
-// Thousands writes n with thin-space thousands separators (10 000).
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := ""
-	for len(s) > 3 {
-		out = "\u202f" + s[len(s)-3:] + out
-		s = s[:len(s)-3]
-	}
-	out = s + out
-	if neg {
-		out = "−" + out
-	}
-	return out
-}
-
-// SliderValue is the position of p's slider as text.
-func (c *Form) SliderValue(p spec.Param) string {
-	if c.Spec == nil {
-		return ""
-	}
-	return strconv.FormatFloat(ToSlider(p, c.Spec.Float(p.Name)), 'g', -1, 64)
+	return ScaleOf(p).Format(c.Spec.Get(p.Name).Num)
 }
 
 // Checked reports whether a Bool parameter is set.
-func (c *Form) Checked(p spec.Param) bool { return c.Spec != nil && c.Spec.Bool(p.Name) }
+func (c *Form) Checked(p spec.Param) bool { return c.Spec != nil && c.Spec.Get(p.Name).Num != 0 }
 
 // Selected reports whether choice is p's value.
 func (c *Form) Selected(p spec.Param, choice string) bool {
-	return c.Spec != nil && c.Spec.Choice(p.Name) == choice
+	return c.Spec != nil && c.Spec.Get(p.Name).Str == choice
 }
 
 // OptionText is the text of choice in p's select.
@@ -212,14 +126,19 @@ func (c *Form) SeedText() string {
 	return strconv.FormatUint(c.Spec.Seed, 10)
 }
 
-// SetSlider applies a slider position.
+// SetSlider applies a slider position (the range input's value), as releasing the thumb there does.
 func (c *Form) SetSlider(p spec.Param, text string) {
 	pos, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		c.refuse(p.Name, "must be a number, got "+strconv.Quote(text))
 		return
 	}
-	c.apply(p.Name, c.Spec.Set(p.Name, FromSlider(p, pos)))
+	c.apply(p.Name, c.Spec.Set(p.Name, ScaleOf(p).Value(pos)))
+}
+
+// committer is the OnCommit of p's slider: the value is applied to the spec.
+func (c *Form) committer(p spec.Param) func(float64) {
+	return func(v float64) { c.apply(p.Name, c.Spec.Set(p.Name, v)) }
 }
 
 // SetText applies a value typed or chosen by the person.

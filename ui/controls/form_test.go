@@ -1,7 +1,7 @@
 package controls
 
 import (
-	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,44 +17,15 @@ func param(t *testing.T, kind, name string) spec.Param {
 	return *k.Param(name)
 }
 
-func TestSliderScale(t *testing.T) {
-	n := param(t, "stable", "n") // Int, log, [100, 1e6]
-	alpha := param(t, "stable", "alpha")
-	for _, tc := range []struct {
-		p        spec.Param
-		pos      float64
-		wantV    float64
-		name     string
-		wantBack float64 // ToSlider of the value
-	}{
-		{n, 0, 100, "n at the left end", 0},
-		{n, 1000, 1e6, "n at the right end", 1000},
-		{n, 500, 10000, "n in the middle of 4 decades: 100·10² = 10000", 500},
-		{n, 250, 1000, "n at a quarter: 1000", 250},
-		{alpha, 1.37, 1.37, "linear α", 1.37},
-		{alpha, 9, 2, "α clamped to its max", 2},
-	} {
-		v := FromSlider(tc.p, tc.pos)
-		if math.Abs(v-tc.wantV) > 1e-9*tc.wantV {
-			t.Errorf("%s: FromSlider(%v) = %v, want %v", tc.name, tc.pos, v, tc.wantV)
-		}
-		if back := ToSlider(tc.p, v); math.Abs(back-tc.wantBack) > 1e-9 {
-			t.Errorf("%s: ToSlider(%v) = %v, want %v", tc.name, v, back, tc.wantBack)
-		}
-	}
-	// A log slider keeps 3 significant digits: position 333 of [100, 1e6] is 100·10^(4·0.333) = 2148.
-	if v := FromSlider(n, 333); v != 2150 {
-		t.Errorf("FromSlider(n, 333) = %v, want 2150 (2148 to 3 digits)", v)
-	}
-}
-
 func TestWidget(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
 		{"dist", "select"}, {"alpha", "range"}, {"n", "range"}, {"k1", "number"}, {"nu", "range"},
 	} {
-		if got := Widget(param(t, "stable", tc.name)); got != tc.want {
-			t.Errorf("Widget(%s) = %q, want %q", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Widget(param(t, "stable", tc.name)); got != tc.want {
+				t.Errorf("Widget(%s) = %q, want %q", tc.name, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -63,12 +34,12 @@ func TestFormApply(t *testing.T) {
 	changes := 0
 	f := &Form{Spec: &sp, IDPrefix: "est-", OnChange: func() { changes++ }}
 	f.SetSlider(param(t, "stable", "alpha"), "1.2")
-	if sp.Float("alpha") != 1.2 || changes != 1 {
-		t.Errorf("after α slider to 1.2: α = %v, %d changes; want 1.2, 1", sp.Float("alpha"), changes)
+	if spec.Must(sp.Stable()).Alpha != 1.2 || changes != 1 {
+		t.Errorf("after α slider to 1.2: α = %v, %d changes; want 1.2, 1", spec.Must(sp.Stable()).Alpha, changes)
 	}
 	f.SetText(param(t, "stable", "dist"), "cauchy")
-	if sp.Choice("dist") != "sas" || changes != 1 || !strings.Contains(f.Error("dist"), "must be one of") {
-		t.Errorf(`dist "cauchy": dist = %q, %d changes, error %q; want it refused`, sp.Choice("dist"), changes, f.Error("dist"))
+	if string(spec.Must(sp.Stable()).Dist) != "sas" || changes != 1 || !strings.Contains(f.Error("dist"), "must be one of") {
+		t.Errorf(`dist "cauchy": dist = %q, %d changes, error %q; want it refused`, string(spec.Must(sp.Stable()).Dist), changes, f.Error("dist"))
 	}
 	// k1 = 6000 with n = 10000 leaves one block: refused by the kind's Check, named k1.
 	f.SetText(param(t, "stable", "k1"), "6000")
@@ -76,8 +47,8 @@ func TestFormApply(t *testing.T) {
 		t.Errorf("k1 = 6000 with n = 10000: %d changes, error %q; want it refused", changes, f.Error("k1"))
 	}
 	f.SetText(param(t, "stable", "k1"), "100")
-	if changes != 2 || f.Error("k1") != "" || sp.Int("k1") != 100 {
-		t.Errorf("k1 = 100: %d changes, error %q, k1 = %d; want accepted", changes, f.Error("k1"), sp.Int("k1"))
+	if changes != 2 || f.Error("k1") != "" || spec.Must(sp.Stable()).K1 != 100 {
+		t.Errorf("k1 = 100: %d changes, error %q, k1 = %d; want accepted", changes, f.Error("k1"), spec.Must(sp.Stable()).K1)
 	}
 	f.SetSeed("42")
 	f.NextSeed()
@@ -117,9 +88,11 @@ func TestThousands(t *testing.T) {
 		n    int
 		want string
 	}{{0, "0"}, {999, "999"}, {1000, "1\u202f000"}, {1000000, "1\u202f000\u202f000"}, {-12345, "−12\u202f345"}} {
-		if got := Thousands(tc.n); got != tc.want {
-			t.Errorf("Thousands(%d) = %q, want %q", tc.n, got, tc.want)
-		}
+		t.Run(strconv.Itoa(tc.n), func(t *testing.T) {
+			if got := Thousands(tc.n); got != tc.want {
+				t.Errorf("Thousands(%d) = %q, want %q", tc.n, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -148,4 +121,20 @@ func FuzzFormText(f *testing.F) {
 			t.Errorf("after %q: seed %d > MaxSeed", text, sp.Seed)
 		}
 	})
+}
+
+func TestLabel(t *testing.T) {
+	for _, tc := range []struct{ kind, name, want string }{
+		{"mlp", "width", "width (units)"},
+		{"exit", "steps", "steps"}, // the label names the unit already
+		{"mlp", "n", "training examples"},
+		{"wells", "wl", "left well width (w)"}, // a one-letter unit inside a word is still written
+		{"stable", "alpha", "tail index α"},
+	} {
+		t.Run(tc.kind+"."+tc.name, func(t *testing.T) {
+			if got := Label(param(t, tc.kind, tc.name)); got != tc.want {
+				t.Errorf("Label = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -16,14 +16,16 @@ const (
 	mixScale = 10.0
 )
 
-// lawName describes the law of a "stable" spec in words.
+// lawName describes the law of a "stable" spec in words. The helpers below treat a spec of
+// another kind as the Gaussian law.
 func lawName(s spec.Spec) string {
-	switch s.Choice("dist") {
-	case "sas":
-		return fmt.Sprintf("SαS with α = %.2f, σ = 1", s.Float("alpha"))
-	case "student":
-		return fmt.Sprintf("Student-t with ν = %.3g", s.Float("nu"))
-	case "mixture":
+	p, _ := s.Stable()
+	switch p.Dist {
+	case spec.DistSaS:
+		return fmt.Sprintf("SαS with α = %.2f, σ = 1", p.Alpha)
+	case spec.DistStudent:
+		return fmt.Sprintf("Student-t with ν = %.3g", p.Nu)
+	case spec.DistMixture:
 		return fmt.Sprintf("Gaussian mixture %.0f%% N(0, 1) + %.0f%% N(0, %g²)", 100*(1-mixWide), 100*mixWide, mixScale)
 	}
 	return "Gaussian N(0, 1)"
@@ -35,12 +37,13 @@ func lawName(s spec.Spec) string {
 // too). nonGaussFinite marks the finite-variance laws that are not Gaussian: where the
 // Mohammadi estimator can mislead (docs/science.md#estimators).
 func tailIndex(s spec.Spec) (alpha float64, nonGaussFinite bool) {
-	switch s.Choice("dist") {
-	case "sas":
-		return s.Float("alpha"), false
-	case "student":
-		return math.Min(s.Float("nu"), 2), s.Float("nu") > 2
-	case "mixture":
+	p, _ := s.Stable()
+	switch p.Dist {
+	case spec.DistSaS:
+		return p.Alpha, false
+	case spec.DistStudent:
+		return math.Min(p.Nu, 2), p.Nu > 2
+	case spec.DistMixture:
 		return 2, true
 	}
 	return 2, false
@@ -50,12 +53,13 @@ func tailIndex(s spec.Spec) (alpha float64, nonGaussFinite bool) {
 // the data with.
 func lawAbsSurvival(s spec.Spec, t float64) float64 {
 	t = math.Abs(t)
-	switch s.Choice("dist") {
-	case "sas":
-		return 2 * estimator.SymStable{Alpha: s.Float("alpha"), Sigma: 1}.Survival(t)
-	case "student":
-		return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: s.Float("nu")}.Survival(t)
-	case "mixture":
+	p, _ := s.Stable()
+	switch p.Dist {
+	case spec.DistSaS:
+		return 2 * estimator.SymStable{Alpha: p.Alpha, Sigma: 1}.Survival(t)
+	case spec.DistStudent:
+		return 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu}.Survival(t)
+	case spec.DistMixture:
 		return (1-mixWide)*math.Erfc(t/math.Sqrt2) + mixWide*math.Erfc(t/(mixScale*math.Sqrt2))
 	}
 	return math.Erfc(t / math.Sqrt2)

@@ -82,12 +82,12 @@ func handle(ctx context.Context, input []byte, report spec.Reporter) ([]byte, er
 // Result is everything the view shows about one sample or file. It is computed in a worker and
 // crosses to the page as JSON; values that are not finite travel as null (chart.Numbers).
 type Result struct {
-	Source string  `json:"source"` // "sample" or "file"
-	Title  string  `json:"title"`  // the law or the file name
-	N      int     `json:"n"`
-	Shape  []int   `json:"shape,omitempty"` // a file's array shape
-	Dist   string  `json:"dist,omitempty"`  // a sample's law: sas, student, mixture, gauss
-	Nu     float64 `json:"nu,omitempty"`    // a Student-t sample's degrees of freedom
+	Source string    `json:"source"` // "sample" or "file"
+	Title  string    `json:"title"`  // the law or the file name
+	N      int       `json:"n"`
+	Shape  []int     `json:"shape,omitempty"` // a file's array shape
+	Dist   spec.Dist `json:"dist,omitempty"`  // a sample's law: sas, student, mixture, gauss
+	Nu     float64   `json:"nu,omitempty"`    // a Student-t sample's degrees of freedom
 	// TailIndex is what a perfect estimator reports for a sample's law (0 for a file).
 	TailIndex float64 `json:"tail_index,omitempty"`
 	// FiniteVariance marks a finite-variance, non-Gaussian law (the Mohammadi caveat).
@@ -135,9 +135,10 @@ func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) 
 		if err != nil {
 			return nil, err
 		}
-		res.Source, res.Title, res.Dist = "sample", lawName(r.Spec), r.Spec.Choice("dist")
-		if res.Dist == "student" {
-			res.Nu = r.Spec.Float("nu")
+		p, _ := r.Spec.Stable() // Draw checked the kind
+		res.Source, res.Title, res.Dist = "sample", lawName(r.Spec), p.Dist
+		if res.Dist == spec.DistStudent {
+			res.Nu = p.Nu
 		}
 		res.TailIndex, res.FiniteVariance = tailIndex(r.Spec)
 	}
@@ -145,8 +146,8 @@ func Compute(ctx context.Context, r Request, data []byte, report spec.Reporter) 
 	msg := fmt.Sprintf("estimating α from %d values", len(x))
 	report.Report(spec.Progress{Fraction: 0.3, Message: msg})
 	k1 := 0
-	if r.Spec.Kind == "stable" {
-		k1 = r.Spec.Int("k1")
+	if p, err := r.Spec.Stable(); err == nil {
+		k1 = p.K1
 	}
 	if k1 > 0 && 2*k1 > len(x) {
 		return nil, fmt.Errorf("%s: block size K1 = %d leaves fewer than two blocks of %d values: lower K1", res.Title, k1, len(x))

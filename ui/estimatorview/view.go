@@ -101,7 +101,7 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 // wantKey identifies what should be shown: the sample of the spec, or the file.
 func (c *View) wantKey() string {
 	if c.file != nil {
-		return fmt.Sprintf("file:%s:%d:k1=%d", c.file.name, len(c.file.data), c.Edit.Int("k1"))
+		return fmt.Sprintf("file:%s:%d:k1=%d", c.file.name, len(c.file.data), c.params().K1)
 	}
 	return c.Edit.Key()
 }
@@ -189,11 +189,17 @@ func (c *View) Changed() {
 func (c *View) Visible(name string) bool {
 	switch name {
 	case "alpha":
-		return c.Edit.Choice("dist") == "sas"
+		return c.params().Dist == spec.DistSaS
 	case "nu":
-		return c.Edit.Choice("dist") == "student"
+		return c.params().Dist == spec.DistStudent
 	}
 	return true
+}
+
+// params are the typed parameters of the spec being edited (a "stable" spec).
+func (c *View) params() spec.StableParams {
+	p, _ := c.Edit.Stable()
+	return p
 }
 
 // ChoiceLabel names the laws in the distribution select.

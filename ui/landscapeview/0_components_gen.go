@@ -10,7 +10,10 @@ import "github.com/vugu/vugu"
 import js "github.com/vugu/vugu/js"
 import "log"
 
-import "github.com/tailscope/tailscope/ui/chart"
+import (
+	"github.com/tailscope/tailscope/ui/chart"
+	"github.com/tailscope/tailscope/ui/controls"
+)
 
 func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
@@ -100,8 +103,8 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					_ = vgparent
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
 					vgparent.AppendChild(vgn)
-					for vgiterkeyt, ctl := range c.Controls() {
-						var vgiterkey interface{} = vgiterkeyt
+					for _, ctl := range c.Controls() {
+						var vgiterkey interface{} = ctl.Name
 						_ = vgiterkey
 						ctl := ctl
 						_ = ctl
@@ -112,10 +115,12 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = vgparent
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
 							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-label"}}}
-							vgparent.AppendChild(vgn)
-							vgn.AddAttrInterface("for", ctl.ID())
-							vgn.SetInnerHTML(ctl.Label)
+							if ctl.Choice {
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-label"}}}
+								vgparent.AppendChild(vgn)
+								vgn.AddAttrInterface("for", ctl.ID())
+								vgn.SetInnerHTML(ctl.Label)
+							}
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
 							vgparent.AppendChild(vgn)
 							if ctl.Choice {
@@ -151,41 +156,25 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
 							vgparent.AppendChild(vgn)
 							if !ctl.Choice {
-								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control"}}}
-								vgparent.AppendChild(vgn)
 								{
-									vgparent := vgn
-									_ = vgparent
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}}}
-									vgparent.AppendChild(vgn)
-									vgn.AddAttrInterface("aria-describedby", ctl.ID()+"-help")
-									vgn.AddAttrInterface("aria-valuetext", ctl.Text)
-									vgn.AddAttrInterface("id", ctl.ID())
-									vgn.AddAttrInterface("max", ctl.Max)
-									vgn.AddAttrInterface("min", ctl.Min)
-									vgn.AddAttrInterface("step", ctl.Step)
-									{
-										b, err := vjson.Marshal(ctl.PosText())
-										if err != nil {
-											panic(err)
-										}
-										vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
+									vgcompKey := vugu.MakeCompKey(0xF6BC3D0455F5EE3^vgin.CurrentPositionHash(), vgiterkey)
+									// ask BuildEnv for prior instance of this specific component
+									vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*controls.Slider)
+									if vgcomp == nil {
+										// create new one if needed
+										vgcomp = new(controls.Slider)
+										vgin.BuildEnv.WireComponent(vgcomp)
 									}
-									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType: "input",
-										Func:      func(event vugu.DOMEvent) { c.OnControl(ctl, event) },
-										// TODO: implement capture, etc. mostly need to decide syntax
-									})
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
-									vgparent.AppendChild(vgn)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "output", Attr: []vugu.VGAttribute(nil)}
-									vgparent.AppendChild(vgn)
-									vgn.AddAttrInterface("for", ctl.ID())
-									vgn.AddAttrInterface("id", ctl.ID()+"-value")
-									vgn.SetInnerHTML(ctl.Text)
-									vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
+									vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+									vgcomp.Describe = ctl.ID() + "-help"
+									vgcomp.ID = ctl.ID()
+									vgcomp.Label = ctl.Label
+									vgcomp.OnCommit = c.committer(ctl.Name)
+									vgcomp.Scale = ctl.Scale
+									vgcomp.Unit = ctl.Unit
+									vgcomp.Value = ctl.Value
+									vgout.Components = append(vgout.Components, vgcomp)
+									vgn = &vugu.VGNode{Component: vgcomp}
 									vgparent.AppendChild(vgn)
 								}
 							}

@@ -146,8 +146,8 @@ func noiseColor(n *Noise) int {
 
 // boundaries are the x positions of the basins' exit boundaries.
 func (s *Sim) boundaries() []float64 {
-	if s.Kind == "exit" {
-		return []float64{-s.Spec.Float("b"), s.Spec.Float("a")}
+	if p, err := s.Spec.Exit(); err == nil {
+		return []float64{-p.B, p.A}
 	}
 	return []float64{0}
 }

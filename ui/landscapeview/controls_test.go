@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/ui/controls"
 )
 
 func control(t *testing.T, sp spec.Spec, name string) *Control {
@@ -36,11 +37,11 @@ func TestControlsFromTable(t *testing.T) {
 	if names["trace"] {
 		t.Error("the trace parameter is offered as a control; the view does not use it")
 	}
-	if c := control(t, sp, "walkers"); c.hi != MaxBrowserWalkers {
-		t.Errorf("walkers slider ends at %v, want the browser cap %d", c.hi, MaxBrowserWalkers)
+	if c := control(t, sp, "walkers"); c.Scale.Hi != MaxBrowserWalkers {
+		t.Errorf("walkers slider ends at %v, want the browser cap %d", c.Scale.Hi, MaxBrowserWalkers)
 	}
-	if c := control(t, sp, "alpha"); c.Min != 0.01 || c.Max != 2 {
-		t.Errorf("alpha slider covers [%v, %v], want [0.01, 2] (α = 0 is refused)", c.Min, c.Max)
+	if c := control(t, sp, "alpha"); c.Scale.Min() != 0.01 || c.Scale.Max() != 2 {
+		t.Errorf("alpha slider covers [%v, %v], want [0.01, 2] (α = 0 is refused)", c.Scale.Min(), c.Scale.Max())
 	}
 }
 
@@ -57,27 +58,33 @@ func TestControlValue(t *testing.T) {
 		{"alpha", "x", 0, true},
 		{"alpha", "NaN", 0, true},
 		{"eta", "0", 1e-4, false},      // log slider: position 0 is its lowest value, the table's step
-		{"eta", "1000", 1, false},      // position 1000: the maximum
-		{"eta", "500", 0.01, false},    // halfway on log [1e-4, 1]: 10^-2
+		{"eta", "360", 1, false},       // the last position: the maximum
+		{"eta", "180", 0.01, false},    // 90 stops a decade from 10^-4: 10^-2
+		{"eta", "9999", 1, false},      // clamped
 		{"walkers", "0", 1, false},     // log [1, 20000]
-		{"walkers", "500", 141, false}, // √20000 = 141.4, rounded to an integer
+		{"walkers", "9", 10, false},    // 1, 2, …, 9, 10: whole numbers only
+		{"walkers", "103", 140, false}, // 10, 11, …, 99 at positions 9–98, then 100, 110, …, 140
 		{"dim", "2", 2, false},
 	}
 	for _, tt := range tests {
-		got, err := control(t, sp, tt.name).Value(tt.text)
-		if (err != nil) != tt.wantErr || (!tt.wantErr && math.Abs(got-tt.want) > 1e-12*math.Abs(tt.want)) {
-			t.Errorf("%s.Value(%q) = %v, %v; want %v (error %v)", tt.name, tt.text, got, err, tt.want, tt.wantErr)
-		}
+		t.Run(tt.name+"="+tt.text, func(t *testing.T) {
+			got, err := control(t, sp, tt.name).ValueAt(tt.text)
+			if (err != nil) != tt.wantErr || (!tt.wantErr && math.Abs(got-tt.want) > 1e-12*math.Abs(tt.want)) {
+				t.Errorf("%s.ValueAt(%q) = %v, %v; want %v (error %v)", tt.name, tt.text, got, err, tt.want, tt.wantErr)
+			}
+		})
 	}
-	// A log slider placed at a value reads that value back (to 3 digits).
+	// A log slider placed at a value reads that value back (to 2 digits).
 	for _, v := range []float64{1e-3, 0.3, 2.5e-4} {
-		sp := spec.MustNew("wells", 1)
-		sp.Set("eta", v)
-		c := control(t, sp, "eta")
-		got, err := c.Value(c.PosText())
-		if err != nil || math.Abs(got-v) > 0.01*v {
-			t.Errorf("eta slider at %v: position %s reads back %v, %v", v, c.PosText(), got, err)
-		}
+		t.Run("eta at "+strconv.FormatFloat(v, 'g', -1, 64), func(t *testing.T) {
+			sp := spec.MustNew("wells", 1)
+			sp.Set("eta", v)
+			c := control(t, sp, "eta")
+			got, err := c.ValueAt(controls.PosText(c.Pos()))
+			if err != nil || math.Abs(got-v) > 0.05*v {
+				t.Errorf("eta slider at %v: position %v reads back %v, %v", v, c.Pos(), got, err)
+			}
+		})
 	}
 }
 
@@ -85,18 +92,18 @@ func TestControlApply(t *testing.T) {
 	sp := spec.MustNew("wells", 1)
 	wl := control(t, sp, "wl")
 	out, err := wl.Apply(sp, strconv.FormatFloat(wl.PosFor(1.5), 'g', -1, 64))
-	if err != nil || out.Float("wl") != 1.5 || sp.Float("wl") != 0.5 {
-		t.Errorf("Apply wl=1.5: got wl %v (input now %v), %v; want 1.5, input untouched", out.Float("wl"), sp.Float("wl"), err)
+	if err != nil || spec.Must(out.Wells()).WL != 1.5 || spec.Must(sp.Wells()).WL != 0.5 {
+		t.Errorf("Apply wl=1.5: got wl %v (input now %v), %v; want 1.5, input untouched", spec.Must(out.Wells()).WL, spec.Must(sp.Wells()).WL, err)
 	}
 	// η = 0.1 with the left well's curvature 6·1/0.5² = 24: 2.4 > 0.5, refused naming eta.
-	out, err = control(t, sp, "eta").Apply(sp, "750") // 10^-1
+	out, err = control(t, sp, "eta").Apply(sp, "270") // 10^-1: 3 decades of 90 stops from 10^-4
 	fe, ok := err.(*spec.FieldError)
-	if !ok || fe.Field != "eta" || out.Float("eta") != 0.1 {
-		t.Errorf("Apply eta=0.1: %v (eta %v); want a FieldError on eta and the new value kept for the slider", err, out.Float("eta"))
+	if !ok || fe.Field != "eta" || spec.Must(out.Wells()).Eta != 0.1 {
+		t.Errorf("Apply eta=0.1: %v (eta %v); want a FieldError on eta and the new value kept for the slider", err, spec.Must(out.Wells()).Eta)
 	}
 	out, err = control(t, sp, "start").Apply(sp, "half")
-	if err != nil || out.Choice("start") != "half" {
-		t.Errorf("Apply start=half: %q, %v", out.Choice("start"), err)
+	if err != nil || spec.Must(out.Wells()).Start != spec.StartHalf {
+		t.Errorf("Apply start=half: %q, %v", spec.Must(out.Wells()).Start, err)
 	}
 	if _, err := control(t, sp, "start").Apply(sp, "middle"); err == nil {
 		t.Error("Apply start=middle: no error")

@@ -80,7 +80,7 @@ func (c *View) Spec() spec.Spec {
 	if sp, ok := st.Spec(ViewName); ok && (sp.Kind == "wells" || sp.Kind == "exit") {
 		return sp
 	}
-	return spec.MustNew(Kinds[0], 1)
+	return spec.MustPreset(Kinds[0], spec.PagePreset)
 }
 
 // Compute rebuilds the run when the shared spec changed (first render, a new link).
@@ -147,19 +147,34 @@ func (c *View) setSpec(sp spec.Spec, verr error) {
 // Controls are the sliders and selects of the current kind.
 func (c *View) Controls() []*Control { return c.ctrls }
 
-// OnControl handles input on control ctl.
+// OnControl handles a choice made in control ctl's select.
 func (c *View) OnControl(ctl *Control, e vugu.DOMEvent) {
 	c.SetControl(ctl.Name, e.PropString("target", "value"))
 }
 
+// committer is the OnCommit of the slider called name: its value is applied when the thumb
+// is released or a key moves it.
+func (c *View) committer(name string) func(float64) {
+	return func(v float64) { c.SetValue(name, v) }
+}
+
 // SetControl sets the control called name from its input's text (a slider position or a
-// choice), as moving it does.
+// choice), as committing it does.
 func (c *View) SetControl(name, text string) {
+	c.set(name, func(ctl *Control) (spec.Spec, error) { return ctl.Apply(c.Spec(), text) })
+}
+
+// SetValue sets the slider called name to value v, as releasing its thumb there does.
+func (c *View) SetValue(name string, v float64) {
+	c.set(name, func(ctl *Control) (spec.Spec, error) { return ctl.ApplyValue(c.Spec(), v) })
+}
+
+func (c *View) set(name string, apply func(*Control) (spec.Spec, error)) {
 	for _, ctl := range c.ctrls {
 		if ctl.Name != name {
 			continue
 		}
-		sp, err := ctl.Apply(c.Spec(), text)
+		sp, err := apply(ctl)
 		if err != nil && sp.Key() == c.Spec().Key() { // the value itself was refused: keep the spec
 			c.err = errText(err)
 			return
@@ -170,26 +185,16 @@ func (c *View) SetControl(name, text string) {
 	c.err = fmt.Sprintf("%s: no such control", name)
 }
 
-// SetValue moves the slider called name to the position of value v (tests, and callers
-// that think in values rather than slider positions).
-func (c *View) SetValue(name string, v float64) {
-	for _, ctl := range c.ctrls {
-		if ctl.Name == name {
-			c.SetControl(name, strconv.FormatFloat(ctl.PosFor(v), 'g', -1, 64))
-			return
-		}
-	}
-	c.err = fmt.Sprintf("%s: no such control", name)
-}
-
-// OnKind switches between the "wells" and "exit" experiments, keeping the seed.
+// OnKind switches between the "wells" and "exit" experiments: the new kind's page preset,
+// keeping the seed.
 func (c *View) OnKind(e vugu.DOMEvent) {
 	k := e.PropString("target", "value")
-	sp, err := spec.New(k, c.Spec().Seed)
+	sp, err := spec.NewPreset(k, spec.PagePreset)
 	if err != nil {
 		c.err = errText(err)
 		return
 	}
+	sp.Seed = c.Spec().Seed
 	c.setSpec(sp, nil)
 }
 

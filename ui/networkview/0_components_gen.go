@@ -12,6 +12,7 @@ import "log"
 
 import (
 	"github.com/tailscope/tailscope/ui/chart"
+	"github.com/tailscope/tailscope/ui/controls"
 )
 
 func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
@@ -145,7 +146,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgparent.AppendChild(vgn)
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
-							vgn.SetInnerHTML(c.S().Spec.Int("iters"))
+							vgn.SetInnerHTML(c.Params().Iters)
 						}
 					}
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
@@ -173,7 +174,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "net-dataset"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "control"}}}
 				vgparent.AppendChild(vgn)
 				{
-					b, err := vjson.Marshal(c.S().Spec.Choice("dataset"))
+					b, err := vjson.Marshal(string(c.Params().Dataset))
 					if err != nil {
 						panic(err)
 					}
@@ -196,7 +197,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = o
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("selected", o == c.S().Spec.Choice("dataset"))
+						vgn.AddAttrInterface("selected", o == string(c.Params().Dataset))
 						vgn.AddAttrInterface("value", o)
 						vgn.SetInnerHTML(ChoiceLabel("dataset", o))
 					}
@@ -213,7 +214,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "select", Attr: []vugu.VGAttribute{{Namespace: "", Key: "id", Val: "net-loss"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "control"}}}
 				vgparent.AppendChild(vgn)
 				{
-					b, err := vjson.Marshal(c.S().Spec.Choice("loss"))
+					b, err := vjson.Marshal(string(c.Params().Loss))
 					if err != nil {
 						panic(err)
 					}
@@ -236,7 +237,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = o
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("selected", o == c.S().Spec.Choice("loss"))
+						vgn.AddAttrInterface("selected", o == string(c.Params().Loss))
 						vgn.AddAttrInterface("value", o)
 						vgn.SetInnerHTML(ChoiceLabel("loss", o))
 					}
@@ -250,60 +251,26 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					_ = vgiterkey
 					s := s
 					_ = s
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slider"}}}
-					vgparent.AppendChild(vgn)
-					vgn.AddAttrInterface("title", s.Help)
 					{
-						vgparent := vgn
-						_ = vgparent
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control-label"}}}
-						vgparent.AppendChild(vgn)
-						vgn.AddAttrInterface("for", "net-"+s.Name)
-						vgn.SetInnerHTML(s.Label)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-						vgparent.AppendChild(vgn)
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "control"}}}
-						vgparent.AppendChild(vgn)
-						{
-							vgparent := vgn
-							_ = vgparent
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "range"}}}
-							vgparent.AppendChild(vgn)
-							vgn.AddAttrInterface("id", "net-"+s.Name)
-							vgn.AddAttrInterface("max", s.Max)
-							vgn.AddAttrInterface("min", s.Min)
-							vgn.AddAttrInterface("step", s.Step)
-							{
-								b, err := vjson.Marshal(s.Pos)
-								if err != nil {
-									panic(err)
-								}
-								vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
-							}
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "input",
-								Func:      func(event vugu.DOMEvent) { c.OnDrag(s.Name, event) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
-							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType: "change",
-								Func:      func(event vugu.DOMEvent) { c.OnSlide(s.Name, event) },
-								// TODO: implement capture, etc. mostly need to decide syntax
-							})
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t"}
-							vgparent.AppendChild(vgn)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "output", Attr: []vugu.VGAttribute(nil)}
-							vgparent.AppendChild(vgn)
-							vgn.AddAttrInterface("id", "net-"+s.Name+"-value")
-							vgn.SetInnerHTML(s.Text)
-							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
-							vgparent.AppendChild(vgn)
+						vgcompKey := vugu.MakeCompKey(0xF6BC3D0455F5EE3^vgin.CurrentPositionHash(), s.Name)
+						// ask BuildEnv for prior instance of this specific component
+						vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*controls.Slider)
+						if vgcomp == nil {
+							// create new one if needed
+							vgcomp = new(controls.Slider)
+							vgin.BuildEnv.WireComponent(vgcomp)
 						}
-						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}
+						vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+						vgcomp.ID = s.ID()
+						vgcomp.Label = s.Label
+						vgcomp.OnCommit = c.committer(s.Name)
+						vgcomp.Scale = s.Scale
+						vgcomp.Special = SpecialText(s.Name)
+						vgcomp.Title = s.Help
+						vgcomp.Unit = s.Unit
+						vgcomp.Value = s.Value
+						vgout.Components = append(vgout.Components, vgcomp)
+						vgn = &vugu.VGNode{Component: vgcomp}
 						vgparent.AppendChild(vgn)
 					}
 				}

@@ -103,7 +103,7 @@ func (s *Session) AlphaChart() *chart.Chart {
 	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
 	c.Series = append(c.Series,
 		chart.Series{Name: "95% interval", Color: colOrange, Kind: chart.Band, X: it, Y: lo, Y2: hi},
-		chart.Series{Name: "α = 2 (Gaussian)", Color: colBlack, Kind: chart.Line, X: []float64{0, float64(s.Spec.Int("iters"))}, Y: []float64{2, 2}, Dash: true},
+		chart.Series{Name: "α = 2 (Gaussian)", Color: colBlack, Kind: chart.Line, X: []float64{0, float64(mlpParams(s.Spec).Iters)}, Y: []float64{2, 2}, Dash: true},
 		chart.Series{Name: "α̂", Color: colVermilion, Kind: chart.Scatter, X: it, Y: a, Titles: titles})
 	s.iterAxis(c)
 	return c
@@ -190,6 +190,6 @@ func (s *Session) HistChart() *chart.Chart {
 
 // iterAxis sets the iteration axis to the whole run.
 func (s *Session) iterAxis(c *chart.Chart) {
-	n := math.Max(1, float64(s.Spec.Int("iters")))
+	n := math.Max(1, float64(mlpParams(s.Spec).Iters))
 	c.X.Min, c.X.Max = -0.02*n, 1.02*n // room for the points at 0 and at the end
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/noise"
+	"github.com/tailscope/tailscope/sim/spec"
 )
 
 func TestDownsample(t *testing.T) {
@@ -30,7 +31,7 @@ func TestDownsample(t *testing.T) {
 
 // TestCharts: the charts carry the measurements' numbers, in their series and hover texts.
 func TestCharts(t *testing.T) {
-	s := &Session{Spec: DefaultSpec()}
+	s := &Session{Spec: spec.MustPreset("mlp", spec.PagePreset)}
 	s.Evals = []mlp.Evaluation{
 		{Iter: 0, Alpha: 1.2, Lo: 1.1, Hi: 1.3, TrainLoss: 2.3, TestLoss: 2.31, TrainAcc: 0.1, TestAcc: 0.09, ZeroFrac: 0.25, LayerAlpha: []float64{1.1, 1.4, 1.9},
 			Noise: &noise.Measurement{Layers: []estimator.Estimate{{Lo: 1, Hi: 1.2}, {Lo: 1.3, Hi: 1.5}, {Lo: 1.8, Hi: 2}}}},

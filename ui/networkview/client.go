@@ -191,25 +191,30 @@ const (
 // (the whole set if that is not enough), cut by mlp.Subsets.
 func (c *Client) Data() Loader {
 	return func(ctx context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
-		if s.Choice("dataset") != "mnist" {
+		p, err := s.MLP()
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.Dataset != spec.DatasetMNIST {
 			return mlp.LoadData(s)
 		}
+		balanced := p.Subset == spec.SubsetBalanced
 		fetch := func(name string, n, size int) (*data.Set, error) {
-			if s.Choice("subset") == "balanced" {
+			if balanced {
 				n = min(2*n, size)
 			}
 			return c.Dataset(ctx, name, 0, n)
 		}
-		train, err := fetch("mnist-train", s.Int("n"), mnistTrain)
+		train, err := fetch("mnist-train", p.N, mnistTrain)
 		if err != nil {
 			return nil, nil, err
 		}
-		test, err := fetch("mnist-test", s.Int("testN"), mnistTest)
+		test, err := fetch("mnist-test", p.TestN, mnistTest)
 		if err != nil {
 			return nil, nil, err
 		}
 		tr, te, err := mlp.Subsets(s, train, test)
-		if err != nil && s.Choice("subset") == "balanced" {
+		if err != nil && balanced {
 			// Too few of some class among the first 2n: take the whole sets.
 			if train, err = c.Dataset(ctx, "mnist-train", 0, mnistTrain); err != nil {
 				return nil, nil, err

@@ -196,7 +196,7 @@ func TestClientDataMNIST(t *testing.T) {
 		sub.WriteBinary(w)
 	}))
 	defer srv.Close()
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	for _, subset := range []string{"first", "balanced"} {
 		requests = nil
 		sp.SetChoice("subset", subset)

@@ -6,28 +6,17 @@ import (
 	"strconv"
 
 	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/ui/controls"
 )
 
 // Controls lists the parameters of the "mlp" kind the view shows, in order; the others
 // (subset, testN, schedule, order…) keep their values, which a share link carries.
 var Controls = []string{"dataset", "n", "width", "depth", "loss", "batch", "lr", "iters", "evalEvery", "evalBatches"}
 
-// SliderSteps is the resolution of a log-scale slider.
-const SliderSteps = 1000
-
-// DefaultSpec is the view's starting spec: MNIST, small enough to give a clear picture in
-// about a minute of a laptop's browser (2000 examples, a 784-64-64-10 network, 500 steps
-// of b = 50, the noise measured every 50 steps on all P = 40 batches).
-func DefaultSpec() spec.Spec {
-	sp := spec.MustNew("mlp", 1)
-	for name, v := range map[string]float64{"n": 2000, "testN": 1000, "width": 64, "depth": 3, "batch": 50,
-		"lr": 0.1, "iters": 500, "evalEvery": 50, "evalBatches": 0} {
-		if err := sp.Set(name, v); err != nil {
-			panic(err) // a typo above; the tests catch it
-		}
-	}
-	return sp
-}
+// DefaultSpec is the view's starting spec, the "mlp" kind's page preset (declared in sim/spec).
+//
+// Deprecated: use spec.MustPreset("mlp", spec.PagePreset).
+func DefaultSpec() spec.Spec { return spec.MustPreset("mlp", spec.PagePreset) }
 
 // Param returns the "mlp" kind's parameter name.
 func Param(name string) *spec.Param {
@@ -35,14 +24,17 @@ func Param(name string) *spec.Param {
 	return k.Param(name)
 }
 
-// Slider describes the range input of a numeric parameter for spec sp.
+// Slider is the range input of a numeric parameter for a spec: what a controls.Slider
+// is given.
 type Slider struct {
-	Name           string
-	Label, Help    string
-	Min, Max, Step float64 // of the <input type=range>: positions
-	Pos            float64 // the current value's position
-	Text           string  // the current value, as shown
+	Name              string
+	Label, Unit, Help string
+	Scale             controls.Scale
+	Value             float64 // the spec's value
 }
+
+// ID is the HTML id of the slider's input.
+func (s Slider) ID() string { return "net-" + s.Name }
 
 // IsChoice reports whether the parameter is a choice (a <select>).
 func IsChoice(name string) bool { return Param(name).Type == spec.Choice }
@@ -50,11 +42,15 @@ func IsChoice(name string) bool { return Param(name).Type == spec.Choice }
 // maxOf is the largest value of a parameter that sp can take, given the others: the
 // batch at most n/2, evalBatches at most n/b.
 func maxOf(p *spec.Param, sp spec.Spec) float64 {
+	mp, err := sp.MLP()
+	if err != nil || mp.Batch < 1 {
+		return p.Max
+	}
 	switch p.Name {
 	case "batch":
-		return math.Max(p.Min, math.Min(p.Max, float64(sp.Int("n")/2)))
+		return math.Max(p.Min, math.Min(p.Max, float64(mp.N/2)))
 	case "evalBatches":
-		return math.Min(p.Max, float64(sp.Int("n")/sp.Int("batch")))
+		return math.Min(p.Max, float64(mp.N/mp.Batch))
 	case "lr":
 		return 2 // larger steps only diverge
 	}
@@ -72,69 +68,21 @@ func minOf(p *spec.Param) float64 {
 // SliderFor returns the slider of numeric parameter name for sp.
 func SliderFor(name string, sp spec.Spec) Slider {
 	p := Param(name)
-	v := sp.Float(name)
-	lo, hi := minOf(p), maxOf(p, sp)
-	s := Slider{Name: name, Label: p.Label, Help: p.Help, Text: FormatValue(p, v)}
-	if p.Unit != "" {
-		s.Label += " (" + p.Unit + ")"
-	}
-	if p.Log {
-		s.Min, s.Max, s.Step = 0, SliderSteps, 1
-		s.Pos = math.Round(SliderSteps * math.Log(math.Max(lo, v)/lo) / math.Log(hi/lo))
-		s.Pos = math.Max(0, math.Min(SliderSteps, s.Pos))
-		return s
-	}
-	s.Min, s.Max, s.Step, s.Pos = lo, hi, 1, v
-	if p.Type == spec.Float {
-		s.Step = p.Step
-	}
-	return s
+	return Slider{Name: name, Label: controls.Label(*p), Unit: p.Unit, Help: p.Help,
+		Scale: controls.NewScale(*p, minOf(p), maxOf(p, sp)), Value: sp.Get(name).Num}
 }
 
-// ValueAt returns the value of parameter name at slider position pos (the range input's
-// text) for sp: on a log slider rounded to two significant digits, integers rounded, and
-// clamped to what sp allows.
-func ValueAt(name string, sp spec.Spec, pos string) (float64, error) {
-	p := Param(name)
-	x, err := strconv.ParseFloat(pos, 64)
-	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, &spec.FieldError{Field: name, Msg: fmt.Sprintf("slider position %q is not a number", pos)}
+// SpecialText names the values a slider shows in words: "all" noise batches for 0.
+func SpecialText(name string) func(float64) string {
+	if name != "evalBatches" {
+		return nil
 	}
-	lo, hi := minOf(p), maxOf(p, sp)
-	v := x
-	if p.Log {
-		switch {
-		case x <= 0:
-			v = lo
-		case x >= SliderSteps:
-			v = hi // exactly: 1024, not 1000
-		default:
-			v = roundSig(lo*math.Exp(x/SliderSteps*math.Log(hi/lo)), 2)
+	return func(v float64) string {
+		if v == 0 {
+			return "all"
 		}
+		return ""
 	}
-	if p.Type == spec.Int {
-		v = math.Round(v)
-	}
-	return math.Max(lo, math.Min(hi, v)), nil
-}
-
-func roundSig(v float64, digits int) float64 {
-	if v == 0 {
-		return 0
-	}
-	e := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-float64(digits-1))
-	return math.Round(v/e) * e
-}
-
-// FormatValue writes a parameter's value for the page.
-func FormatValue(p *spec.Param, v float64) string {
-	if p.Name == "evalBatches" && v == 0 {
-		return "all"
-	}
-	if p.Type == spec.Int {
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
 // WithValue returns sp with parameter name set to v, or the error naming the field (a
@@ -144,11 +92,7 @@ func WithValue(sp spec.Spec, name string, v float64) (spec.Spec, error) {
 	if err := out.Set(name, v); err != nil {
 		return sp, err
 	}
-	fit(&out)
-	if err := out.Validate(); err != nil {
-		return sp, err
-	}
-	return out, nil
+	return fit(sp, out)
 }
 
 // WithChoice is WithValue for a choice parameter.
@@ -157,11 +101,7 @@ func WithChoice(sp spec.Spec, name, choice string) (spec.Spec, error) {
 	if err := out.SetChoice(name, choice); err != nil {
 		return sp, err
 	}
-	fit(&out)
-	if err := out.Validate(); err != nil {
-		return sp, err
-	}
-	return out, nil
+	return fit(sp, out)
 }
 
 // WithSeed is WithValue for the seed, given as the text of its input.
@@ -175,19 +115,24 @@ func WithSeed(sp spec.Spec, text string) (spec.Spec, error) {
 	return out, nil
 }
 
-// fit keeps the dependent limits true after one change: the batch at most n/2 and the
-// noise batches at most n/b, as the kind requires.
-func fit(sp *spec.Spec) {
-	n := sp.Int("n")
-	if b := sp.Int("batch"); 2*b > n {
-		sp.Set("batch", float64(max(1, n/2)))
+// fit returns changed with the dependent limits kept true after one change (the batch at
+// most n/2, the noise batches at most n/b, as the kind requires), validated; or was and the
+// error naming the field.
+func fit(was, changed spec.Spec) (spec.Spec, error) {
+	p, err := changed.MLP()
+	if err != nil {
+		return was, err
 	}
-	if eb, most := sp.Int("evalBatches"), n/sp.Int("batch"); eb > most {
-		sp.Set("evalBatches", float64(most))
+	p.Batch = min(p.Batch, max(1, p.N/2))
+	p.EvalBatches = min(p.EvalBatches, p.N/p.Batch)
+	if p.EvalBatches == 1 {
+		p.EvalBatches = 2
 	}
-	if sp.Int("evalBatches") == 1 {
-		sp.Set("evalBatches", 2)
+	out, err := p.Spec(changed.Seed)
+	if err != nil {
+		return was, err
 	}
+	return out, nil
 }
 
 // BiggerSpec is sp made the size of the paper's protocol for the server: the whole
@@ -195,22 +140,20 @@ func fit(sp *spec.Spec) {
 // and the noise measured on all P = n/b batches, the rest unchanged. If the kind's work
 // budget refuses that, the measurement interval grows until it fits.
 func BiggerSpec(sp spec.Spec) (spec.Spec, error) {
-	out := sp.Clone()
-	for name, v := range map[string]float64{"n": 60000, "testN": 10000, "evalBatches": 0} {
-		if err := out.Set(name, v); err != nil {
-			return sp, err
-		}
+	p, err := sp.MLP()
+	if err != nil {
+		return sp, err
 	}
-	for range 20 {
-		err := out.Validate()
+	p.N, p.TestN, p.EvalBatches = 60000, 10000, 0
+	for {
+		out, err := p.Spec(sp.Seed)
 		if err == nil {
 			return out, nil
 		}
 		fe, ok := err.(*spec.FieldError)
-		if !ok || fe.Field != "evalEvery" || out.Int("evalEvery") >= out.Int("iters") {
+		if !ok || fe.Field != "evalEvery" || p.EvalEvery >= p.Iters {
 			return sp, err
 		}
-		out.Set("evalEvery", float64(min(out.Int("iters"), 2*out.Int("evalEvery"))))
+		p.EvalEvery = min(p.Iters, 2*p.EvalEvery)
 	}
-	return sp, out.Validate()
 }

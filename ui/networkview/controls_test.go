@@ -2,6 +2,7 @@ package networkview
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -23,68 +24,76 @@ func TestDefaultSpec(t *testing.T) {
 	}
 }
 
-// TestSliders: positions map to values and back; log sliders span the bounds.
+// valueAt is the value of parameter name's slider at position pos for sp.
+func valueAt(name string, sp spec.Spec, pos float64) float64 {
+	return SliderFor(name, sp).Scale.Value(pos)
+}
+
+// TestSliders: positions map to values and back; log sliders span the bounds the spec allows.
 func TestSliders(t *testing.T) {
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	tests := []struct {
-		name, pos string
-		want      float64
+		name string
+		pos  float64
+		want float64
 	}{
-		{"n", "0", 100},
-		{"n", "1000", 60000},
-		{"n", "500", 2400}, // 100·600^0.5 = 2449 → two significant digits
-		{"n", "-5", 100},   // clamped
-		{"lr", "0", 0.001}, // the slider's floor
-		{"lr", "1000", 2},  // and its ceiling
-		{"lr", "700", 0.2}, // 0.001·2000^0.7 = 0.205
-		{"width", "1000", 1024},
-		{"depth", "4", 4},           // linear
-		{"depth", "4.4", 4},         // integers rounded
-		{"batch", "1000", 1000},     // at most n/2 = 1000
-		{"evalBatches", "9999", 40}, // at most n/b = 40
-		{"evalBatches", "0", 0},
+		{"n", 0, 100},
+		{"n", 230, 60000},         // 100…990, 1000…9900, 10 000…59 000: 230 stops, then the max
+		{"n", 90, 1000},           // two significant digits, 90 stops a decade
+		{"n", -5, 100},            // clamped
+		{"lr", 0, 0.001},          // the slider's floor
+		{"lr", 280, 2},            // and its ceiling: 0.001…1.9 is 280 stops
+		{"lr", 181, 0.11},         // 0.1 is at 180
+		{"width", 187, 1024},      // 4…9, 10…99, 100…990, 1000, 1024
+		{"width", 6, 10},          //
+		{"depth", 4, 4},           // linear
+		{"depth", 4.4, 4},         // integers rounded
+		{"batch", 9999, 1000},     // at most n/2 = 1000
+		{"evalBatches", 9999, 40}, // at most n/b = 40
+		{"evalBatches", 0, 0},
 	}
 	for _, tt := range tests {
-		got, err := ValueAt(tt.name, sp, tt.pos)
-		if err != nil || math.Abs(got-tt.want) > 1e-9*tt.want {
-			t.Errorf("ValueAt(%s, %s) = %v, %v; want %v", tt.name, tt.pos, got, err, tt.want)
-		}
+		t.Run(fmt.Sprintf("%s at %v", tt.name, tt.pos), func(t *testing.T) {
+			if got := valueAt(tt.name, sp, tt.pos); math.Abs(got-tt.want) > 1e-9*tt.want {
+				t.Errorf("%s at %v = %v; want %v", tt.name, tt.pos, got, tt.want)
+			}
+		})
 	}
-	// The slider of each control shows the spec's value at a position that gives it back
-	// (to two significant digits on log sliders).
+	// The slider of each control shows the spec's value at a position that gives it back.
 	for _, name := range Controls {
 		if IsChoice(name) {
 			continue
 		}
-		s := SliderFor(name, sp)
-		v, err := ValueAt(name, sp, strconv.FormatFloat(s.Pos, 'f', -1, 64))
-		want := sp.Float(name)
-		if err != nil || math.Abs(v-want) > 0.03*want {
-			t.Errorf("%s: slider at %v gives %v, %v; the spec has %v", name, s.Pos, v, err, want)
-		}
-		if s.Pos < s.Min || s.Pos > s.Max {
-			t.Errorf("%s: position %v outside [%v, %v]", name, s.Pos, s.Min, s.Max)
-		}
+		t.Run(name+" round trip", func(t *testing.T) {
+			s := SliderFor(name, sp)
+			pos := s.Scale.Pos(s.Value)
+			if v, want := s.Scale.Value(pos), sp.Get(name).Num; v != want {
+				t.Errorf("slider at %v gives %v; the spec has %v", pos, v, want)
+			}
+			if pos < s.Scale.Min() || pos > s.Scale.Max() {
+				t.Errorf("position %v outside [%v, %v]", pos, s.Scale.Min(), s.Scale.Max())
+			}
+		})
 	}
-	if _, err := ValueAt("n", sp, "many"); err == nil {
-		t.Errorf("ValueAt(n, many) gave no error")
+	if f := SpecialText("evalBatches"); f == nil || f(0) != "all" || f(3) != "" {
+		t.Errorf(`evalBatches 0 is not shown as "all"`)
 	}
 }
 
 func TestWith(t *testing.T) {
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	// Fewer examples pull the batch and the noise batches down with them.
 	got, err := WithValue(sp, "n", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("batch") != 50 || got.Int("evalBatches") != 0 {
-		t.Errorf("n = 100: batch %d, evalBatches %d; want 50, 0", got.Int("batch"), got.Int("evalBatches"))
+	if spec.Must(got.MLP()).Batch != 50 || spec.Must(got.MLP()).EvalBatches != 0 {
+		t.Errorf("n = 100: batch %d, evalBatches %d; want 50, 0", spec.Must(got.MLP()).Batch, spec.Must(got.MLP()).EvalBatches)
 	}
 	sp2, _ := WithValue(sp, "evalBatches", 30)
 	got, err = WithValue(sp2, "batch", 100) // n/b = 20 < 30
-	if err != nil || got.Int("evalBatches") != 20 {
-		t.Errorf("batch 100 with 30 noise batches: %d, %v; want 20", got.Int("evalBatches"), err)
+	if err != nil || spec.Must(got.MLP()).EvalBatches != 20 {
+		t.Errorf("batch 100 with 30 noise batches: %d, %v; want 20", spec.Must(got.MLP()).EvalBatches, err)
 	}
 	// Refusals name the field and leave the spec as it was.
 	for _, tt := range []struct {
@@ -105,8 +114,8 @@ func TestWith(t *testing.T) {
 	if _, err := WithChoice(sp, "loss", "mse"); err == nil {
 		t.Errorf("WithChoice(loss, mse) gave no error")
 	}
-	if got, err := WithChoice(sp, "dataset", "spirals"); err != nil || got.Choice("dataset") != "spirals" {
-		t.Errorf("WithChoice(dataset, spirals) = %v, %v", got.Choice("dataset"), err)
+	if got, err := WithChoice(sp, "dataset", "spirals"); err != nil || string(spec.Must(got.MLP()).Dataset) != "spirals" {
+		t.Errorf("WithChoice(dataset, spirals) = %v, %v", string(spec.Must(got.MLP()).Dataset), err)
 	}
 	for _, tt := range []struct {
 		text string
@@ -121,16 +130,16 @@ func TestWith(t *testing.T) {
 }
 
 func TestBiggerSpec(t *testing.T) {
-	got, err := BiggerSpec(DefaultSpec())
+	got, err := BiggerSpec(spec.MustPreset("mlp", spec.PagePreset))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("n") != 60000 || got.Int("testN") != 10000 || got.Int("evalBatches") != 0 || got.Int("width") != 64 {
+	if spec.Must(got.MLP()).N != 60000 || spec.Must(got.MLP()).TestN != 10000 || spec.Must(got.MLP()).EvalBatches != 0 || spec.Must(got.MLP()).Width != 64 {
 		t.Errorf("bigger spec: n %d testN %d evalBatches %d width %d; want 60000 10000 0 64",
-			got.Int("n"), got.Int("testN"), got.Int("evalBatches"), got.Int("width"))
+			spec.Must(got.MLP()).N, spec.Must(got.MLP()).TestN, spec.Must(got.MLP()).EvalBatches, spec.Must(got.MLP()).Width)
 	}
 	// A run the work budget refuses at full size measures less often instead.
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	for name, v := range map[string]float64{"width": 1024, "depth": 4, "iters": 2000, "evalEvery": 10, "batch": 100} {
 		if err := sp.Set(name, v); err != nil {
 			t.Fatal(err)
@@ -140,35 +149,33 @@ func TestBiggerSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("evalEvery") <= 10 || got.Validate() != nil {
-		t.Errorf("bigger heavy spec: evalEvery %d, %v; want > 10 and valid", got.Int("evalEvery"), got.Validate())
+	if spec.Must(got.MLP()).EvalEvery <= 10 || got.Validate() != nil {
+		t.Errorf("bigger heavy spec: evalEvery %d, %v; want > 10 and valid", spec.Must(got.MLP()).EvalEvery, got.Validate())
 	}
 }
 
-// FuzzValueAt: any slider text gives a value the spec accepts, or an error; never a panic.
-func FuzzValueAt(f *testing.F) {
-	for _, s := range []string{"0", "1000", "-3", "1e308", "NaN", "Inf", "", "12.5", "0x10"} {
-		f.Add("n", s)
-		f.Add("lr", s)
-		f.Add("evalBatches", s)
+// FuzzSliderValue: any slider position gives a value the spec accepts, or one refused with
+// the field named; never a panic.
+func FuzzSliderValue(f *testing.F) {
+	for _, x := range []float64{0, 1000, -3, 1e308, math.NaN(), math.Inf(1), 12.5} {
+		f.Add("n", x)
+		f.Add("lr", x)
+		f.Add("evalBatches", x)
 	}
-	sp := DefaultSpec()
-	f.Fuzz(func(t *testing.T, name, pos string) {
+	sp := spec.MustPreset("mlp", spec.PagePreset)
+	f.Fuzz(func(t *testing.T, name string, pos float64) {
 		p := Param(name)
 		if p == nil || p.Type == spec.Choice {
 			return
 		}
-		v, err := ValueAt(name, sp, pos)
-		if err != nil {
-			return
-		}
+		v := valueAt(name, sp, pos)
 		if _, err := WithValue(sp, name, v); err != nil {
 			var fe *spec.FieldError
 			if !errors.As(err, &fe) {
-				t.Errorf("ValueAt(%s, %q) = %v, which WithValue refuses without naming a field: %v", name, pos, v, err)
+				t.Errorf("%s at %v = %v, which WithValue refuses without naming a field: %v", name, pos, v, err)
 			}
 			if name != "iters" && name != "width" && name != "n" && name != "evalEvery" {
-				t.Errorf("ValueAt(%s, %q) = %v, refused: %v", name, pos, v, err)
+				t.Errorf("%s at %v = %v, refused: %v", name, pos, v, err)
 			}
 		}
 	})
@@ -179,7 +186,7 @@ func FuzzWithSeed(f *testing.F) {
 	for _, s := range []string{"1", "0", "-1", "9007199254740991", "9007199254740992", "abc", " 7", ""} {
 		f.Add(s)
 	}
-	sp := DefaultSpec()
+	sp := spec.MustPreset("mlp", spec.PagePreset)
 	f.Fuzz(func(t *testing.T, text string) {
 		got, err := WithSeed(sp, text)
 		if err != nil {

@@ -29,8 +29,6 @@ const ViewName = "network"
 type View struct {
 	State *appstate.State
 	Env   vugu.EventEnv // the render loop's event environment; nil: the one Compute is given
-
-	draft map[string]string // slider texts while dragging, before the change applies
 }
 
 // Page is the view's state that outlives a View component: the session, the server job,
@@ -56,17 +54,14 @@ type Job struct {
 // The page's one Page, made by the first View built.
 var page *Page
 
-// NewPage returns a Page over st whose session loads data through client; it applies the
-// view's defaults when st holds the kind's own defaults (a fresh page, not a link).
+// NewPage returns a Page over st whose session loads data through client. It shows st's spec
+// as it is: a fresh page's is the kind's page preset, and a link's is the link's, even when it
+// equals a preset or the kind's table defaults.
 func NewPage(env vugu.EventEnv, st *appstate.State, client *Client) *Page {
 	sp, ok := st.Spec(ViewName)
-	if !ok || sp.Key() == spec.MustNew("mlp", 1).Key() {
-		sp = DefaultSpec()
-		if st.ShareID == "" {
-			st.SetSpec(ViewName, sp) // and the URL
-		} else {
-			st.Specs[ViewName] = sp
-		}
+	if !ok {
+		sp = spec.MustPreset("mlp", spec.PagePreset)
+		st.Specs[ViewName] = sp
 	}
 	p := &Page{Client: client, State: st}
 	p.Sess = NewSession(env, client.Data(), sp)
@@ -122,11 +117,7 @@ func (c *View) Sliders() []Slider {
 		if IsChoice(name) {
 			continue
 		}
-		s := SliderFor(name, sp)
-		if t, ok := c.draft[name]; ok {
-			s.Text = t
-		}
-		out = append(out, s)
+		out = append(out, SliderFor(name, sp))
 	}
 	return out
 }
@@ -151,30 +142,20 @@ func ChoiceLabel(name, choice string) string {
 	return choice
 }
 
-// OnDrag shows a slider's value while it moves.
-func (c *View) OnDrag(name string, e vugu.DOMEvent) {
-	v, err := ValueAt(name, page.Sess.Spec, e.PropString("target", "value"))
-	if err != nil {
-		return
-	}
-	if c.draft == nil {
-		c.draft = map[string]string{}
-	}
-	c.draft[name] = FormatValue(Param(name), v)
+// committer is the OnCommit of the slider called name: a new run with the changed spec.
+func (c *View) committer(name string) func(float64) {
+	return func(v float64) { page.SetValue(name, v) }
 }
 
-// OnSlide applies a slider's value: a new run with the changed spec.
-func (c *View) OnSlide(name string, e vugu.DOMEvent) {
-	delete(c.draft, name)
-	v, err := ValueAt(name, page.Sess.Spec, e.PropString("target", "value"))
-	if err == nil {
-		var sp spec.Spec
-		if sp, err = WithValue(page.Sess.Spec, name, v); err == nil {
-			page.Apply(sp)
-			return
-		}
+// SetValue applies a slider's committed value: a new run with the changed spec, or the
+// message of the refusal.
+func (p *Page) SetValue(name string, v float64) {
+	sp, err := WithValue(p.Sess.Spec, name, v)
+	if err != nil {
+		p.Msg = err.Error()
+		return
 	}
-	page.Msg = err.Error()
+	p.Apply(sp)
 }
 
 // OnChoice applies a choice.
@@ -243,7 +224,16 @@ func (p *Page) ResetRun() {
 }
 
 // Dataset is the text describing the session's dataset.
-func (p *Page) Dataset() string { return p.Sess.Spec.Choice("dataset") }
+func (p *Page) Dataset() string { return string(mlpParams(p.Sess.Spec).Dataset) }
+
+// mlpParams are the typed parameters of s, an "mlp" spec (the view shows no other kind).
+func mlpParams(s spec.Spec) spec.MLPParams {
+	p, _ := s.MLP()
+	return p
+}
+
+// Params are the typed parameters of the session's spec (for the template).
+func (c *View) Params() spec.MLPParams { return mlpParams(page.Sess.Spec) }
 
 // SeedText is the session's seed.
 func (p *Page) SeedText() string { return fmt.Sprint(p.Sess.Spec.Seed) }
@@ -400,7 +390,7 @@ func (p *Page) ShareResult(env vugu.EventEnv) {
 	res := p.Sess.Run
 	if res == nil {
 		res = &mlp.Result{Spec: p.Sess.Spec.Clone(), Evaluations: append([]mlp.Evaluation(nil), p.Sess.Evals...),
-			Full: p.Sess.Spec.Int("evalBatches") == 0}
+			Full: mlpParams(p.Sess.Spec).EvalBatches == 0}
 		if e := res.Evaluations[0]; e.Noise != nil {
 			res.Params = e.Noise.Params
 		}

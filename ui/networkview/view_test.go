@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/mlp"
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 	"github.com/vugu/vugu"
 )
 
-// TestNewPage: a fresh page gets the view's defaults (also in the URL); a link's spec is
-// kept; a stored share's result is shown without computing.
+// TestNewPage: a fresh page shows the kind's page preset, which is what its empty link means,
+// so the URL is left alone; a link's spec is kept, even one equal to the kind's table defaults;
+// a stored share's result is shown without computing.
 func TestNewPage(t *testing.T) {
 	env := vugu.NewEventEnvImpl(&sync.RWMutex{}, make(chan bool, 1))
 	env.Lock()
@@ -23,11 +25,20 @@ func TestNewPage(t *testing.T) {
 	st.OnChange = func(s *appstate.State) { urls = append(urls, s.Fragment()) }
 	p := NewPage(env, st, &Client{})
 	defer p.Sess.Stop()
-	if got, want := p.Sess.Spec.Key(), DefaultSpec().Key(); got != want {
-		t.Errorf("fresh page: spec %s; want the view's default %s", got, want)
+	if got, want := p.Sess.Spec.Key(), spec.MustPreset("mlp", spec.PagePreset).Key(); got != want {
+		t.Errorf("fresh page: spec %s; want the page preset %s", got, want)
 	}
-	if len(urls) != 1 {
-		t.Errorf("fresh page: the URL was rewritten %d times; want once, with the view's defaults", len(urls))
+	if len(urls) != 0 {
+		t.Errorf("fresh page: the URL was rewritten %d times (%v); want it left alone", len(urls), urls)
+	}
+
+	tableDefaults := spec.MustNew("mlp", 1)
+	st = appstate.Parse("#network?" + tableDefaults.Query().Encode())
+	st.OnChange = func(s *appstate.State) { urls = append(urls, s.Fragment()) }
+	p = NewPage(env, st, &Client{})
+	defer p.Sess.Stop()
+	if p.Sess.Spec.Key() != tableDefaults.Key() || len(urls) != 0 {
+		t.Errorf("link equal to the table defaults: spec %s, URL rewritten %v; want the link's spec, untouched", p.Sess.Spec.Key(), urls)
 	}
 
 	linked := smallSpec(t)

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,14 +70,98 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 	}
 }
 
-// New starts headless Chromium for t and returns the context of a blank tab,
-// valid until the test ends or DefaultTimeout passes. Without Chromium it
-// skips t (fails it under CI=true).
+// New returns the context of a blank tab for t, valid until the test ends or
+// DefaultTimeout passes. In a test binary whose TestMain calls Main, the tab
+// opens in one browser shared by the binary's tests (starting Chromium once
+// instead of once per test; every test still gets its own tab, and its own
+// server's origin keeps storage apart); otherwise New starts a browser for t.
+// Without Chromium it skips t (fails it under CI=true).
 func New(t testing.TB) context.Context {
 	t.Helper()
-	tab, stop := Start(t)
-	t.Cleanup(stop)
-	return tab
+	if !shared.enabled {
+		tab, stop := Start(t)
+		t.Cleanup(stop)
+		return tab
+	}
+	browser := sharedBrowser(t)
+	tab, cancelTab := chromedp.NewContext(browser)
+	if err := chromedp.Do(tab); err != nil { // opens the tab
+		cancelTab()
+		t.Fatalf("opening a tab in the shared browser: %v", err)
+	}
+	timed, cancelTimeout := context.WithTimeout(tab, DefaultTimeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab() // closes the tab, not the browser
+	})
+	return timed
+}
+
+// shared is the browser of New when Main runs the tests.
+var shared struct {
+	enabled bool
+	mu      sync.Mutex
+	browser context.Context // the browser's first tab; nil until a test needs it
+	stop    func()
+	dir     string
+}
+
+// Main runs the tests of m with one browser shared by every test that calls
+// New, stops that browser when they end and returns m.Run's exit code. Use it
+// from TestMain: func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }.
+func Main(m *testing.M) int {
+	shared.enabled = true
+	code := m.Run()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	return code
+}
+
+// sharedBrowser starts the shared browser on first use (a test that cannot
+// start it fails or skips, and the next test tries again).
+func sharedBrowser(t testing.TB) context.Context {
+	t.Helper()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.browser != nil {
+		return shared.browser
+	}
+	execPath, err := ExecPath()
+	if err != nil {
+		if InCI() {
+			t.Fatalf("CI=true and the browser tests cannot run: %v", err)
+		}
+		t.Skipf("skipping browser test: %v", err)
+	}
+	dir, err := os.MkdirTemp("", "browsertest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(execPath, dir)...)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	// The first Do starts the browser, which lives as long as that call's context: so no
+	// timeout on it, but a watchdog that stops a browser that does not come up.
+	watchdog := time.AfterFunc(DefaultTimeout, cancelAlloc)
+	err = chromedp.Do(browser)
+	watchdog.Stop()
+	if err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		os.RemoveAll(dir)
+		t.Fatalf("starting %s: %v", execPath, err)
+	}
+	shared.browser, shared.dir = browser, dir
+	shared.stop = func() {
+		cancelBrowser()
+		cancelAlloc() // stops the browser and waits for it
+	}
+	return browser
 }
 
 // Start is New for callers that stop the browser themselves (benchmarks

@@ -18,9 +18,11 @@ func TestFileName(t *testing.T) {
 		{"α", "_"},
 	}
 	for _, tt := range tests {
-		if got := FileName(tt.in); got != tt.want {
-			t.Errorf("FileName(%q) = %q; want %q", tt.in, got, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			if got := FileName(tt.in); got != tt.want {
+				t.Errorf("FileName(%q) = %q; want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -1,7 +1,7 @@
 //go:build !js && !wasip1
 
 // Command peerbench measures Tailscope's speed against its peers, side by side in one run, and
-// prints medians and ratios as a Markdown table (the speed figures of the README and sim/PERF.md):
+// prints medians and ratios as a Markdown table:
 //
 //   - natively: an SGD step of MLP 784-128-128-10 at batch 100 (Go, sim/kernel's fast kernels)
 //     against PyTorch (Debian python3-torch, one thread), and the paper's noise evaluation

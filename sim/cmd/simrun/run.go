@@ -7,7 +7,8 @@
 //
 //	tailscope run '{"kind":"exit","seed":3,"params":{"alpha":1.2}}'
 //	tailscope run 'kind=wells&seed=3&alpha=1.2'
-//	tailscope kinds            # every kind and its parameters (also: tailscope run -kinds)
+//	tailscope run 'kind=mlp&preset=paper-mnist&width=64'
+//	tailscope kinds            # every kind, its parameters and presets (also: tailscope run -kinds)
 //
 // Progress goes to stderr; cancelling the context (Ctrl-C in the command) cancels the run.
 package simrun
@@ -32,10 +33,10 @@ func Run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("q", false, "no progress on stderr")
-	listKinds := fs.Bool("kinds", false, "list every kind and its parameters, then exit")
+	listKinds := fs.Bool("kinds", false, "list every kind, its parameters and its presets, then exit")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines a run may use")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tailscope run [-q] [-workers N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2')")
+		fmt.Fprintln(stderr, "usage: tailscope run [-q] [-workers N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2' or 'kind=mlp&preset=paper-mnist&width=64'; tailscope kinds lists the parameters and presets)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -103,13 +104,14 @@ func Kinds(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	return 0
 }
 
-// PrintKinds writes each kind's parameter table: the same table the browser draws its
-// controls from and the server validates against.
+// PrintKinds writes each kind's parameter table and presets: the same table the browser draws
+// its controls from and the server validates against.
 func PrintKinds(w io.Writer) {
 	for _, k := range spec.Kinds() {
 		fmt.Fprintf(w, "%s — %s: %s\n", k.Name, k.Label, k.Help)
+		defaults := spec.MustNew(k.Name, 0)
 		for _, p := range k.Params {
-			def := spec.MustNew(k.Name, 0).Text(p.Name)
+			def := defaults.Text(p.Name)
 			allowed := p.Range()
 			if p.Type == spec.Choice {
 				allowed = fmt.Sprint(p.Choices)
@@ -117,6 +119,9 @@ func PrintKinds(w io.Writer) {
 				allowed = "true|false"
 			}
 			fmt.Fprintf(w, "  %-12s %-6v default %-8s %-22s %s\n", p.Name, p.Type, def, allowed, p.Label)
+		}
+		for _, p := range k.Presets {
+			fmt.Fprintf(w, "  preset=%-12s %s (%s): %s\n", p.Name, p.Label, p.Values, p.Help)
 		}
 		fmt.Fprintln(w)
 	}
