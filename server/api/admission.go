@@ -44,14 +44,21 @@ func EstimateCost(s spec.Spec) Cost {
 		_, work := spec.MLPCost(s)
 		return Cost{work / MulAddsPerSecond, fmt.Sprintf("%.2g multiply-adds at %.0g per second", work, float64(MulAddsPerSecond)), "iters"}
 	case "exit", "wells":
+		var n spec.NoiseParams
+		if p, err := s.Exit(); err == nil {
+			n = p.NoiseParams
+		} else if p, err := s.Wells(); err == nil {
+			n = p.NoiseParams
+		}
 		noises := 1.0
-		if s.Choice("noise") == "both" {
+		if n.Noise == spec.NoiseBoth {
 			noises = 2
 		}
-		steps := noises * s.Float("walkers") * s.Float("steps")
+		steps := noises * float64(n.Walkers) * float64(n.Steps)
 		return Cost{steps / WalkerStepsPerSecond, fmt.Sprintf("%.2g walker steps at %.0g per second", steps, float64(WalkerStepsPerSecond)), "steps"}
 	case "stable":
-		n := s.Float("n")
+		p, _ := s.Stable()
+		n := float64(p.N)
 		return Cost{n / SamplesPerSecond, fmt.Sprintf("%.2g samples at %.0g per second", n, float64(SamplesPerSecond)), "n"}
 	}
 	return Cost{}
@@ -78,38 +85,33 @@ type activeRuns struct {
 	held map[string]int      // client → places taken by submissions in progress
 }
 
-// reserve takes a place for a new run of client, or returns false when the client has
-// MaxRunsPerClient unfinished runs. Finished runs are forgotten on the way.
+// reserve takes a place for a new run of client, or returns false (and the count) when
+// the client has MaxRunsPerClient unfinished runs. Finished runs are forgotten on the way.
+// The lock is held throughout, so that two submissions of one client cannot both take the
+// last place; the run service answers Get from memory for unfinished runs.
 func (s *Server) reserve(ctx context.Context, client string) (bool, int) {
 	if s.cfg.MaxRunsPerClient <= 0 {
 		return true, 0
 	}
 	a := &s.active
 	a.mu.Lock()
-	ids := append([]string(nil), a.runs[client]...)
-	a.mu.Unlock()
-	var live []string
-	for _, id := range ids {
-		if r, err := s.cfg.Runs.Get(ctx, id); err == nil && !r.State.Terminal() {
-			live = append(live, id)
-		}
-	}
-	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.runs == nil {
 		a.runs, a.held = map[string][]string{}, map[string]int{}
 	}
-	// Keep ids added while this one looked (another submission of the same client).
-	for _, id := range a.runs[client][len(ids):] {
-		live = append(live, id)
+	var live []string
+	for _, id := range a.runs[client] {
+		if r, err := s.cfg.Runs.Get(ctx, id); err == nil && !r.State.Terminal() {
+			live = append(live, id)
+		}
 	}
 	if len(live) == 0 {
 		delete(a.runs, client)
 	} else {
 		a.runs[client] = live
 	}
-	if len(live)+a.held[client] >= s.cfg.MaxRunsPerClient {
-		return false, len(live) + a.held[client]
+	if n := len(live) + a.held[client]; n >= s.cfg.MaxRunsPerClient {
+		return false, n
 	}
 	a.held[client]++
 	return true, 0

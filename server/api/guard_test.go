@@ -236,6 +236,27 @@ func TestAdmission(t *testing.T) {
 		}
 	})
 	e.do("DELETE", "/api/runs/"+tokens[1].ID, "", "Authorization", "Bearer "+tokens[1].CancelToken)
+	t.Run("concurrent", func(t *testing.T) {
+		e := newGuardedEnv(t, api.Config{MaxRunsPerClient: 2})
+		var accepted, refused atomic.Int32
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() {
+				switch w := e.do("POST", "/api/runs", `{"kind":"stable","seed":13}`); w.Code {
+				case 202:
+					accepted.Add(1)
+				case 429:
+					refused.Add(1)
+				default:
+					t.Errorf("%d %s", w.Code, w.Body)
+				}
+			})
+		}
+		wg.Wait()
+		if accepted.Load() != 2 || refused.Load() != 8 {
+			t.Errorf("10 concurrent runs of one client with a cap of 2: %d accepted, %d refused", accepted.Load(), refused.Load())
+		}
+	})
 }
 
 // TestLargeBodies checks that large uploads beyond MaxLargeBodies in flight are refused
