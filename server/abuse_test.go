@@ -53,12 +53,20 @@ func TestAbuse(t *testing.T) {
 	oa.tune = func(c *api.Config) { c.ReadGrace, c.MinReadRate = 300*time.Millisecond, 16<<20 }
 	a := startServe(t, oa)
 
+	// faults counts the fault scenarios survived (a phase's count when it passed) of all tried.
+	faults, tried := 0, 0
+	fault := func(n int, passed bool) {
+		tried += n
+		if passed {
+			faults += n
+		}
+	}
 	t.Run("load", func(t *testing.T) { loadPhase(t, a.base, acked, row) })
 	t.Run("rate limit", func(t *testing.T) { ratePhase(t, a.base, row) })
-	t.Run("bad inputs", func(t *testing.T) { badInputs(t, a.base, acked, row) })
-	t.Run("connections", func(t *testing.T) { connectionPhase(t, a.base, oa, row) })
-	t.Run("large uploads", func(t *testing.T) { uploadPhase(t, a.base, acked, row) })
-	t.Run("datasets", func(t *testing.T) { datasetPhase(t, a.base, row) })
+	fault(1, t.Run("bad inputs", func(t *testing.T) { badInputs(t, a.base, acked, row) }))     // and floods of 1 MiB headers
+	fault(3, t.Run("connections", func(t *testing.T) { connectionPhase(t, a.base, oa, row) })) // idle flood, slow senders, slow reader
+	fault(1, t.Run("large uploads", func(t *testing.T) { uploadPhase(t, a.base, acked, row) }))
+	fault(1, t.Run("datasets", func(t *testing.T) { datasetPhase(t, a.base, row) }))
 	if err := a.stop(); err != nil {
 		t.Errorf("server A: %v", err)
 	}
@@ -69,13 +77,13 @@ func TestAbuse(t *testing.T) {
 	ob.dataDir, ob.workers, ob.grace, ob.maxStore, ob.rate, ob.writeRate = dirB, 1, time.Second, 16<<20, 0, 0
 	b := startServe(t, ob)
 	ackedB := newAcked()
-	t.Run("quota", func(t *testing.T) { quotaPhase(t, b.base, ackedB, row) })
+	fault(1, t.Run("quota", func(t *testing.T) { quotaPhase(t, b.base, ackedB, row) }))
 	if err := b.stop(); err != nil {
 		t.Errorf("server B: %v", err)
 	}
 
 	// What was acknowledged is all there after the restart.
-	t.Run("restart", func(t *testing.T) {
+	fault(1, t.Run("restart", func(t *testing.T) {
 		lost, n := 0, 0
 		for _, tc := range []struct {
 			dir string
@@ -94,8 +102,10 @@ func TestAbuse(t *testing.T) {
 		if lost > 0 {
 			t.Errorf("%d of %d acknowledged shares lost", lost, n)
 		}
-	})
-	t.Run("damaged databases", func(t *testing.T) { damagePhase(t, dirB, ob, row) })
+	}))
+	fault(3, t.Run("damaged databases", func(t *testing.T) { damagePhase(t, dirB, ob, row) }))
+	row("faults survived", "floods of idle connections, slow senders, slow readers, 1 MiB headers, large uploads, many dataset slices, a full quota, a restart, 3 damaged databases",
+		"%d of %d", faults, tried)
 
 	var tb strings.Builder
 	fmt.Fprintf(&tb, "\nfault and abuse suite, %s, GOMAXPROCS %d, %.1f s\n\n", cpuModel(), runtime.GOMAXPROCS(0), time.Since(suiteStart).Seconds())
