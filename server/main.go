@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
+	"github.com/tailscope/tailscope/sim/data"
 	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
@@ -96,10 +96,9 @@ func (o *options) register(fs *flag.FlagSet) {
 // defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
 // working directory where there is none.
 func defaultDataDir() string {
-	if dir, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(dir, "tailscope-data")
-	}
-	return "tailscope-data"
+	// sim/data's DefaultDir: the same, or $TAILSCOPE_DATA_DIR if set. `tailscope data get`
+	// puts CIFAR there too.
+	return data.DefaultDir()
 }
 
 // hosts returns the Host values the server answers to: the -base-url's host; with a
@@ -159,6 +158,7 @@ func (o options) check() error {
 // line saying where it runs with say.
 func serve(ctx context.Context, o options, ln net.Listener, say func(string)) error {
 	defer ln.Close()
+	data.SetDir(o.dataDir) // downloaded datasets (CIFAR) are read from it
 	st, err := boltstore.OpenWith(o.dataDir, boltstore.Options{MaxBytes: int64(o.maxStore), Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return err

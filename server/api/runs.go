@@ -58,6 +58,9 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !s.checkDataset(w, sp) {
+		return
+	}
 	if err := s.admitCost(sp); err != nil {
 		s.fail(w, r, err)
 		return
