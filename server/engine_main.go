@@ -28,13 +28,17 @@ type engineFlags struct {
 	logRuns     bool
 }
 
+func defaultEngineFlags() engineFlags {
+	return engineFlags{natsListen: "127.0.0.1:4222", ackWait: 30 * time.Second, attempts: 3, sweepBudget: 30 * 24 * time.Hour}
+}
+
 func (f *engineFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.natsURL, "nats", "", "URL(s) of an existing NATS cluster with JetStream (comma-separated, credentials in the URL); empty: run one embedded, its files in -data")
-	fs.StringVar(&f.natsListen, "nats-listen", "127.0.0.1:4222", "where the embedded NATS server listens for `tailscope worker` processes (a free port if taken; port 0: any)")
-	fs.DurationVar(&f.ackWait, "ack-wait", 30*time.Second, "a run whose worker sends no heartbeat for this long goes to another worker")
-	fs.IntVar(&f.attempts, "attempts", 3, "deliveries of a run whose workers stop without reporting before it fails")
-	fs.BoolVar(&f.logRuns, "log-runs", false, "log one line per run recorded final (id, state, attempt, worker)")
-	fs.DurationVar(&f.sweepBudget, "sweep-budget", 30*24*time.Hour, "the longest a sweep may take on one worker, by its estimate (0: no bound)")
+	fs.StringVar(&f.natsURL, "nats", f.natsURL, "URL(s) of an existing NATS cluster with JetStream (comma-separated, credentials in the URL); empty: run one embedded, its files in -data")
+	fs.StringVar(&f.natsListen, "nats-listen", f.natsListen, "where the embedded NATS server listens for `tailscope worker` processes (a free port if taken; port 0: any)")
+	fs.DurationVar(&f.ackWait, "ack-wait", f.ackWait, "a run whose worker sends no heartbeat for this long goes to another worker")
+	fs.IntVar(&f.attempts, "attempts", f.attempts, "deliveries of a run whose workers stop without reporting before it fails")
+	fs.BoolVar(&f.logRuns, "log-runs", f.logRuns, "log one line per run recorded final (id, state, attempt, worker)")
+	fs.DurationVar(&f.sweepBudget, "sweep-budget", f.sweepBudget, "the longest a sweep may take on one worker, by its estimate (0: no bound)")
 }
 
 // runService is the engine with its NATS connection, the embedded NATS server if any, and

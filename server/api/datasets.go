@@ -9,8 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/spec"
 )
 
 // Datasets is where the dataset routes find the training sets.
@@ -21,8 +23,9 @@ type Datasets interface {
 	Load(ctx context.Context, name string) (*data.Set, error)
 }
 
-// DataCatalog serves the datasets of sim/data (MNIST train and test, the synthetic sets),
-// loading each at most once and keeping it in memory. The zero DataCatalog is ready to use.
+// DataCatalog serves the datasets of sim/data (MNIST train and test, the synthetic sets,
+// CIFAR-10 and CIFAR-100 once downloaded into sim/data's data directory), loading each at
+// most once and keeping it in memory. The zero DataCatalog is ready to use.
 type DataCatalog struct {
 	mu   sync.Mutex
 	sets map[string]*loadOnce
@@ -50,7 +53,66 @@ func (c *DataCatalog) Load(ctx context.Context, name string) (*data.Set, error) 
 	}
 	c.mu.Unlock()
 	l.once.Do(func() { l.set, l.err = data.Load(name) })
+	if l.err != nil { // not kept: a set downloaded meanwhile (tailscope data get) is found next time
+		c.mu.Lock()
+		if c.sets[name] == l {
+			delete(c.sets, name)
+		}
+		c.mu.Unlock()
+	}
 	return l.set, l.err
+}
+
+// Slice implements Slicer: CIFAR's examples [offset, offset+n) are normalised from the
+// pixels alone, without the whole set's float32 features (600 MB for a training set).
+func (c *DataCatalog) Slice(ctx context.Context, name string, offset, n int) (*data.Set, error) {
+	for _, cf := range data.CIFARSets() {
+		for _, train := range []bool{true, false} {
+			if name == cf.SetName(train) {
+				return data.CIFARRange(cf, train, offset, n)
+			}
+		}
+	}
+	set, err := c.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return set.Slice(offset, n)
+}
+
+// A Slicer is a Datasets that cuts a slice of a set itself, more cheaply than Load.
+type Slicer interface {
+	Slice(ctx context.Context, name string, offset, n int) (*data.Set, error)
+}
+
+// slice returns examples [offset, offset+n) of the set called name, through Slicer if the
+// Datasets is one.
+func (s *Server) slice(ctx context.Context, name string, offset, n int) (*data.Set, error) {
+	if sl, ok := s.cfg.Datasets.(Slicer); ok {
+		return sl.Slice(ctx, name, offset, n)
+	}
+	set, err := s.cfg.Datasets.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return set.Slice(offset, n)
+}
+
+// checkDataset answers 400 for a spec whose dataset this server lacks (CIFAR not yet
+// downloaded), naming the command that gets it, and reports whether the spec may go on.
+func (s *Server) checkDataset(w http.ResponseWriter, sp spec.Spec) bool {
+	p, err := sp.MLP()
+	if err != nil || s.cfg.Datasets == nil {
+		return true
+	}
+	train := string(p.Dataset) + "-train"
+	for _, info := range s.cfg.Datasets.Catalog() {
+		if info.Name == train && info.Get != "" {
+			writeError(w, http.StatusBadRequest, "dataset", "dataset: %s is not on this server yet: run `%s` on it", p.Dataset, info.Get)
+			return false
+		}
+	}
+	return true
 }
 
 // datasetCacheBytes bounds the encoded slices kept to answer repeated requests.
@@ -71,14 +133,38 @@ type sliceKey struct {
 }
 
 // datasetCache keeps recently served slices, first in first out within datasetCacheBytes.
+// Builds are bounded too: one per slice at a time (the others wait for it), at most
+// cap(builds) at once, and the bytes a build will hold are counted against the budget
+// before it starts, so that many distinct slices asked for at once cannot take more
+// memory than the cache may hold.
 type datasetCache struct {
-	mu    sync.Mutex
-	m     map[sliceKey]*encoded
-	order []sliceKey
-	bytes int
+	mu       sync.Mutex
+	m        map[sliceKey]*encoded
+	order    []sliceKey
+	bytes    int           // of the slices kept and the builds in flight
+	builds   chan struct{} // a token per build in flight
+	building int           // builds in flight
 }
 
-func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *encoded {
+// evict drops the oldest slices until bytes+need fits the budget or only keep is left;
+// c.mu is held.
+func (c *datasetCache) evict(need int, keep *encoded) {
+	for i := 0; c.bytes+need > datasetCacheBytes && i < len(c.order); {
+		old := c.order[i]
+		oe := c.m[old]
+		if oe == nil || oe == keep || oe.raw == nil { // being built: not evictable yet
+			i++
+			continue
+		}
+		c.bytes -= len(oe.raw) + len(oe.gz)
+		delete(c.m, old)
+		c.order = slices.Delete(c.order, i, i+1)
+	}
+}
+
+// get returns the slice k, building it with build unless it is kept or being built; size
+// is what the raw form will take (the gzipped one takes less).
+func (c *datasetCache) get(ctx context.Context, k sliceKey, size int, build func() (raw []byte, err error)) *encoded {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[sliceKey]*encoded{}
@@ -91,6 +177,24 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
+		select {
+		case c.builds <- struct{}{}:
+		case <-ctx.Done():
+			e.err = ctx.Err()
+			return
+		}
+		defer func() { <-c.builds }()
+		// Room for the build's raw and gzipped forms (at most raw's size again).
+		reserve := 2 * size
+		c.mu.Lock()
+		c.evict(reserve, e)
+		c.bytes += reserve
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.bytes -= reserve
+			c.mu.Unlock()
+		}()
 		e.raw, e.err = build()
 		if e.err != nil {
 			return
@@ -106,16 +210,7 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.bytes += len(e.raw) + len(e.gz)
-		for c.bytes > datasetCacheBytes && len(c.order) > 1 {
-			old := c.order[0]
-			c.order = c.order[1:]
-			if oe := c.m[old]; oe != nil && oe != e {
-				c.bytes -= len(oe.raw) + len(oe.gz)
-				delete(c.m, old)
-			} else {
-				c.order = append(c.order, old) // keep the entry just built
-			}
-		}
+		c.evict(reserve, e) // the reservation is still counted: it is given back next
 	})
 	if e.err != nil { // do not keep failures
 		c.mu.Lock()
@@ -136,12 +231,14 @@ func (s *Server) datasetsAvailable(w http.ResponseWriter) bool {
 	return false
 }
 
-// listDatasets: GET /api/datasets → [{name, examples, shape, classes, bytes}].
+// listDatasets: GET /api/datasets → [{name, examples, shape, classes, bytes, get}]: get,
+// for a set this server lacks (CIFAR not yet downloaded), is the command that gets it.
 func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) {
 	if !s.datasetsAvailable(w) {
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	// Revalidated every time: a set appears when `tailscope data get` has run.
+	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, r, http.StatusOK, s.cfg.Datasets.Catalog())
 }
 
@@ -164,6 +261,10 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := cat[i]
+	if info.Get != "" {
+		writeError(w, http.StatusNotFound, "name", "the dataset %s is not on this server yet: run `%s` on it", name, info.Get)
+		return
+	}
 	q := r.URL.Query()
 	offset, ok := intParam(w, q.Get("offset"), "offset", 0, 0, info.Examples-1)
 	if !ok {
@@ -173,12 +274,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
-		set, err := s.cfg.Datasets.Load(r.Context(), name)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := set.Slice(offset, n)
+	size := int(info.Bytes*int64(n)/int64(info.Examples)) + 64 // the binary form's size, from the catalogue
+	e := s.datasets.get(r.Context(), sliceKey{name, offset, n}, size, func() ([]byte, error) {
+		sub, err := s.slice(r.Context(), name, offset, n)
 		if err != nil {
 			return nil, err
 		}
@@ -189,6 +287,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		}
 		return b.Bytes(), nil
 	})
+	if e.err != nil && r.Context().Err() != nil {
+		return // the client left while waiting for a build
+	}
 	if e.err != nil {
 		s.logf("api: dataset %s: %v", name, e.err)
 		writeError(w, http.StatusServiceUnavailable, "name", "the dataset %s could not be loaded on this server; the server logged why", name)
@@ -210,6 +311,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// A client must read at least MinReadRate, or it is dropped rather than hold the
+	// connection and the answer's buffers.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReadGrace + time.Duration(len(body))*time.Second/time.Duration(s.cfg.MinReadRate)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

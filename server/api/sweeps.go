@@ -2,10 +2,14 @@ package api
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tailscope/tailscope/sim/sweep"
@@ -112,18 +116,36 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The admission of single runs holds for each run of a sweep: its dataset is on this
+	// server, and its estimate within the run time limit.
+	checked := map[string]bool{}
+	for i := range sw.Count() {
+		run := sw.Run(i)
+		if run.Kind == "mlp" && !checked[run.Get("dataset").Str] {
+			checked[run.Get("dataset").Str] = true
+			if !s.checkDataset(w, run) {
+				return
+			}
+		}
+		if err := s.admitCost(run); err != nil {
+			s.fail(w, r, fmt.Errorf("run %d (%s): %w", i, sw.Label(i), err))
+			return
+		}
+	}
 	st, err := svc.SubmitSweep(r.Context(), sw)
 	if err != nil {
 		s.failSweep(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/sweeps/"+st.ID)
+	w.Header().Set("Cache-Control", "no-store") // the answer carries the cancel token
 	writeJSON(w, r, http.StatusAccepted, struct {
-		ID       string         `json:"id"`
-		Runs     int            `json:"runs"`
-		Counts   map[string]int `json:"counts"`
-		Estimate []sweep.Cost   `json:"estimate"`
-	}{st.ID, len(st.Runs), st.Counts, st.Estimate})
+		ID          string         `json:"id"`
+		Runs        int            `json:"runs"`
+		Counts      map[string]int `json:"counts"`
+		Estimate    []sweep.Cost   `json:"estimate"`
+		CancelToken string         `json:"cancelToken"`
+	}{st.ID, len(st.Runs), st.Counts, st.Estimate, s.sweepCancelToken(st.ID)})
 }
 
 // getSweep: GET /api/sweeps/{id}[?results=1] → the sweep and its runs (with their results).
@@ -154,7 +176,16 @@ func (s *Server) getSweep(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, st)
 }
 
-// cancelSweep: DELETE /api/sweeps/{id} → the sweep, its unfinished runs cancelled.
+// sweepCancelToken is the token that lets its holder cancel sweep id, as cancelToken is for
+// runs (a different message under the same key, so neither token opens the other).
+func (s *Server) sweepCancelToken(id string) string {
+	m := hmac.New(sha256.New, s.runKey)
+	m.Write([]byte("cancel sweep " + id))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// cancelSweep: DELETE /api/sweeps/{id} with Authorization: Bearer <cancelToken> → the sweep,
+// its unfinished runs cancelled. Only the holder of the token createSweep gave may cancel.
 func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
 	svc, ok := s.sweeps(w)
 	if !ok {
@@ -162,6 +193,11 @@ func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
 	}
 	id, ok := checkID(w, r)
 	if !ok {
+		return
+	}
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.sweepCancelToken(id))) {
+		writeError(w, http.StatusForbidden, "", "cancelling a sweep needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)")
 		return
 	}
 	st, err := svc.CancelSweep(r.Context(), id)

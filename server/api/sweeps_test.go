@@ -125,8 +125,8 @@ func TestSweepRoutes(t *testing.T) {
 	t.Run("run to the end", func(t *testing.T) {
 		code, body, hdr := call(t, "POST", ts.URL+"/api/sweeps", good)
 		var created struct {
-			ID   string
-			Runs int
+			ID, CancelToken string
+			Runs            int
 		}
 		if code != http.StatusAccepted || json.Unmarshal(body, &created) != nil || created.Runs != 6 || hdr.Get("Location") != "/api/sweeps/"+created.ID {
 			t.Fatalf("%d %s", code, body)
@@ -183,10 +183,21 @@ func TestSweepRoutes(t *testing.T) {
 				t.Errorf("run %d: %s, %d bytes of result", i, r.State, len(r.Result))
 			}
 		}
-		// Cancelling a finished sweep changes nothing.
+		// Only the creator's token cancels; cancelling a finished sweep changes nothing.
 		code, body, _ = call(t, "DELETE", ts.URL+"/api/sweeps/"+created.ID, "")
-		if code != http.StatusOK || !strings.Contains(string(body), `"done":6`) {
-			t.Errorf("DELETE: %d %s", code, body)
+		if code != http.StatusForbidden {
+			t.Errorf("DELETE without the token: %d %s", code, body)
+		}
+		req, _ = http.NewRequest("DELETE", ts.URL+"/api/sweeps/"+created.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+created.CancelToken)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || created.CancelToken == "" || !strings.Contains(string(body), `"done":6`) {
+			t.Errorf("DELETE with the token: %d %s", resp.StatusCode, body)
 		}
 	})
 }

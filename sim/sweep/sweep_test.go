@@ -182,9 +182,10 @@ func TestPresets(t *testing.T) {
 		}
 		// Known answer: width 4, depth 2 on MNIST is M = 784·4 + 4·10 = 3176 weights; 65 000 steps of
 		// 3·100·M multiply-adds, and 65000/6500 + 2 = 12 measurements (as sim/spec counts them) of
-		// 2·600·3·100·M + 10000·M.
+		// 2·P·3·100·M + 10000·M, with P = n/100 batches.
 		M := 3176.0
-		want := 3*100*M*65000 + 12*(2*600*3*100*M+10000*M)
+		P := sw.Run(0).Get("n").Num / 100
+		want := 3*100*M*65000 + 12*(2*P*3*100*M+10000*M)
 		if _, got := spec.MLPCost(sw.Run(0)); abs(got-want) > 1e-9*want {
 			t.Errorf("run 0's work %g, want %g", got, want)
 		}
