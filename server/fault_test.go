@@ -196,18 +196,24 @@ func waitSweep(t *testing.T, base func() string, id string, within time.Duration
 	return last
 }
 
-var recordedRe = regexp.MustCompile(`engine: run (\S+) (done|failed|cancelled), attempt (\d+) on (\S+)`)
+var (
+	recordedRe = regexp.MustCompile(`engine: run (\S+) (done|failed|cancelled), attempt (\d+) on (\S+)`)
+	// A result arriving for a run the store already holds final; after a SIGKILL of the server
+	// between its write of a run and its log line, this is the only line the run gets.
+	alreadyRe = regexp.MustCompile(`engine: run (\S+): a second result .* discarded; the run was recorded done`)
+)
 
 // tally reads the servers' logs: how often each run was recorded final, and the redeliveries
 // and discarded duplicate results.
 func tally(t *testing.T, sw sweep.Sweep, st sweep.Status, servers ...*proc) {
 	t.Helper()
 	var recorded map[string]int
-	var redelivered, discarded int
+	var redelivered, discarded, unlogged int
 	// The server logs a run after recording it: the last lines may trail the sweep's status.
 	for wait := 0; wait < 50; wait++ {
 		recorded = map[string]int{}
-		redelivered, discarded = 0, 0
+		redelivered, discarded, unlogged = 0, 0, 0
+		already := map[string]bool{}
 		for _, s := range servers {
 			for _, m := range recordedRe.FindAllStringSubmatch(s.text(), -1) {
 				recorded[m[1]]++
@@ -215,7 +221,15 @@ func tally(t *testing.T, sw sweep.Sweep, st sweep.Status, servers ...*proc) {
 					redelivered++
 				}
 			}
+			for _, m := range alreadyRe.FindAllStringSubmatch(s.text(), -1) {
+				already[m[1]] = true
+			}
 			discarded += strings.Count(s.text(), "discarded")
+		}
+		for id := range already {
+			if recorded[id] == 0 {
+				recorded[id], unlogged = 1, unlogged+1
+			}
 		}
 		if len(recorded) >= sw.Count() {
 			break
@@ -236,8 +250,8 @@ func tally(t *testing.T, sw sweep.Sweep, st sweep.Status, servers ...*proc) {
 			completed++
 		}
 	}
-	t.Logf("submitted %d, completed %d, duplicated %d, lost %d (runs recorded after a redelivery: %d; duplicate results discarded: %d)",
-		sw.Count(), completed, duplicated, lost, redelivered, discarded)
+	t.Logf("submitted %d, completed %d, duplicated %d, lost %d (runs recorded after a redelivery: %d; duplicate results discarded: %d; recorded by a server killed before its log line: %d)",
+		sw.Count(), completed, duplicated, lost, redelivered, discarded, unlogged)
 	if completed != sw.Count() || duplicated != 0 || lost != 0 {
 		for _, s := range servers {
 			t.Logf("server log:\n%s", s.text())
