@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tailscope/tailscope/estimator/cmd/accuracy"
+	"github.com/tailscope/tailscope/estimator/cmd/tailcheck"
 	"github.com/tailscope/tailscope/estimator/cmd/tailindex"
 	"github.com/tailscope/tailscope/sim/cmd/simrun"
 	"github.com/tailscope/tailscope/sim/landscape/cmd/exitcompare"
@@ -32,6 +33,7 @@ var commands = []command{
 	{"mlp", "[-q] [SPEC]", "train one network (kind mlp) and print its evaluations as a table", simrun.MLP},
 	{"tailindex", "[flags] FILE...", "estimate the tail index α of your own noise dumps (.npy, .csv, .txt, gzip)", tailindex.Main},
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
+	{"tailcheck", "[-reps 100] [-seed 1] [-n 10000,100000]", "how often the tail check catches finite variance, and its false alarms", tailcheck.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
 	{"help", "", "this list", nil},
 }
