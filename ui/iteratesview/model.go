@@ -144,7 +144,7 @@ func (r *Result) SurvivalChart() *chart.Chart {
 	c := &chart.Chart{
 		ID:      "it-survival",
 		Title:   "Tail of the iterates",
-		Caption: "A straight line of slope −s on these axes is a power-law tail P(‖x − x*‖ > t) ~ t^−s; the dashed line has the theory's slope.",
+		Caption: "A power-law tail t^−s is a line of slope −s here; dashed: the theory's s.",
 		X:       chart.Axis{Label: "distance to the solution t", Log: true},
 		Y:       chart.Axis{Label: "fraction of chains beyond t", Log: true},
 	}
@@ -176,7 +176,7 @@ func (r *Result) HChart() *chart.Chart {
 	c := &chart.Chart{
 		ID:      "it-h",
 		Title:   "h(s) = log E‖M e₁‖^s",
-		Caption: "h(0) = 0 and h is convex; where it crosses zero again is the tail index. Its slope at 0 must be negative for the chains to settle.",
+		Caption: "Where h crosses zero again is the tail index s.",
 		X:       chart.Axis{Label: "s"},
 		Y:       chart.Axis{Label: "h(s)"},
 	}
