@@ -96,7 +96,7 @@ func (s *coordSampler) result() *PerCoord {
 func AnalyzeCoords(cols [][]float64) *PerCoord {
 	out := &PerCoord{AlphaHist: make([]int, CoordBins)}
 	var alphas []float64
-	var raw, std []float64
+	var kept, scaled [][]float64 // the non-constant columns, as they are and rescaled
 	rejected := 0
 	for _, col := range cols {
 		out.Values = len(col)
@@ -117,7 +117,7 @@ func AnalyzeCoords(cols [][]float64) *PerCoord {
 			b := int(math.Ceil(e.Alpha/2*CoordBins)) - 1
 			out.AlphaHist[max(0, min(b, CoordBins-1))]++
 		}
-		raw = append(raw, col...)
+		kept = append(kept, col)
 		// Centre and scale robustly (median, interquartile range / 1.349, the σ of a Gaussian):
 		// the sample standard deviation of a heavy-tailed column is set by its largest values,
 		// and dividing by it would thin the pooled tail (α̂ of 1.5-stable columns rises to ≈ 1.7).
@@ -128,9 +128,11 @@ func AnalyzeCoords(cols [][]float64) *PerCoord {
 		if !(scale > 0) {
 			scale = sd
 		}
-		for _, v := range col {
-			std = append(std, (v-med)/scale)
+		z := make([]float64, len(col))
+		for j, v := range col {
+			z[j] = (v - med) / scale
 		}
+		scaled = append(scaled, z)
 	}
 	if out.Coords == 0 {
 		return out
@@ -144,12 +146,30 @@ func AnalyzeCoords(cols [][]float64) *PerCoord {
 			out.AlphaQuartiles[i] = stat.Quantile(q, stat.Empirical, alphas, nil)
 		}
 	}
+	// Pool as the paper does: batch after batch, coordinates in order within a batch, so that
+	// a block of K1 consecutive values mixes coordinates (pooled column by column, each block
+	// would hold one coordinate and the estimate would answer another question).
+	raw, std := batchMajor(kept), batchMajor(scaled)
 	out.Raw = estimate("mohammadi", func() (estimator.Estimate, error) {
 		return estimator.Mohammadi{K1: estimator.PaperK1(len(raw))}.Estimate(raw)
 	})
 	out.Standardised = estimate("mohammadi", func() (estimator.Estimate, error) {
 		return estimator.Mohammadi{K1: estimator.PaperK1(len(std))}.Estimate(std)
 	})
+	return out
+}
+
+// batchMajor interleaves columns of one length: value j of every column, then value j+1, ….
+func batchMajor(cols [][]float64) []float64 {
+	if len(cols) == 0 {
+		return nil
+	}
+	out := make([]float64, 0, len(cols)*len(cols[0]))
+	for j := range cols[0] {
+		for _, c := range cols {
+			out = append(out, c[j])
+		}
+	}
 	return out
 }
 
