@@ -57,9 +57,11 @@ type coordSampler struct {
 	cols [][]float64 // cols[c][j]: the noise of coordinate pos[c] in batch j
 }
 
-// newCoordSampler samples k distinct coordinates of M with seed (all of them when k ≥ M;
-// none when k < 0; DefaultCoords when k = 0).
-func newCoordSampler(M, k int, seed uint64) *coordSampler {
+// newCoordSampler samples k distinct coordinates of M (all of them when k ≥ M; none when
+// k < 0; DefaultCoords when k = 0). The choice depends on M and k only, not on the measurement's
+// seed, so that every measurement of a training run looks at the same coordinates and the
+// per-coordinate results can be followed across iterations.
+func newCoordSampler(M, k int) *coordSampler {
 	if k == 0 {
 		k = DefaultCoords
 	}
@@ -67,7 +69,7 @@ func newCoordSampler(M, k int, seed uint64) *coordSampler {
 		return nil
 	}
 	k = min(k, M)
-	r := rand.New(rand.NewPCG(seed, 0xC00D5))
+	r := rand.New(rand.NewPCG(uint64(M), 0xC00D5))
 	pos := r.Perm(M)[:k]
 	slices.Sort(pos)
 	return &coordSampler{pos: pos, cols: make([][]float64, k)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/tailscope/tailscope/estimator"
@@ -149,5 +150,17 @@ func TestMeasurePerCoord(t *testing.T) {
 		if pc == nil || pc.Coords+pc.Constant != tt.want || pc.Values != n/b || pc.Tested != pc.Coords {
 			t.Errorf("Coords=%d: %+v, want %d coordinates of %d values", tt.coords, pc, tt.want, n/b)
 		}
+	}
+}
+
+// TestCoordsFixedAcrossMeasurements: the sampled coordinates depend on the network's size only,
+// not on the measurement's seed, so a training run follows the same ones.
+func TestCoordsFixedAcrossMeasurements(t *testing.T) {
+	a, b := newCoordSampler(5000, 64), newCoordSampler(5000, 64)
+	if !slices.Equal(a.pos, b.pos) || len(a.pos) != 64 {
+		t.Errorf("two samplers of the same size chose %v and %v", a.pos[:4], b.pos[:4])
+	}
+	if !slices.IsSorted(a.pos) || len(slices.Compact(slices.Clone(a.pos))) != 64 {
+		t.Error("positions not sorted and distinct")
 	}
 }

@@ -158,7 +158,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	}
 	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
 	sub := make([]float64, 0, len(picks))
-	coords := newCoordSampler(M, cfg.Coords, cfg.Seed)
+	coords := newCoordSampler(M, cfg.Coords)
 	d := make([]float64, M)
 	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {

@@ -83,3 +83,41 @@ func (p *Page) PerCoordChart() *chart.Chart {
 	}
 	return c
 }
+
+// PerCoordTrendChart follows the same coordinates across the measurements (the sample depends
+// on the network's size only): the paper's pooled α̂, the median per-coordinate α̂ and the pooled
+// α̂ after rescaling.
+func (p *Page) PerCoordTrendChart() *chart.Chart {
+	c := &chart.Chart{
+		ID:      "net-percoord-trend",
+		Title:   "The same weights across training",
+		Caption: "Gaussian weights would keep the orange and green lines near 2.",
+		X:       chart.Axis{Label: "iteration"},
+		Y:       chart.Axis{Label: "α̂", Min: 0, Max: 2.5},
+	}
+	var it, pooled, median, rescaled []float64
+	for _, e := range p.Sess.Evals {
+		if e.Noise == nil || e.Noise.PerCoord == nil || e.Noise.PerCoord.Coords == 0 {
+			continue
+		}
+		pc := e.Noise.PerCoord
+		it = append(it, float64(e.Iter))
+		pooled = append(pooled, e.Alpha)
+		median = append(median, pc.AlphaQuartiles[2])
+		rescaled = append(rescaled, pc.Standardised.Alpha)
+	}
+	if len(it) == 0 {
+		return c
+	}
+	c.Series = []chart.Series{
+		{Name: "pooled (the paper)", Kind: chart.Line, X: it, Y: pooled, Color: 1},
+		{Name: "each weight alone (median)", Kind: chart.Line, X: it, Y: median, Color: 2},
+		{Name: "pooled after rescaling", Kind: chart.Line, X: it, Y: rescaled, Color: 3},
+	}
+	if len(it) == 1 {
+		for i := range c.Series {
+			c.Series[i].Kind = chart.Scatter
+		}
+	}
+	return c
+}

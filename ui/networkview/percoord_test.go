@@ -57,6 +57,13 @@ func TestPerCoordWords(t *testing.T) {
 			if n := len(c.Series); (tt.evals == nil) != (n == 0) {
 				t.Errorf("%d series", n)
 			}
+			trend := p.PerCoordTrendChart()
+			if err := trend.Validate(); err != nil {
+				t.Error(err)
+			}
+			if n := len(trend.Series); (tt.evals == nil) != (n == 0) {
+				t.Errorf("trend: %d series", n)
+			}
 		})
 	}
 }
