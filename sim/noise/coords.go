@@ -14,8 +14,8 @@ import (
 // Per-coordinate noise: the Gaussianity objection to the paper's pooled estimate. Pooling the
 // noise of all M parameters into one sample mixes coordinates of very different scales, and a
 // scale mixture of Gaussians looks heavy-tailed when pooled although each coordinate may be
-// Gaussian (Panigrahi et al. 2019; docs/science.md#per-coordinate). So for a seeded sample of
-// coordinates the measurement also keeps each one's noise across the P minibatches and reports
+// Gaussian (Panigrahi et al. 2019; docs/science.md#per-coordinate). So for a sample of
+// coordinates (the same in every measurement of a network) the measurement also keeps each one's noise across the P minibatches and reports
 // the distribution of per-coordinate α̂, the fraction of coordinates that an Anderson–Darling
 // test rejects as Gaussian at 5 % (about 5 % if they are Gaussian), and the pooled α̂ after
 // standardising each coordinate. It costs Coords × P values of memory.
