@@ -56,7 +56,7 @@ type Result struct {
 	Sizes       []int        `json:"sizes"`         // layer widths, input first (fully connected nets)
 	Net         string       `json:"net,omitempty"` // the layers of a convolutional net
 	Params      int          `json:"params"`        // weights (and biases)
-	Full        bool         `json:"full"`   // noise measured on all P batches (the paper's protocol)
+	Full        bool         `json:"full"`          // noise measured on all P batches (the paper's protocol)
 	Evaluations []Evaluation `json:"evaluations"`
 }
 
@@ -221,7 +221,9 @@ func convModel(net *convnet.Net, loss nn.Loss) noise.Model {
 	return noise.Model{Params: net.NumParams(), Dim: net.InputDim(), Offsets: offs,
 		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
 			ws := net.NewWorkspace(batch)
-			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) { return ws.Gradient(net, loss, x, y, grad) }
+			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) {
+				return ws.Gradient(net, loss, x, y, grad)
+			}
 		}}
 }
 

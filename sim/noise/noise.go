@@ -104,7 +104,9 @@ func FC(net *nn.Net, loss nn.Loss) Model {
 	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: offs,
 		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
 			ws := net.NewWorkspace(batch)
-			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) { return ws.Gradient(net, loss, x, y, grad) }
+			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) {
+				return ws.Gradient(net, loss, x, y, grad)
+			}
 		}}
 }
 
