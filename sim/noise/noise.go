@@ -197,10 +197,9 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
-		pooled.Add(d...)
-		ref.Add(d...)
+		// one pass over the values feeds the three estimates each belongs to
 		for l := range layers {
-			layers[l].Add(d[offs[l]:offs[l+1]]...)
+			estimator.AddAll(d[offs[l]:offs[l+1]], &pooled, &ref, &layers[l])
 		}
 		base := j * M
 		for len(sub) < len(picks) && picks[len(sub)] < base+M {
