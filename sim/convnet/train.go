@@ -297,19 +297,38 @@ func im2col(l *Layer, b int, in, col []float32) {
 							continue
 						}
 						src := plane[y*W : (y+1)*W]
-						for ow := range r {
-							x := ow*l.Stride - l.Pad + kj
-							if x < 0 || x >= W {
-								r[ow] = 0
-							} else {
-								r[ow] = src[x]
-							}
+						lo, hi := validCols(l, kj, OW, W)
+						clear(r[:lo])
+						clear(r[hi:])
+						if l.Stride == 1 {
+							copy(r[lo:hi], src[lo-l.Pad+kj:])
+							continue
+						}
+						for ow := lo; ow < hi; ow++ {
+							r[ow] = src[ow*l.Stride-l.Pad+kj]
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// validCols returns the output columns [lo, hi) whose input column ow·S − P + kj lies in
+// [0, W).
+func validCols(l *Layer, kj, OW, W int) (lo, hi int) {
+	off := kj - l.Pad // input column of ow is ow·S + off
+	if off < 0 {
+		lo = (-off + l.Stride - 1) / l.Stride
+	}
+	hi = OW
+	if last := (W - 1 - off); last < 0 {
+		hi = 0
+	} else {
+		hi = min(hi, last/l.Stride+1)
+	}
+	lo = min(lo, OW)
+	return lo, max(lo, hi)
 }
 
 // col2im sets din to the sum, over the patches, of dcol's values at their input positions
@@ -332,10 +351,17 @@ func col2im(l *Layer, b int, dcol, din []float32) {
 							continue
 						}
 						dst := plane[y*W : (y+1)*W]
-						for ow, v := range src[oh*OW : (oh+1)*OW] {
-							if x := ow*l.Stride - l.Pad + kj; x >= 0 && x < W {
-								dst[x] += v
+						lo, hi := validCols(l, kj, OW, W)
+						r := src[oh*OW : (oh+1)*OW]
+						if l.Stride == 1 {
+							d := dst[lo-l.Pad+kj:][:hi-lo]
+							for i, v := range r[lo:hi] {
+								d[i] += v
 							}
+							continue
+						}
+						for ow := lo; ow < hi; ow++ {
+							dst[ow*l.Stride-l.Pad+kj] += r[ow]
 						}
 					}
 				}
