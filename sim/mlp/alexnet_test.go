@@ -3,10 +3,14 @@ package mlp
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/convnet"
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/nn"
+	"github.com/tailscope/tailscope/sim/noise"
 )
 
 // TestAlexNetMNIST trains a small AlexNet (ch 12) on MNIST digits: the training loss falls,
@@ -83,5 +87,39 @@ func TestAlexNetDeterministic(t *testing.T) {
 	}
 	if a[1] == c[1] {
 		t.Errorf("other seed, same losses %v", a)
+	}
+}
+
+// TestAlexNetNoiseWorkers: the noise of a convolutional net, like that of a fully connected
+// one, does not depend on how many goroutines compute its gradients, and it has one α̂ per
+// layer with parameters.
+func TestAlexNetNoiseWorkers(t *testing.T) {
+	net, err := convnet.AlexNet(convnet.CIFARShape, 2, 10, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := &data.Set{Name: "images", Dim: 3072, Classes: 10, X: make([]float32, 60*3072), Y: make([]uint8, 60)}
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range set.X {
+		set.X[i] = float32(r.NormFloat64())
+	}
+	for i := range set.Y {
+		set.Y[i] = uint8(r.IntN(10))
+	}
+	var alphas []float64
+	for _, workers := range []int{1, 3} {
+		m, err := noise.MeasureModel(context.Background(), convModel(net, nn.CrossEntropy), set,
+			noise.Config{Batch: 10, Subsample: -1, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.P != 6 || m.Params != net.NumParams() || len(m.Layers) != 8 || !(m.Alpha.Alpha > 0) || !(m.GradNorm > 0) {
+			t.Fatalf("%d workers: P %d, %d parameters (net %d), %d layers, α̂ %v, ‖ḡ‖ %v",
+				workers, m.P, m.Params, net.NumParams(), len(m.Layers), m.Alpha.Alpha, m.GradNorm)
+		}
+		alphas = append(alphas, m.Alpha.Alpha)
+	}
+	if alphas[0] != alphas[1] {
+		t.Errorf("α̂ with 1 and 3 workers: %v", alphas)
 	}
 }
