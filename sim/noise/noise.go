@@ -83,6 +83,49 @@ type Measurement struct {
 
 // Measure measures the gradient noise of net with loss on set.
 func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg Config) (*Measurement, error) {
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return measure(ctx, net, set, cfg, func(ctx context.Context, b, n int, batch func(j int) ([]float32, []uint8), consume consumer) error {
+		return forEachGradient(ctx, net, loss, workers, b, n, batch, consume)
+	})
+}
+
+// GradientFunc sets g (one value per parameter, in Net.Params' layout) to the gradient of the
+// mean loss over the examples x with labels y, and returns the loss statistics.
+type GradientFunc func(x []float32, y []uint8, g []float32) (nn.Stats, error)
+
+// MeasureWith is Measure with the minibatch gradients computed by grad (another device, such
+// as a GPU, holding the weights) in batch order, one at a time; shape gives the network's
+// layer sizes (its weights are not read). Everything else, the batches, the sums and the
+// estimators, is Measure's, so both measure the same way.
+func MeasureWith(ctx context.Context, shape *nn.Net, set *data.Set, cfg Config, grad GradientFunc) (*Measurement, error) {
+	return measure(ctx, shape, set, cfg, func(ctx context.Context, b, n int, batch func(j int) ([]float32, []uint8), consume consumer) error {
+		g := make([]float32, shape.NumParams())
+		for j := 0; j < n; j++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			x, y := batch(j)
+			st, err := grad(x, y, g)
+			if err != nil {
+				return fmt.Errorf("noise: batch %d: %w", j, err)
+			}
+			if err := consume(j, g, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+type consumer = func(j int, g []float32, st nn.Stats) error
+
+// measure is Measure with forEach computing the gradients of batches 0 … n−1 and handing
+// them to consume in order.
+func measure(ctx context.Context, net *nn.Net, set *data.Set, cfg Config,
+	forEach func(ctx context.Context, b, n int, batch func(j int) ([]float32, []uint8), consume consumer) error) (*Measurement, error) {
 	b := cfg.Batch
 	if b < 1 {
 		return nil, fmt.Errorf("noise: batch size %d, want ≥ 1", b)
@@ -113,15 +156,11 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 		k := batches[j]
 		return set.X[k*b*set.Dim : (k+1)*b*set.Dim], set.Y[k*b : (k+1)*b]
 	}
-	workers := cfg.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 
 	// Pass 1: ḡ, and the loss and accuracy on the batches used.
 	var lossSum float64
 	correct := 0
-	err := forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
+	err := forEach(ctx, b, used, batch, func(j int, g []float32, st nn.Stats) error {
 		lossSum += st.Loss
 		correct += st.Correct
 		for i, v := range g {
@@ -155,7 +194,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
 	sub := make([]float64, 0, len(picks))
 	d := make([]float64, M)
-	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
+	err = forEach(ctx, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
