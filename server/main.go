@@ -27,7 +27,6 @@ import (
 	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
-	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 func main() {
@@ -39,10 +38,16 @@ func main() {
 	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
 	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
+	backend := flag.String("backend", "auto", "where runs compute: auto (a CUDA GPU for kind mlp when one is usable, else the CPU), cpu, or cuda (refuse to start without a usable GPU)")
+	tf32 := flag.Bool("tf32", false, "let cuBLAS use TF32 tensor cores on the CUDA backend (faster, about 3 fewer decimal digits in products)")
 	baseURL := flag.String("base-url", "", "public URL of the server, for the links of shares (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := selectBackend(*backend, *tf32, *workers); err != nil {
+		fmt.Fprintf(os.Stderr, "tailscope: -backend %s: %v\n", *backend, err)
+		os.Exit(1)
+	}
 	if err := run(ctx, *addr, *dataDir, *baseURL, *workers, *grace, *runTimeout); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
@@ -72,11 +77,11 @@ func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace,
 		return err
 	}
 	defer st.Close()
-	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers, MaxRunTime: runTimeout})
+	runs, err := jobs.New(ctx, jobs.Config{Backend: backendFor(workers), Store: st, Workers: workers, MaxRunTime: runTimeout})
 	if err != nil {
 		return err
 	}
-	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Datasets: new(api.DataCatalog), BaseURL: baseURL})
+	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Backend: backendLine, Datasets: new(api.DataCatalog), BaseURL: baseURL})
 	if err != nil {
 		return err
 	}
