@@ -39,7 +39,6 @@ type driverAPI struct {
 	cuMemFree                 func(p uintptr) int32
 	cuMemcpyHtoD              func(dst uintptr, src unsafe.Pointer, bytes uint64) int32
 	cuMemcpyDtoH              func(dst unsafe.Pointer, src uintptr, bytes uint64) int32
-	cuMemsetD32               func(dst uintptr, v uint32, n uint64) int32
 	cuModuleLoadData          func(mod *uintptr, image unsafe.Pointer) int32
 	cuModuleUnload            func(mod uintptr) int32
 	cuModuleGetFunction       func(fn *uintptr, mod uintptr, name string) int32
@@ -55,7 +54,7 @@ func (d *driverAPI) table() map[string]any {
 		"cuDevicePrimaryCtxRelease_v2": &d.cuDevicePrimaryCtxRelease, "cuCtxSetCurrent": &d.cuCtxSetCurrent,
 		"cuCtxSynchronize": &d.cuCtxSynchronize, "cuMemGetInfo_v2": &d.cuMemGetInfo, "cuMemAlloc_v2": &d.cuMemAlloc,
 		"cuMemFree_v2": &d.cuMemFree, "cuMemcpyHtoD_v2": &d.cuMemcpyHtoD, "cuMemcpyDtoH_v2": &d.cuMemcpyDtoH,
-		"cuMemsetD32_v2": &d.cuMemsetD32, "cuModuleLoadData": &d.cuModuleLoadData, "cuModuleUnload": &d.cuModuleUnload,
+		"cuModuleLoadData": &d.cuModuleLoadData, "cuModuleUnload": &d.cuModuleUnload,
 		"cuModuleGetFunction": &d.cuModuleGetFunction, "cuLaunchKernel": &d.cuLaunchKernel, "cuGetErrorName": &d.cuGetErrorName,
 	}
 }

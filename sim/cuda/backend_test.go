@@ -61,7 +61,7 @@ func TestSelectFallback(t *testing.T) {
 		t.Fatalf("Select(gpu) = %v", err)
 	}
 	_, line, err := Select("cpu", false, cpu, absent)
-	if err != nil || !strings.HasPrefix(line, "backend: cpu: ") || !strings.HasSuffix(line, ", 1 cores") {
+	if err != nil || !strings.HasPrefix(line, "backend: cpu: ") || !strings.HasSuffix(line, ", 1 core") {
 		t.Fatalf("Select(cpu) = %q, %v", line, err)
 	}
 }

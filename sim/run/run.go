@@ -58,7 +58,11 @@ func (c CPU) Name(spec.Spec) string {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return fmt.Sprintf("cpu: %s, %d cores", cpuModel(), min(workers, runtime.NumCPU()))
+	cores := min(workers, runtime.NumCPU())
+	if cores == 1 {
+		return fmt.Sprintf("cpu: %s, 1 core", cpuModel())
+	}
+	return fmt.Sprintf("cpu: %s, %d cores", cpuModel(), cores)
 }
 
 var cpuModel = sync.OnceValue(func() string {
