@@ -34,11 +34,11 @@ var benchShapes = []struct {
 // fully connected nets; the metric ms/step is what devicecheck's table compares.
 func BenchmarkGPUStep(b *testing.B) {
 	g := gpu(b)
-	bind(b, g)
 	set := randomSet(10000)
 	for _, sh := range benchShapes {
 		for _, batch := range []int{100, 500} {
 			b.Run(fmt.Sprintf("%s/b%d", sh.name, batch), func(b *testing.B) {
+				bind(b, g) // each benchmark function runs on a goroutine of its own
 				net, err := nn.New(nn.Shape(784, 1024, sh.depth, 10), 1)
 				if err != nil {
 					b.Fatal(err)

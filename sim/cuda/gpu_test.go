@@ -37,6 +37,7 @@ func gpu(t testing.TB) *GPU {
 	return testGPU
 }
 
+// bind makes the GPU current on the calling goroutine (locked to its thread) until t ends.
 func bind(t testing.TB, g *GPU) {
 	t.Helper()
 	unbind, err := g.Bind()
