@@ -14,6 +14,7 @@ import (
 	"github.com/tailscope/tailscope/estimator/cmd/tailcheck"
 	"github.com/tailscope/tailscope/estimator/cmd/tailindex"
 	"github.com/tailscope/tailscope/sim/cmd/simrun"
+	"github.com/tailscope/tailscope/sim/data/download"
 	"github.com/tailscope/tailscope/sim/landscape/cmd/exitcompare"
 )
 
@@ -35,6 +36,7 @@ var commands = []command{
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
 	{"tailcheck", "[-reps 100] [-seed 1] [-n 10000,100000]", "how often the tail check catches finite variance, and its false alarms", tailcheck.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
+	{"data", "get|list [-data DIR] [cifar10|cifar100]", "download CIFAR-10/100 into the data directory (resumable, checksummed), or list what is there", download.Main},
 	{"help", "", "this list", nil},
 }
 

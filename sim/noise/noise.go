@@ -198,10 +198,9 @@ func measure(ctx context.Context, net *nn.Net, set *data.Set, cfg Config,
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
-		pooled.Add(d...)
-		ref.Add(d...)
+		// one pass over the values feeds the three estimates each belongs to
 		for l := range layers {
-			layers[l].Add(d[net.Offset(l):net.Offset(l+1)]...)
+			estimator.AddAll(d[net.Offset(l):net.Offset(l+1)], &pooled, &ref, &layers[l])
 		}
 		base := j * M
 		for len(sub) < len(picks) && picks[len(sub)] < base+M {
