@@ -49,8 +49,8 @@ func (b Backend) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (
 	if err != nil {
 		return nil, err
 	}
-	if need > free {
-		return nil, fmt.Errorf("cuda: the run needs %s of GPU memory, %s is free on %s: ask for a smaller network, batch or dataset", mib(need), mib(free), b.GPU.Device.Name)
+	if err := fits(need, free, b.GPU.Device.Name); err != nil {
+		return nil, err
 	}
 	net, err := b.GPU.NewNet(t.Net(), t.Loss(), t.Params().Batch, train, test)
 	if err != nil {
@@ -93,4 +93,12 @@ func open1(libs Libraries, tf32 bool) (*GPU, error) {
 		return nil, err
 	}
 	return rt.Prepare(0, tf32)
+}
+
+// fits says why a run needing need bytes does not fit in the free bytes of device, or nil.
+func fits(need, free uint64, device string) error {
+	if need > free {
+		return fmt.Errorf("cuda: the run needs %s of GPU memory, %s is free on %s: ask for a smaller network, batch or dataset", mib(need), mib(free), device)
+	}
+	return nil
 }

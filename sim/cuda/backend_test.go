@@ -65,3 +65,15 @@ func TestSelectFallback(t *testing.T) {
 		t.Fatalf("Select(cpu) = %q, %v", line, err)
 	}
 }
+
+func TestFits(t *testing.T) {
+	need := Need([]int{784, 1024, 1024, 10}, 100, 60000, 10000)
+	if err := fits(need, need, "NVIDIA T4"); err != nil {
+		t.Fatalf("a run needing exactly the free memory: %v", err)
+	}
+	err := fits(need, 200<<20, "NVIDIA T4")
+	want := "cuda: the run needs 297.0 MiB of GPU memory, 200.0 MiB is free on NVIDIA T4: ask for a smaller network, batch or dataset"
+	if err == nil || err.Error() != want {
+		t.Fatalf("fits = %v, want %q", err, want)
+	}
+}
