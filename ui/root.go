@@ -32,6 +32,7 @@ const (
 	ViewEstimator ViewID = "estimator"
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
+	ViewTour      ViewID = "tour"
 )
 
 // View describes one entry of the navigation.
@@ -47,6 +48,7 @@ var Views = []View{
 	{ViewEstimator, "Estimator", "Sample a heavy-tailed law, or load your own data, and estimate its tail index α with every method."},
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
+	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
 }
 
 // DefaultView is the view shown when none is chosen.
@@ -63,7 +65,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, tour)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the
