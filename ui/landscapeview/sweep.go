@@ -20,15 +20,15 @@ var (
 	// SweepWidths are the basin widths a = b of the width sweep, at height SweepHeight.
 	SweepWidths = []float64{0.5, 0.7, 1, 1.4, 2}
 	// SweepHeights are the heights ΔH of the height sweep, at width SweepWidth.
-	SweepHeights = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5}
+	SweepHeights = []float64{0.1, 0.2, 0.3, 0.4, 0.5}
 )
 
 const (
 	SweepHeight  = 0.3  // ΔH of the width sweep (the page's)
 	SweepWidth   = 1.0  // a = b of the height sweep
-	SweepWalkers = 100  // walkers per point and noise
-	SweepTime    = 60.0 // time units a walker is followed; one still inside counts this long
-	sweepEta     = 0.01 // the step, lowered where the basin's curvature needs it
+	SweepWalkers = 60   // walkers per point and noise
+	SweepTime    = 50.0 // time units a walker is followed; one still inside counts this long
+	sweepEta     = 0.02 // the step, lowered where the basin's curvature needs it
 )
 
 // SweepPoint is one basin and one noise of the sweep.
