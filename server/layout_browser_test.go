@@ -251,7 +251,7 @@ func TestBrowserLayoutPresent(t *testing.T) {
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
 		t.Fatal(err)
 	}
-	loadApp(t, tab, srv.URL+"/#landscape")
+	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&steps=20000") // a Step of 200 steps: quick on a loaded machine
 	ls := lsPage{t, tab}
 	ls.waitFor("the landscape run", `!!document.getElementById("ls-play") && !document.getElementById("ls-play").disabled`, 30*time.Second)
 
@@ -272,18 +272,19 @@ func TestBrowserLayoutPresent(t *testing.T) {
 		p.press("r")
 		ls.waitFor("R to reset", `/^step 0 of/.test(document.getElementById("ls-status").textContent.trim())`, 10*time.Second)
 		p.press(kb.ArrowRight)
-		ls.waitFor("→ to step", `document.getElementById("ls-status").dataset.phase !== "running" && !/^step 0 of/.test(document.getElementById("ls-status").textContent.trim())`, 20*time.Second)
+		ls.waitFor("→ to step", `document.getElementById("ls-status").dataset.phase !== "running" && !/^step 0 of/.test(document.getElementById("ls-status").textContent.trim())`, 60*time.Second)
 		if got, want := ls.step(), ls.eval(`document.getElementById("ls-step").textContent.replace(/\D/g, "")`); strconv.Itoa(got) != want {
 			t.Errorf("after → the run is at step %d; want one Step button's worth, %s", got, want)
 		}
 		p.press("?")
 		p.poll("? to list the keys", `!!document.getElementById("keys-help") && /Space/.test(document.getElementById("keys-help").textContent)`, 5*time.Second)
 		browsertest.Screenshot(t, tab, "keys")
-		p.press("Escape")
-		p.poll("Esc to close the list", `!document.getElementById("keys-help")`, 5*time.Second)
+		p.press("?") // (Esc closes it too, but a fullscreen page's Esc goes to the browser)
+		p.poll("? to close the list", `!document.getElementById("keys-help")`, 5*time.Second)
+		full := `String(!!document.fullscreenElement)`
+		before := p.eval(full)
 		p.press("f")
-		p.await(`new Promise(r => setTimeout(() => r(true), 300))`)
-		t.Logf("after F: fullscreen element %s", p.eval(`String(document.fullscreenElement && document.fullscreenElement.tagName)`))
+		p.poll("F to turn fullscreen "+map[string]string{"true": "off", "false": "on"}[before], full+` !== "`+before+`"`, 5*time.Second)
 	})
 
 	t.Run("switch keeps the run", func(t *testing.T) {
@@ -304,7 +305,11 @@ func TestBrowserLayoutPresent(t *testing.T) {
 
 	t.Run("copy link and its QR code", func(t *testing.T) {
 		p := layPage{t, tab, srv.URL}
+		if got := p.eval(`document.querySelector(".app").className + " / " + document.getElementById("present").textContent`); got != "app present side-hidden / Leave present mode" {
+			t.Errorf("after the keys the page is %q; want it still in present mode", got)
+		}
 		p.click("present") // leave present mode: the link box is in the header
+		p.poll("present mode to end", `!document.querySelector(".app").classList.contains("present")`, 5*time.Second)
 		p.click("copy-link")
 		p.poll("the link box", `!!document.getElementById("share-link") && !!document.querySelector("#share-qr svg")`, 5*time.Second)
 		link := p.eval(`document.getElementById("share-link").value`)

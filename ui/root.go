@@ -265,7 +265,7 @@ var Keys = [][2]string{
 	{"P", "present mode on or off"},
 	{"C", "show or hide the controls"},
 	{"?", "show or hide this list"},
-	{"Esc", "close this list"},
+	{"Esc", "close this list, or leave present mode"},
 }
 
 // Key handles a key pressed on the page outside a text field (key is KeyboardEvent.key) and
@@ -301,10 +301,14 @@ func (c *Root) Key(key string) bool {
 	case "?":
 		c.ToggleKeys()
 	case "Escape":
-		if !c.keysShown {
+		switch {
+		case c.keysShown:
+			c.keysShown = false
+		case c.present:
+			c.TogglePresent()
+		default:
 			return false
 		}
-		c.keysShown = false
 	default:
 		return false
 	}
@@ -368,12 +372,12 @@ func (c *Root) CloseLink() { c.linkShown, c.linkNote = false, "" }
 
 // LinkQR is an SVG QR code of Link, for a class to open the link on their phones ("" if the
 // link is too long for a QR code).
-func (c *Root) LinkQR() string {
+func (c *Root) LinkQR() vugu.HTML {
 	svg, err := qrcode.SVG(c.Link(), "QR code of the link to this page")
 	if err != nil {
 		return ""
 	}
-	return svg
+	return vugu.HTML(svg)
 }
 
 // LinkShown reports whether the link's text field shows.

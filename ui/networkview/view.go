@@ -261,12 +261,12 @@ func (p *Page) Link() string { return pageOrigin() + "/" + p.State.Fragment() }
 
 // ShareQR is the QR code of a stored result's link, for a class to open it on their phones
 // ("" when the link cannot be drawn).
-func ShareQR(link string) string {
+func ShareQR(link string) vugu.HTML {
 	svg, err := qrcode.SVG(link, "QR code of the link to the stored results")
 	if err != nil {
 		return ""
 	}
-	return svg
+	return vugu.HTML(svg)
 }
 
 // Latest is the latest measurement's line, "" before the first.
