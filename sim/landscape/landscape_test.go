@@ -76,9 +76,11 @@ func TestShapesAndBasins(t *testing.T) {
 		{"2d valley", d2.Value([]float64{2, 1}), -0.3 + 1},
 	}
 	for _, tt := range tests {
-		if math.Abs(tt.got-tt.want) > 1e-12 {
-			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if math.Abs(tt.got-tt.want) > 1e-12 {
+				t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+			}
+		})
 	}
 	locs := []struct {
 		name string

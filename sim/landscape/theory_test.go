@@ -1,6 +1,7 @@
 package landscape
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -15,12 +16,14 @@ func TestLevyConstants(t *testing.T) {
 		{1, 1 / math.Pi, 1}, // Cauchy: ν((r,∞)) = 1/(πr)
 	}
 	for _, tt := range tests {
-		if got := LevyTailConstant(tt.alpha); math.Abs(got-tt.k) > 1e-8 {
-			t.Errorf("LevyTailConstant(%v) = %v, want %v", tt.alpha, got, tt.k)
-		}
-		if got := StableMeanExit(tt.alpha, 1, 1, 1); math.Abs(got-tt.pure) > 1e-8 {
-			t.Errorf("StableMeanExit(%v, 1, 1, 1) = %v, want %v", tt.alpha, got, tt.pure)
-		}
+		t.Run(fmt.Sprintf("alpha %v", tt.alpha), func(t *testing.T) {
+			if got := LevyTailConstant(tt.alpha); math.Abs(got-tt.k) > 1e-8 {
+				t.Errorf("LevyTailConstant(%v) = %v, want %v", tt.alpha, got, tt.k)
+			}
+			if got := StableMeanExit(tt.alpha, 1, 1, 1); math.Abs(got-tt.pure) > 1e-8 {
+				t.Errorf("StableMeanExit(%v, 1, 1, 1) = %v, want %v", tt.alpha, got, tt.pure)
+			}
+		})
 	}
 	// Scaling: ε^−α and (a^−α + b^−α)^−1.
 	if got, want := LevyMeanExit(1.5, 0.1, 1, 1)/LevyMeanExit(1.5, 0.2, 1, 1), math.Pow(2, 1.5); math.Abs(got/want-1) > 1e-12 {
@@ -52,14 +55,16 @@ func TestDiffusionMeanExitKnownAnswers(t *testing.T) {
 		{"linear reflecting", lin, 0, 2, 1e-9, 0.4, true, 2/0.7 + 0.4/0.49*(math.Exp(-0.7*2/0.4)-1)},
 	}
 	for _, tt := range tests {
-		got, err := DiffusionMeanExit(tt.f, tt.lo, tt.hi, tt.x0, tt.D, tt.reflect, 4000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Trapezoid rule on 4000 intervals: relative error ~1e−7; 1e−5 leaves room.
-		if math.Abs(got/tt.want-1) > 1e-5 {
-			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DiffusionMeanExit(tt.f, tt.lo, tt.hi, tt.x0, tt.D, tt.reflect, 4000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Trapezoid rule on 4000 intervals: relative error ~1e−7; 1e−5 leaves room.
+			if math.Abs(got/tt.want-1) > 1e-5 {
+				t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+			}
+		})
 	}
 	if _, err := DiffusionMeanExit(flat, 1, 0, 0.5, 1, false, 100); err == nil {
 		t.Errorf("lo > hi accepted")

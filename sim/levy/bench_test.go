@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkSteps(b *testing.B) {
 	for _, bb := range benches {
 		b.Run(bb.name, func(b *testing.B) {
 			const walkers = 1000
-			e, err := NewEnsemble(Config{Landscape: bb.l, Alpha: bb.alpha, Eps: 0.3, Eta: 1e-3, Walkers: walkers, Seed: 1, Workers: bb.workers})
+			e, err := NewEnsemble(Config{Landscape: bb.l, Alpha: bb.alpha, Eps: 0.3, Eta: 1e-3, Walkers: walkers, Src: fastmath.NewCounter(1), Workers: bb.workers})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -60,13 +61,12 @@ func BenchmarkSteps(b *testing.B) {
 	}
 	for _, alpha := range []float64{1.5, 2} {
 		b.Run(fmt.Sprintf("sampler-only/alpha=%v", alpha), func(b *testing.B) {
-			s, _ := NewSampler(alpha)
-			e, _ := NewEnsemble(Config{Landscape: dw, Alpha: alpha, Eps: 1, Eta: 1, Walkers: 1})
-			r := e.rng[0]
+			e, _ := NewEnsemble(Config{Landscape: dw, Alpha: alpha, Eps: 1, Eta: 1, Walkers: 1, Src: fastmath.NewCounter(1)})
+			s := Sampler{Alpha: alpha, Src: &e.pcg[0]}
 			cpu0, okCPU := processCPU()
 			sum := 0.0
 			for b.Loop() {
-				sum += s.Rand(r)
+				sum += s.Rand()
 			}
 			sink = sum
 			if cpu1, ok := processCPU(); ok && okCPU {

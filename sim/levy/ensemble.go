@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 )
 
@@ -23,7 +24,12 @@ type Config struct {
 	Eps       float64 // noise scale ε > 0
 	Eta       float64 // step η > 0
 	Walkers   int     // number of independent walkers, 1 … MaxWalkers
-	Seed      uint64
+	// Src is the source of randomness: NewEnsemble takes one output k from it, and walker i
+	// draws from its own PCG seeded with k and SplitMix64 of i, so that its stream does not
+	// depend on the number of walkers or of workers. ConfigFromSpec sets a fresh
+	// fastmath.NewCounter(seed), whose first output is SplitMix64(seed): two ensembles of one
+	// spec share their walkers' streams.
+	Src rand.Source
 
 	// Starts lists starting points (each of length Dim); walker i starts at
 	// Starts[i % len(Starts)]. Empty: every walker starts at the minimum of basin 0.
@@ -53,7 +59,7 @@ type Ensemble struct {
 	cfg    Config
 	dim    int
 	nb     int // number of basins
-	samp   Sampler
+	samp   cms
 	scale  float64 // ε·η^{1/α}
 	l1     landscape.Landscape1D
 	pos    []float64
@@ -79,9 +85,12 @@ func NewEnsemble(cfg Config) (*Ensemble, error) {
 	if cfg.Landscape == nil {
 		return nil, errors.New("levy: no landscape")
 	}
-	samp, err := NewSampler(cfg.Alpha)
+	samp, err := newCMS(cfg.Alpha)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Src == nil {
+		return nil, errors.New("levy: no source of randomness (Config.Src)")
 	}
 	if !(cfg.Eps > 0) || math.IsInf(cfg.Eps, 0) {
 		return nil, fmt.Errorf("levy: noise scale ε must be positive and finite, got %v", cfg.Eps)
@@ -139,25 +148,19 @@ func NewEnsemble(cfg Config) (*Ensemble, error) {
 		e.cfg.Trace = n
 	}
 	e.traces = make([][]float64, e.cfg.Trace)
+	key := cfg.Src.Uint64()
 	for i := range n {
 		s := starts[i%len(starts)]
 		copy(e.pos[i*dim:], s)
-		// Per-walker streams: the seed and the walker's index, each mixed by splitmix64,
-		// seed a PCG; walker i's stream does not depend on how many walkers there are.
-		e.pcg[i].Seed(splitmix(cfg.Seed), splitmix(uint64(i)^0x9e3779b97f4a7c15))
+		// Per-walker streams: the key and the walker's index mixed by SplitMix64 seed a PCG;
+		// walker i's stream does not depend on how many walkers there are.
+		e.pcg[i].Seed(key, fastmath.SplitMix64(uint64(i)^0x9e3779b97f4a7c15, 0))
 		e.rng[i] = rand.New(&e.pcg[i])
 		b := int8(cfg.Landscape.Locate(s) + 1)
 		e.basin[i], e.start[i] = b, b
 		e.exit[i] = -1
 	}
 	return e, nil
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
 }
 
 // accum gathers one worker's counts; they are integers, so merging them in any order gives

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 )
 
@@ -42,33 +43,35 @@ func TestDeterministicWhateverTheChunkingAndWorkers(t *testing.T) {
 	}
 	chunkings := [][]int{{1000}, {1, 999}, {10, 90, 300, 600}, {333, 333, 334}}
 	for _, c := range cfgs {
-		var ref snapshot
-		for ci, chunks := range chunkings {
-			for _, workers := range []int{1, 3} {
-				cfg := c.cfg
-				cfg.Seed, cfg.Workers = 42, workers
-				e, err := NewEnsemble(cfg)
-				if err != nil {
-					t.Fatalf("%s: %v", c.name, err)
-				}
-				for _, k := range chunks {
-					if err := e.Advance(context.Background(), k); err != nil {
+		t.Run(c.name, func(t *testing.T) {
+			var ref snapshot
+			for ci, chunks := range chunkings {
+				for _, workers := range []int{1, 3} {
+					cfg := c.cfg
+					cfg.Src, cfg.Workers = fastmath.NewCounter(42), workers
+					e, err := NewEnsemble(cfg)
+					if err != nil {
 						t.Fatal(err)
 					}
-				}
-				s := snap(e)
-				if ci == 0 && workers == 1 {
-					ref = s
-					if len(s.Series) != 1000/cfg.SampleEvery {
-						t.Errorf("%s: %d samples, want %d", c.name, len(s.Series), 1000/cfg.SampleEvery)
+					for _, k := range chunks {
+						if err := e.Advance(context.Background(), k); err != nil {
+							t.Fatal(err)
+						}
 					}
-					continue
-				}
-				if !reflect.DeepEqual(s, ref) {
-					t.Errorf("%s: chunks %v with %d workers differ from one call with one worker", c.name, chunks, workers)
+					s := snap(e)
+					if ci == 0 && workers == 1 {
+						ref = s
+						if len(s.Series) != 1000/cfg.SampleEvery {
+							t.Errorf("%d samples, want %d", len(s.Series), 1000/cfg.SampleEvery)
+						}
+						continue
+					}
+					if !reflect.DeepEqual(s, ref) {
+						t.Errorf("chunks %v with %d workers differ from one call with one worker", chunks, workers)
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -76,7 +79,7 @@ func TestDeterministicWhateverTheChunkingAndWorkers(t *testing.T) {
 // paths unchanged (walker i's stream depends on the seed and i only).
 func TestSeedsAndStreams(t *testing.T) {
 	run := func(seed uint64, n int) []float64 {
-		e, err := NewEnsemble(Config{Landscape: landscape.DoubleWell{WL: 1, HL: 1, WR: 1, HR: 1}, Alpha: 1.5, Eps: 0.5, Eta: 0.01, Walkers: n, Seed: seed})
+		e, err := NewEnsemble(Config{Landscape: landscape.DoubleWell{WL: 1, HL: 1, WR: 1, HR: 1}, Alpha: 1.5, Eps: 0.5, Eta: 0.01, Walkers: n, Src: fastmath.NewCounter(seed)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,8 +98,9 @@ func TestSeedsAndStreams(t *testing.T) {
 }
 
 func TestNewEnsembleRefusesBadConfigs(t *testing.T) {
-	good := Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: 1.5, Eps: 0.5, Eta: 1e-3, Walkers: 10}
+	good := Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: 1.5, Eps: 0.5, Eta: 1e-3, Walkers: 10, Src: fastmath.NewCounter(1)}
 	bad := []func(*Config){
+		func(c *Config) { c.Src = nil },
 		func(c *Config) { c.Landscape = nil },
 		func(c *Config) { c.Alpha = 0 },
 		func(c *Config) { c.Alpha = 2.5 },
@@ -123,7 +127,7 @@ func TestNewEnsembleRefusesBadConfigs(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
-	e, _ := NewEnsemble(Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: 1.5, Eps: 0.1, Eta: 1e-3, Walkers: 100})
+	e, _ := NewEnsemble(Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: 1.5, Eps: 0.1, Eta: 1e-3, Walkers: 100, Src: fastmath.NewCounter(1)})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := e.Advance(ctx, 10); err == nil {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tailscope/tailscope/estimator/hist"
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -132,22 +134,51 @@ func checkKind(s spec.Spec, kind string) error {
 	return s.Validate()
 }
 
-type noiseRun struct {
-	name  string
-	alpha float64
+// Noise is one of the noises an "exit" or "wells" spec runs: Lévy at the spec's α, or
+// Gaussian (α = 2).
+type Noise struct {
+	Name  string  // "levy" or "gauss"
+	Alpha float64 // tail index
 }
 
-func noises(s spec.Spec) []noiseRun {
-	var out []noiseRun
-	switch s.Choice("noise") {
-	case "both":
-		out = []noiseRun{{"levy", s.Float("alpha")}, {"gauss", 2}}
-	case "levy":
-		out = []noiseRun{{"levy", s.Float("alpha")}}
-	case "gauss":
-		out = []noiseRun{{"gauss", 2}}
+// Noises lists the noises of p's noise choice, Lévy first.
+func Noises(p spec.NoiseParams) []Noise {
+	levy, gauss := Noise{"levy", p.Alpha}, Noise{"gauss", 2}
+	switch p.Noise {
+	case spec.NoiseLevy:
+		return []Noise{levy}
+	case spec.NoiseGauss:
+		return []Noise{gauss}
 	}
-	return out
+	return []Noise{levy, gauss}
+}
+
+// ExitWell decodes an "exit" spec: it checks the spec and returns its parameters and its
+// basin.
+func ExitWell(s spec.Spec) (spec.ExitParams, landscape.Well, error) {
+	if err := checkKind(s, "exit"); err != nil {
+		return spec.ExitParams{}, landscape.Well{}, err
+	}
+	p, err := s.Exit()
+	w := landscape.Well{A: p.A, B: p.B, H: p.Height}
+	if err == nil {
+		err = w.Check()
+	}
+	return p, w, err
+}
+
+// DoubleWell decodes a "wells" spec: it checks the spec and returns its parameters and its
+// double well (the profile along x when Dim = 2).
+func DoubleWell(s spec.Spec) (spec.WellsParams, landscape.DoubleWell, error) {
+	if err := checkKind(s, "wells"); err != nil {
+		return spec.WellsParams{}, landscape.DoubleWell{}, err
+	}
+	p, err := s.Wells()
+	dw := landscape.DoubleWell{WL: p.WL, HL: p.HL, WR: p.WR, HR: p.HR}
+	if err == nil {
+		err = dw.Check()
+	}
+	return p, dw, err
 }
 
 // Partial is the Progress.Partial of the exit and wells runners: where the current noise's run
@@ -163,27 +194,39 @@ type Partial struct {
 // so that progress is reported and cancellation noticed at least that often.
 const chunkWork = 20_000_000
 
+// simulateEach runs the noises of s (with parameters np) in turn: for each, the ensemble of
+// ConfigFromSpec with r's workers, driven for np.Steps steps, is handed to keep with its config.
+func (r Runner) simulateEach(ctx context.Context, s spec.Spec, np spec.NoiseParams, p spec.Reporter, keep func(Noise, *Ensemble, Config)) error {
+	ns := Noises(np)
+	for j, nz := range ns {
+		cfg, err := ConfigFromSpec(s, nz.Name)
+		if err != nil {
+			return err
+		}
+		cfg.Workers = r.Workers
+		e, err := NewEnsemble(cfg)
+		if err != nil {
+			return err
+		}
+		if err := drive(ctx, e, np.Steps, j, len(ns), nz.Name, p); err != nil {
+			return err
+		}
+		keep(nz, e, cfg)
+	}
+	return nil
+}
+
+// slot returns where the run of the noise named goes: levy, or gauss for "gauss".
+func slot[T any](name string, levy, gauss **T) **T {
+	if name == "gauss" {
+		return gauss
+	}
+	return levy
+}
+
 // drive advances e by up to steps in chunks (at least 50, each at most chunkWork walker-steps),
 // stopping early once every walker is frozen, and reports progress as the fraction done of run j
 // of n.
-// simulate builds the ensemble of s for one noise, with r's workers, and drives it for
-// steps steps (run j of n in the progress reports).
-func (r Runner) simulate(ctx context.Context, s spec.Spec, noise string, steps, j, n int, p spec.Reporter) (*Ensemble, Config, error) {
-	cfg, err := ConfigFromSpec(s, noise)
-	if err != nil {
-		return nil, Config{}, err
-	}
-	cfg.Workers = r.Workers
-	e, err := NewEnsemble(cfg)
-	if err != nil {
-		return nil, Config{}, err
-	}
-	if err := drive(ctx, e, steps, j, n, noise, p); err != nil {
-		return nil, Config{}, err
-	}
-	return e, cfg, nil
-}
-
 func drive(ctx context.Context, e *Ensemble, steps int, j, n int, name string, p spec.Reporter) error {
 	chunk := max(1, min(steps/50, chunkWork/e.cfg.Walkers))
 	for done := 0; done < steps && e.Alive() > 0; {
@@ -211,8 +254,8 @@ const (
 )
 
 // ConfigFromSpec returns the ensemble configuration of an "exit" or "wells" spec for one noise:
-// "levy" (the spec's α) or "gauss" (α = 2), with the spec's seed, so that the two noises'
-// walker i use the same random stream. The browser builds its side-by-side ensembles from it
+// "levy" (the spec's α) or "gauss" (α = 2), with Src a fresh fastmath.NewCounter(seed), so
+// that the two noises' walker i use the same random stream. The browser builds its side-by-side ensembles from it
 // (setting Workers to 1 and advancing a slice at a time); the runners use it too.
 //
 // exit: landscape.Well{a, b, height}, walkers start at 0 and stop when they leave.
@@ -220,14 +263,40 @@ const (
 // when dim = 2), walkers start at the chosen minimum(s) and never stop; positions are
 // histogrammed over [−2·wl, 2·wr) in 60 bins.
 func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
-	if s.Kind != "exit" && s.Kind != "wells" {
+	var np spec.NoiseParams
+	var cfg Config
+	switch s.Kind {
+	case "exit":
+		p, w, err := ExitWell(s)
+		if err != nil {
+			return Config{}, err
+		}
+		np, cfg.Landscape, cfg.StopOnExit = p.NoiseParams, w, true
+	case "wells":
+		p, dw, err := DoubleWell(s)
+		if err != nil {
+			return Config{}, err
+		}
+		np, cfg.Landscape = p.NoiseParams, dw
+		left, right := []float64{-dw.WL}, []float64{dw.WR}
+		if p.Dim == 2 {
+			cfg.Landscape = landscape.DoubleWell2D{W: dw, K: spec.WellsValleyStiffness}
+			left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
+		}
+		switch p.Start {
+		case spec.StartLeft:
+			cfg.Starts = [][]float64{left}
+		case spec.StartRight:
+			cfg.Starts = [][]float64{right}
+		case spec.StartHalf:
+			cfg.Starts = [][]float64{left, right}
+		}
+		cfg.HistLo, cfg.HistHi, cfg.HistBins = -2*dw.WL, 2*dw.WR, wellsBins
+	default:
 		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
 	}
-	if err := s.Validate(); err != nil {
-		return Config{}, err
-	}
-	cfg := Config{Alpha: s.Float("alpha"), Eps: s.Float("eps"), Eta: s.Float("eta"), Walkers: s.Int("walkers"),
-		Seed: s.Seed, Trace: s.Int("trace"), SampleEvery: max(1, s.Int("steps")/maxSamples)}
+	cfg.Alpha, cfg.Eps, cfg.Eta, cfg.Walkers = np.Alpha, np.Eps, np.Eta, np.Walkers
+	cfg.Src, cfg.Trace, cfg.SampleEvery = fastmath.NewCounter(s.Seed), np.Trace, max(1, np.Steps/maxSamples)
 	switch noise {
 	case "levy":
 	case "gauss":
@@ -235,85 +304,55 @@ func ConfigFromSpec(s spec.Spec, noise string) (Config, error) {
 	default:
 		return Config{}, fmt.Errorf("levy: noise must be levy or gauss, got %q", noise)
 	}
-	switch s.Kind {
-	case "exit":
-		w := landscape.Well{A: s.Float("a"), B: s.Float("b"), H: s.Float("height")}
-		if err := w.Check(); err != nil {
-			return Config{}, err
-		}
-		cfg.Landscape, cfg.StopOnExit = w, true
-	case "wells":
-		dw := landscape.DoubleWell{WL: s.Float("wl"), HL: s.Float("hl"), WR: s.Float("wr"), HR: s.Float("hr")}
-		if err := dw.Check(); err != nil {
-			return Config{}, err
-		}
-		cfg.Landscape = dw
-		left, right := []float64{-dw.WL}, []float64{dw.WR}
-		if s.Int("dim") == 2 {
-			cfg.Landscape = landscape.DoubleWell2D{W: dw, K: spec.WellsValleyStiffness}
-			left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
-		}
-		switch s.Choice("start") {
-		case "left":
-			cfg.Starts = [][]float64{left}
-		case "right":
-			cfg.Starts = [][]float64{right}
-		case "half":
-			cfg.Starts = [][]float64{left, right}
-		}
-		cfg.HistLo, cfg.HistHi, cfg.HistBins = -2*dw.WL, 2*dw.WR, wellsBins
-	default:
-		return Config{}, fmt.Errorf("levy: no ensemble for kind %q", s.Kind)
-	}
 	return cfg, nil
 }
 
 // RunExit runs an "exit" spec: walkers start at the bottom of the Well and stop when they leave.
 func (r Runner) RunExit(ctx context.Context, s spec.Spec, p spec.Reporter) (*ExitResult, error) {
-	if err := checkKind(s, "exit"); err != nil {
+	sp, well, err := ExitWell(s)
+	if err != nil {
 		return nil, err
 	}
-	well := landscape.Well{A: s.Float("a"), B: s.Float("b"), H: s.Float("height")}
-	if err := well.Check(); err != nil {
-		return nil, err
-	}
-	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
-	steps := s.Int("steps")
 	res := &ExitResult{Spec: s, Well: well}
-	ns := noises(s)
-	for j, nz := range ns {
-		e, cfg, err := r.simulate(ctx, s, nz.name, steps, j, len(ns), p)
-		if err != nil {
-			return nil, err
-		}
-		run := &ExitRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Exit: summarize(e), SampleDt: float64(cfg.SampleEvery) * eta,
-			Traces: Traces{Dt: float64(cfg.SampleEvery) * eta, Dim: 1, Walkers: e.Traces()}}
+	err = r.simulateEach(ctx, s, sp.NoiseParams, p, func(nz Noise, e *Ensemble, cfg Config) {
+		dt := float64(cfg.SampleEvery) * sp.Eta
+		run := &ExitRun{Noise: nz.Name, Alpha: nz.Alpha, Time: e.Time(), Exit: summarize(e), SampleDt: dt,
+			Traces: Traces{Dt: dt, Dim: 1, Walkers: e.Traces()}}
 		run.Hist = histogram(e.ExitTimes(), 40)
 		for _, row := range e.Series() {
-			run.Survival = append(run.Survival, float64(row[0])/float64(s.Int("walkers")))
+			run.Survival = append(run.Survival, float64(row[0])/float64(sp.Walkers))
 		}
-		if nz.name == "levy" {
-			res.Levy = run
-		} else {
-			res.Gauss = run
-		}
+		*slot(nz.Name, &res.Levy, &res.Gauss) = run
+	})
+	if err != nil {
+		return nil, err
 	}
-	res.Theory = ExitTheory{
-		LevyAsymptotic: finite(landscape.LevyMeanExit(alpha, eps, well.A, well.B)),
-		LevyNoDrift:    finite(landscape.StableMeanExit(alpha, eps, well.A, well.B)),
-	}
-	if well.H == 0 {
-		res.Theory.LevyAsymptotic = 0 // no drift: the small-ε picture does not apply
-	} else {
-		res.Theory.LevyNoDrift = 0
-		res.Theory.Kramers = finite(landscape.KramersMeanExit(well, eps))
-	}
-	if g, err := landscape.WellGaussianMeanExit(well, eps); err == nil {
-		res.Theory.GaussExact = finite(g)
-	}
-	res.Sweep = exitSweep(well, alpha, eps)
+	res.Theory = ExitTheoryOf(well, sp.Alpha, sp.Eps)
+	res.Sweep = exitSweep(well, sp.Alpha, sp.Eps)
 	return res, nil
 }
+
+// ExitTheoryOf returns the theory of the mean exit time from well at tail index alpha and
+// noise scale eps: with drift (H > 0) the small-ε Lévy law and Kramers' law, without it the
+// exact Lévy mean; the exact Gaussian mean by quadrature in both cases. What does not apply,
+// overflows or fails is 0.
+func ExitTheoryOf(well landscape.Well, alpha, eps float64) ExitTheory {
+	var th ExitTheory
+	if well.H == 0 { // no drift: the small-ε picture does not apply
+		th.LevyNoDrift = finite(landscape.StableMeanExit(alpha, eps, well.A, well.B))
+	} else {
+		th.LevyAsymptotic = finite(landscape.LevyMeanExit(alpha, eps, well.A, well.B))
+		th.Kramers = finite(landscape.KramersMeanExit(well, eps))
+	}
+	if g, err := landscape.WellGaussianMeanExit(well, eps); err == nil {
+		th.GaussExact = finite(g)
+	}
+	return th
+}
+
+// Levy returns the Lévy mean exit time that applies: LevyNoDrift without drift, else
+// LevyAsymptotic (0 when it is not available).
+func (th ExitTheory) Levy() float64 { return th.LevyAsymptotic + th.LevyNoDrift }
 
 // exitSweep gives the theory at the spec's widths for heights ×½, 1, 2, 4, and at its height
 // for widths ×½ and ×2.
@@ -362,13 +401,13 @@ func summarizeTimes(ts []float64, walkers int) Summary {
 		sm.StdDev = math.Sqrt(sq / float64(len(ts)-1))
 		sm.StdErr = sm.StdDev / math.Sqrt(float64(len(ts)))
 	}
-	q := func(p float64) float64 { return ts[min(len(ts)-1, int(p*float64(len(ts))))] }
-	sm.Median, sm.Q10, sm.Q90 = q(0.5), q(0.1), q(0.9)
+	sm.Median, sm.Q10, sm.Q90 = hist.Quantile(ts, 0.5), hist.Quantile(ts, 0.1), hist.Quantile(ts, 0.9)
 	sm.KSExp = ksExp(ts, sm.Mean)
 	return sm
 }
 
-// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts.
+// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts: the one-sample
+// Kolmogorov–Smirnov distance to a law (gonum's stat.KolmogorovSmirnov compares two samples).
 func ksExp(ts []float64, mean float64) float64 {
 	d := 0.0
 	n := float64(len(ts))
@@ -387,19 +426,19 @@ func histogram(xs []float64, n int) Histogram {
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	top := s[min(len(s)-1, int(0.99*float64(len(s))))]
+	top := hist.Quantile(s, 0.99)
 	if top <= 0 {
 		top = s[len(s)-1]
 	}
 	if top <= 0 {
 		top = 1
 	}
-	for i := range h.Edges {
-		h.Edges[i] = top * float64(i) / float64(n)
+	b := hist.Equal(s, 0, top, n)
+	h.Edges = b.Edges
+	for i, c := range b.Counts {
+		h.Counts[i] = int64(c)
 	}
-	for _, x := range s {
-		h.Counts[min(n-1, int(x/top*float64(n)))]++
-	}
+	h.Counts[n-1] += int64(b.Above)
 	return h
 }
 
@@ -449,28 +488,19 @@ type WellsResult struct {
 
 // RunWells runs a "wells" spec: walkers move freely in the double well.
 func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*WellsResult, error) {
-	if err := checkKind(s, "wells"); err != nil {
+	sp, dw, err := DoubleWell(s)
+	if err != nil {
 		return nil, err
 	}
-	dw := landscape.DoubleWell{WL: s.Float("wl"), HL: s.Float("hl"), WR: s.Float("wr"), HR: s.Float("hr")}
-	if err := dw.Check(); err != nil {
-		return nil, err
-	}
-	res := &WellsResult{Spec: s, Wells: dw, Dim: s.Int("dim")}
+	res := &WellsResult{Spec: s, Wells: dw, Dim: sp.Dim}
 	if res.Dim == 2 {
 		res.Stiffness = spec.WellsValleyStiffness
 	}
-	alpha, eps, eta := s.Float("alpha"), s.Float("eps"), s.Float("eta")
-	steps := s.Int("steps")
-	ns := noises(s)
-	for j, nz := range ns {
-		e, cfg, err := r.simulate(ctx, s, nz.name, steps, j, len(ns), p)
-		if err != nil {
-			return nil, err
-		}
-		run := &WellsRun{Noise: nz.name, Alpha: nz.alpha, Time: e.Time(), Fractions: e.Fractions(),
-			Crossings: e.Leaves(), SampleDt: float64(cfg.SampleEvery) * eta,
-			Traces: Traces{Dt: float64(cfg.SampleEvery) * eta, Dim: res.Dim, Walkers: e.Traces()}}
+	walkers := float64(sp.Walkers)
+	err = r.simulateEach(ctx, s, sp.NoiseParams, p, func(nz Noise, e *Ensemble, cfg Config) {
+		dt := float64(cfg.SampleEvery) * sp.Eta
+		run := &WellsRun{Noise: nz.Name, Alpha: nz.Alpha, Time: e.Time(), Fractions: e.Fractions(),
+			Crossings: e.Leaves(), SampleDt: dt, Traces: Traces{Dt: dt, Dim: res.Dim, Walkers: e.Traces()}}
 		for b := range 2 {
 			ts, started := e.ExitTimesFrom(b)
 			run.FirstExit = append(run.FirstExit, summarizeTimes(ts, started))
@@ -479,26 +509,33 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 			run.Residence = append(run.Residence, finite(x))
 		}
 		final := make([]float64, 2)
-		for i := range s.Int("walkers") {
+		for i := range sp.Walkers {
 			if b := e.Basin(i); b >= 0 {
-				final[b] += 1 / float64(s.Int("walkers"))
+				final[b] += 1 / walkers
 			}
 		}
 		run.FinalFractions = final
 		for _, row := range e.Series() {
-			run.LeftSeries = append(run.LeftSeries, float64(row[0])/float64(s.Int("walkers")))
+			run.LeftSeries = append(run.LeftSeries, float64(row[0])/walkers)
 		}
 		run.Hist = Histogram{Edges: make([]float64, wellsBins+1), Counts: slices.Clone(e.Hist())}
 		for i := range run.Hist.Edges {
 			run.Hist.Edges[i] = cfg.HistLo + (cfg.HistHi-cfg.HistLo)*float64(i)/wellsBins
 		}
-		if nz.name == "levy" {
-			res.Levy = run
-		} else {
-			res.Gauss = run
-		}
+		*slot(nz.Name, &res.Levy, &res.Gauss) = run
+	})
+	if err != nil {
+		return nil, err
 	}
-	t := &res.Theory
+	res.Theory = WellsTheoryOf(dw, sp.Alpha, sp.Eps)
+	return res, nil
+}
+
+// WellsTheoryOf returns the theory of the double well dw at tail index alpha and noise scale
+// eps: the small-ε Lévy time fractions and residence times, the Gibbs fractions and the exact
+// Gaussian residence times (quadrature). What overflows or fails is 0.
+func WellsTheoryOf(dw landscape.DoubleWell, alpha, eps float64) WellsTheory {
+	var t WellsTheory
 	t.LevyFractions[0], t.LevyFractions[1] = landscape.LevyWellFractions(alpha, dw)
 	t.LevyResidence[0], t.LevyResidence[1] = landscape.LevyWellResidence(alpha, eps, dw)
 	t.GibbsFractions[0], t.GibbsFractions[1] = landscape.GibbsWellFractions(eps, dw)
@@ -508,5 +545,5 @@ func (r Runner) RunWells(ctx context.Context, s spec.Spec, p spec.Reporter) (*We
 	for _, a := range []*[2]float64{&t.LevyFractions, &t.LevyResidence, &t.GibbsFractions, &t.GaussResidence} {
 		a[0], a[1] = finite(a[0]), finite(a[1])
 	}
-	return res, nil
+	return t
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -210,7 +211,7 @@ func TestConfigFromSpecSideBySide(t *testing.T) {
 		if !reflect.DeepEqual(e.Fractions(), want.Fractions) || !reflect.DeepEqual(e.Traces(), want.Traces.Walkers) {
 			t.Errorf("%s: incremental run differs from the runner's", noise)
 		}
-		if cfg.Seed != 5 || (noise == "gauss") != (cfg.Alpha == 2) || len(e.Positions()) != 2*50 {
+		if c, ok := cfg.Src.(*fastmath.Counter); !ok || *c != (fastmath.Counter{Key: 5, Pos: 1}) || (noise == "gauss") != (cfg.Alpha == 2) || len(e.Positions()) != 2*50 {
 			t.Errorf("%s: config %+v", noise, cfg)
 		}
 	}
@@ -231,18 +232,20 @@ func TestRunExtremeAlphas(t *testing.T) {
 		`{"kind":"wells","params":{"alpha":0.1,"walkers":50,"steps":2000,"dim":2}}`,
 		`{"kind":"wells","params":{"alpha":0.5,"walkers":50,"steps":2000,"start":"right"}}`,
 	} {
-		s := mustSpec(t, js)
-		res, err := Runner{}.Run(context.Background(), s, nil)
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		if _, err := json.Marshal(res); err != nil {
-			t.Errorf("%s: result does not encode: %v", js, err)
-		}
-		if w, ok := res.(*WellsResult); ok {
-			if f := w.Levy.Fractions; math.Abs(f[0]+f[1]-1) > 1e-12 {
-				t.Errorf("%s: fractions %v do not sum to 1", js, f)
+		t.Run(js, func(t *testing.T) {
+			s := mustSpec(t, js)
+			res, err := Runner{}.Run(context.Background(), s, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", js, err)
 			}
-		}
+			if _, err := json.Marshal(res); err != nil {
+				t.Errorf("%s: result does not encode: %v", js, err)
+			}
+			if w, ok := res.(*WellsResult); ok {
+				if f := w.Levy.Fractions; math.Abs(f[0]+f[1]-1) > 1e-12 {
+					t.Errorf("%s: fractions %v do not sum to 1", js, f)
+				}
+			}
+		})
 	}
 }

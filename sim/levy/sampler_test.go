@@ -1,29 +1,16 @@
 package levy
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/landscape"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
-
-// ks2 returns the two-sample Kolmogorov–Smirnov statistic of sorted a and b.
-func ks2(a, b []float64) float64 {
-	var i, j int
-	d := 0.0
-	for i < len(a) && j < len(b) {
-		if a[i] <= b[j] {
-			i++
-		} else {
-			j++
-		}
-		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
-	}
-	return d
-}
 
 // TestSamplerMatchesGonum compares 20000 draws of σ·S with as many from gonum's
 // AlphaStable{β = 0, C = σ}, σ = 1 and 2.5. Under the null the two-sample KS statistic exceeds
@@ -32,25 +19,23 @@ func TestSamplerMatchesGonum(t *testing.T) {
 	const n = 20000
 	crit := 1.95 * math.Sqrt(2.0/n)
 	for i, alpha := range []float64{0.5, 0.9, 1, 1.2, 1.5, 1.8, 1.95, 2} {
-		sigma := 1.0
-		if i%2 == 1 {
-			sigma = 2.5
-		}
-		s, err := NewSampler(alpha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := rand.New(rand.NewPCG(uint64(i), 11))
-		g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: sigma, Src: rand.NewPCG(uint64(i), 12)}
-		a, b := make([]float64, n), make([]float64, n)
-		for k := range a {
-			a[k], b[k] = sigma*s.Rand(r), g.Rand()
-		}
-		slices.Sort(a)
-		slices.Sort(b)
-		if d := ks2(a, b); d > crit {
-			t.Errorf("α = %v, σ = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, sigma, d, crit)
-		}
+		t.Run(fmt.Sprintf("alpha %v", alpha), func(t *testing.T) {
+			sigma := 1.0
+			if i%2 == 1 {
+				sigma = 2.5
+			}
+			s := Sampler{Alpha: alpha, Src: rand.NewPCG(uint64(i), 11)}
+			g := distuv.AlphaStable{Alpha: alpha, Beta: 0, C: sigma, Src: rand.NewPCG(uint64(i), 12)}
+			a, b := make([]float64, n), make([]float64, n)
+			for k := range a {
+				a[k], b[k] = sigma*s.Rand(), g.Rand()
+			}
+			slices.Sort(a)
+			slices.Sort(b)
+			if d := stat.KolmogorovSmirnov(a, nil, b, nil); d > crit {
+				t.Errorf("α = %v, σ = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, sigma, d, crit)
+			}
+		})
 	}
 }
 
@@ -68,40 +53,41 @@ func TestSamplerQuantiles(t *testing.T) {
 		{2, func(p float64) float64 { return math.Sqrt2 * distuv.UnitNormal.Quantile(p) },
 			func(x float64) float64 { return distuv.Normal{Sigma: math.Sqrt2}.Prob(x) }},
 	} {
-		s, _ := NewSampler(tt.alpha)
-		r := rand.New(rand.NewPCG(5, uint64(tt.alpha)))
-		x := make([]float64, n)
-		for k := range x {
-			x[k] = s.Rand(r)
-		}
-		slices.Sort(x)
-		for _, p := range []float64{0.05, 0.25, 0.5, 0.75, 0.9, 0.99} {
-			want := tt.quantile(p)
-			got := x[int(p*n)]
-			se := math.Sqrt(p*(1-p)/n) / tt.density(want)
-			if math.Abs(got-want) > 4*se {
-				t.Errorf("α = %v: %v-quantile %v, want %v ± %v", tt.alpha, p, got, want, 4*se)
+		t.Run(fmt.Sprintf("alpha %v", tt.alpha), func(t *testing.T) {
+			s := Sampler{Alpha: tt.alpha, Src: rand.NewPCG(5, uint64(tt.alpha))}
+			x := make([]float64, n)
+			for k := range x {
+				x[k] = s.Rand()
 			}
-		}
+			slices.Sort(x)
+			for _, p := range []float64{0.05, 0.25, 0.5, 0.75, 0.9, 0.99} {
+				want := tt.quantile(p)
+				got := x[int(p*n)]
+				se := math.Sqrt(p*(1-p)/n) / tt.density(want)
+				if math.Abs(got-want) > 4*se {
+					t.Errorf("α = %v: %v-quantile %v, want %v ± %v", tt.alpha, p, got, want, 4*se)
+				}
+			}
+		})
 	}
 }
 
-func TestNewSamplerRefusesBadAlpha(t *testing.T) {
+func TestEnsembleRefusesBadAlpha(t *testing.T) {
 	for _, a := range []float64{0, -1, 2.0001, math.NaN(), math.Inf(1)} {
-		if _, err := NewSampler(a); err == nil {
-			t.Errorf("NewSampler(%v) accepted", a)
+		cfg := Config{Landscape: landscape.Well{A: 1, B: 1, H: 1}, Alpha: a, Eps: 1, Eta: 0.01, Walkers: 1, Src: rand.NewPCG(1, 2)}
+		if _, err := NewEnsemble(cfg); err == nil {
+			t.Errorf("NewEnsemble with α = %v accepted", a)
 		}
 	}
 }
 
 func BenchmarkSampler(b *testing.B) {
 	for _, alpha := range []float64{1.5, 2} {
-		s, _ := NewSampler(alpha)
-		r := rand.New(rand.NewPCG(1, 2))
+		s := Sampler{Alpha: alpha, Src: rand.NewPCG(1, 2)}
 		b.Run("ours/alpha="+fmtA(alpha), func(b *testing.B) {
 			sum := 0.0
 			for b.Loop() {
-				sum += s.Rand(r)
+				sum += s.Rand()
 			}
 			sink = sum
 		})
@@ -129,19 +115,20 @@ func fmtA(a float64) string {
 func TestSamplerTail(t *testing.T) {
 	const n, thr = 1000000, 30.0
 	for _, alpha := range []float64{1.2, 1.5, 1.8} {
-		s, _ := NewSampler(alpha)
-		r := rand.New(rand.NewPCG(8, uint64(alpha*10)))
-		k := 0
-		for range n {
-			if math.Abs(s.Rand(r)) > thr {
-				k++
+		t.Run(fmt.Sprintf("alpha %v", alpha), func(t *testing.T) {
+			s := Sampler{Alpha: alpha, Src: rand.NewPCG(8, uint64(alpha*10))}
+			k := 0
+			for range n {
+				if math.Abs(s.Rand()) > thr {
+					k++
+				}
 			}
-		}
-		got := float64(k) / n
-		want := 2 * landscape.LevyTailConstant(alpha) * math.Pow(thr, -alpha)
-		t.Logf("α = %v: P(|S| > %v) = %.5f, asymptotic %.5f (%+.1f%%)", alpha, thr, got, want, 100*(got/want-1))
-		if math.Abs(got/want-1) > 0.08 {
-			t.Errorf("α = %v: P(|S| > %v) = %v, want ≈ %v", alpha, thr, got, want)
-		}
+			got := float64(k) / n
+			want := 2 * landscape.LevyTailConstant(alpha) * math.Pow(thr, -alpha)
+			t.Logf("α = %v: P(|S| > %v) = %.5f, asymptotic %.5f (%+.1f%%)", alpha, thr, got, want, 100*(got/want-1))
+			if math.Abs(got/want-1) > 0.08 {
+				t.Errorf("α = %v: P(|S| > %v) = %v, want ≈ %v", alpha, thr, got, want)
+			}
+		})
 	}
 }

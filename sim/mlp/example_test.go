@@ -9,9 +9,10 @@ import (
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
-// The incremental form a browser drives: a step at a time, yielding to the page regularly,
-// and a measurement whenever one is due.
-func ExampleTrainer() {
+// The incremental form a browser drives: Loop takes steps in slices of about 10 ms and
+// measures whenever a measurement is due; a page would yield to its event loop in the
+// callbacks (package ui/networkview blocks on a MessageChannel there).
+func ExampleLoop() {
 	s := spec.MustNew("mlp", 1)
 	s.SetChoice("dataset", "spirals")
 	s.SetText("n", "1000")
@@ -27,27 +28,14 @@ func ExampleTrainer() {
 		fmt.Println(err)
 		return
 	}
-	yield := time.Now()
-	for {
-		if tr.EvalDue() {
-			ev, err := tr.Evaluate(context.Background(), func(float64) {
-				if time.Since(yield) > 10*time.Millisecond {
-					time.Sleep(0) // let the page run
-					yield = time.Now()
-				}
-			})
-			if err != nil {
-				fmt.Println(err)
-				return
-			}
+	err = mlp.Loop{
+		Slice: 10 * time.Millisecond,
+		Measured: func(ev mlp.Evaluation) error {
 			fmt.Printf("iteration %d: test accuracy %.2f, α̂ %.2f\n", ev.Iter, ev.TestAcc, ev.Alpha)
-		}
-		if tr.Done() {
-			break
-		}
-		if _, err := tr.Step(); err != nil {
-			fmt.Println(err)
-			return
-		}
+			return nil
+		},
+	}.Run(context.Background(), tr)
+	if err != nil {
+		fmt.Println(err)
 	}
 }

@@ -3,9 +3,10 @@
 // index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019)
 // (docs/science.md#protocol).
 //
-// A Trainer is the incremental form the browser drives (one Step at a time, Evaluate when
-// EvalDue); Run is the loop over it that the server and the CLI use. The same spec and seed
-// give the same numbers, on every run of the same platform.
+// A Trainer trains step by step (Step, and Evaluate when EvalDue); Loop is the one loop over
+// it, with callbacks: Run (the server and the CLI) and the browser's session both run it, the
+// browser pausing in Wait and yielding after every slice. The same spec and seed give the same
+// numbers, on every run of the same platform, however the loop is sliced.
 //
 // Data order: with order "fixed" (the paper's), iteration k uses the examples
 // [(k mod P)·b, (k mod P + 1)·b) of the training set, P = ⌊n/b⌋, cycling through it (the last
@@ -58,6 +59,7 @@ type Result struct {
 // Trainer trains one network step by step.
 type Trainer struct {
 	spec        spec.Spec
+	p           spec.MLPParams
 	train, test *data.Set
 	net         *nn.Net
 	loss        nn.Loss
@@ -66,6 +68,7 @@ type Trainer struct {
 	batch, P    int
 	iter        int
 	lastEval    int
+	evals       int // measurements made
 	shuffle     *rand.Rand
 	perm        []int
 	bx          []float32
@@ -78,24 +81,25 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if s.Kind != "mlp" {
-		return nil, nil, fmt.Errorf("mlp: spec of kind %q", s.Kind)
+	p, err := params(s)
+	if err != nil {
+		return nil, nil, err
 	}
-	switch ds := s.Choice("dataset"); ds {
-	case "mnist":
-		balanced := s.Choice("subset") == "balanced"
-		if train, err = data.MNISTSubset(true, s.Int("n"), balanced); err != nil {
+	switch p.Dataset {
+	case spec.DatasetMNIST:
+		balanced := p.Subset == spec.SubsetBalanced
+		if train, err = data.MNISTSubset(true, p.N, balanced); err != nil {
 			return nil, nil, err
 		}
-		if test, err = data.MNISTSubset(false, s.Int("testN"), balanced); err != nil {
+		if test, err = data.MNISTSubset(false, p.TestN, balanced); err != nil {
 			return nil, nil, err
 		}
 		return train, test, nil
 	default:
-		if train, err = data.Synthetic(ds, s.Int("n"), s.Seed, 0); err != nil {
+		if train, err = data.Synthetic(string(p.Dataset), p.N, s.Seed, 0); err != nil {
 			return nil, nil, err
 		}
-		if test, err = data.Synthetic(ds, s.Int("testN"), s.Seed, 1); err != nil {
+		if test, err = data.Synthetic(string(p.Dataset), p.TestN, s.Seed, 1); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -106,20 +110,24 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 // ones, or with subset "balanced" the first n/classes of each class (Set.Balanced). A
 // browser that received the full sets in the compact binary form calls it directly.
 func Subsets(s spec.Spec, train, test *data.Set) (*data.Set, *data.Set, error) {
+	p, err := params(s)
+	if err != nil {
+		return nil, nil, err
+	}
 	cut := func(set *data.Set, n int) (*data.Set, error) {
 		if n > set.Len() {
 			return nil, fmt.Errorf("mlp: the spec asks for %d examples of %s, which has %d", n, set.Name, set.Len())
 		}
-		if s.Choice("subset") == "balanced" {
+		if p.Subset == spec.SubsetBalanced {
 			return set.Balanced(n)
 		}
 		return set.Slice(0, n)
 	}
-	tr, err := cut(train, s.Int("n"))
+	tr, err := cut(train, p.N)
 	if err != nil {
 		return nil, nil, err
 	}
-	te, err := cut(test, s.Int("testN"))
+	te, err := cut(test, p.TestN)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,18 +137,16 @@ func Subsets(s spec.Spec, train, test *data.Set) (*data.Set, *data.Set, error) {
 // NewTrainer returns a trainer for spec s (kind "mlp") on the given sets, which must have
 // the spec's sizes n and testN (LoadData and Subsets make them).
 func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
-	if s.Kind != "mlp" {
-		return nil, fmt.Errorf("mlp: spec of kind %q", s.Kind)
-	}
-	if err := s.Validate(); err != nil {
+	p, err := params(s)
+	if err != nil {
 		return nil, err
 	}
 	if train == nil || test == nil {
 		return nil, fmt.Errorf("mlp: missing training or test set")
 	}
-	if train.Len() != s.Int("n") || test.Len() != s.Int("testN") {
+	if train.Len() != p.N || test.Len() != p.TestN {
 		return nil, fmt.Errorf("mlp: sets of %d and %d examples for a spec with n = %d, testN = %d (use LoadData or Subsets)",
-			train.Len(), test.Len(), s.Int("n"), s.Int("testN"))
+			train.Len(), test.Len(), p.N, p.TestN)
 	}
 	if err := train.Check(); err != nil {
 		return nil, err
@@ -151,18 +157,18 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	if test.Dim != train.Dim || test.Classes != train.Classes {
 		return nil, fmt.Errorf("mlp: test set %d×%d classes, training set %d×%d", test.Dim, test.Classes, train.Dim, train.Classes)
 	}
-	loss, err := nn.ParseLoss(s.Choice("loss"))
+	loss, err := nn.ParseLoss(string(p.Loss))
 	if err != nil {
 		return nil, err
 	}
-	net, err := nn.New(nn.Shape(train.Dim, s.Int("width"), s.Int("depth"), train.Classes), s.Seed)
+	net, err := nn.New(nn.Shape(train.Dim, p.Width, p.Depth, train.Classes), s.Seed)
 	if err != nil {
 		return nil, err
 	}
-	b := s.Int("batch")
-	t := &Trainer{spec: s.Clone(), train: train, test: test, net: net, loss: loss, batch: b, P: train.Len() / b,
+	b := p.Batch
+	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, net: net, loss: loss, batch: b, P: train.Len() / b,
 		ws: net.NewWorkspace(b), grad: make([]float32, net.NumParams()), lastEval: -1}
-	if s.Choice("order") == "shuffle" {
+	if p.Order == spec.OrderShuffle {
 		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))
 		t.bx = make([]float32, b*train.Dim)
 		t.by = make([]uint8, b)
@@ -176,23 +182,54 @@ func (t *Trainer) Net() *nn.Net { return t.net }
 // Spec returns the trainer's spec.
 func (t *Trainer) Spec() spec.Spec { return t.spec.Clone() }
 
+// Params returns the spec's parameters.
+func (t *Trainer) Params() spec.MLPParams { return t.p }
+
 // Iter returns the number of steps taken.
 func (t *Trainer) Iter() int { return t.iter }
 
 // Done reports whether the spec's iterations are all taken.
-func (t *Trainer) Done() bool { return t.iter >= t.spec.Int("iters") }
+func (t *Trainer) Done() bool { return t.iter >= t.p.Iters }
 
 // EvalDue reports whether the noise should be measured now: at iteration 0, every
 // evalEvery iterations and at the last, once each.
 func (t *Trainer) EvalDue() bool {
-	return t.lastEval != t.iter && (t.iter%t.spec.Int("evalEvery") == 0 || t.Done())
+	return t.lastEval != t.iter && (t.iter%t.p.EvalEvery == 0 || t.Done())
+}
+
+// EvalBatches returns how many minibatches a measurement uses: the spec's evalBatches, or
+// all P = ⌊n/b⌋ of them (the paper's protocol) when it is 0.
+func (t *Trainer) EvalBatches() int { return t.p.NoiseBatches() }
+
+// params checks that s is a valid "mlp" spec and returns its parameters.
+func params(s spec.Spec) (spec.MLPParams, error) {
+	if s.Kind != "mlp" {
+		return spec.MLPParams{}, fmt.Errorf("mlp: spec of kind %q", s.Kind)
+	}
+	if err := s.Validate(); err != nil {
+		return spec.MLPParams{}, err
+	}
+	return s.MLP()
+}
+
+// Fraction returns the fraction of the whole run done, with the measurement in progress
+// (if any) done to measuring. The work is counted in minibatch gradients: a step is one, a
+// measurement 2·EvalBatches (its two passes), made at 0, every evalEvery and at the end.
+func (t *Trainer) Fraction(measuring float64) float64 {
+	evalWork := float64(2 * t.p.NoiseBatches())
+	measurements := t.p.Iters/t.p.EvalEvery + 1
+	if t.p.Iters%t.p.EvalEvery != 0 {
+		measurements++
+	}
+	total := float64(t.p.Iters) + evalWork*float64(measurements)
+	return min(1, (float64(t.iter)+evalWork*(float64(t.evals)+measuring))/total)
 }
 
 // LR returns the learning rate of the next step.
 func (t *Trainer) LR() float64 {
-	lr := t.spec.Float("lr")
-	if t.spec.Choice("schedule") == "step" {
-		lr *= math.Pow(t.spec.Float("gamma"), float64(t.iter/t.spec.Int("stepEvery")))
+	lr := t.p.LR
+	if t.p.Schedule == spec.ScheduleStep {
+		lr *= math.Pow(t.p.Gamma, float64(t.iter/t.p.StepEvery))
 	}
 	return lr
 }
@@ -236,7 +273,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 // seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
 // the numbers do not depend on how many.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
-	cfg := noise.Config{Batch: t.batch, Batches: t.spec.Int("evalBatches"), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	cfg := noise.Config{Batch: t.batch, Batches: t.p.NoiseBatches(), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
 	if progress != nil {
 		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
 	}
@@ -260,6 +297,7 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 		}
 	}
 	t.lastEval = t.iter
+	t.evals++
 	return ev, nil
 }
 
@@ -300,53 +338,29 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: s.Int("evalBatches") == 0}
-	iters, every := s.Int("iters"), s.Int("evalEvery")
-	used := s.Int("evalBatches")
-	if used == 0 {
-		used = t.P
-	}
-	// Work in units of one minibatch gradient.
-	evalWork := float64(2 * used)
-	total := float64(iters) + evalWork*float64(iters/every+1+btoi(iters%every != 0))
-	var done float64
+	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: t.EvalBatches() == t.P}
+	iters := t.p.Iters
 	last := time.Now()
-	report := func(extra float64, msg string, force bool) {
+	report := func(frac float64, msg string, force bool) {
 		if r == nil || (!force && time.Since(last) < 200*time.Millisecond) {
 			return
 		}
 		last = time.Now()
-		r.Report(spec.Progress{Fraction: math.Min(1, (done+extra)/total), Message: msg,
-			Partial: append([]Evaluation(nil), res.Evaluations...)})
+		r.Report(spec.Progress{Fraction: frac, Message: msg, Partial: append([]Evaluation(nil), res.Evaluations...)})
 	}
-	for {
-		if t.EvalDue() {
-			msg := fmt.Sprintf("measuring the noise at iteration %d of %d", t.iter, iters)
-			ev, err := t.Evaluate(ctx, func(f float64) { report(f*evalWork, msg, false) })
-			if err != nil {
-				return res, err
-			}
+	err = Loop{
+		Stepped: func([]float32) error {
+			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
+			return nil
+		},
+		Measuring: func(f float64) {
+			report(t.Fraction(f), fmt.Sprintf("measuring the noise at iteration %d of %d", t.iter, iters), false)
+		},
+		Measured: func(ev Evaluation) error {
 			res.Evaluations = append(res.Evaluations, ev)
-			done += evalWork
-			report(0, fmt.Sprintf("iteration %d of %d: α̂ = %.3f", t.iter, iters, ev.Alpha), true)
-		}
-		if t.Done() {
-			return res, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if _, err := t.Step(); err != nil {
-			return res, err
-		}
-		done++
-		report(0, fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
-	}
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d: α̂ = %.3f", t.iter, iters, ev.Alpha), true)
+			return nil
+		},
+	}.Run(ctx, t)
+	return res, err
 }

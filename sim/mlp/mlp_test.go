@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/nn"
@@ -42,32 +43,34 @@ func TestDeterministic(t *testing.T) {
 		{"fixed", nil},
 		{"shuffle hinge", map[string]string{"order": "shuffle", "loss": "hinge", "dataset": "spirals"}},
 	} {
-		s := small(t, "blobs", 3, tc.set)
-		a, err := Run(context.Background(), s, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Run(context.Background(), s, nil)
-		ja, err := json.Marshal(a)
-		if err != nil {
-			t.Fatalf("%s: result does not encode as JSON: %v", tc.name, err)
-		}
-		jb, _ := json.Marshal(b)
-		if string(ja) != string(jb) {
-			t.Errorf("%s: same spec and seed gave different results", tc.name)
-		}
-		c, _ := Run(context.Background(), small(t, "blobs", 4, tc.set), nil)
-		if c.Evaluations[1].Alpha == a.Evaluations[1].Alpha {
-			t.Errorf("%s: seeds 3 and 4 gave the same α̂", tc.name)
-		}
-		// Evaluations at 0, every 10 and at the end (25).
-		var iters []int
-		for _, e := range a.Evaluations {
-			iters = append(iters, e.Iter)
-		}
-		if want := []int{0, 10, 20, 25}; !equalInts(iters, want) {
-			t.Errorf("%s: evaluations at %v, want %v", tc.name, iters, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			s := small(t, "blobs", 3, tc.set)
+			a, err := Run(context.Background(), s, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := Run(context.Background(), s, nil)
+			ja, err := json.Marshal(a)
+			if err != nil {
+				t.Fatalf("result does not encode as JSON: %v", err)
+			}
+			jb, _ := json.Marshal(b)
+			if string(ja) != string(jb) {
+				t.Errorf("same spec and seed gave different results")
+			}
+			c, _ := Run(context.Background(), small(t, "blobs", 4, tc.set), nil)
+			if c.Evaluations[1].Alpha == a.Evaluations[1].Alpha {
+				t.Errorf("seeds 3 and 4 gave the same α̂")
+			}
+			// Evaluations at 0, every 10 and at the end (25).
+			var iters []int
+			for _, e := range a.Evaluations {
+				iters = append(iters, e.Iter)
+			}
+			if want := []int{0, 10, 20, 25}; !equalInts(iters, want) {
+				t.Errorf("evaluations at %v, want %v", iters, want)
+			}
+		})
 	}
 }
 
@@ -192,5 +195,60 @@ func TestMNISTSubsets(t *testing.T) {
 	}
 	if train.Len() != 1000 || test.Len() != 500 || counts != [10]int{100, 100, 100, 100, 100, 100, 100, 100, 100, 100} {
 		t.Errorf("balanced subset: %d train (classes %v), %d test", train.Len(), counts, test.Len())
+	}
+}
+
+// TestLoopSlices: however the loop is sliced (a few steps per Wait, or by time), the
+// measurements are those of Run, and the progress ends at 1.
+func TestLoopSlices(t *testing.T) {
+	s := small(t, "blobs", 2, nil)
+	want, err := Run(context.Background(), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := LoadData(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		limit int
+		slice time.Duration
+	}{
+		{"three steps a wait", 3, time.Hour},
+		{"no limit, long slices", -1, time.Hour},
+		{"one step a slice", -1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr, err := NewTrainer(s, train, test)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Evaluation
+			steps := 0
+			err = Loop{
+				Slice: tc.slice,
+				Wait:  func(context.Context, bool) (int, error) { return tc.limit, nil },
+				Stepped: func(l []float32) error {
+					if tc.limit > 0 && len(l) > tc.limit {
+						t.Errorf("a slice of %d steps; the limit is %d", len(l), tc.limit)
+					}
+					steps += len(l)
+					return nil
+				},
+				Measured: func(ev Evaluation) error { got = append(got, ev); return nil },
+			}.Run(context.Background(), tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if steps != 25 || len(got) != len(want.Evaluations) || tr.Fraction(0) != 1 {
+				t.Fatalf("%d steps, %d measurements, progress %v; want 25, %d, 1", steps, len(got), tr.Fraction(0), len(want.Evaluations))
+			}
+			for i, e := range got {
+				if w := want.Evaluations[i]; e.Iter != w.Iter || e.Alpha != w.Alpha || e.TestLoss != w.TestLoss {
+					t.Errorf("measurement %d: iter %d α̂ %v test loss %v; Run: %d %v %v", i, e.Iter, e.Alpha, e.TestLoss, w.Iter, w.Alpha, w.TestLoss)
+				}
+			}
+		})
 	}
 }

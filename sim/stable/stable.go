@@ -32,8 +32,7 @@ const (
 type Sampler struct {
 	dist spec.Dist
 	rng  *rand.Rand
-	sas  fastmath.SymStable // counter-based: value i depends on the seed and i only
-	next uint64             // index of the next SαS value
+	sas  fastmath.SymStable // from a counter stream: value i depends on the seed and i only
 	t    distuv.StudentsT
 }
 
@@ -53,7 +52,7 @@ func NewSampler(s spec.Spec) (*Sampler, error) {
 	return &Sampler{
 		dist: p.Dist,
 		rng:  rng,
-		sas:  fastmath.SymStable{Alpha: p.Alpha, Sigma: 1, Seed: s.Seed},
+		sas:  fastmath.SymStable{Alpha: p.Alpha, Sigma: 1, Src: fastmath.NewCounter(s.Seed)},
 		t:    distuv.StudentsT{Mu: 0, Sigma: 1, Nu: p.Nu, Src: rng},
 	}, nil
 }
@@ -64,8 +63,7 @@ func (sm *Sampler) Fill(x []float64) {
 	case spec.DistSaS:
 		// Chambers–Mallows–Stuck, in the browser through the WebAssembly SIMD kernel; the
 		// spec was validated, so the parameters are in range and Fill cannot fail.
-		sm.sas.Fill(x, sm.next)
-		sm.next += uint64(len(x))
+		sm.sas.Fill(x)
 	case spec.DistStudent:
 		for i := range x {
 			x[i] = sm.t.Rand()

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -68,8 +69,10 @@ type Sim struct {
 	panels map[string]*panel
 }
 
-// NewSim builds the ensembles of sp (kind "wells" or "exit"). sp must be valid; its walkers
-// beyond MaxBrowserWalkers are an error (the view lowers them first, see CapWalkers).
+// NewSim builds the ensembles of sp (kind "wells" or "exit") with levy.ConfigFromSpec, one
+// worker each, and wires the theory of levy.ExitTheoryOf or levy.WellsTheoryOf to them. sp
+// must be valid; its walkers beyond MaxBrowserWalkers are an error (the view lowers them
+// first, see CapWalkers).
 func NewSim(sp spec.Spec) (*Sim, error) {
 	if sp.Kind != "wells" && sp.Kind != "exit" {
 		return nil, fmt.Errorf("landscapeview: cannot show kind %q (want wells or exit)", sp.Kind)
@@ -77,119 +80,107 @@ func NewSim(sp spec.Spec) (*Sim, error) {
 	if err := sp.Validate(); err != nil {
 		return nil, err
 	}
-	if w := sp.Int("walkers"); w > MaxBrowserWalkers {
-		return nil, &spec.FieldError{Field: "walkers", Msg: fmt.Sprintf("%d walkers are more than the %d the browser runs", w, MaxBrowserWalkers)}
+	np, err := noiseParams(sp)
+	if err != nil {
+		return nil, err
 	}
-	s := &Sim{Spec: sp.Clone(), Kind: sp.Kind, Dim: 1, Walkers: sp.Int("walkers"), Steps: int64(sp.Int("steps")), Eta: sp.Float("eta")}
-	alpha, eps := sp.Float("alpha"), sp.Float("eps")
-	base := levy.Config{Eps: eps, Eta: s.Eta, Walkers: s.Walkers, Seed: sp.Seed, Workers: 1}
-
-	type noiseDef struct {
-		name, label string
-		alpha       float64
+	if np.Walkers > MaxBrowserWalkers {
+		return nil, &spec.FieldError{Field: "walkers", Msg: fmt.Sprintf("%d walkers are more than the %d the browser runs", np.Walkers, MaxBrowserWalkers)}
 	}
-	var defs []noiseDef
-	switch sp.Choice("noise") {
-	case "both":
-		defs = []noiseDef{{"levy", "Lévy, α = " + fmtNum(alpha), alpha}, {"gauss", "Gaussian, α = 2", 2}}
-	case "levy":
-		defs = []noiseDef{{"levy", "Lévy, α = " + fmtNum(alpha), alpha}}
-	case "gauss":
-		defs = []noiseDef{{"gauss", "Gaussian, α = 2", 2}}
+	s := &Sim{Spec: sp.Clone(), Kind: sp.Kind, Dim: 1, Walkers: np.Walkers, Steps: int64(np.Steps), Eta: np.Eta}
+	var cfg levy.Config
+	for _, nz := range levy.Noises(np) {
+		n := &Noise{Name: nz.Name, Alpha: nz.Alpha, Label: "Gaussian, α = 2"}
+		if nz.Name == "levy" {
+			n.Label = "Lévy, α = " + fmtNum(nz.Alpha)
+		}
+		if cfg, err = levy.ConfigFromSpec(sp, nz.Name); err != nil {
+			return nil, err
+		}
+		cfg.Workers = 1
+		if n.Ens, err = levy.NewEnsemble(cfg); err != nil {
+			return nil, fmt.Errorf("landscapeview: %s walkers: %w", n.Name, err)
+		}
+		s.Noises = append(s.Noises, n)
 	}
-
 	switch sp.Kind {
 	case "exit":
-		w := landscape.Well{A: sp.Float("a"), B: sp.Float("b"), H: sp.Float("height")}
-		if err := w.Check(); err != nil {
+		p, w, err := levy.ExitWell(sp)
+		if err != nil {
 			return nil, err
 		}
 		s.Profile = w
 		s.XLo, s.XHi = -1.6*w.B, 1.6*w.A
 		s.Basins = []string{"inside the basin"}
-		base.Landscape = w
-		base.StopOnExit = true
-		for _, d := range defs {
-			n := &Noise{Name: d.name, Label: d.label, Alpha: d.alpha}
-			if d.name == "levy" {
-				if w.H == 0 {
-					n.Theory = []Component{{1, landscape.StableMeanExit(d.alpha, eps, w.A, w.B)}}
-					n.TheoryNote = "exact mean without drift, (ab)^{α/2}/(ε^α Γ(1+α))"
-				} else {
-					n.Theory = []Component{{1, landscape.LevyMeanExit(d.alpha, eps, w.A, w.B)}}
-					n.TheoryNote = "small-ε law: exponential, mean ∝ ε^−α (a^−α + b^−α)^−1, any height"
-				}
-			} else if m, err := landscape.WellGaussianMeanExit(w, eps); err == nil {
-				n.Theory = []Component{{1, m}}
+		th := levy.ExitTheoryOf(w, p.Alpha, p.Eps)
+		for _, n := range s.Noises {
+			switch {
+			case n.Name == "gauss":
+				n.Theory = []Component{{1, th.GaussExact}}
 				n.TheoryNote = "exact Gaussian mean (quadrature); grows like exp(ΔH/ε²)"
+			case w.H == 0:
+				n.Theory = []Component{{1, th.LevyNoDrift}}
+				n.TheoryNote = "exact mean without drift, (ab)^{α/2}/(ε^α Γ(1+α))"
+			default:
+				n.Theory = []Component{{1, th.LevyAsymptotic}}
+				n.TheoryNote = "small-ε law: exponential, mean ∝ ε^−α (a^−α + b^−α)^−1, any height"
 			}
-			s.Noises = append(s.Noises, n)
 		}
 	case "wells":
-		dw := landscape.DoubleWell{WL: sp.Float("wl"), HL: sp.Float("hl"), WR: sp.Float("wr"), HR: sp.Float("hr")}
-		if err := dw.Check(); err != nil {
+		p, dw, err := levy.DoubleWell(sp)
+		if err != nil {
 			return nil, err
 		}
 		s.Profile = dw
-		s.Dim = sp.Int("dim")
+		s.Dim = p.Dim
 		s.XLo, s.XHi = -2*dw.WL, 2*dw.WR
 		s.Basins = []string{wellName("left", dw.WL, dw.WR), wellName("right", dw.WR, dw.WL)}
-		left, right := []float64{-dw.WL}, []float64{dw.WR}
-		base.Landscape = dw
-		if s.Dim == 2 {
-			base.Landscape = landscape.DoubleWell2D{W: dw, K: spec.WellsValleyStiffness}
-			left, right = []float64{-dw.WL, 0}, []float64{dw.WR, 0}
-		}
-		var wl, wr float64 // share of walkers starting left and right
-		switch sp.Choice("start") {
-		case "left":
-			base.Starts, wl = [][]float64{left}, 1
-		case "right":
-			base.Starts, wr = [][]float64{right}, 1
-		case "half":
-			base.Starts, wl, wr = [][]float64{left, right}, 0.5, 0.5
-		}
-		for _, d := range defs {
-			n := &Noise{Name: d.name, Label: d.label, Alpha: d.alpha}
-			var ml, mr float64
-			var ok bool
-			if d.name == "levy" {
-				ml, mr = landscape.LevyWellResidence(d.alpha, eps, dw)
-				ok = true
-				n.TheoryNote = "small-ε law: exponential, mean W^α/(K_α ε^α): set by the width"
-				fl, fr := landscape.LevyWellFractions(d.alpha, dw)
-				n.LongRun, n.LongRunNote = []float64{fl, fr}, "Lévy theory (small ε): W_L^α : W_R^α"
-			} else {
-				var err error
-				ml, mr, err = landscape.WellResidenceGaussian(eps, dw)
-				ok = err == nil
+		th := levy.WellsTheoryOf(dw, p.Alpha, p.Eps)
+		share := startShares(cfg, len(s.Basins))
+		for _, n := range s.Noises {
+			residence := th.LevyResidence
+			n.TheoryNote = "small-ε law: exponential, mean W^α/(K_α ε^α): set by the width"
+			n.LongRun, n.LongRunNote = th.LevyFractions[:], "Lévy theory (small ε): W_L^α : W_R^α"
+			if n.Name == "gauss" {
+				residence = th.GaussResidence
 				n.TheoryNote = "exact Gaussian mean time to the barrier (quadrature): set by the depth"
-				fl, fr := landscape.GibbsWellFractions(eps, dw)
-				n.LongRun, n.LongRunNote = []float64{fl, fr}, "Gibbs law exp(−f/ε²): favours the deeper well"
+				n.LongRun, n.LongRunNote = th.GibbsFractions[:], "Gibbs law exp(−f/ε²): favours the deeper well"
 			}
-			if ok {
-				for _, c := range []Component{{wl, ml}, {wr, mr}} {
-					if c.Weight > 0 {
-						n.Theory = append(n.Theory, c)
-					}
+			for b, m := range residence {
+				if share[b] > 0 {
+					n.Theory = append(n.Theory, Component{share[b], m})
 				}
 			}
-			s.Noises = append(s.Noises, n)
 		}
 	}
 	for _, n := range s.Noises {
 		if !finiteTheory(n.Theory) {
 			n.Theory = nil
 		}
-		cfg := base
-		cfg.Alpha = n.Alpha
-		e, err := levy.NewEnsemble(cfg)
-		if err != nil {
-			return nil, fmt.Errorf("landscapeview: %s walkers: %w", n.Name, err)
-		}
-		n.Ens = e
 	}
 	return s, nil
+}
+
+// noiseParams returns the noise parameters of a "wells" or "exit" spec.
+func noiseParams(sp spec.Spec) (spec.NoiseParams, error) {
+	if sp.Kind == "exit" {
+		p, err := sp.Exit()
+		return p.NoiseParams, err
+	}
+	p, err := sp.Wells()
+	return p.NoiseParams, err
+}
+
+// startShares returns the fraction of cfg's walkers that start in each of nb basins:
+// walker i starts at cfg.Starts[i mod len(cfg.Starts)].
+func startShares(cfg levy.Config, nb int) []float64 {
+	share := make([]float64, nb)
+	for _, x := range cfg.Starts {
+		if b := cfg.Landscape.Locate(x); b >= 0 && b < nb {
+			share[b] += 1 / float64(len(cfg.Starts))
+		}
+	}
+	return share
 }
 
 func finiteTheory(cs []Component) bool {
@@ -221,7 +212,11 @@ func CapWalkers(sp spec.Spec) (spec.Spec, *spec.FieldError) {
 	if sp.Kind != "wells" && sp.Kind != "exit" {
 		return sp, nil
 	}
-	w := sp.Int("walkers")
+	np, err := noiseParams(sp)
+	if err != nil {
+		return sp, &spec.FieldError{Field: "walkers", Msg: err.Error()}
+	}
+	w := np.Walkers
 	if w <= MaxBrowserWalkers {
 		return sp, nil
 	}
@@ -424,17 +419,10 @@ func (s *Sim) HistMax(n *Noise) float64 {
 func (s *Sim) ExitHist(n *Noise) Hist {
 	ts, _ := s.Exits(n)
 	top, now := s.HistMax(n), s.Time()
-	h := Hist{Edges: make([]float64, HistBins+1), Counts: make([]int, HistBins)}
-	for i := range h.Edges {
-		h.Edges[i] = top * float64(i) / HistBins
-	}
-	for _, t := range ts {
-		if t > top {
-			h.Overflow++
-			continue
-		}
-		k := int(t / top * HistBins)
-		h.Counts[min(max(k, 0), HistBins-1)]++
+	b := hist.Equal(ts, 0, top, HistBins)
+	h := Hist{Edges: b.Edges, Counts: make([]int, HistBins), Overflow: b.Above}
+	for i, c := range b.Counts {
+		h.Counts[i] = int(c)
 	}
 	if n.Theory != nil {
 		h.Theory = make([]float64, HistBins)

@@ -2,6 +2,7 @@ package landscapeview
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -80,19 +81,21 @@ func TestTheoryMeans(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		s := mustSim(t, tt.sp)
-		if len(s.Noises) != len(tt.want) {
-			t.Fatalf("%s: %d noises, want %d", tt.name, len(s.Noises), len(tt.want))
-		}
-		for i, n := range s.Noises {
-			got := n.TheoryMean()
-			if math.IsNaN(tt.want[i]) {
-				continue
+		t.Run(tt.name, func(t *testing.T) {
+			s := mustSim(t, tt.sp)
+			if len(s.Noises) != len(tt.want) {
+				t.Fatalf("%s: %d noises, want %d", tt.name, len(s.Noises), len(tt.want))
 			}
-			if !relClose(got, tt.want[i], tt.tol) {
-				t.Errorf("%s: %s theory mean = %.10g, want %.10g (rel. tol %g)", tt.name, n.Name, got, tt.want[i], tt.tol)
+			for i, n := range s.Noises {
+				got := n.TheoryMean()
+				if math.IsNaN(tt.want[i]) {
+					continue
+				}
+				if !relClose(got, tt.want[i], tt.tol) {
+					t.Errorf("%s: %s theory mean = %.10g, want %.10g (rel. tol %g)", tt.name, n.Name, got, tt.want[i], tt.tol)
+				}
 			}
-		}
+		})
 	}
 	// The Gaussian long run of the defaults favours the deep (left) well, the Lévy one the wide
 	// (right) one: W_L^α/(W_L^α + W_R^α) = 0.3536/(0.3536 + 2.828) = 0.1111.
@@ -231,19 +234,23 @@ func TestNewSimRejects(t *testing.T) {
 		{"too many walkers", "walkers", big},
 		{"eta too large", "eta", bad},
 	} {
-		_, err := NewSim(tt.sp)
-		if err == nil {
-			t.Errorf("%s: NewSim(%s) succeeded, want an error", tt.name, tt.sp.Key())
-			continue
-		}
-		if tt.field != "" && !strings.HasPrefix(errText(err), tt.field+":") {
-			t.Errorf("%s: error %q does not name the field %q", tt.name, errText(err), tt.field)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewSim(tt.sp)
+			if err == nil {
+				t.Errorf("%s: NewSim(%s) succeeded, want an error", tt.name, tt.sp.Key())
+				return
+			}
+			if tt.field != "" && !strings.HasPrefix(errText(err), tt.field+":") {
+				t.Errorf("%s: error %q does not name the field %q", tt.name, errText(err), tt.field)
+			}
+		})
 	}
 	capped, ferr := CapWalkers(big)
-	if ferr == nil || ferr.Field != "walkers" || capped.Int("walkers") != MaxBrowserWalkers || big.Int("walkers") != MaxBrowserWalkers+1 {
+	cp, _ := capped.Wells()
+	bp, _ := big.Wells()
+	if ferr == nil || ferr.Field != "walkers" || cp.Walkers != MaxBrowserWalkers || bp.Walkers != MaxBrowserWalkers+1 {
 		t.Errorf("CapWalkers(%d walkers) = %d, %v; want %d and a walkers note, the input untouched",
-			MaxBrowserWalkers+1, capped.Int("walkers"), ferr, MaxBrowserWalkers)
+			MaxBrowserWalkers+1, cp.Walkers, ferr, MaxBrowserWalkers)
 	}
 	if _, ferr := CapWalkers(spec.MustNew("wells", 1)); ferr != nil {
 		t.Errorf("CapWalkers(defaults) reported %v", ferr)
@@ -259,66 +266,68 @@ func TestChartsAndExports(t *testing.T) {
 		{"wells", []string{"walkers", "50", "steps", "2000", "dim", "2", "start", "half"}},
 		{"exit", []string{"walkers", "400", "steps", "20000", "eps", "0.5"}},
 	} {
-		s := mustSim(t, mkSpec(t, tt.kind, 3, tt.kv...))
-		if _, err := s.Advance(int(s.Steps / 2)); err != nil {
-			t.Fatal(err)
-		}
-		for _, n := range s.Noises {
-			lc, hc := s.LandscapeChart(n), s.HistChart(n)
-			for _, c := range []interface{ Validate() error }{lc, hc} {
-				if err := c.Validate(); err != nil {
-					t.Errorf("%s %v: %v", tt.kind, tt.kv, err)
+		t.Run(fmt.Sprint(tt.kind, tt.kv), func(t *testing.T) {
+			s := mustSim(t, mkSpec(t, tt.kind, 3, tt.kv...))
+			if _, err := s.Advance(int(s.Steps / 2)); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range s.Noises {
+				lc, hc := s.LandscapeChart(n), s.HistChart(n)
+				for _, c := range []interface{ Validate() error }{lc, hc} {
+					if err := c.Validate(); err != nil {
+						t.Errorf("%s %v: %v", tt.kind, tt.kv, err)
+					}
+				}
+				dots := lc.Series[2]
+				beyond := 0
+				for i := range min(s.Walkers, ShownWalkers) {
+					if x := s.X(n, i); x < s.XLo || x > s.XHi {
+						beyond++
+					}
+				}
+				if len(dots.X)+beyond != min(s.Walkers, ShownWalkers) {
+					t.Errorf("%s %s: %d dots + %d beyond, want %d walkers shown", tt.kind, n.Name, len(dots.X), beyond, min(s.Walkers, ShownWalkers))
+				}
+				if !strings.Contains(lc.SVG(), "<circle") || !strings.Contains(hc.SVG(), "<rect") {
+					t.Errorf("%s %s: charts without dots or bars", tt.kind, n.Name)
 				}
 			}
-			dots := lc.Series[2]
-			beyond := 0
-			for i := range min(s.Walkers, ShownWalkers) {
-				if x := s.X(n, i); x < s.XLo || x > s.XHi {
-					beyond++
+			bars := s.BarsSVG()
+			if !strings.HasPrefix(bars, "<svg") || !strings.HasSuffix(bars, "</svg>") || !strings.Contains(bars, "%") {
+				t.Errorf("%s: bars SVG malformed: %.200s", tt.kind, bars)
+			}
+			for _, name := range s.Exports() {
+				ex, err := s.Export(name)
+				if err != nil || ex.Text == "" || ex.MIME == "" {
+					t.Errorf("%s: Export(%s) = %d bytes, %q, %v", tt.kind, name, len(ex.Text), ex.MIME, err)
 				}
 			}
-			if len(dots.X)+beyond != min(s.Walkers, ShownWalkers) {
-				t.Errorf("%s %s: %d dots + %d beyond, want %d walkers shown", tt.kind, n.Name, len(dots.X), beyond, min(s.Walkers, ShownWalkers))
+			ex, _ := s.Export("walkers.csv")
+			if got, want := strings.Count(ex.Text, "\n"), 1+len(s.Noises)*s.Walkers; got != want {
+				t.Errorf("%s: walkers.csv has %d lines, want %d", tt.kind, got, want)
 			}
-			if !strings.Contains(lc.SVG(), "<circle") || !strings.Contains(hc.SVG(), "<rect") {
-				t.Errorf("%s %s: charts without dots or bars", tt.kind, n.Name)
+			ex, _ = s.Export("run.json")
+			var snap Snapshot
+			if err := json.Unmarshal([]byte(ex.Text), &snap); err != nil {
+				t.Fatalf("%s: run.json does not decode: %v", tt.kind, err)
 			}
-		}
-		bars := s.BarsSVG()
-		if !strings.HasPrefix(bars, "<svg") || !strings.HasSuffix(bars, "</svg>") || !strings.Contains(bars, "%") {
-			t.Errorf("%s: bars SVG malformed: %.200s", tt.kind, bars)
-		}
-		for _, name := range s.Exports() {
-			ex, err := s.Export(name)
-			if err != nil || ex.Text == "" || ex.MIME == "" {
-				t.Errorf("%s: Export(%s) = %d bytes, %q, %v", tt.kind, name, len(ex.Text), ex.MIME, err)
+			if snap.Step != s.Step() || len(snap.Noises) != len(s.Noises) || len(snap.Noises[0].Positions) != s.Walkers*s.Dim {
+				t.Errorf("%s: snapshot step %d, %d noises, %d positions; want %d, %d, %d", tt.kind, snap.Step, len(snap.Noises),
+					len(snap.Noises[0].Positions), s.Step(), len(s.Noises), s.Walkers*s.Dim)
 			}
-		}
-		ex, _ := s.Export("walkers.csv")
-		if got, want := strings.Count(ex.Text, "\n"), 1+len(s.Noises)*s.Walkers; got != want {
-			t.Errorf("%s: walkers.csv has %d lines, want %d", tt.kind, got, want)
-		}
-		ex, _ = s.Export("run.json")
-		var snap Snapshot
-		if err := json.Unmarshal([]byte(ex.Text), &snap); err != nil {
-			t.Fatalf("%s: run.json does not decode: %v", tt.kind, err)
-		}
-		if snap.Step != s.Step() || len(snap.Noises) != len(s.Noises) || len(snap.Noises[0].Positions) != s.Walkers*s.Dim {
-			t.Errorf("%s: snapshot step %d, %d noises, %d positions; want %d, %d, %d", tt.kind, snap.Step, len(snap.Noises),
-				len(snap.Noises[0].Positions), s.Step(), len(s.Noises), s.Walkers*s.Dim)
-		}
-		for j, n := range s.Noises {
-			sum := 0
-			for _, c := range snap.Noises[j].Occupancy {
-				sum += c
+			for j, n := range s.Noises {
+				sum := 0
+				for _, c := range snap.Noises[j].Occupancy {
+					sum += c
+				}
+				if sum != s.Walkers {
+					t.Errorf("%s %s: occupancy sums to %d, want %d walkers", tt.kind, n.Name, sum, s.Walkers)
+				}
 			}
-			if sum != s.Walkers {
-				t.Errorf("%s %s: occupancy sums to %d, want %d walkers", tt.kind, n.Name, sum, s.Walkers)
+			if _, err := s.Export("nope.txt"); err == nil {
+				t.Errorf("Export(nope.txt): no error")
 			}
-		}
-		if _, err := s.Export("nope.txt"); err == nil {
-			t.Errorf("Export(nope.txt): no error")
-		}
+		})
 	}
 }
 

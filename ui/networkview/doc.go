@@ -2,9 +2,9 @@
 // and watch the tail index α̂ of its stochastic gradient noise, measured as in docs/science.md#protocol.
 //
 // The maths is in sim/ (sim/mlp's Trainer, sim/noise's measurement) and estimator/; this
-// package is the view model around it, plain Go tested natively: Session, the training
-// loop's state machine (play, pause, step, reset with exact iteration accounting, computing
-// in slices of about 10 ms so that the page stays responsive); the charts (ui/chart) and the
+// package is the view model around it, plain Go tested natively: Session, the state machine
+// (play, pause, step, reset with exact iteration accounting) around sim/mlp's Loop, which
+// computes in slices of about 10 ms and yields to the page between them; the charts (ui/chart) and the
 // noise histogram with its fitted laws; the controls built from the "mlp" kind's parameter
 // table; Client, for the server's dataset, run and share API. View is the Vugu component.
 package networkview

@@ -2,6 +2,7 @@ package networkview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -216,7 +217,12 @@ func (s *Session) unlock(force bool) {
 	s.Env.UnlockOnly()
 }
 
-// loop is the session's goroutine for generation gen.
+// errStale stops the loop of a generation that Reset or Stop ended.
+var errStale = errors.New("networkview: the run was reset")
+
+// loop is the session's goroutine for generation gen: it loads the data, then runs
+// mlp.Loop with callbacks that wait for play or step, copy the results into the fields
+// under the lock and yield to the page after every slice.
 func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan struct{}) {
 	load := s.Load
 	if load == nil {
@@ -240,139 +246,142 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.Net().NumParams())
 	s.unlock(true)
 
-	iters, every := sp.Int("iters"), sp.Int("evalEvery")
-	used := sp.Int("evalBatches")
-	if used == 0 {
-		used = sp.Int("n") / sp.Int("batch")
-	}
-	// Progress in units of one minibatch gradient, as mlp.RunOn counts it.
-	evalWork := float64(2 * used)
-	total := float64(iters) + evalWork*float64(iters/every+1+btoi(iters%every != 0))
-	evalsDone := 0
-	frac := func(extra float64) float64 {
-		return min(1, (float64(tr.Iter())+evalWork*float64(evalsDone)+extra)/total)
-	}
-	losses := make([]float32, 0, 1024)
-
-	for {
-		s.Env.Lock()
-		if s.gen != gen {
-			s.Env.UnlockOnly()
-			return
-		}
-		due := tr.EvalDue() && s.started
-		if !s.Busy() && !due && s.sample != nil && s.histIter != s.sampleIter {
-			s.Env.UnlockOnly()
-			if !s.refreshHist(gen) {
+	iters := tr.Params().Iters
+	var (
+		measuring bool      // the loop's last wait was for a measurement
+		stepping  bool      // the slice in progress takes at most Steps steps (the Step button)
+		lastYield time.Time // during a measurement
+	)
+	err = mlp.Loop{
+		Slice: Slice,
+		Wait: func(ctx context.Context, due bool) (int, error) {
+			measuring = due
+			budget, err := s.await(ctx, gen, tr, due, wake)
+			if err == nil {
+				stepping = budget >= 0
+				lastYield = time.Now()
+			}
+			return budget, err
+		},
+		Measuring: func(f float64) {
+			if time.Since(lastYield) < Slice {
 				return
 			}
-			continue
-		}
-		if !s.Busy() && !due {
-			if s.State == Running {
-				s.State = Ready
-				s.Phase = fmt.Sprintf("paused at iteration %d", tr.Iter())
-			}
-			if tr.Done() && !tr.EvalDue() {
-				s.State, s.Phase = Finished, fmt.Sprintf("finished: %d iterations", tr.Iter())
-			}
-			s.unlock(true)
-			select {
-			case <-wake:
-				continue
-			case <-ctx.Done():
-				return
-			}
-		}
-		stepping := !s.Play // take s.Steps steps at most
-		budget := s.Steps
-		s.State = Running
-		s.unlock(false)
-
-		if due {
-			msg := fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches)", tr.Iter(), used)
 			s.Env.Lock()
-			s.Phase, s.Evalf = msg, 0
+			if s.gen == gen {
+				s.Evalf, s.Frac = f, tr.Fraction(f)
+			}
 			s.unlock(false)
-			last := time.Now()
-			ev, err := tr.Evaluate(ctx, func(f float64) {
-				if time.Since(last) < Slice {
-					return
-				}
-				s.Env.Lock()
-				if s.gen == gen {
-					s.Evalf, s.Frac = f, frac(f*evalWork)
-				}
-				s.unlock(false)
-				yield()
-				last = time.Now()
-			})
+			yield()
+			lastYield = time.Now()
+		},
+		Measured: func(ev mlp.Evaluation) error {
 			s.Env.Lock()
 			if s.gen != gen {
 				s.Env.UnlockOnly()
-				return
+				return errStale
 			}
-			if err != nil {
-				s.fail(fmt.Errorf("measuring the noise at iteration %d: %w", tr.Iter(), err))
-				s.unlock(true)
-				return
-			}
-			evalsDone++
 			s.Evals = append(s.Evals, ev)
 			if ev.Noise != nil && len(ev.Noise.Sample) > 0 {
 				s.sample, s.sampleIter, s.sampleAlpha = ev.Noise.Sample, ev.Iter, ev.Alpha
 			}
-			s.Evalf, s.Frac = 0, frac(0)
+			s.Evalf, s.Frac = 0, tr.Fraction(0)
 			s.Phase = fmt.Sprintf("iteration %d: α̂ = %.3f", ev.Iter, ev.Alpha)
 			stale := s.sample != nil && time.Since(s.histAt) >= HistEvery
 			s.unlock(!s.Play)
 			yield()
 			if stale && !s.refreshHist(gen) {
-				return
+				return errStale
 			}
-			continue
-		}
-		if tr.Done() {
+			return nil
+		},
+		Stepped: func(losses []float32) error {
 			s.Env.Lock()
-			s.Play, s.Steps = false, 0
-			s.Env.UnlockOnly()
-			continue
-		}
+			if s.gen != gen {
+				s.Env.UnlockOnly()
+				return errStale
+			}
+			s.Loss = append(s.Loss, losses...)
+			s.Iter = tr.Iter()
+			if stepping {
+				s.Steps = max(0, s.Steps-len(losses))
+			}
+			s.Frac = tr.Fraction(0)
+			s.Phase = fmt.Sprintf("training: iteration %d of %d", tr.Iter(), iters)
+			s.unlock(stepping)
+			yield()
+			return nil
+		},
+	}.Run(ctx, tr)
 
-		// A slice of SGD steps, stopping where a measurement falls due.
-		losses = losses[:0]
-		start := time.Now()
-		var stepErr error
-		for {
-			st, err := tr.Step()
-			if err != nil {
-				stepErr = err
-				break
-			}
-			losses = append(losses, float32(st.Loss))
-			if tr.EvalDue() || tr.Done() || (stepping && len(losses) >= budget) || time.Since(start) >= Slice {
-				break
-			}
+	s.Env.Lock()
+	if s.gen != gen {
+		s.Env.UnlockOnly()
+		return
+	}
+	if err != nil {
+		if measuring {
+			err = fmt.Errorf("measuring the noise at iteration %d: %w", tr.Iter(), err)
 		}
+		s.fail(err)
+		s.unlock(true)
+		return
+	}
+	s.Play, s.Steps = false, 0 // every iteration is taken and measured
+	refresh := s.sample != nil && s.histIter != s.sampleIter
+	s.Env.UnlockOnly()
+	if refresh && !s.refreshHist(gen) {
+		return
+	}
+	s.Env.Lock()
+	if s.gen == gen {
+		s.Play, s.Steps = false, 0
+		s.State, s.Phase = Finished, fmt.Sprintf("finished: %d iterations", tr.Iter())
+	}
+	s.unlock(true)
+}
+
+// await blocks until the page asks for work: a due measurement once play or step was
+// pressed, or steps. Meanwhile it refreshes a stale histogram and marks the run paused. It
+// returns how many steps the next slice may take (< 0: until paused), and errStale or
+// ctx.Err() when the generation ended.
+func (s *Session) await(ctx context.Context, gen int, tr *mlp.Trainer, due bool, wake chan struct{}) (int, error) {
+	for {
 		s.Env.Lock()
 		if s.gen != gen {
 			s.Env.UnlockOnly()
-			return
+			return 0, errStale
 		}
-		s.Loss = append(s.Loss, losses...)
-		s.Iter = tr.Iter()
-		if stepping {
-			s.Steps = max(0, s.Steps-len(losses))
+		due := due && s.started
+		if s.Busy() || due {
+			s.State = Running
+			budget := -1
+			if !s.Play {
+				budget = s.Steps
+			}
+			if due {
+				s.Phase, s.Evalf = fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches)", tr.Iter(), tr.EvalBatches()), 0
+			}
+			s.unlock(false)
+			return budget, nil
 		}
-		s.Frac = frac(0)
-		s.Phase = fmt.Sprintf("training: iteration %d of %d", tr.Iter(), iters)
-		if stepErr != nil {
-			s.fail(stepErr)
-			s.unlock(true)
-			return
+		if s.sample != nil && s.histIter != s.sampleIter {
+			s.Env.UnlockOnly()
+			if !s.refreshHist(gen) {
+				return 0, errStale
+			}
+			continue
 		}
-		s.unlock(stepping)
-		yield()
+		if s.State == Running {
+			s.State = Ready
+			s.Phase = fmt.Sprintf("paused at iteration %d", tr.Iter())
+		}
+		s.unlock(true)
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
 	}
 }
 
@@ -405,11 +414,4 @@ func (s *Session) ShowPartial(sp spec.Spec, evals []mlp.Evaluation, frac float64
 	}
 	s.State, s.Frac = Remote, frac
 	s.Phase = from + ": " + msg
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

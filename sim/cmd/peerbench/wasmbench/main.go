@@ -61,7 +61,7 @@ func main() {
 		for done := 0; done < n; done += len(sampleBuf) {
 			buf := sampleBuf[:min(len(sampleBuf), n-done)]
 			if fast {
-				if err := (fastmath.SymStable{Alpha: alpha, Sigma: 1, Seed: 1}).Fill(buf, next); err != nil {
+				if err := (fastmath.SymStable{Alpha: alpha, Sigma: 1, Src: &fastmath.Counter{Key: 1, Pos: 2 * next}}).Fill(buf); err != nil {
 					return "error: " + err.Error()
 				}
 				next += uint64(len(buf))
