@@ -33,6 +33,7 @@ const (
 	ViewEstimator ViewID = "estimator"
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
+	ViewTour      ViewID = "tour"
 )
 
 // View describes one entry of the navigation.
@@ -48,6 +49,7 @@ var Views = []View{
 	{ViewEstimator, "Estimator", "Sample a heavy-tailed law, or load your own data, and estimate its tail index α with every method."},
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
+	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
 }
 
 // DefaultView is the view shown when none is chosen.
@@ -64,7 +66,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, tour)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the
@@ -107,10 +109,14 @@ func (c *Root) Current() ViewID {
 }
 
 // Mounted reports whether view id is in the page: the shown view and every view shown before,
-// kept hidden, so that switching away and back keeps a run where it was.
+// kept hidden, so that switching away and back keeps a run where it was. The tour, which shows
+// the other views' widgets itself, is alone in the page (the views it replaces start afresh).
 func (c *Root) Mounted(id ViewID) bool {
-	if c.mounted == nil {
+	if c.mounted == nil || c.Is(ViewTour) {
 		c.mounted = map[ViewID]bool{}
+	}
+	if c.mounted[ViewTour] && !c.Is(ViewTour) {
+		delete(c.mounted, ViewTour)
 	}
 	if c.Is(id) {
 		c.mounted[id] = true

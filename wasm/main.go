@@ -66,7 +66,7 @@ func run() error {
 	onHash := js.FuncOf(func(js.Value, []js.Value) any {
 		env.Lock()
 		next := appstate.Parse(js.Global().Get("location").Get("hash").String())
-		st.View, st.Specs, st.Ignored = next.View, next.Specs, next.Ignored
+		st.View, st.Specs, st.Ignored, st.Step = next.View, next.Specs, next.Ignored, next.Step
 		env.UnlockRender()
 		return nil
 	})

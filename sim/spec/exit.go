@@ -111,6 +111,10 @@ func init() {
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Exit times page", Values: "seed=1",
 				Help: "What a fresh page of exit times shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers leaving a basin of width 1 and height 0.3."},
+			{Name: "height-1", Label: "Gaussian vs Lévy at ΔH = 1", Values: "seed=1&height=1&eta=0.01&steps=10000",
+				Help: "A basin of height 1 and width 1: nearly every Lévy walker jumps out within the run, almost no Gaussian one climbs out."},
+			{Name: "double-width", Label: "double the width", Values: "seed=1&height=1&a=2&b=2&eta=0.01&steps=10000",
+				Help: "The same basin of height 1, twice as wide: Lévy walkers stay about 2^α ≈ 2.8 times longer, because their exits are jumps over the width."},
 		},
 		Check: func(s Spec) error {
 			p, err := s.Exit()

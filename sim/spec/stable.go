@@ -23,6 +23,14 @@ func init() {
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Estimator page", Values: "seed=1",
 				Help: "What a fresh Estimator page shows: 10000 draws of a symmetric 1.5-stable law."},
+			{Name: "gaussian", Label: "Gaussian", Values: "seed=1&dist=gauss",
+				Help: "10000 draws of N(0, 1): every estimator should say α ≈ 2, the finite-variance case."},
+			{Name: "sas-1.5", Label: "SαS α = 1.5", Values: "seed=1&dist=sas&alpha=1.5",
+				Help: "10000 draws of a symmetric 1.5-stable law: heavy tails, infinite variance, and the estimators find α ≈ 1.5."},
+			{Name: "student-t", Label: "Student-t: a false alarm", Values: "seed=1&dist=student&nu=3",
+				Help: "Student-t with ν = 3 has a finite variance, so sums of it are Gaussian in the end, yet the estimators report α well below 2."},
+			{Name: "mixture", Label: "a Gaussian mixture: another false alarm", Values: "seed=1&dist=mixture",
+				Help: "Two Gaussians of scales 1 and 10: every moment is finite, yet a few wide draws make the estimators report heavy tails."},
 		},
 		Check: func(s Spec) error {
 			p, err := s.Stable()

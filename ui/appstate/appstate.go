@@ -4,7 +4,8 @@
 //	#landscape?kind=wells&seed=3&alpha=1.2&…
 //
 // that is, the view's name, then the spec of that view as a query (sim/spec's query form).
-// Only the shown view's spec is written, so a link reopens exactly what its sender saw.
+// Only the shown view's spec is written, so a link reopens exactly what its sender saw. The tour
+// (view "tour", which shows the other views' widgets) carries its step instead: #tour?step=3.
 // Fields a link leaves out come from the preset it names (preset=paper-mnist) or else the kind's
 // page preset, the seed included, so that a short link such as #estimator?alpha=0.9 shows
 // exactly a fresh page with α changed. A fragment that a person edited is not trusted: each
@@ -19,6 +20,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tailscope/tailscope/sim/spec"
@@ -29,7 +31,11 @@ var ViewKinds = map[string][]string{
 	"estimator": {"stable"},
 	"landscape": {"wells", "exit"},
 	"network":   {"mlp"},
+	TourView:    nil, // shows the other views' widgets; its link carries the step
 }
+
+// TourView is the guided tour's view; its fragment is "#tour?step=N", N from 1.
+const TourView = "tour"
 
 // DefaultView is the view of an empty fragment.
 const DefaultView = "estimator"
@@ -44,6 +50,7 @@ type State struct {
 	Ignored []*spec.FieldError   // fields of the last parsed fragment that were not trusted
 	ShareID string               // set when the page was opened from a stored share (/s/{id})
 	Result  json.RawMessage      // the stored share's result (GET /api/shares/{id}), for the view to compare
+	Step    int                  // the tour's step, from 1 (0: none chosen, the first)
 
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
@@ -114,6 +121,17 @@ func Parse(fragment string) *State {
 		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "link", Msg: "is not a valid query: " + err.Error()})
 		return s
 	}
+	if s.View == TourView {
+		if text := q.Get("step"); text != "" {
+			n, err := strconv.Atoi(text)
+			if err != nil || n < 1 || n > MaxTourStep {
+				s.Ignored = append(s.Ignored, &spec.FieldError{Field: "step", Msg: "must be an integer in [1, " + strconv.Itoa(MaxTourStep) + "], got " + quote(text)})
+			} else {
+				s.Step = n
+			}
+		}
+		return s
+	}
 	kinds := ViewKinds[s.View]
 	if k := q.Get("kind"); k != "" && !slices.Contains(kinds, k) {
 		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "kind", Msg: "kind " + quote(k) + " is not shown by the " + s.View + " view"})
@@ -131,6 +149,9 @@ func Parse(fragment string) *State {
 
 // Fragment returns the fragment that reopens s: "#view?spec-query".
 func (s *State) Fragment() string {
+	if s.View == TourView {
+		return "#" + TourView + "?step=" + strconv.Itoa(max(1, s.Step))
+	}
 	sp, ok := s.Specs[s.View]
 	if !ok {
 		return "#" + s.View
@@ -147,6 +168,15 @@ func (s *State) Spec(view string) (spec.Spec, bool) {
 // SetSpec records the spec shown by view (a view calls it after every control change).
 func (s *State) SetSpec(view string, sp spec.Spec) {
 	s.Specs[view] = sp
+	s.changed()
+}
+
+// MaxTourStep bounds the step a link may name (the tour itself has fewer; it shows its last).
+const MaxTourStep = 100
+
+// SetStep shows the tour's step n (from 1).
+func (s *State) SetStep(n int) {
+	s.Step = min(max(n, 1), MaxTourStep)
 	s.changed()
 }
 

@@ -1,6 +1,7 @@
 package appstate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,4 +129,41 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q): view %q", fragment, s.View)
 		}
 	})
+}
+
+func TestTourStep(t *testing.T) {
+	tests := []struct {
+		fragment string
+		step     int
+		ignored  bool
+		want     string // Fragment() of the parsed state
+	}{
+		{"#tour", 0, false, "#tour?step=1"},
+		{"#tour?step=3", 3, false, "#tour?step=3"},
+		{"#tour?step=0", 0, true, "#tour?step=1"},
+		{"#tour?step=x", 0, true, "#tour?step=1"},
+		{"#tour?step=101", 0, true, "#tour?step=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fragment, func(t *testing.T) {
+			s := Parse(tt.fragment)
+			if s.View != TourView || s.Step != tt.step || (len(s.Ignored) > 0) != tt.ignored {
+				t.Errorf("Parse(%q): view %q, step %d, ignored %v; want tour, %d, ignored %v", tt.fragment, s.View, s.Step, s.Ignored, tt.step, tt.ignored)
+			}
+			if got := s.Fragment(); got != tt.want {
+				t.Errorf("Fragment() = %q, want %q", got, tt.want)
+			}
+			if _, ok := s.Spec("estimator"); !ok {
+				t.Error("the tour's state lost the estimator's spec, which its steps show")
+			}
+		})
+	}
+	s := New()
+	var links []string
+	s.OnChange = func(s *State) { links = append(links, s.Fragment()) }
+	s.SetView(TourView)
+	s.SetStep(4)
+	if want := []string{"#tour?step=1", "#tour?step=4"}; !slices.Equal(links, want) {
+		t.Errorf("links written: %q, want %q", links, want)
+	}
 }

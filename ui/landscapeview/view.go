@@ -56,13 +56,14 @@ type View struct {
 	until  int64 // step at which the running loop stops (a Step press), 0: the end
 	cancel context.CancelFunc
 	bars   string // the bars' SVG last written into the page
+	sw     sweepState
 }
 
 // Init keeps the event environment for the animation loop.
 func (c *View) Init(ctx vugu.InitCtx) { c.env = ctx.EventEnv() }
 
 // Destroy stops the animation when the view leaves the page.
-func (c *View) Destroy(vugu.DestroyCtx) { c.stop() }
+func (c *View) Destroy(vugu.DestroyCtx) { c.stop(); c.StopSweep() }
 
 func (c *View) state() *appstate.State {
 	if c.State != nil {
