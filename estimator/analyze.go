@@ -9,13 +9,9 @@ import (
 	"strings"
 )
 
-// MethodNames lists the estimators Analyze runs, in order, by the names
-// used in Estimate.Method, the CLI's -method flag and JSON output.
-var MethodNames = []string{"mohammadi", "mohammadi-os", "mcculloch", "hill", "koutrouvelis"}
-
 // Options configure Analyze.
 type Options struct {
-	// Methods to run (names from MethodNames); empty means all.
+	// Methods to run (names from the Methods table); empty means all.
 	Methods []string
 	// K1 is the block size of the Mohammadi estimators; 0 means PaperK1(N).
 	K1 int
@@ -35,6 +31,8 @@ type Options struct {
 	Dim int
 	// HillK is Hill's number of order statistics; 0 means ⌈√N⌉.
 	HillK int
+	// NoTailCheck leaves out the tail check (Report.TailCheck).
+	NoTailCheck bool
 	// Progress, if not nil, is called by AnalyzeContext after each step
 	// (a method, a point of the K1 drift curve) with the steps done and
 	// the total.
@@ -47,7 +45,10 @@ type Report struct {
 	Zeros     int          `json:"zeros"` // exact zeros among them
 	Estimates []Estimate   `json:"estimates"`
 	K1Drift   []DriftPoint `json:"k1_drift,omitempty"`
-	Warnings  []string     `json:"warnings"`
+	// TailCheck tests the α-stable law fitted to the middle of the data
+	// against its tails (see TailCheck); nil when Options.NoTailCheck.
+	TailCheck *TailCheck `json:"tail_check,omitempty"`
+	Warnings  []string   `json:"warnings"`
 }
 
 // DriftPoint is the Mohammadi estimate with block size K1.
@@ -81,6 +82,13 @@ const (
 //     (slowly: 1/α̂ − 1/2 shrinks like 1/log K1), and a warning says so
 //     when α̂ at the largest K1 exceeds the lowest α̂ before it by more
 //     than DriftMin and 3 standard errors.
+//   - TailCheck: the α-stable law McCulloch's method fits to the middle of
+//     the data, tested against the data's largest values (CheckTails). It
+//     catches finite-variance data (Student-t, Laplace, Gaussian mixtures)
+//     that every estimator reads as α < 2; a failed check adds its sentence
+//     to the warnings. It does not run with zeros kept (a point mass is not
+//     α-stable: the warning says the zeros are the cause) or on fewer than
+//     FewSamples values.
 //   - Warnings for few samples (< FewSamples) and for every method that
 //     could not run (the others still do).
 func Analyze(x []float64, opt Options) (Report, error) {
@@ -97,14 +105,17 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if err != nil {
 		return r, err
 	}
-	methods := opt.Methods
+	methods := slices.Clone(opt.Methods)
 	if len(methods) == 0 {
-		methods = MethodNames
+		methods = slices.Clone(MethodNames)
 	}
-	for _, m := range methods {
-		if !isMethod(m) {
-			return r, fmt.Errorf("estimator: unknown method %q (want one of %s)", m, strings.Join(MethodNames, ", "))
+	table := make([]Method, len(methods)) // the rows of Methods to run
+	for i, name := range methods {
+		m, err := LookupMethod(name)
+		if err != nil {
+			return r, err
 		}
+		table[i], methods[i] = m, m.Name
 	}
 	if opt.Dim < 0 || (opt.Dim > 1 && len(x)%opt.Dim != 0) {
 		return r, fmt.Errorf("estimator: %d values are not a whole number of %d-dimensional vectors", len(x), opt.Dim)
@@ -131,9 +142,16 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if !opt.KeepZeros {
 		nz = nonZero(x, zeros)
 	}
-	// McCulloch and Koutrouvelis share the sample quantiles.
+	cfg := Config{K1: opt.K1, KeepZeros: opt.KeepZeros, HillK: opt.HillK}
+	ests := make([]Estimator, len(table))
+	shareQuantiles := false // the quantile methods share one selection
+	for i, m := range table {
+		ests[i] = m.New(cfg)
+		_, ok := ests[i].(quantileEstimator)
+		shareQuantiles = shareQuantiles || ok
+	}
 	var q []float64
-	if len(nz) >= 20 && (contains(methods, "mcculloch") || contains(methods, "koutrouvelis")) {
+	if len(nz) >= 20 && shareQuantiles {
 		q = quantiles(slices.Clone(nz), mccPs)
 	}
 	drift := opt.Dim <= 1 && contains(methods, "mohammadi")
@@ -142,6 +160,9 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 		ks = driftK1s(x, opt.KeepZeros)
 	}
 	total, done := len(methods)+len(ks), 0
+	if !opt.NoTailCheck {
+		total++
+	}
 	step := func() error {
 		done++
 		if opt.Progress != nil {
@@ -152,33 +173,25 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	for _, m := range methods {
+	for _, est := range ests {
+		m := est.Name()
 		var e Estimate
 		var err error
-		switch m {
-		case "mohammadi":
-			mm := Mohammadi{K1: opt.K1, KeepZeros: opt.KeepZeros}
+		switch est := est.(type) {
+		case vectorEstimator:
 			if opt.Dim > 1 {
-				e, err = mm.EstimateVectors(x, opt.Dim)
+				e, err = est.EstimateVectors(x, opt.Dim)
 			} else {
-				e, err = mm.Estimate(x)
+				e, err = est.Estimate(x)
 			}
-		case "mohammadi-os":
-			e, err = MohammadiOS{K1: opt.K1, KeepZeros: opt.KeepZeros}.Estimate(x)
-		case "mcculloch":
+		case quantileEstimator:
 			if q == nil {
-				_, err = McCulloch{}.Estimate(nz)
+				e, err = est.Estimate(x)
 			} else {
-				e, err = mcculloch(q, len(nz))
+				e, err = est.fromQuantiles(nz, q)
 			}
-		case "hill":
-			e, err = Hill{K: opt.HillK}.Estimate(x)
-		case "koutrouvelis":
-			if q == nil || len(nz) < 100 {
-				_, err = Koutrouvelis{}.Estimate(nz)
-			} else {
-				e, err = koutrouvelis(nz, q)
-			}
+		default:
+			e, err = est.Estimate(x)
 		}
 		if err == nil && !finite(e.Alpha) {
 			err = fmt.Errorf("α̂ is %v", e.Alpha)
@@ -213,11 +226,56 @@ func AnalyzeContext(ctx context.Context, x []float64, opt Options) (Report, erro
 				return r, err
 			}
 		}
-		if w := driftWarning(r.K1Drift); w != "" {
+		if w := driftWarning(r.K1Drift, opt.KeepZeros && zeros > 0); w != "" {
 			r.Warnings = append(r.Warnings, w)
 		}
 	}
+	if !opt.NoTailCheck {
+		var tc TailCheck
+		switch {
+		case opt.KeepZeros && zeros > 0:
+			tc = notRun(len(x), fmt.Sprintf("the %d exact zeros kept (-keep-zeros) are a point mass that no α-stable law has; leave them out to test the tails", zeros))
+		case len(nz) < FewSamples:
+			tc = notRun(len(nz), fmt.Sprintf("too few values (%d; want ≥ %d) to test whether the tails are α-stable", len(nz), FewSamples))
+		case q == nil:
+			tc = CheckTails(nz)
+		default:
+			tc = checkTails(nz, q)
+		}
+		r.TailCheck = &tc
+		if tc.Verdict == "lighter" || tc.Verdict == "heavier" {
+			r.Warnings = append(r.Warnings, tc.Sentence)
+		}
+		if err := step(); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+// vectorEstimator is an Estimator with a Euclidean-norm form for vectors
+// (Mohammadi), which Analyze uses when Options.Dim > 1.
+type vectorEstimator interface {
+	Estimator
+	EstimateVectors(x []float64, dim int) (Estimate, error)
+}
+
+// quantileEstimator is an Estimator that starts from McCulloch's sample
+// quantiles (McCulloch, Koutrouvelis), so that Analyze selects them once
+// for both: fromQuantiles gives Estimate's result for the values nz with
+// quantiles q = quantiles(nz, mccPs), len(nz) ≥ 20.
+type quantileEstimator interface {
+	Estimator
+	fromQuantiles(nz, q []float64) (Estimate, error)
+}
+
+func (McCulloch) fromQuantiles(nz, q []float64) (Estimate, error) { return mcculloch(q, len(nz)) }
+
+func (k Koutrouvelis) fromQuantiles(nz, q []float64) (Estimate, error) {
+	if len(nz) < 100 {
+		return k.Estimate(nz)
+	}
+	return koutrouvelis(nz, q)
 }
 
 // K1Drift returns Mohammadi's α̂ for K1 = 2, 4, 8, … up to N/30 (at least
@@ -268,7 +326,10 @@ func driftPoint(x []float64, k int, keepZeros bool) (DriftPoint, bool) {
 
 // driftWarning compares the last drift point (largest K1) with the lowest
 // one before it (a rise toward 2: finite variance) and with the first one.
-func driftWarning(d []DriftPoint) string {
+//
+// zerosKept says that exact zeros were kept: they, not finite variance,
+// then make α̂ move with K1, and the warning says so.
+func driftWarning(d []DriftPoint, zerosKept bool) string {
 	if len(d) < 3 {
 		return ""
 	}
@@ -287,6 +348,8 @@ func driftWarning(d []DriftPoint) string {
 		return diff > DriftMin && diff > 3*math.Hypot(se(a), se(b))
 	}
 	switch {
+	case zerosKept && (significant(lowest, last) || significant(d[0], last)):
+		return fmt.Sprintf("α̂ moves from %.2f to %.2f as K1 grows from %d to %d: the exact zeros kept (-keep-zeros) cause this, not the tails of the data; leave them out to see whether the data themselves drift", d[0].Alpha, last.Alpha, d[0].K1, last.K1)
 	case last.Alpha > lowest.Alpha && significant(lowest, last):
 		return fmt.Sprintf("α̂ rises from %.2f to %.2f as K1 grows from %d to %d: the data look finite-variance (like Student-t or a Gaussian mixture), not α-stable, and α̂ < 2 should not be read as heavy tails", lowest.Alpha, last.Alpha, lowest.K1, last.K1)
 	case last.Alpha < d[0].Alpha && significant(d[0], last):
@@ -296,8 +359,6 @@ func driftWarning(d []DriftPoint) string {
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-func isMethod(m string) bool { return contains(MethodNames, m) }
 
 func contains(s []string, v string) bool {
 	for _, x := range s {

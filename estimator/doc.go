@@ -7,7 +7,9 @@
 // constant-memory accumulator ([MohammadiStream]). Other estimators are
 // there to compare with it: the order-statistics variant ([MohammadiOS]),
 // McCulloch's quantile method ([McCulloch]), Hill's estimator ([Hill]) and
-// Koutrouvelis' characteristic-function regression ([Koutrouvelis]).
+// Koutrouvelis' characteristic-function regression ([Koutrouvelis]). Each
+// is an [Estimator], and [Methods] is the one table of them (name, label,
+// help, constructor) that the command line, Analyze and the views read.
 // [Analyze] runs them all together with the diagnostics users need (exact
 // zeros, the drift of α̂ with the block size K1, warnings).
 //

@@ -7,7 +7,7 @@ import (
 
 // Estimate is one method's result.
 type Estimate struct {
-	Method string  `json:"method"` // "mohammadi", "mohammadi-os", "mcculloch", "hill", "koutrouvelis"
+	Method string  `json:"method"` // a name of the Methods table, e.g. "mohammadi"
 	Alpha  float64 `json:"alpha"`
 	// Lo and Hi bound a 95% confidence interval for α. The upper end is
 	// capped at MaxAlphaCI when the interval is unbounded above.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -19,7 +20,9 @@ import (
 // commit 774bf3a (the delta method of McCulloch evaluated SymStable.Quantile
 // and Prob at every call). TestGolden checks that the fast code gives the
 // same numbers to 1e-6. TAILSCOPE_GOLDEN=1 rewrites it from the current
-// code: do that only when a result is meant to change.
+// code: do that only when a result is meant to change. One warning was
+// edited by hand since: the K1-drift warning with zeros kept now names the
+// zeros as its cause (it said "finite-variance").
 const goldenFile = "testdata/golden.json"
 
 // goldenTol is the agreement required with the recorded numbers, absolute
@@ -105,10 +108,10 @@ func goldenCompute(c goldenCase) goldenRecord {
 	if !c.Opt.KeepZeros {
 		nz = nonZero(x, countZero(x))
 	}
-	if e, err := (McCulloch{}).Estimate(nz); err == nil {
+	if e, err := (McCulloch{KeepZeros: c.Opt.KeepZeros}).Estimate(nz); err == nil {
 		rec.McCulloch = &e
 	}
-	if e, err := (Koutrouvelis{}).Estimate(nz); err == nil {
+	if e, err := (Koutrouvelis{KeepZeros: c.Opt.KeepZeros}).Estimate(nz); err == nil {
 		rec.Koutrouvelis = &e
 	}
 	return rec
@@ -173,8 +176,11 @@ func compareOptEstimate(t *testing.T, name string, want, got *Estimate) {
 
 func compareReports(t *testing.T, name string, want, got Report) {
 	t.Helper()
-	if want.N != got.N || want.Zeros != got.Zeros || !slices.Equal(want.Warnings, got.Warnings) {
-		t.Errorf("%s: N, zeros, warnings = %d, %d, %q; want %d, %d, %q", name, got.N, got.Zeros, got.Warnings, want.N, want.Zeros, want.Warnings)
+	// The tail check came after the file was recorded: its warnings are
+	// left out here and tested against known answers in tailcheck_test.go.
+	gw := slices.DeleteFunc(slices.Clone(got.Warnings), func(w string) bool { return strings.HasPrefix(w, tailWarningPrefix) })
+	if want.N != got.N || want.Zeros != got.Zeros || !slices.Equal(want.Warnings, gw) {
+		t.Errorf("%s: N, zeros, warnings = %d, %d, %q; want %d, %d, %q", name, got.N, got.Zeros, gw, want.N, want.Zeros, want.Warnings)
 	}
 	if len(want.Estimates) != len(got.Estimates) {
 		t.Errorf("%s: %d estimates, want %d", name, len(got.Estimates), len(want.Estimates))

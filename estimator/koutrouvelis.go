@@ -24,13 +24,20 @@ import (
 // the same standardisation, and se(α̂) ≈ sd(group α̂)/√G. The group sums
 // of the empirical characteristic function add up to the full sample's, so
 // this costs no extra pass over the data.
-type Koutrouvelis struct{}
+type Koutrouvelis struct {
+	// KeepZeros keeps exact zeros; by default they are left out.
+	KeepZeros bool
+}
 
-// Estimate returns α̂ and σ̂ for x.
-func (Koutrouvelis) Estimate(x []float64) (Estimate, error) {
+// Estimate returns α̂ and σ̂ for x (its non-zero values unless KeepZeros).
+func (k Koutrouvelis) Estimate(x []float64) (Estimate, error) {
 	const method = "koutrouvelis"
-	if _, err := checkFinite(x); err != nil {
+	zeros, err := checkFinite(x)
+	if err != nil {
 		return Estimate{Method: method}, err
+	}
+	if !k.KeepZeros {
+		x = nonZero(x, zeros)
 	}
 	e := Estimate{Method: method, N: len(x)}
 	if len(x) < 100 {

@@ -30,7 +30,11 @@ import (
 // fitted quantiles comes from a table on the same α grid (mccDensities,
 // within 2e-8 relative of SymStable), so an estimate costs one pass of
 // selection for the sample quantiles and no numerical integration.
-type McCulloch struct{}
+type McCulloch struct {
+	// KeepZeros keeps exact zeros; by default they are left out (a point
+	// mass at 0 collapses the interquartile range).
+	KeepZeros bool
+}
 
 // mccTable holds ν(α) and q_.75(α) on the grid α = mccMin + i·mccStep;
 // mcctable.go also holds, on the same grid, the log densities of SαS(1) at
@@ -140,11 +144,14 @@ func sampleQuantile(s []float64, p float64) float64 {
 	return s[i] + (h-float64(i))*(s[i+1]-s[i])
 }
 
-// Estimate returns α̂ and σ̂ for x (zeros included: Analyze is where zeros
-// are left out).
-func (McCulloch) Estimate(x []float64) (Estimate, error) {
-	if _, err := checkFinite(x); err != nil {
+// Estimate returns α̂ and σ̂ for x (its non-zero values unless KeepZeros).
+func (m McCulloch) Estimate(x []float64) (Estimate, error) {
+	zeros, err := checkFinite(x)
+	if err != nil {
 		return Estimate{Method: "mcculloch"}, err
+	}
+	if !m.KeepZeros {
+		x = nonZero(x, zeros)
 	}
 	if err := mccCheckN(len(x)); err != nil {
 		return Estimate{Method: "mcculloch", N: len(x)}, err

@@ -14,9 +14,11 @@ func TestPaperK1(t *testing.T) {
 		{0, 0}, {1, 1}, {2, 1}, {4, 2}, {12, 3}, {16, 4}, {17, 1}, {100, 10},
 		{99, 9}, {1000, 25}, {100000, 250}, {60000, 240}, {1 << 20, 1024}, {2 * 7919, 2},
 	} {
-		if got := PaperK1(c.n); got != c.want {
-			t.Errorf("PaperK1(%d) = %d, want %d", c.n, got, c.want)
-		}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			if got := PaperK1(c.n); got != c.want {
+				t.Errorf("PaperK1(%d) = %d, want %d", c.n, got, c.want)
+			}
+		})
 	}
 }
 
@@ -81,15 +83,17 @@ func TestMohammadiVectors(t *testing.T) {
 		alpha float64
 		dim   int
 	}{{0.8, 3}, {1.5, 10}, {1.9, 1}} {
-		x := Sample(c.alpha, 2, 100000*c.dim/c.dim, 7)
-		x = x[:len(x)/c.dim*c.dim]
-		e, err := Mohammadi{}.EstimateVectors(x, c.dim)
-		if err != nil {
-			t.Fatalf("α=%v dim=%d: %v", c.alpha, c.dim, err)
-		}
-		if math.Abs(e.Alpha-c.alpha) > 0.12 {
-			t.Errorf("α=%v dim=%d: α̂ = %.4f, want within 0.12", c.alpha, c.dim, e.Alpha)
-		}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			x := Sample(c.alpha, 2, 100000*c.dim/c.dim, 7)
+			x = x[:len(x)/c.dim*c.dim]
+			e, err := Mohammadi{}.EstimateVectors(x, c.dim)
+			if err != nil {
+				t.Fatalf("α=%v dim=%d: %v", c.alpha, c.dim, err)
+			}
+			if math.Abs(e.Alpha-c.alpha) > 0.12 {
+				t.Errorf("α=%v dim=%d: α̂ = %.4f, want within 0.12", c.alpha, c.dim, e.Alpha)
+			}
+		})
 	}
 	// dim = 1 is the scalar form, exactly.
 	x := Sample(1.2, 1, 5000, 3)
@@ -110,20 +114,22 @@ func TestMohammadiKnownValue(t *testing.T) {
 	// mean log|Y| = log(3·4·0.75·2)/4 = log(18)/4; mean log|X| = log(1·2·4·8·0.5·0.25·3·1)/8 = log(24)/8.
 	want := math.Log(2) / (math.Log(18)/4 - math.Log(24)/8)
 	for _, keep := range []bool{false} {
-		e, err := Mohammadi{KeepZeros: keep}.Estimate(x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(e.Alpha-want) > 1e-14*want {
-			t.Errorf("Estimate(%v) = %.16g, want %.16g", x, e.Alpha, want)
-		}
-		var s MohammadiStream
-		s.K1 = 2
-		s.Add(x...)
-		es, err := s.Estimate()
-		if err != nil || math.Abs(es.Alpha-want) > 1e-14*want {
-			t.Errorf("stream on %v = %.16g (err %v), want %.16g", x, es.Alpha, err, want)
-		}
+		t.Run(fmt.Sprint(keep), func(t *testing.T) {
+			e, err := Mohammadi{KeepZeros: keep}.Estimate(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(e.Alpha-want) > 1e-14*want {
+				t.Errorf("Estimate(%v) = %.16g, want %.16g", x, e.Alpha, want)
+			}
+			var s MohammadiStream
+			s.K1 = 2
+			s.Add(x...)
+			es, err := s.Estimate()
+			if err != nil || math.Abs(es.Alpha-want) > 1e-14*want {
+				t.Errorf("stream on %v = %.16g (err %v), want %.16g", x, es.Alpha, err, want)
+			}
+		})
 	}
 }
 
@@ -168,10 +174,12 @@ func TestMohammadiErrors(t *testing.T) {
 		{"K1=1", []float64{1, 2, 3, 4}, Mohammadi{K1: 1}, "K1 = 1"},
 		{"overflow", []float64{1e308, 1e308, 1, 2, 3, 4}, Mohammadi{K1: 2}, "1 block sums overflow float64"},
 	} {
-		_, err := c.m.Estimate(c.x)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: Estimate(%v) error %v, want one containing %q", c.name, c.x, err, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			_, err := c.m.Estimate(c.x)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: Estimate(%v) error %v, want one containing %q", c.name, c.x, err, c.want)
+			}
+		})
 	}
 	var nf *NonFiniteError
 	if _, err := (Mohammadi{}).Estimate([]float64{math.NaN()}); !errors.As(err, &nf) {
@@ -235,56 +243,58 @@ func checkStreamMatchesBatch(t *testing.T) {
 		{1.0, 50000, 2000, false, false}, // blocks longer than the 512-value renormalisation
 		{2.0, 10000, 0, true, false},
 	} {
-		x := Sample(c.alpha, 1e-3, c.n, uint64(c.n))
-		if c.zeros {
-			for i := 0; i < len(x); i += 3 {
-				x[i] = 0
-			}
-		}
-		x[17] = 1e-310 // a subnormal
-		m := Mohammadi{K1: c.k1, KeepZeros: c.keep}
-		want, err := m.Estimate(x)
-		if err != nil {
-			t.Fatalf("%+v: batch: %v", c, err)
-		}
-		k1 := c.k1
-		if k1 == 0 {
-			n := len(x)
-			if !c.keep {
-				n = 0
-				for _, v := range x {
-					if v != 0 {
-						n++
-					}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			x := Sample(c.alpha, 1e-3, c.n, uint64(c.n))
+			if c.zeros {
+				for i := 0; i < len(x); i += 3 {
+					x[i] = 0
 				}
 			}
-			k1 = PaperK1(n)
-		}
-		s := MohammadiStream{K1: k1, KeepZeros: c.keep}
-		for i := 0; i < len(x); {
-			j := min(len(x), i+rng.IntN(3000))
-			s.Add(x[i:j]...)
-			i = j
-		}
-		got, err := s.Estimate()
-		if err != nil {
-			t.Fatalf("%+v: stream: %v", c, err)
-		}
-		for _, p := range [][3]float64{{want.Alpha, got.Alpha}, {want.Lo, got.Lo}, {want.Hi, got.Hi}} {
-			if math.Abs(p[0]-p[1]) > 1e-12*math.Abs(p[0]) {
-				t.Errorf("%+v: stream %.17g, batch %.17g, want equal to 1e-12", c, p[1], p[0])
+			x[17] = 1e-310 // a subnormal
+			m := Mohammadi{K1: c.k1, KeepZeros: c.keep}
+			want, err := m.Estimate(x)
+			if err != nil {
+				t.Fatalf("%+v: batch: %v", c, err)
 			}
-		}
-		if got.N != want.N || fmt.Sprint(got.Warnings) != fmt.Sprint(want.Warnings) {
-			t.Errorf("%+v: stream N=%d warnings %q, batch N=%d warnings %q", c, got.N, got.Warnings, want.N, want.Warnings)
-		}
-		if s.Zeros() != len(x)-len(nonZero(x, countZeros(x))) {
-			t.Errorf("%+v: Zeros() = %d", c, s.Zeros())
-		}
-		s.Reset()
-		if s.Seen() != 0 || s.Zeros() != 0 {
-			t.Errorf("after Reset: seen %d zeros %d", s.Seen(), s.Zeros())
-		}
+			k1 := c.k1
+			if k1 == 0 {
+				n := len(x)
+				if !c.keep {
+					n = 0
+					for _, v := range x {
+						if v != 0 {
+							n++
+						}
+					}
+				}
+				k1 = PaperK1(n)
+			}
+			s := MohammadiStream{K1: k1, KeepZeros: c.keep}
+			for i := 0; i < len(x); {
+				j := min(len(x), i+rng.IntN(3000))
+				s.Add(x[i:j]...)
+				i = j
+			}
+			got, err := s.Estimate()
+			if err != nil {
+				t.Fatalf("%+v: stream: %v", c, err)
+			}
+			for _, p := range [][3]float64{{want.Alpha, got.Alpha}, {want.Lo, got.Lo}, {want.Hi, got.Hi}} {
+				if math.Abs(p[0]-p[1]) > 1e-12*math.Abs(p[0]) {
+					t.Errorf("%+v: stream %.17g, batch %.17g, want equal to 1e-12", c, p[1], p[0])
+				}
+			}
+			if got.N != want.N || fmt.Sprint(got.Warnings) != fmt.Sprint(want.Warnings) {
+				t.Errorf("%+v: stream N=%d warnings %q, batch N=%d warnings %q", c, got.N, got.Warnings, want.N, want.Warnings)
+			}
+			if s.Zeros() != len(x)-len(nonZero(x, countZeros(x))) {
+				t.Errorf("%+v: Zeros() = %d", c, s.Zeros())
+			}
+			s.Reset()
+			if s.Seen() != 0 || s.Zeros() != 0 {
+				t.Errorf("after Reset: seen %d zeros %d", s.Seen(), s.Zeros())
+			}
+		})
 	}
 }
 
@@ -333,12 +343,14 @@ func TestInvCI(t *testing.T) {
 		{0.3, 0.001, 1 / 0.3, 1 / (0.3 + z975*0.001), 1 / (0.3 - z975*0.001)},
 	}
 	for _, tt := range tests {
-		alpha, lo, hi := invCI(tt.m, tt.se)
-		if math.Abs(alpha-tt.alpha) > 1e-12 || math.Abs(lo-tt.lo) > 1e-12 || math.Abs(hi-tt.hi) > 1e-12 {
-			t.Errorf("invCI(%v, %v) = %v [%v, %v], want %v [%v, %v]", tt.m, tt.se, alpha, lo, hi, tt.alpha, tt.lo, tt.hi)
-		}
-		if !(lo <= alpha && alpha <= hi) {
-			t.Errorf("invCI(%v, %v): interval [%v, %v] does not hold α̂ = %v", tt.m, tt.se, lo, hi, alpha)
-		}
+		t.Run(fmt.Sprint(tt), func(t *testing.T) {
+			alpha, lo, hi := invCI(tt.m, tt.se)
+			if math.Abs(alpha-tt.alpha) > 1e-12 || math.Abs(lo-tt.lo) > 1e-12 || math.Abs(hi-tt.hi) > 1e-12 {
+				t.Errorf("invCI(%v, %v) = %v [%v, %v], want %v [%v, %v]", tt.m, tt.se, alpha, lo, hi, tt.alpha, tt.lo, tt.hi)
+			}
+			if !(lo <= alpha && alpha <= hi) {
+				t.Errorf("invCI(%v, %v): interval [%v, %v] does not hold α̂ = %v", tt.m, tt.se, lo, hi, alpha)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -36,14 +37,16 @@ func TestMcCullochTable(t *testing.T) {
 	for _, c := range []struct{ alpha, nu float64 }{
 		{2.0, 2.438664}, {1.0, 6.313752}, {1.5, 0}, {1.234, 0}, {0.6, 0}, {0.45, 0},
 	} {
-		q95, q75 := stdUpperQuantile(c.alpha, 0.05), stdUpperQuantile(c.alpha, 0.25)
-		if got := q95 / q75; c.nu != 0 && math.Abs(got-c.nu) > 1e-6 {
-			t.Errorf("ν(%v) = %.4f, want %.3f (2%%)", c.alpha, got, c.nu)
-		}
-		a, _, _ := mccAlpha(math.Log(q95 / q75))
-		if math.Abs(a-c.alpha) > 2e-4 { // linear interpolation on a 0.01 grid
-			t.Errorf("inverting ν(%v): got α = %.5f", c.alpha, a)
-		}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			q95, q75 := stdUpperQuantile(c.alpha, 0.05), stdUpperQuantile(c.alpha, 0.25)
+			if got := q95 / q75; c.nu != 0 && math.Abs(got-c.nu) > 1e-6 {
+				t.Errorf("ν(%v) = %.4f, want %.3f (2%%)", c.alpha, got, c.nu)
+			}
+			a, _, _ := mccAlpha(math.Log(q95 / q75))
+			if math.Abs(a-c.alpha) > 2e-4 { // linear interpolation on a 0.01 grid
+				t.Errorf("inverting ν(%v): got α = %.5f", c.alpha, a)
+			}
+		})
 	}
 }
 
@@ -51,25 +54,27 @@ func TestMcCullochTable(t *testing.T) {
 // U^{−1/α} (pure Pareto), N = 1e5, k = 316: se = α/√k ≈ 0.06α, tolerance 4 se.
 func TestHill(t *testing.T) {
 	for _, alpha := range []float64{0.5, 1, 1.5, 3} {
-		u := Sample(2, 1, 100000, 9) // any continuous law; turn into uniforms via the CDF
-		d := SymStable{Alpha: 2, Sigma: 1}
-		for i, v := range u {
-			p := d.CDF(v)
-			u[i] = math.Pow(p, -1/alpha)
-			if i%2 == 0 {
-				u[i] = -u[i]
+		t.Run(fmt.Sprint(alpha), func(t *testing.T) {
+			u := Sample(2, 1, 100000, 9) // any continuous law; turn into uniforms via the CDF
+			d := SymStable{Alpha: 2, Sigma: 1}
+			for i, v := range u {
+				p := d.CDF(v)
+				u[i] = math.Pow(p, -1/alpha)
+				if i%2 == 0 {
+					u[i] = -u[i]
+				}
 			}
-		}
-		e, err := Hill{}.Estimate(u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(e.Alpha-alpha) > 4*alpha/math.Sqrt(316) {
-			t.Errorf("Pareto α=%v: Hill α̂ = %.4f (k=316)", alpha, e.Alpha)
-		}
-		if !(e.Lo <= alpha && alpha <= e.Hi) && alpha <= 3 {
-			t.Errorf("Pareto α=%v: interval [%.3f, %.3f]", alpha, e.Lo, e.Hi)
-		}
+			e, err := Hill{}.Estimate(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(e.Alpha-alpha) > 4*alpha/math.Sqrt(316) {
+				t.Errorf("Pareto α=%v: Hill α̂ = %.4f (k=316)", alpha, e.Alpha)
+			}
+			if !(e.Lo <= alpha && alpha <= e.Hi) && alpha <= 3 {
+				t.Errorf("Pareto α=%v: interval [%.3f, %.3f]", alpha, e.Lo, e.Hi)
+			}
+		})
 	}
 	// Exact value: |x| = 8, 4, 2, 1 with k = 2: mean(log 8/2, log 4/2) = 1.5 log 2.
 	e, err := Hill{K: 2}.Estimate([]float64{1, -2, 4, -8})

@@ -1,23 +1,40 @@
 package estimator
 
-import "math"
+import (
+	"math"
+	"sort"
 
-// Nodes and weights of 20-point Gauss–Legendre quadrature on [−1, 1]
-// (positive half; the rule is symmetric), from the standard tables
-// (Abramowitz & Stegun 25.4.30).
-var glX = [10]float64{
-	0.0765265211334973337546404, 0.2277858511416450780804962,
-	0.3737060887154195606725482, 0.5108670019508270980043641,
-	0.6360536807265150254528367, 0.7463319064601507926143051,
-	0.8391169718222188233945291, 0.9122344282513259058677524,
-	0.9639719272779137912676661, 0.9931285991850949247861224,
+	"gonum.org/v1/gonum/integrate/quad"
+)
+
+// glX and glW are the positive nodes and their weights of 20-point
+// Gauss–Legendre quadrature on [−1, 1] (the rule is symmetric), from gonum's
+// quad.Legendre. glPanel applies them itself rather than through quad.Fixed
+// because it is the innermost loop of SymStable's density and CDF: the
+// nodes are computed once here, not on each of the thousands of panels.
+var glX, glW = legendre20()
+
+func legendre20() (x, w [10]float64) {
+	var xs, ws [20]float64
+	quad.Legendre{}.FixedLocations(xs[:], ws[:], -1, 1)
+	i := 0
+	for j := range xs {
+		if xs[j] > 0 {
+			x[i], w[i] = xs[j], ws[j]
+			i++
+		}
+	}
+	sort.Sort(byNode{&x, &w}) // in increasing order, whatever order gonum returns
+	return x, w
 }
-var glW = [10]float64{
-	0.1527533871307258506980843, 0.1491729864726037467878287,
-	0.1420961093183820513292983, 0.1316886384491766268984945,
-	0.1181945319615184173123774, 0.1019301198172404350367501,
-	0.0832767415767047487247581, 0.0626720483341090635695065,
-	0.0406014298003869413310400, 0.0176140071391521183118620,
+
+type byNode struct{ x, w *[10]float64 }
+
+func (b byNode) Len() int           { return 10 }
+func (b byNode) Less(i, j int) bool { return b.x[i] < b.x[j] }
+func (b byNode) Swap(i, j int) {
+	b.x[i], b.x[j] = b.x[j], b.x[i]
+	b.w[i], b.w[j] = b.w[j], b.w[i]
 }
 
 // glPanel integrates h over [a, b] with the 20-point rule.
@@ -34,7 +51,9 @@ func glPanel(h func(float64) float64, a, b float64) float64 {
 // 20-point rule on the halves agrees with the whole to 1e-13 absolute (the
 // integrands here are bounded by 1), the depth reaches 40, or 4000 panels
 // have been evaluated (then the best sum so far is returned). A NaN stops
-// the recursion and is returned.
+// the recursion and is returned. It is written here because gonum's
+// integrate/quad has fixed rules only, and the SαS integrands (peaked near
+// the mode for α < 1, oscillating far out) need the bisection to reach 1e-13.
 func adaptive(h func(float64) float64, a, b float64) float64 {
 	budget := 4000
 	return adapt(h, a, b, glPanel(h, a, b), 0, &budget)

@@ -67,7 +67,10 @@ func multiSelect(v []float64, lo, hi int, ks []int, budget int) {
 // quantiles returns the sample quantiles of v of orders ps (increasing), in
 // McCulloch's convention (see sampleQuantile), permuting v. It touches
 // only the order statistics it needs, placing them with one selectMany.
-// They are NaN when v is empty.
+// They are NaN when v is empty. It selects rather than sorting for gonum's
+// stat.Quantile (as estimator/hist does for the charts): on 1e5 SαS values
+// sorting plus stat.Quantile took 2.7 times as long as this, in the same
+// benchmark run (AMD EPYC, AVX-512, 2 loaded cores).
 func quantiles(v []float64, ps []float64) []float64 {
 	n := len(v)
 	if n == 0 {

@@ -1,6 +1,7 @@
 package estimator
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -60,14 +61,16 @@ func TestNumericalPaths(t *testing.T) {
 // both are accurate (α ≥ 0.8 keeps the Fourier range short).
 func TestZolotarevVsFourier(t *testing.T) {
 	for _, a := range []float64{0.8, 0.95, 1.05, 1.3, 1.5, 1.7, 1.95} {
-		for _, x := range testXs {
-			if d := zolotarevPDF(a, x) - fourierPDF(a, x); math.Abs(d) > 1e-9 {
-				t.Errorf("α=%v x=%v: Zolotarev pdf %.15g, Fourier %.15g", a, x, zolotarevPDF(a, x), fourierPDF(a, x))
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			for _, x := range testXs {
+				if d := zolotarevPDF(a, x) - fourierPDF(a, x); math.Abs(d) > 1e-9 {
+					t.Errorf("α=%v x=%v: Zolotarev pdf %.15g, Fourier %.15g", a, x, zolotarevPDF(a, x), fourierPDF(a, x))
+				}
+				if d := (1 - zolotarevSurvival(a, x)) - (0.5 + fourierCDF(a, x)); math.Abs(d) > 1e-9 {
+					t.Errorf("α=%v x=%v: Zolotarev cdf %.15g, Fourier %.15g", a, x, 1-zolotarevSurvival(a, x), 0.5+fourierCDF(a, x))
+				}
 			}
-			if d := (1 - zolotarevSurvival(a, x)) - (0.5 + fourierCDF(a, x)); math.Abs(d) > 1e-9 {
-				t.Errorf("α=%v x=%v: Zolotarev cdf %.15g, Fourier %.15g", a, x, 1-zolotarevSurvival(a, x), 0.5+fourierCDF(a, x))
-			}
-		}
+		})
 	}
 }
 
@@ -87,12 +90,14 @@ func TestProbCDFKnown(t *testing.T) {
 		// α = 0.5: the Lévy-type density at 0 is Γ(3)/π = 2/π.
 		{SymStable{Alpha: 0.5, Sigma: 1}, 0, 2 / math.Pi, 0.5, 1e-15},
 	} {
-		if got := c.d.Prob(c.x); math.Abs(got-c.pdf) > c.tolerance {
-			t.Errorf("%+v.Prob(%v) = %.16g, want %.16g", c.d, c.x, got, c.pdf)
-		}
-		if got := c.d.CDF(c.x); math.Abs(got-c.cdf) > c.tolerance {
-			t.Errorf("%+v.CDF(%v) = %.16g, want %.16g", c.d, c.x, got, c.cdf)
-		}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			if got := c.d.Prob(c.x); math.Abs(got-c.pdf) > c.tolerance {
+				t.Errorf("%+v.Prob(%v) = %.16g, want %.16g", c.d, c.x, got, c.pdf)
+			}
+			if got := c.d.CDF(c.x); math.Abs(got-c.cdf) > c.tolerance {
+				t.Errorf("%+v.CDF(%v) = %.16g, want %.16g", c.d, c.x, got, c.cdf)
+			}
+		})
 	}
 	if !math.IsNaN(SymStable{Alpha: 2.5, Sigma: 1}.Prob(0)) || !math.IsNaN(SymStable{Alpha: 1, Sigma: 0}.CDF(0)) {
 		t.Errorf("invalid parameters: want NaN")
@@ -103,32 +108,36 @@ func TestProbCDFKnown(t *testing.T) {
 // including α near 1 and α < 1.
 func TestCDFIsIntegralOfProb(t *testing.T) {
 	for _, a := range []float64{0.5, 0.7, 0.99, 1.01, 1.2, 1.8, 1.999} {
-		d := SymStable{Alpha: a, Sigma: 1.3}
-		for _, r := range [][2]float64{{-3, -1}, {-0.5, 0.7}, {1, 5}, {50, 200}} {
-			in := adaptive(d.Prob, r[0], r[1])
-			diff := d.CDF(r[1]) - d.CDF(r[0])
-			if math.Abs(in-diff) > 1e-8 {
-				t.Errorf("α=%v [%v, %v]: ∫f = %.12g, ΔF = %.12g", a, r[0], r[1], in, diff)
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			d := SymStable{Alpha: a, Sigma: 1.3}
+			for _, r := range [][2]float64{{-3, -1}, {-0.5, 0.7}, {1, 5}, {50, 200}} {
+				in := adaptive(d.Prob, r[0], r[1])
+				diff := d.CDF(r[1]) - d.CDF(r[0])
+				if math.Abs(in-diff) > 1e-8 {
+					t.Errorf("α=%v [%v, %v]: ∫f = %.12g, ΔF = %.12g", a, r[0], r[1], in, diff)
+				}
 			}
-		}
-		// Continuity in α near the switch points.
-		if a == 0.99 {
-			if dd := d.Prob(3) - (SymStable{Alpha: 1, Sigma: 1.3}).Prob(3); math.Abs(dd) > 2e-3 {
-				t.Errorf("α=0.99 vs Cauchy at 3: differ by %v", dd)
+			// Continuity in α near the switch points.
+			if a == 0.99 {
+				if dd := d.Prob(3) - (SymStable{Alpha: 1, Sigma: 1.3}).Prob(3); math.Abs(dd) > 2e-3 {
+					t.Errorf("α=0.99 vs Cauchy at 3: differ by %v", dd)
+				}
 			}
-		}
+		})
 	}
 }
 
 func TestQuantile(t *testing.T) {
 	for _, a := range []float64{0.5, 0.8, 1, 1.01, 1.5, 1.9, 2} {
-		d := SymStable{Alpha: a, Sigma: 0.7}
-		for _, p := range []float64{1e-4, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999} {
-			x := d.Quantile(p)
-			if got := d.CDF(x); math.Abs(got-p) > 1e-10 {
-				t.Errorf("α=%v: CDF(Quantile(%v)) = CDF(%v) = %.14g", a, p, x, got)
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			d := SymStable{Alpha: a, Sigma: 0.7}
+			for _, p := range []float64{1e-4, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999} {
+				x := d.Quantile(p)
+				if got := d.CDF(x); math.Abs(got-p) > 1e-10 {
+					t.Errorf("α=%v: CDF(Quantile(%v)) = CDF(%v) = %.14g", a, p, x, got)
+				}
 			}
-		}
+		})
 	}
 	// Known: Cauchy quartile = σ, N(0,2) 0.975 quantile = 2·1.959964·σ/√2.
 	if got := (SymStable{Alpha: 1, Sigma: 3}).Quantile(0.75); math.Abs(got-3) > 1e-14 {
@@ -156,20 +165,22 @@ func TestRandMatchesLaw(t *testing.T) {
 		t.Errorf("α=2 σ=1.5: variance %v, want 4.5", v)
 	}
 	for _, a := range []float64{0.7, 1, 1.5} {
-		d := SymStable{Alpha: a, Sigma: 2, Src: src}
-		d.Fill(x)
-		for _, q := range []float64{-5, -1, 0.3, 2, 10} {
-			c := 0
-			for _, v := range x {
-				if v <= q {
-					c++
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			d := SymStable{Alpha: a, Sigma: 2, Src: src}
+			d.Fill(x)
+			for _, q := range []float64{-5, -1, 0.3, 2, 10} {
+				c := 0
+				for _, v := range x {
+					if v <= q {
+						c++
+					}
+				}
+				p := d.CDF(q)
+				if emp := float64(c) / float64(n); math.Abs(emp-p) > 4*math.Sqrt(p*(1-p)/float64(n)) {
+					t.Errorf("α=%v σ=2: empirical P(X ≤ %v) = %.4f, CDF %.4f", a, q, emp, p)
 				}
 			}
-			p := d.CDF(q)
-			if emp := float64(c) / float64(n); math.Abs(emp-p) > 4*math.Sqrt(p*(1-p)/float64(n)) {
-				t.Errorf("α=%v σ=2: empirical P(X ≤ %v) = %.4f, CDF %.4f", a, q, emp, p)
-			}
-		}
+		})
 	}
 }
 
@@ -209,9 +220,11 @@ func TestSeries(t *testing.T) {
 		{0.5, 3, tail(0.5, 3)}, {0.5, 40, tail(0.5, 40)}, {0.7, 10, tail(0.7, 10)}, {0.3, 5, tail(0.3, 5)},
 		{1.5, 0.5, small(1.5, 0.5)}, {1.2, 1, small(1.2, 1)}, {1.8, 2, small(1.8, 2)}, {1.9, 0.01, small(1.9, 0.01)},
 	} {
-		if got := (SymStable{Alpha: c.a, Sigma: 1}).Prob(c.x); math.Abs(got-c.want) > 1e-10 {
-			t.Errorf("α=%v: Prob(%v) = %.15g, series %.15g", c.a, c.x, got, c.want)
-		}
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			if got := (SymStable{Alpha: c.a, Sigma: 1}).Prob(c.x); math.Abs(got-c.want) > 1e-10 {
+				t.Errorf("α=%v: Prob(%v) = %.15g, series %.15g", c.a, c.x, got, c.want)
+			}
+		})
 	}
 }
 
@@ -240,13 +253,15 @@ func BenchmarkQuantile(b *testing.B) {
 // tail series near α = 1: both agree at and beyond x = tailX.
 func TestNearCauchyTail(t *testing.T) {
 	for _, a := range []float64{0.981, 0.995, 1.005, 1.019} {
-		for _, x := range []float64{tailX, 15, 40} {
-			if d := tailPDF(a, x) - fourierPDF(a, x); math.Abs(d) > 1e-12 {
-				t.Errorf("α=%v x=%v: tail pdf %.15g, Fourier %.15g", a, x, tailPDF(a, x), fourierPDF(a, x))
+		t.Run(fmt.Sprint(a), func(t *testing.T) {
+			for _, x := range []float64{tailX, 15, 40} {
+				if d := tailPDF(a, x) - fourierPDF(a, x); math.Abs(d) > 1e-12 {
+					t.Errorf("α=%v x=%v: tail pdf %.15g, Fourier %.15g", a, x, tailPDF(a, x), fourierPDF(a, x))
+				}
+				if d := tailSurvival(a, x) - (0.5 - fourierCDF(a, x)); math.Abs(d) > 1e-10 {
+					t.Errorf("α=%v x=%v: tail survival %.15g, Fourier %.15g", a, x, tailSurvival(a, x), 0.5-fourierCDF(a, x))
+				}
 			}
-			if d := tailSurvival(a, x) - (0.5 - fourierCDF(a, x)); math.Abs(d) > 1e-10 {
-				t.Errorf("α=%v x=%v: tail survival %.15g, Fourier %.15g", a, x, tailSurvival(a, x), 0.5-fourierCDF(a, x))
-			}
-		}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 )
 
@@ -126,7 +127,7 @@ func TestShareID(t *testing.T) {
 func TestApplyShare(t *testing.T) {
 	st := appstate.New()
 	ApplyShare(st, "x1", []byte(`{"id":"x1","spec":{"kind":"stable","seed":9,"params":{"alpha":1.1}},"result":{"law":"SαS"}}`), nil)
-	if sp, _ := st.Spec("estimator"); st.View != "estimator" || st.ShareID != "x1" || sp.Seed != 9 || sp.Float("alpha") != 1.1 ||
+	if sp, _ := st.Spec("estimator"); st.View != "estimator" || st.ShareID != "x1" || sp.Seed != 9 || spec.Must(sp.Stable()).Alpha != 1.1 ||
 		string(st.Result) != `{"law":"SαS"}` || len(st.Ignored) != 0 {
 		t.Errorf("good share: view %q, id %q, spec %v, result %s, ignored %v", st.View, st.ShareID, sp.Query(), st.Result, st.Ignored)
 	}

@@ -57,6 +57,7 @@ func run() error {
 	root := ui.NewRoot()
 	root.State, root.Env = st, env
 	root.LinkBase = loc.Get("origin").String() + "/"
+	root.ListenKeys()
 	// Every change rewrites the URL; a page opened from /s/{id} moves to / once changed.
 	st.OnChange = func(s *appstate.State) {
 		js.Global().Get("history").Call("replaceState", nil, "", "/"+s.Fragment())

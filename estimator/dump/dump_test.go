@@ -77,15 +77,17 @@ func TestParse(t *testing.T) {
 		{"nan inf", []byte("NaN, 1, -Inf"), []float64{math.NaN(), 1, math.Inf(-1)}, []int{3}, "text"},
 		{"gzip text", gz([]byte("0.5 0.25")), []float64{0.5, 0.25}, []int{2}, "text"},
 	} {
-		d, err := Parse(c.name, bytes.NewReader(c.in), Options{})
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if !slices.EqualFunc(d.Values, c.values, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) ||
-			!slices.Equal(d.Shape, c.shape) || d.Format != c.format {
-			t.Errorf("%s: got %v shape %v format %s, want %v %v %s", c.name, d.Values, d.Shape, d.Format, c.values, c.shape, c.format)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Parse(c.name, bytes.NewReader(c.in), Options{})
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+				return
+			}
+			if !slices.EqualFunc(d.Values, c.values, func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }) ||
+				!slices.Equal(d.Shape, c.shape) || d.Format != c.format {
+				t.Errorf("%s: got %v shape %v format %s, want %v %v %s", c.name, d.Values, d.Shape, d.Format, c.values, c.shape, c.format)
+			}
+		})
 	}
 }
 
@@ -118,10 +120,12 @@ func TestParseErrors(t *testing.T) {
 		{"semicolons", []byte("1;2;3\n4;5;6\n"), Options{}, `line 1: "1;2;3": separate numbers with commas, spaces or newlines, not semicolons`},
 		{"semicolon later", []byte("1.5 2.5\n3.5 4;5\n"), Options{}, `line 2: "4;5": separate numbers with commas`},
 	} {
-		_, err := Parse("f.dat", bytes.NewReader(c.in), c.opt)
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "f.dat: ") {
-			t.Errorf("%s: error %v, want one starting with the file name and containing %q", c.name, err, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.dat", bytes.NewReader(c.in), c.opt)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "f.dat: ") {
+				t.Errorf("%s: error %v, want one starting with the file name and containing %q", c.name, err, c.want)
+			}
+		})
 	}
 	_, err := Parse("x", bytes.NewReader([]byte("1 2 3")), Options{MaxValues: 2})
 	if !errors.Is(err, ErrTooBig) && !strings.Contains(err.Error(), "too big") {
@@ -132,21 +136,23 @@ func TestParseErrors(t *testing.T) {
 func TestWriteNPYRoundTrip(t *testing.T) {
 	v := []float64{1, -2, math.Pi, 1e-310, math.MaxFloat64, 0, 7}
 	for _, shape := range [][]int{nil, {7}, {7, 1}, {1, 7}} {
-		var b bytes.Buffer
-		if err := WriteNPY(&b, v, shape); err != nil {
-			t.Fatal(err)
-		}
-		if (b.Len()-len(v)*8)%64 != 0 {
-			t.Errorf("shape %v: header not padded to 64 bytes", shape)
-		}
-		d, err := Parse("rt", &b, Options{})
-		want := shape
-		if want == nil {
-			want = []int{7}
-		}
-		if err != nil || !slices.Equal(d.Values, v) || !slices.Equal(d.Shape, want) {
-			t.Errorf("shape %v: round trip %v %v (err %v)", shape, d.Values, d.Shape, err)
-		}
+		t.Run(fmt.Sprint(shape), func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteNPY(&b, v, shape); err != nil {
+				t.Fatal(err)
+			}
+			if (b.Len()-len(v)*8)%64 != 0 {
+				t.Errorf("shape %v: header not padded to 64 bytes", shape)
+			}
+			d, err := Parse("rt", &b, Options{})
+			want := shape
+			if want == nil {
+				want = []int{7}
+			}
+			if err != nil || !slices.Equal(d.Values, v) || !slices.Equal(d.Shape, want) {
+				t.Errorf("shape %v: round trip %v %v (err %v)", shape, d.Values, d.Shape, err)
+			}
+		})
 	}
 	if err := WriteNPY(&bytes.Buffer{}, v, []int{2, 3}); err == nil {
 		t.Errorf("WriteNPY with a wrong shape: no error")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -400,13 +401,13 @@ func summarizeTimes(ts []float64, walkers int) Summary {
 		sm.StdDev = math.Sqrt(sq / float64(len(ts)-1))
 		sm.StdErr = sm.StdDev / math.Sqrt(float64(len(ts)))
 	}
-	q := func(p float64) float64 { return ts[min(len(ts)-1, int(p*float64(len(ts))))] }
-	sm.Median, sm.Q10, sm.Q90 = q(0.5), q(0.1), q(0.9)
+	sm.Median, sm.Q10, sm.Q90 = hist.Quantile(ts, 0.5), hist.Quantile(ts, 0.1), hist.Quantile(ts, 0.9)
 	sm.KSExp = ksExp(ts, sm.Mean)
 	return sm
 }
 
-// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts.
+// ksExp returns sup_t |F_n(t) − (1 − e^{−t/mean})| for sorted ts: the one-sample
+// Kolmogorov–Smirnov distance to a law (gonum's stat.KolmogorovSmirnov compares two samples).
 func ksExp(ts []float64, mean float64) float64 {
 	d := 0.0
 	n := float64(len(ts))
@@ -425,19 +426,19 @@ func histogram(xs []float64, n int) Histogram {
 	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
-	top := s[min(len(s)-1, int(0.99*float64(len(s))))]
+	top := hist.Quantile(s, 0.99)
 	if top <= 0 {
 		top = s[len(s)-1]
 	}
 	if top <= 0 {
 		top = 1
 	}
-	for i := range h.Edges {
-		h.Edges[i] = top * float64(i) / float64(n)
+	b := hist.Equal(s, 0, top, n)
+	h.Edges = b.Edges
+	for i, c := range b.Counts {
+		h.Counts[i] = int64(c)
 	}
-	for _, x := range s {
-		h.Counts[min(n-1, int(x/top*float64(n)))]++
-	}
+	h.Counts[n-1] += int64(b.Above)
 	return h
 }
 

@@ -8,23 +8,9 @@ import (
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/landscape"
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
-
-// ks2 returns the two-sample Kolmogorov–Smirnov statistic of sorted a and b.
-func ks2(a, b []float64) float64 {
-	var i, j int
-	d := 0.0
-	for i < len(a) && j < len(b) {
-		if a[i] <= b[j] {
-			i++
-		} else {
-			j++
-		}
-		d = max(d, math.Abs(float64(i)/float64(len(a))-float64(j)/float64(len(b))))
-	}
-	return d
-}
 
 // TestSamplerMatchesGonum compares 20000 draws of σ·S with as many from gonum's
 // AlphaStable{β = 0, C = σ}, σ = 1 and 2.5. Under the null the two-sample KS statistic exceeds
@@ -46,7 +32,7 @@ func TestSamplerMatchesGonum(t *testing.T) {
 			}
 			slices.Sort(a)
 			slices.Sort(b)
-			if d := ks2(a, b); d > crit {
+			if d := stat.KolmogorovSmirnov(a, nil, b, nil); d > crit {
 				t.Errorf("α = %v, σ = %v: KS distance to gonum's sampler %.4f > %.4f", alpha, sigma, d, crit)
 			}
 		})

@@ -201,23 +201,12 @@ func estimate(method string, f func() (estimator.Estimate, error)) estimator.Est
 	return e
 }
 
-// others runs every other estimator on the subsample x.
+// others runs every estimator of estimator.Methods, with its defaults, on the subsample x.
 func others(x []float64) []estimator.Estimate {
-	type method struct {
-		name string
-		est  interface {
-			Estimate([]float64) (estimator.Estimate, error)
-		}
-	}
 	var out []estimator.Estimate
-	for _, m := range []method{
-		{"mohammadi", estimator.Mohammadi{}},
-		{"mohammadi-os", estimator.MohammadiOS{}},
-		{"mcculloch", estimator.McCulloch{}},
-		{"koutrouvelis", estimator.Koutrouvelis{}},
-		{"hill", estimator.Hill{}},
-	} {
-		out = append(out, estimate(m.name, func() (estimator.Estimate, error) { return m.est.Estimate(x) }))
+	for _, m := range estimator.Methods {
+		est := m.New(estimator.Config{})
+		out = append(out, estimate(m.Name, func() (estimator.Estimate, error) { return est.Estimate(x) }))
 	}
 	return out
 }

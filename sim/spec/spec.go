@@ -163,28 +163,12 @@ func (s Spec) value(p *Param) Value {
 	return p.defaultValue()
 }
 
-// Float returns the value of the Float or Int parameter name. Asking for a parameter
-// that the kind does not declare is a programming error and panics.
-//
-// Deprecated: read the kind's typed parameters (Spec.Exit, Spec.Wells, Spec.MLP,
-// Spec.Stable), which a misspelt name cannot reach; a truly dynamic name (a control drawn
-// from the table) reads Text.
-func (s Spec) Float(name string) float64 { return s.value(s.param(name, Float, Int)).Num }
-
-// Int returns the value of the Int parameter name.
-//
-// Deprecated: read the kind's typed parameters, as for Float.
-func (s Spec) Int(name string) int { return int(s.value(s.param(name, Int)).Num) }
-
-// Choice returns the value of the Choice parameter name.
-//
-// Deprecated: read the kind's typed parameters, as for Float.
-func (s Spec) Choice(name string) string { return s.value(s.param(name, Choice)).Str }
-
-// Bool returns the value of the Bool parameter name.
-//
-// Deprecated: read the kind's typed parameters, as for Float.
-func (s Spec) Bool(name string) bool { return s.value(s.param(name, Bool)).Num != 0 }
+// Get returns the value of parameter name (Num for Float, Int and Bool, Str for Choice),
+// for code that picks the name at run time from the kind's table, such as a control drawn
+// from it. Code that knows which parameter it wants reads the kind's typed parameters
+// (Spec.Exit, Spec.Wells, Spec.MLP, Spec.Stable), which a misspelt name cannot reach.
+// Asking for a parameter that the kind does not declare is a programming error and panics.
+func (s Spec) Get(name string) Value { return s.value(s.param(name, Float, Int, Choice, Bool)) }
 
 // lookup returns the declaration of s's parameter name.
 func (s *Spec) lookup(name string) (*Param, error) {

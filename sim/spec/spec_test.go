@@ -87,13 +87,13 @@ func TestAccessorsAndSetters(t *testing.T) {
 	if err := s.SetChoice("dist", "student"); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Float("alpha"); got != 0.7 {
+	if got := Must(s.Stable()).Alpha; got != 0.7 {
 		t.Errorf("alpha = %v, want 0.7", got)
 	}
-	if got := s.Int("n"); got != 5000 {
+	if got := Must(s.Stable()).N; got != 5000 {
 		t.Errorf("n = %v, want 5000", got)
 	}
-	if got := s.Choice("dist"); got != "student" {
+	if got := string(Must(s.Stable()).Dist); got != "student" {
 		t.Errorf("dist = %q, want student", got)
 	}
 	for _, bad := range []struct {
@@ -106,7 +106,7 @@ func TestAccessorsAndSetters(t *testing.T) {
 			}
 		})
 	}
-	if s.Float("alpha") != 0.7 {
+	if Must(s.Stable()).Alpha != 0.7 {
 		t.Errorf("a refused Set changed the spec")
 	}
 }
@@ -114,11 +114,11 @@ func TestAccessorsAndSetters(t *testing.T) {
 func TestFromQueryIgnoresWhatItCannotTrust(t *testing.T) {
 	q, _ := url.ParseQuery("kind=stable&seed=7&alpha=9&n=abc&dist=student&zzz=1")
 	s, ignored := FromQuery(q, "stable", "")
-	if s.Seed != 7 || s.Choice("dist") != "student" {
+	if s.Seed != 7 || string(Must(s.Stable()).Dist) != "student" {
 		t.Errorf("kept fields lost: %+v", s)
 	}
-	if s.Float("alpha") != 1.5 || s.Int("n") != 10000 {
-		t.Errorf("bad fields not reset to defaults: alpha=%v n=%v", s.Float("alpha"), s.Int("n"))
+	if Must(s.Stable()).Alpha != 1.5 || Must(s.Stable()).N != 10000 {
+		t.Errorf("bad fields not reset to defaults: alpha=%v n=%v", Must(s.Stable()).Alpha, Must(s.Stable()).N)
 	}
 	var names []string
 	for _, e := range ignored {
@@ -129,7 +129,7 @@ func TestFromQueryIgnoresWhatItCannotTrust(t *testing.T) {
 	}
 	huge := url.Values{"kind": {"stable"}, "alpha": {strings.Repeat("1", MaxQuery)}}
 	s, ignored = FromQuery(huge, "stable", "")
-	if len(ignored) == 0 || s.Float("alpha") != 1.5 {
+	if len(ignored) == 0 || Must(s.Stable()).Alpha != 1.5 {
 		t.Errorf("oversized query trusted: %v %+v", ignored, s)
 	}
 	// A combination refused by the kind's cross-field check falls back to defaults.

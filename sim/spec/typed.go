@@ -161,3 +161,12 @@ func choices[T ~string](cs ...T) []string {
 	}
 	return out
 }
+
+// Must returns p, or panics if err is not nil; for tests and fixed defaults, as in
+// spec.Must(s.MLP()).Width.
+func Must[P any](p P, err error) P {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}

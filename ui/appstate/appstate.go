@@ -54,7 +54,32 @@ type State struct {
 
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
+
+	actions map[string]Actions // what the shell's keys call on each view (SetActions)
 }
+
+// Actions are what the page's keyboard asks of a view that plays a run (Space, → and R in
+// present mode). A view registers itself with SetActions; the shell calls the shown view's.
+type Actions interface {
+	PlayPause() // start the run, or pause it when it plays
+	Step()      // advance the run by one step of its Step button
+	Reset()     // start the run over from its spec and seed
+}
+
+// SetActions records a's actions as view's (nil removes them).
+func (s *State) SetActions(view string, a Actions) {
+	if s.actions == nil {
+		s.actions = map[string]Actions{}
+	}
+	if a == nil {
+		delete(s.actions, view)
+		return
+	}
+	s.actions[view] = a
+}
+
+// Actions returns the actions view registered, or nil.
+func (s *State) Actions(view string) Actions { return s.actions[view] }
 
 // New returns the state of an empty fragment: the default view, every view's spec at its
 // kind's page preset (what a fresh page shows).

@@ -63,7 +63,7 @@ func (c *Form) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgcomp.OnCommit = c.committer(p)
 						vgcomp.Scale = ScaleOf(p)
 						vgcomp.Unit = p.Unit
-						vgcomp.Value = c.Spec.Float(p.Name)
+						vgcomp.Value = c.Spec.Get(p.Name).Num
 						vgout.Components = append(vgout.Components, vgcomp)
 						vgn = &vugu.VGNode{Component: vgcomp}
 						vgparent.AppendChild(vgn)

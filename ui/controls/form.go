@@ -94,15 +94,15 @@ func (c *Form) Value(p spec.Param) string {
 	if c.Spec == nil {
 		return ""
 	}
-	return ScaleOf(p).Format(c.Spec.Float(p.Name))
+	return ScaleOf(p).Format(c.Spec.Get(p.Name).Num)
 }
 
 // Checked reports whether a Bool parameter is set.
-func (c *Form) Checked(p spec.Param) bool { return c.Spec != nil && c.Spec.Bool(p.Name) }
+func (c *Form) Checked(p spec.Param) bool { return c.Spec != nil && c.Spec.Get(p.Name).Num != 0 }
 
 // Selected reports whether choice is p's value.
 func (c *Form) Selected(p spec.Param, choice string) bool {
-	return c.Spec != nil && c.Spec.Choice(p.Name) == choice
+	return c.Spec != nil && c.Spec.Get(p.Name).Str == choice
 }
 
 // OptionText is the text of choice in p's select.

@@ -34,12 +34,12 @@ func TestFormApply(t *testing.T) {
 	changes := 0
 	f := &Form{Spec: &sp, IDPrefix: "est-", OnChange: func() { changes++ }}
 	f.SetSlider(param(t, "stable", "alpha"), "1.2")
-	if sp.Float("alpha") != 1.2 || changes != 1 {
-		t.Errorf("after α slider to 1.2: α = %v, %d changes; want 1.2, 1", sp.Float("alpha"), changes)
+	if spec.Must(sp.Stable()).Alpha != 1.2 || changes != 1 {
+		t.Errorf("after α slider to 1.2: α = %v, %d changes; want 1.2, 1", spec.Must(sp.Stable()).Alpha, changes)
 	}
 	f.SetText(param(t, "stable", "dist"), "cauchy")
-	if sp.Choice("dist") != "sas" || changes != 1 || !strings.Contains(f.Error("dist"), "must be one of") {
-		t.Errorf(`dist "cauchy": dist = %q, %d changes, error %q; want it refused`, sp.Choice("dist"), changes, f.Error("dist"))
+	if string(spec.Must(sp.Stable()).Dist) != "sas" || changes != 1 || !strings.Contains(f.Error("dist"), "must be one of") {
+		t.Errorf(`dist "cauchy": dist = %q, %d changes, error %q; want it refused`, string(spec.Must(sp.Stable()).Dist), changes, f.Error("dist"))
 	}
 	// k1 = 6000 with n = 10000 leaves one block: refused by the kind's Check, named k1.
 	f.SetText(param(t, "stable", "k1"), "6000")
@@ -47,8 +47,8 @@ func TestFormApply(t *testing.T) {
 		t.Errorf("k1 = 6000 with n = 10000: %d changes, error %q; want it refused", changes, f.Error("k1"))
 	}
 	f.SetText(param(t, "stable", "k1"), "100")
-	if changes != 2 || f.Error("k1") != "" || sp.Int("k1") != 100 {
-		t.Errorf("k1 = 100: %d changes, error %q, k1 = %d; want accepted", changes, f.Error("k1"), sp.Int("k1"))
+	if changes != 2 || f.Error("k1") != "" || spec.Must(sp.Stable()).K1 != 100 {
+		t.Errorf("k1 = 100: %d changes, error %q, k1 = %d; want accepted", changes, f.Error("k1"), spec.Must(sp.Stable()).K1)
 	}
 	f.SetSeed("42")
 	f.NextSeed()

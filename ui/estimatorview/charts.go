@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/ui/chart"
 )
 
@@ -15,30 +16,11 @@ const (
 	colGuide = 7 // black: the slope guide
 )
 
-// Method describes an estimator for the table.
-type Method struct {
-	Name  string // as in estimator.Estimate.Method
-	Label string // plain words
-}
-
-// Methods lists the estimators in table order, with a label each.
-var Methods = []Method{
-	{"mohammadi", "Mohammadi et al. 2015, block sums (the paper's)"},
-	{"mohammadi-os", "Mohammadi et al. 2015, order statistics"},
-	{"mcculloch", "McCulloch 1986, quantiles"},
-	{"hill", "Hill 1975, largest values"},
-	{"koutrouvelis", "Koutrouvelis 1980, characteristic function"},
-}
+// Methods lists the estimators in table order, with a label each: the estimator package's table.
+var Methods = estimator.Methods
 
 // MethodLabel is the plain-words label of method name.
-func MethodLabel(name string) string {
-	for _, m := range Methods {
-		if m.Name == name {
-			return m.Label
-		}
-	}
-	return name
-}
+func MethodLabel(name string) string { return estimator.MethodLabel(name) }
 
 // Alpha returns the estimate of method (false when it did not run).
 func (res *Result) Alpha(method string) (float64, bool) {

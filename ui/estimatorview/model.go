@@ -12,6 +12,7 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/estimator/dump"
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/stable"
 	"github.com/tailscope/tailscope/ui/chart"
@@ -178,7 +179,7 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 	n := len(x)
 	sorted := slices.Clone(x)
 	slices.Sort(sorted)
-	q := func(p float64) float64 { return quantileSorted(sorted, p) }
+	q := func(p float64) float64 { return hist.Quantile(sorted, p) }
 	abs := make([]float64, n)
 	for i, v := range x {
 		abs[i] = math.Abs(v)
@@ -187,7 +188,7 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 
 	// Histogram over ±Clip, Clip the ClipQuantile of |x| (so the centre is visible however heavy
 	// the tails are); a density, so that it compares with the curves.
-	clip := quantileSorted(abs, ClipQuantile)
+	clip := hist.Quantile(abs, ClipQuantile)
 	if !(clip > 0) {
 		clip = abs[n-1]
 	}
@@ -195,23 +196,10 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 		clip = 1
 	}
 	res.Clip = clip
-	w := 2 * clip / HistBins
-	counts := make([]int, HistBins)
-	for _, v := range x {
-		if v < -clip || v > clip {
-			res.Outside++
-			continue
-		}
-		counts[min(HistBins-1, int((v+clip)/w))]++
-	}
-	res.HistEdges = make(chart.Numbers, HistBins+1)
-	res.HistDensity = make(chart.Numbers, HistBins)
-	for i := range res.HistEdges {
-		res.HistEdges[i] = -clip + float64(i)*w
-	}
-	for i, c := range counts {
-		res.HistDensity[i] = float64(c) / (float64(n) * w)
-	}
+	bins := hist.Equal(sorted, -clip, clip, HistBins)
+	res.Outside = bins.Below + bins.Above
+	res.HistEdges = bins.Edges
+	res.HistDensity = bins.Density(n)
 
 	// The Gaussian matched to the middle half: its median and quartiles are those of the data.
 	const iqrPerSigma = 1.3489795003921634 // 2·Φ⁻¹(0.75)
@@ -261,19 +249,4 @@ func (res *Result) charts(x []float64, law *spec.Spec) {
 			res.LawSurvivalP = append(res.LawSurvivalP, lawAbsSurvival(*law, t))
 		}
 	}
-}
-
-// quantileSorted is the p-quantile of sorted values by linear interpolation between order
-// statistics (type 7 of Hyndman and Fan, R's and NumPy's default).
-func quantileSorted(s []float64, p float64) float64 {
-	n := len(s)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := p * float64(n-1)
-	i := int(math.Floor(h))
-	if i >= n-1 {
-		return s[n-1]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
 }

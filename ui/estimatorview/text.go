@@ -83,6 +83,9 @@ func (res *Result) Summary() string {
 			fmt.Fprintf(&b, " The paper's estimator gives α̂ = %.2f: %s", a, TailWords(a))
 		}
 	}
+	if tc := res.Report.TailCheck; tc != nil && tc.Verdict != "not run" {
+		b.WriteString(" " + tc.Sentence) // does the fitted α-stable law match the largest values?
+	}
 	return b.String()
 }
 

@@ -41,7 +41,7 @@ func Controls(sp spec.Spec) []*Control {
 		}
 		c := &Control{Name: p.Name, Label: controls.Label(p), Unit: p.Unit, Help: p.Help}
 		if p.Type == spec.Choice {
-			c.Choice, c.Choices, c.Selected = true, p.Choices, sp.Choice(p.Name)
+			c.Choice, c.Choices, c.Selected = true, p.Choices, sp.Get(p.Name).Str
 			out = append(out, c)
 			continue
 		}
@@ -50,7 +50,7 @@ func Controls(sp spec.Spec) []*Control {
 			hi = min(hi, MaxBrowserWalkers)
 		}
 		c.Scale = controls.NewScale(p, lo, hi)
-		c.Value = sp.Float(p.Name)
+		c.Value = sp.Get(p.Name).Num
 		out = append(out, c)
 	}
 	return out

@@ -92,18 +92,18 @@ func TestControlApply(t *testing.T) {
 	sp := spec.MustNew("wells", 1)
 	wl := control(t, sp, "wl")
 	out, err := wl.Apply(sp, strconv.FormatFloat(wl.PosFor(1.5), 'g', -1, 64))
-	if err != nil || out.Float("wl") != 1.5 || sp.Float("wl") != 0.5 {
-		t.Errorf("Apply wl=1.5: got wl %v (input now %v), %v; want 1.5, input untouched", out.Float("wl"), sp.Float("wl"), err)
+	if err != nil || spec.Must(out.Wells()).WL != 1.5 || spec.Must(sp.Wells()).WL != 0.5 {
+		t.Errorf("Apply wl=1.5: got wl %v (input now %v), %v; want 1.5, input untouched", spec.Must(out.Wells()).WL, spec.Must(sp.Wells()).WL, err)
 	}
 	// η = 0.1 with the left well's curvature 6·1/0.5² = 24: 2.4 > 0.5, refused naming eta.
 	out, err = control(t, sp, "eta").Apply(sp, "270") // 10^-1: 3 decades of 90 stops from 10^-4
 	fe, ok := err.(*spec.FieldError)
-	if !ok || fe.Field != "eta" || out.Float("eta") != 0.1 {
-		t.Errorf("Apply eta=0.1: %v (eta %v); want a FieldError on eta and the new value kept for the slider", err, out.Float("eta"))
+	if !ok || fe.Field != "eta" || spec.Must(out.Wells()).Eta != 0.1 {
+		t.Errorf("Apply eta=0.1: %v (eta %v); want a FieldError on eta and the new value kept for the slider", err, spec.Must(out.Wells()).Eta)
 	}
 	out, err = control(t, sp, "start").Apply(sp, "half")
-	if err != nil || out.Choice("start") != "half" {
-		t.Errorf("Apply start=half: %q, %v", out.Choice("start"), err)
+	if err != nil || spec.Must(out.Wells()).Start != spec.StartHalf {
+		t.Errorf("Apply start=half: %q, %v", spec.Must(out.Wells()).Start, err)
 	}
 	if _, err := control(t, sp, "start").Apply(sp, "middle"); err == nil {
 		t.Error("Apply start=middle: no error")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -418,17 +419,10 @@ func (s *Sim) HistMax(n *Noise) float64 {
 func (s *Sim) ExitHist(n *Noise) Hist {
 	ts, _ := s.Exits(n)
 	top, now := s.HistMax(n), s.Time()
-	h := Hist{Edges: make([]float64, HistBins+1), Counts: make([]int, HistBins)}
-	for i := range h.Edges {
-		h.Edges[i] = top * float64(i) / HistBins
-	}
-	for _, t := range ts {
-		if t > top {
-			h.Overflow++
-			continue
-		}
-		k := int(t / top * HistBins)
-		h.Counts[min(max(k, 0), HistBins-1)]++
+	b := hist.Equal(ts, 0, top, HistBins)
+	h := Hist{Edges: b.Edges, Counts: make([]int, HistBins), Overflow: b.Above}
+	for i, c := range b.Counts {
+		h.Counts[i] = int(c)
 	}
 	if n.Theory != nil {
 		h.Theory = make([]float64, HistBins)

@@ -86,6 +86,7 @@ func (c *View) Spec() spec.Spec {
 
 // Compute rebuilds the run when the shared spec changed (first render, a new link).
 func (c *View) Compute(vugu.ComputeCtx) {
+	c.state().SetActions(ViewName, c) // the page's Space, → and R keys
 	sp := c.Spec()
 	if sp.Key() == c.key && c.ctrls != nil {
 		return
@@ -244,6 +245,15 @@ func (c *View) Play() {
 	}
 	c.until = 0
 	c.start()
+}
+
+// PlayPause is Pause while the run plays, else Play (the page's Space key; appstate.Actions).
+func (c *View) PlayPause() {
+	if c.CanPause() {
+		c.Pause()
+		return
+	}
+	c.Play()
 }
 
 // Pause stops the animation; it is also the cancel of a Step in progress.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 )
 
@@ -53,13 +54,13 @@ func TestViewPlayStepReset(t *testing.T) {
 func TestViewControlsWriteTheLink(t *testing.T) {
 	v, st, url := newView(t, "#landscape?kind=wells&seed=5&walkers=100&steps=4000")
 	v.SetValue("wr", 3)
-	if got := st.Specs["landscape"].Float("wr"); got != 3 {
+	if got := spec.Must(st.Specs["landscape"].Wells()).WR; got != 3 {
 		t.Errorf("after moving wr to 3 the state holds wr=%v", got)
 	}
 	if !strings.Contains(*url, "wr=3") || !strings.HasPrefix(*url, "#landscape?") {
 		t.Errorf("the link after moving wr: %q, want it to carry wr=3", *url)
 	}
-	if v.Sim() == nil || v.Sim().Spec.Float("wr") != 3 || v.Err() != "" {
+	if v.Sim() == nil || spec.Must(v.Sim().Spec.Wells()).WR != 3 || v.Err() != "" {
 		t.Errorf("the run was not rebuilt with wr=3 (err %q)", v.Err())
 	}
 	// A combination the kind refuses: the view says which field and offers no run.
@@ -96,8 +97,8 @@ func TestViewCapsWalkersAndFollowsTheLink(t *testing.T) {
 	if v.Sim() == nil || v.Sim().Walkers != MaxBrowserWalkers || len(v.Notes()) != 1 || !strings.HasPrefix(v.Notes()[0], "walkers:") {
 		t.Fatalf("4M walkers: sim %v, notes %q; want %d walkers and a note", v.Sim() != nil, v.Notes(), MaxBrowserWalkers)
 	}
-	if st.Specs["landscape"].Int("walkers") != MaxBrowserWalkers {
-		t.Errorf("the link still asks for %d walkers", st.Specs["landscape"].Int("walkers"))
+	if spec.Must(st.Specs["landscape"].Exit()).Walkers != MaxBrowserWalkers {
+		t.Errorf("the link still asks for %d walkers", spec.Must(st.Specs["landscape"].Exit()).Walkers)
 	}
 	// A new link (hash change) replaces the state's spec: the next render rebuilds the run.
 	next := appstate.Parse("#landscape?kind=wells&seed=9&walkers=20&steps=100")

@@ -69,7 +69,7 @@ func minOf(p *spec.Param) float64 {
 func SliderFor(name string, sp spec.Spec) Slider {
 	p := Param(name)
 	return Slider{Name: name, Label: controls.Label(*p), Unit: p.Unit, Help: p.Help,
-		Scale: controls.NewScale(*p, minOf(p), maxOf(p, sp)), Value: sp.Float(name)}
+		Scale: controls.NewScale(*p, minOf(p), maxOf(p, sp)), Value: sp.Get(name).Num}
 }
 
 // SpecialText names the values a slider shows in words: "all" noise batches for 0.

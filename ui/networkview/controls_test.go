@@ -67,7 +67,7 @@ func TestSliders(t *testing.T) {
 		t.Run(name+" round trip", func(t *testing.T) {
 			s := SliderFor(name, sp)
 			pos := s.Scale.Pos(s.Value)
-			if v, want := s.Scale.Value(pos), sp.Float(name); v != want {
+			if v, want := s.Scale.Value(pos), sp.Get(name).Num; v != want {
 				t.Errorf("slider at %v gives %v; the spec has %v", pos, v, want)
 			}
 			if pos < s.Scale.Min() || pos > s.Scale.Max() {
@@ -87,13 +87,13 @@ func TestWith(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("batch") != 50 || got.Int("evalBatches") != 0 {
-		t.Errorf("n = 100: batch %d, evalBatches %d; want 50, 0", got.Int("batch"), got.Int("evalBatches"))
+	if spec.Must(got.MLP()).Batch != 50 || spec.Must(got.MLP()).EvalBatches != 0 {
+		t.Errorf("n = 100: batch %d, evalBatches %d; want 50, 0", spec.Must(got.MLP()).Batch, spec.Must(got.MLP()).EvalBatches)
 	}
 	sp2, _ := WithValue(sp, "evalBatches", 30)
 	got, err = WithValue(sp2, "batch", 100) // n/b = 20 < 30
-	if err != nil || got.Int("evalBatches") != 20 {
-		t.Errorf("batch 100 with 30 noise batches: %d, %v; want 20", got.Int("evalBatches"), err)
+	if err != nil || spec.Must(got.MLP()).EvalBatches != 20 {
+		t.Errorf("batch 100 with 30 noise batches: %d, %v; want 20", spec.Must(got.MLP()).EvalBatches, err)
 	}
 	// Refusals name the field and leave the spec as it was.
 	for _, tt := range []struct {
@@ -114,8 +114,8 @@ func TestWith(t *testing.T) {
 	if _, err := WithChoice(sp, "loss", "mse"); err == nil {
 		t.Errorf("WithChoice(loss, mse) gave no error")
 	}
-	if got, err := WithChoice(sp, "dataset", "spirals"); err != nil || got.Choice("dataset") != "spirals" {
-		t.Errorf("WithChoice(dataset, spirals) = %v, %v", got.Choice("dataset"), err)
+	if got, err := WithChoice(sp, "dataset", "spirals"); err != nil || string(spec.Must(got.MLP()).Dataset) != "spirals" {
+		t.Errorf("WithChoice(dataset, spirals) = %v, %v", string(spec.Must(got.MLP()).Dataset), err)
 	}
 	for _, tt := range []struct {
 		text string
@@ -134,9 +134,9 @@ func TestBiggerSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("n") != 60000 || got.Int("testN") != 10000 || got.Int("evalBatches") != 0 || got.Int("width") != 64 {
+	if spec.Must(got.MLP()).N != 60000 || spec.Must(got.MLP()).TestN != 10000 || spec.Must(got.MLP()).EvalBatches != 0 || spec.Must(got.MLP()).Width != 64 {
 		t.Errorf("bigger spec: n %d testN %d evalBatches %d width %d; want 60000 10000 0 64",
-			got.Int("n"), got.Int("testN"), got.Int("evalBatches"), got.Int("width"))
+			spec.Must(got.MLP()).N, spec.Must(got.MLP()).TestN, spec.Must(got.MLP()).EvalBatches, spec.Must(got.MLP()).Width)
 	}
 	// A run the work budget refuses at full size measures less often instead.
 	sp := spec.MustPreset("mlp", spec.PagePreset)
@@ -149,8 +149,8 @@ func TestBiggerSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Int("evalEvery") <= 10 || got.Validate() != nil {
-		t.Errorf("bigger heavy spec: evalEvery %d, %v; want > 10 and valid", got.Int("evalEvery"), got.Validate())
+	if spec.Must(got.MLP()).EvalEvery <= 10 || got.Validate() != nil {
+		t.Errorf("bigger heavy spec: evalEvery %d, %v; want > 10 and valid", spec.Must(got.MLP()).EvalEvery, got.Validate())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/hist"
 )
 
 // HistBins is the number of bins of the noise histogram.
@@ -49,9 +50,11 @@ func NewNoiseHistogram(sample []float64, iter int, alpha float64) *NoiseHistogra
 // newNoiseHistogram is NewNoiseHistogram calling pause, if not nil, every few curve
 // points (a browser's page yields there: the SαS density costs about 0.5 ms a point).
 func newNoiseHistogram(sample []float64, iter int, alpha float64, pause func()) *NoiseHistogram {
+	vals := make([]float64, 0, len(sample))
 	abs := make([]float64, 0, len(sample))
 	for _, x := range sample {
 		if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			vals = append(vals, x)
 			abs = append(abs, math.Abs(x))
 		}
 	}
@@ -59,7 +62,7 @@ func newNoiseHistogram(sample []float64, iter int, alpha float64, pause func()) 
 		return nil
 	}
 	slices.Sort(abs)
-	q := func(p float64) float64 { return abs[min(len(abs)-1, int(p*float64(len(abs))))] }
+	q := func(p float64) float64 { return hist.Quantile(abs, p) }
 	med := q(0.5)
 	h := &NoiseHistogram{Iter: iter, Alpha: alpha, N: len(sample), Zeros: len(sample) - len(abs), Lim: q(0.999)}
 	if h.Lim <= 0 || med <= 0 {
@@ -70,31 +73,8 @@ func newNoiseHistogram(sample []float64, iter int, alpha float64, pause func()) 
 		h.Alpha = a
 		h.Sigma = med / estimator.SymStable{Alpha: a, Sigma: 1}.Quantile(0.75)
 	}
-	h.Edges = make([]float64, HistBins+1)
-	w := 2 * h.Lim / HistBins
-	for i := range h.Edges {
-		h.Edges[i] = -h.Lim + float64(i)*w
-	}
-	counts := make([]float64, HistBins)
-	for _, x := range sample {
-		if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
-			continue
-		}
-		i := int(math.Floor((x + h.Lim) / w))
-		if i < 0 || i >= HistBins {
-			if x == h.Lim {
-				i = HistBins - 1
-			} else {
-				h.Clipped++
-				continue
-			}
-		}
-		counts[i]++
-	}
-	h.Density = make([]float64, HistBins)
-	for i, c := range counts {
-		h.Density[i] = c / (float64(len(abs)) * w)
-	}
+	bins := hist.Equal(vals, -h.Lim, h.Lim, HistBins)
+	h.Edges, h.Clipped, h.Density = bins.Edges, bins.Below+bins.Above, bins.Density(len(abs))
 	for i := range CurvePoints {
 		if pause != nil && i%16 == 15 {
 			pause()

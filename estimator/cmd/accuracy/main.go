@@ -23,19 +23,8 @@ import (
 	"github.com/tailscope/tailscope/estimator"
 )
 
-// method is one estimator under test.
-type method struct {
-	name string
-	est  func([]float64) (estimator.Estimate, error)
-}
-
-var methods = []method{
-	{"mohammadi", estimator.Mohammadi{}.Estimate},
-	{"mohammadi-os", estimator.MohammadiOS{}.Estimate},
-	{"mcculloch", estimator.McCulloch{}.Estimate},
-	{"hill", estimator.Hill{}.Estimate},
-	{"koutrouvelis", estimator.Koutrouvelis{}.Estimate},
-}
+// methods are the estimators under test: every one of the table, with its defaults.
+var methods = estimator.Methods
 
 // Alphas are the true tail indices of the table.
 var Alphas = []float64{0.6, 1.0, 1.5, 1.9, 2.0}
@@ -87,7 +76,7 @@ func Run(ctx context.Context, ns []int, reps int, seed uint64, workers int, prog
 				alpha := Alphas[j.ia]
 				x := estimator.Sample(alpha, 1, ns[j.in], seed*1000000+uint64(10000*j.ia+100*j.in+j.r))
 				for m, me := range methods {
-					e, err := me.est(x)
+					e, err := me.New(estimator.Config{}).Estimate(x)
 					mu.Lock()
 					c := &t.Cells[j.in][m][j.ia]
 					if err != nil {
@@ -138,7 +127,7 @@ func (t Table) Markdown(w io.Writer) {
 	fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("---|", len(Alphas)))
 	for in, n := range t.Ns {
 		for m, me := range methods {
-			fmt.Fprintf(w, "| %s | %s |", fmtN(n), me.name)
+			fmt.Fprintf(w, "| %s | %s |", fmtN(n), me.Name)
 			for ia := range Alphas {
 				fmt.Fprintf(w, " %s |", t.Cells[in][m][ia])
 			}

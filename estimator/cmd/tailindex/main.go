@@ -7,16 +7,17 @@
 // order, any shape: all values pooled), a text file of numbers separated by
 // commas, spaces or newlines, or a gzip of either; "-" reads stdin. Flags:
 //
-//	-method m1,m2   estimators to run (default all: mohammadi, mohammadi-os,
-//	                mcculloch, hill, koutrouvelis)
+//	-method m1,m2   estimators to run (default all; -help lists them, from
+//	                estimator.Methods)
 //	-k1 K           block size of the Mohammadi estimators (default: the
 //	                largest divisor of N not above sqrt(N))
-//	-keep-zeros     keep exact zeros in the Mohammadi estimators, as the
+//	-keep-zeros     keep exact zeros in every estimator, as the
 //	                paper's code does (biased low; default: skip them)
 //	-vector         treat the last axis as the vector dimension (Euclidean-norm
 //	                form of Mohammadi's estimator)
 //	-hill-k k       Hill's number of order statistics (default ceil(sqrt(N)))
 //	-json           one JSON object per file per line
+//	-no-tail-check  leave out the tail check (see below)
 //	-max-values n   refuse files of more than n values (default 1<<27)
 //	-max-bytes n    refuse files of more than n (decompressed) bytes (default 2 GiB)
 //
@@ -25,6 +26,11 @@
 // "error" field); the other files are still processed and the exit status
 // is 1. So does a file on which every requested method refuses to run (e.g.
 // -k1 larger than half its size): its table or JSON line lists the warnings.
+//
+// Every file also gets the tail check (estimator.CheckTails): does the
+// α-stable law fitted to the middle of the data match its largest values?
+// Finite-variance data (Student-t, Laplace, Gaussian mixtures) fail it, and
+// the warning says so; -no-tail-check leaves it out.
 package tailindex
 
 import (
@@ -54,6 +60,7 @@ type result struct {
 	Shape     []int                  `json:"shape,omitempty"`
 	Estimates []estimator.Estimate   `json:"estimates"`
 	K1Drift   []estimator.DriftPoint `json:"k1_drift,omitempty"`
+	TailCheck *estimator.TailCheck   `json:"tail_check,omitempty"`
 	Warnings  []string               `json:"warnings"`
 	Error     string                 `json:"error,omitempty"`
 }
@@ -61,12 +68,13 @@ type result struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tailindex", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	methods := fs.String("method", "all", "comma-separated estimators: "+strings.Join(estimator.MethodNames, ", ")+", or all")
+	methods := fs.String("method", "all", "comma-separated estimators, or all:"+methodList())
 	k1 := fs.Int("k1", 0, "block size K1 of the Mohammadi estimators (0: largest divisor of N not above sqrt(N))")
-	keep := fs.Bool("keep-zeros", false, "keep exact zeros in the Mohammadi estimators, as the paper's code does")
+	keep := fs.Bool("keep-zeros", false, "keep exact zeros, as the paper's code does (by default every method leaves them out)")
 	vector := fs.Bool("vector", false, "treat the last axis as the vector dimension")
 	hillK := fs.Int("hill-k", 0, "Hill's number of upper order statistics (0: ceil(sqrt(N)))")
 	asJSON := fs.Bool("json", false, "one JSON object per file per line")
+	noTail := fs.Bool("no-tail-check", false, "leave out the tail check (is the α-stable fit right about the largest values?)")
 	maxValues := fs.Int("max-values", dump.DefaultMaxValues, "refuse files with more values than this")
 	maxBytes := fs.Int64("max-bytes", dump.DefaultMaxBytes, "refuse files with more (decompressed) bytes than this")
 	fs.Usage = func() {
@@ -80,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	opt := estimator.Options{K1: *k1, KeepZeros: *keep, HillK: *hillK}
+	opt := estimator.Options{K1: *k1, KeepZeros: *keep, HillK: *hillK, NoTailCheck: *noTail}
 	if *k1 < 0 || *k1 == 1 {
 		fmt.Fprintf(stderr, "tailindex: -k1 %d: want 0 (default) or ≥ 2\n", *k1)
 		return 2
@@ -96,12 +104,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *methods != "all" {
 		for _, m := range strings.Split(*methods, ",") {
-			m = strings.ToLower(strings.TrimSpace(m))
-			if !contains(estimator.MethodNames, m) {
-				fmt.Fprintf(stderr, "tailindex: -method: unknown method %q (want %s or all)\n", m, strings.Join(estimator.MethodNames, ", "))
+			mt, err := estimator.LookupMethod(m)
+			if err != nil {
+				fmt.Fprintf(stderr, "tailindex: -method: %s or all\n", strings.TrimPrefix(err.Error(), "estimator: "))
 				return 2
 			}
-			opt.Methods = append(opt.Methods, m)
+			opt.Methods = append(opt.Methods, mt.Name)
 		}
 	}
 	status := 0
@@ -164,7 +172,7 @@ func analyze(name string, stdin io.Reader, opt estimator.Options, vector bool, c
 	if err != nil {
 		return res, fmt.Errorf("%s: %v", name, strings.TrimPrefix(err.Error(), "estimator: "))
 	}
-	res.N, res.Zeros, res.Estimates, res.K1Drift, res.Warnings = rep.N, rep.Zeros, rep.Estimates, rep.K1Drift, rep.Warnings
+	res.N, res.Zeros, res.Estimates, res.K1Drift, res.TailCheck, res.Warnings = rep.N, rep.Zeros, rep.Estimates, rep.K1Drift, rep.TailCheck, rep.Warnings
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
@@ -193,6 +201,9 @@ func printTable(w io.Writer, r result) {
 		}
 		fmt.Fprintf(w, "  α̂ by K1:%s\n", b.String())
 	}
+	if tc := r.TailCheck; tc != nil && (tc.Verdict == "stable" || tc.Verdict == "not run") {
+		fmt.Fprintf(w, "  tail check: %s\n", tc.Sentence) // a failed check is among the warnings
+	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
 	}
@@ -203,11 +214,11 @@ func printTable(w io.Writer, r result) {
 	}
 }
 
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
+// methodList is one line per estimator of the table: name and what it does.
+func methodList() string {
+	var b strings.Builder
+	for _, m := range estimator.Methods {
+		fmt.Fprintf(&b, "\n  %-13s %s", m.Name, m.Help)
 	}
-	return false
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/estimator/dump"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func writeFile(t *testing.T, dir, name string, b []byte) string {
@@ -61,7 +63,8 @@ func TestRunJSON(t *testing.T) {
 		t.Errorf("good file: %+v", r)
 	}
 	// The exact field names of the contract.
-	for _, k := range []string{`"file":`, `"n":`, `"zeros":`, `"estimates":[{"method":"mohammadi","alpha":`, `"lo":`, `"hi":`, `"warnings":`} {
+	for _, k := range []string{`"file":`, `"n":`, `"zeros":`, `"estimates":[{"method":"mohammadi","alpha":`, `"lo":`, `"hi":`, `"warnings":`,
+		`"tail_check":{"alpha":`, `"verdict":"stable"`} {
 		if !strings.Contains(lines[0], k) {
 			t.Errorf("JSON line lacks %s: %s", k, lines[0])
 		}
@@ -113,6 +116,19 @@ func TestRunTableAndFlags(t *testing.T) {
 		if code := run(c.args, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("%v: status %d stderr %q, want 2 and %q", c.args, code, errb.String(), c.want)
 		}
+	}
+	// -h lists every method of the table with its help, and -method takes any case.
+	errb.Reset()
+	run([]string{"-h"}, nil, &out, &errb)
+	for _, m := range estimator.Methods {
+		if !strings.Contains(errb.String(), m.Name) || !strings.Contains(errb.String(), m.Help) {
+			t.Errorf("-h does not list %s with its help:\n%s", m.Name, errb.String())
+		}
+	}
+	out.Reset()
+	if code := run([]string{"-method", " Hill,KOUTROUVELIS", p}, nil, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "hill") || !strings.Contains(out.String(), "koutrouvelis") || strings.Contains(out.String(), "mcculloch") {
+		t.Errorf("-method ' Hill,KOUTROUVELIS': status %d, table:\n%s", code, out.String())
 	}
 	one := writeFile(t, dir, "one.txt", []byte("1 2 3 4"))
 	errb.Reset()
@@ -177,5 +193,40 @@ func TestNoEstimateFails(t *testing.T) {
 		if !strings.Contains(out.String(), "want") { // the method's warning explains the refusal
 			t.Errorf("tailindex %q: stdout %q lacks the method's warning", tt.args, out.String())
 		}
+	}
+}
+
+// TestRunTailCheck: on Student-t(3) values the table warns that the tails are lighter than the
+// α-stable fit's; on SαS values it prints the check's sentence; -no-tail-check leaves it out.
+func TestRunTailCheck(t *testing.T) {
+	dir := t.TempDir()
+	st := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: 3, Src: rand.NewPCG(5, 6)}
+	var b strings.Builder
+	for range 20000 {
+		b.WriteString(strconv.FormatFloat(st.Rand(), 'g', -1, 64) + "\n")
+	}
+	tFile := writeFile(t, dir, "t3.txt", []byte(b.String()))
+	var npy bytes.Buffer
+	dump.WriteNPY(&npy, estimator.Sample(1.5, 1, 20000, 9), []int{20000})
+	sFile := writeFile(t, dir, "s.npy", npy.Bytes())
+	for _, c := range []struct {
+		name    string
+		args    []string
+		want    string
+		wantNot string
+	}{
+		{"Student-t", []string{tFile}, "warning: The tails are lighter", "tail check:"},
+		{"SαS", []string{sFile}, "tail check: The tails agree", "warning"},
+		{"no check", []string{"-no-tail-check", tFile}, "", "tails"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(c.args, nil, &out, &errb); code != 0 {
+				t.Fatalf("status %d: %s", code, errb.String())
+			}
+			if !strings.Contains(out.String(), c.want) || strings.Contains(out.String(), c.wantNot) {
+				t.Errorf("want %q and no %q in:\n%s", c.want, c.wantNot, out.String())
+			}
+		})
 	}
 }

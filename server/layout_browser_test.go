@@ -1,0 +1,334 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	qr "github.com/piglig/go-qr"
+	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/ui/qrcode"
+)
+
+// layPage drives the app shell of one tab with real input (mouse clicks and key presses sent
+// through the DevTools protocol).
+type layPage struct {
+	t   *testing.T
+	tab context.Context
+	url string // the server's root, with no trailing slash
+}
+
+func (p layPage) eval(js string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
+	if err != nil {
+		p.t.Fatalf("evaluating %.200s: %v", js, err)
+	}
+	return s
+}
+
+// await waits for the promise js (which resolves to true).
+func (p layPage) await(js string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.tab, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatalf("awaiting %s: %v", js, err)
+	}
+}
+
+func (p layPage) poll(what, js string, timeout time.Duration) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		browsertest.Screenshot(p.t, p.tab, "timeout")
+		p.t.Fatalf("waiting for %s (%s): %v", what, js, err)
+	}
+}
+
+func (p layPage) click(id string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.tab, chromedp.Click(chromedp.ID(id))); err != nil {
+		p.t.Fatalf("clicking #%s: %v", id, err)
+	}
+}
+
+// press sends key as a keyboard does (key down, key up) to whatever has the focus.
+func (p layPage) press(key string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.tab, chromedp.KeyEvent(key)); err != nil {
+		p.t.Fatalf("pressing %q: %v", key, err)
+	}
+}
+
+// blur leaves the focus on the page's body, where the page's keys act.
+func (p layPage) blur() {
+	p.t.Helper()
+	p.eval(`(document.activeElement && document.activeElement.blur && document.activeElement.blur(), "")`)
+}
+
+// viewportShot saves what the screen shows (not the whole page) as a PNG.
+func (p layPage) viewportShot(name string) {
+	p.t.Helper()
+	png, err := chromedp.Run(p.tab, chromedp.CaptureScreenshot())
+	if err != nil {
+		p.t.Fatalf("screenshot %q: %v", name, err)
+	}
+	path := filepath.Join(browsertest.ScreenshotDir(p.t), browsertest.FileName(p.t.Name()+"-"+name)+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot: %s", path)
+}
+
+// layView is what the layout test knows of a view: what shows it is ready, its main chart and
+// its run's buttons.
+type layView struct {
+	name    string
+	ready   string   // a JS condition that holds once the view has drawn its main chart
+	chart   string   // a CSS selector of the main chart
+	buttons []string // ids of Play, Step and Reset (none for a view without a run)
+}
+
+var layViews = []layView{
+	{"estimator", `!!document.querySelector("#view-estimator .est-charts svg")`, "#view-estimator .est-charts figure", nil},
+	{"landscape", `!!document.querySelector("#view-landscape .ls-panels .chart-svg svg")`, "#view-landscape .ls-panels .chart-svg", []string{"ls-play", "ls-step", "ls-reset"}},
+	{"network", `!!document.querySelector("#view-network .net-chart svg")`, "#view-network .net-chart figure", []string{"net-play", "net-step", "net-reset"}},
+}
+
+// box is an element's rectangle on the screen.
+type box struct {
+	Left, Top, Right, Bottom float64
+	Found                    bool
+}
+
+func (p layPage) box(selector string) box {
+	p.t.Helper()
+	s := p.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return JSON.stringify({Found: false});
+		const r = e.getBoundingClientRect(); return JSON.stringify({Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom, Found: true}) })()`, selector))
+	var b box
+	if err := json.Unmarshal([]byte(s), &b); err != nil {
+		p.t.Fatalf("box of %s: %q: %v", selector, s, err)
+	}
+	return b
+}
+
+// labelSizes returns the screen size in px of the 18-unit labels of every ui/chart chart shown:
+// its font size times the scale from its view box to the screen.
+func (p layPage) labelSizes() []float64 {
+	p.t.Helper()
+	s := p.eval(`JSON.stringify(Array.from(document.querySelectorAll(".chart-svg > svg[font-size]")).filter(s => s.getBoundingClientRect().width > 0)
+		.map(s => +s.getAttribute("font-size") * s.getBoundingClientRect().width / s.viewBox.baseVal.width))`)
+	var px []float64
+	if err := json.Unmarshal([]byte(s), &px); err != nil {
+		p.t.Fatalf("label sizes %q: %v", s, err)
+	}
+	return px
+}
+
+// TestBrowserLayout opens every view at a projector's sizes and a phone's: on the projector the
+// main chart and the Play, Step and Reset buttons are on the first screen, without scrolling,
+// and the charts' labels share one size; on the phone nothing is wider than the screen. It saves
+// a screenshot of each (TAILSCOPE_SCREENSHOTS=dir keeps them).
+func TestBrowserLayout(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	sizes := []struct {
+		w, h  int64
+		phone bool
+	}{{1400, 900, false}, {1920, 1080, false}, {390, 844, true}}
+	for _, sz := range sizes {
+		for _, v := range layViews {
+			t.Run(fmt.Sprintf("%dx%d/%s", sz.w, sz.h, v.name), func(t *testing.T) {
+				p := layPage{t, tab, srv.URL}
+				if err := chromedp.Do(tab, chromedp.EmulateViewport(sz.w, sz.h)); err != nil {
+					t.Fatal(err)
+				}
+				loadApp(t, tab, srv.URL+"/#"+v.name)
+				p.poll(v.name+"'s chart", v.ready, 30*time.Second)
+				p.await(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+				if sz.phone {
+					if w := p.eval(`String(document.documentElement.scrollWidth)`); mustFloat(t, w) > float64(sz.w) {
+						wide := p.eval(fmt.Sprintf(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > %d + 0.5)
+							.slice(0, 6).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className.baseVal + e.className).join(", ")`, sz.w))
+						t.Errorf("the page is %s px wide on a %d px screen; wider elements: %s", w, sz.w, wide)
+					}
+					browsertest.Screenshot(t, tab, "page")
+					return
+				}
+				p.viewportShot("screen")
+				if y := p.eval(`String(window.scrollY)`); y != "0" {
+					t.Fatalf("the page opened scrolled to %s", y)
+				}
+				within := func(what string, b box) {
+					t.Helper()
+					if !b.Found {
+						t.Errorf("%s: not in the page", what)
+						return
+					}
+					if b.Left < 0 || b.Top < 0 || b.Right > float64(sz.w)+0.5 || b.Bottom > float64(sz.h)+0.5 || b.Bottom-b.Top < 1 {
+						t.Errorf("%s spans (%.0f, %.0f)–(%.0f, %.0f): not whole on the %d×%d screen", what, b.Left, b.Top, b.Right, b.Bottom, sz.w, sz.h)
+					}
+				}
+				within("the main chart "+v.chart, p.box(v.chart))
+				for _, id := range v.buttons {
+					within("#"+id, p.box("#"+id))
+				}
+				px := p.labelSizes()
+				if len(px) == 0 {
+					t.Fatal("no chart labels to measure")
+				}
+				lo, hi := px[0], px[0]
+				for _, x := range px {
+					lo, hi = min(lo, x), max(hi, x)
+				}
+				t.Logf("chart labels %.1f–%.1f px over %d charts", lo, hi, len(px))
+				if lo < 12 || hi/lo > 1.45 {
+					t.Errorf("chart labels span %.1f–%.1f px (%v); want one scale: ≥ 12 px and the largest ≤ 1.45× the smallest", lo, hi, px)
+				}
+			})
+		}
+	}
+}
+
+// qrModules reads the modules of the QR code drawn by ui/qrcode in the element sel (one
+// "Mx yhNv1h-Nz" per run of dark modules) and returns them rasterised at 4 px a module, with
+// the quiet zone, for the QR library's decoder.
+func (p layPage) qrImage(sel string) image.Image {
+	p.t.Helper()
+	s := p.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q + " svg"); if (!s) return "";
+		return s.viewBox.baseVal.width + "|" + s.querySelector("path").getAttribute("d") })()`, sel))
+	side, d, ok := strings.Cut(s, "|")
+	if !ok {
+		p.t.Fatalf("no QR code in %s", sel)
+	}
+	n, err := strconv.Atoi(side)
+	if err != nil {
+		p.t.Fatalf("QR view box %q: %v", side, err)
+	}
+	const scale = 4
+	img := image.NewGray(image.Rect(0, 0, n*scale, n*scale))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	re := regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-(\d+)z`)
+	runs := re.FindAllStringSubmatch(d, -1)
+	if len(runs) == 0 {
+		p.t.Fatalf("QR path %.80q has no modules", d)
+	}
+	for _, g := range runs {
+		x, _ := strconv.Atoi(g[1])
+		y, _ := strconv.Atoi(g[2])
+		w, _ := strconv.Atoi(g[3])
+		for px := x * scale; px < (x+w)*scale; px++ {
+			for py := y * scale; py < (y+1)*scale; py++ {
+				img.SetGray(px, py, color.Gray{})
+			}
+		}
+	}
+	if n < 21+2*qrcode.Quiet {
+		p.t.Errorf("QR view box %d units: smaller than a version-1 code with its quiet zone", n)
+	}
+	return img
+}
+
+// TestBrowserLayoutPresent enters present mode with the mouse and drives the Landscape run with
+// the keys (Space, →, R, ?), switches views and back (the run stays), and copies the link, whose
+// QR code decodes to the link.
+func TestBrowserLayoutPresent(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	p := layPage{t, tab, srv.URL}
+	check := consoleProblems(t, tab)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&steps=20000") // a Step of 200 steps: quick on a loaded machine
+	ls := lsPage{t, tab}
+	ls.waitFor("the landscape run", `!!document.getElementById("ls-play") && !document.getElementById("ls-play").disabled`, 30*time.Second)
+
+	p.click("present")
+	p.poll("present mode", `document.querySelector(".app").classList.contains("present") && getComputedStyle(document.documentElement).fontSize === "22px"`, 5*time.Second)
+	if got := p.eval(`getComputedStyle(document.querySelector(".blurb")).display + " " + (document.querySelector("#view-landscape .view-side") ? getComputedStyle(document.querySelector("#view-landscape .view-side")).display : "none")`); got != "none none" {
+		t.Errorf("in present mode the blurb and the controls show as %q; want them collapsed (none none)", got)
+	}
+	p.blur()
+
+	t.Run("keys", func(t *testing.T) {
+		ls := lsPage{t, tab}
+		p := layPage{t, tab, srv.URL}
+		p.press(" ")
+		ls.waitFor("Space to play", `document.getElementById("ls-status").dataset.phase === "running" || document.getElementById("ls-status").dataset.phase === "done"`, 10*time.Second)
+		p.press(" ")
+		ls.waitFor("Space to pause", `document.getElementById("ls-status").dataset.phase !== "running"`, 10*time.Second)
+		p.press("r")
+		ls.waitFor("R to reset", `/^step 0 of/.test(document.getElementById("ls-status").textContent.trim())`, 10*time.Second)
+		p.press(kb.ArrowRight)
+		ls.waitFor("→ to step", `document.getElementById("ls-status").dataset.phase !== "running" && !/^step 0 of/.test(document.getElementById("ls-status").textContent.trim())`, 60*time.Second)
+		if got, want := ls.step(), ls.eval(`document.getElementById("ls-step").textContent.replace(/\D/g, "")`); strconv.Itoa(got) != want {
+			t.Errorf("after → the run is at step %d; want one Step button's worth, %s", got, want)
+		}
+		p.press("?")
+		p.poll("? to list the keys", `!!document.getElementById("keys-help") && /Space/.test(document.getElementById("keys-help").textContent)`, 5*time.Second)
+		browsertest.Screenshot(t, tab, "keys")
+		p.press("?") // (Esc closes it too, but a fullscreen page's Esc goes to the browser)
+		p.poll("? to close the list", `!document.getElementById("keys-help")`, 5*time.Second)
+		full := `String(!!document.fullscreenElement)`
+		before := p.eval(full)
+		p.press("f")
+		p.poll("F to turn fullscreen "+map[string]string{"true": "off", "false": "on"}[before], full+` !== "`+before+`"`, 5*time.Second)
+	})
+
+	t.Run("switch keeps the run", func(t *testing.T) {
+		ls := lsPage{t, tab}
+		p := layPage{t, tab, srv.URL}
+		before := ls.step()
+		if before == 0 {
+			t.Fatal("no run to keep: the run is at step 0")
+		}
+		p.click("nav-network")
+		p.poll("the network view", `!!document.getElementById("view-network") && !document.getElementById("view-landscape")`, 20*time.Second)
+		p.click("nav-landscape")
+		p.poll("the landscape view again", `!!document.getElementById("view-landscape")`, 10*time.Second)
+		if after := ls.step(); after != before {
+			t.Errorf("after switching to Network and back the run is at step %d; want %d, where it was", after, before)
+		}
+	})
+
+	t.Run("copy link and its QR code", func(t *testing.T) {
+		p := layPage{t, tab, srv.URL}
+		if got := p.eval(`document.querySelector(".app").className + " / " + document.getElementById("present").textContent`); got != "app present side-hidden / Leave present mode" {
+			t.Errorf("after the keys the page is %q; want it still in present mode", got)
+		}
+		p.click("present") // leave present mode: the link box is in the header
+		p.poll("present mode to end", `!document.querySelector(".app").classList.contains("present")`, 5*time.Second)
+		p.click("copy-link")
+		p.poll("the link box", `!!document.getElementById("share-link") && !!document.querySelector("#share-qr svg")`, 5*time.Second)
+		link := p.eval(`document.getElementById("share-link").value`)
+		if want := srv.URL + "/" + p.eval(`location.hash`); link != want {
+			t.Errorf("copied link %q; want the page's, %q", link, want)
+		}
+		if !strings.Contains(link, "#landscape?") {
+			t.Errorf("copied link %q does not open the landscape view with its spec", link)
+		}
+		got, err := qr.Decode(p.qrImage("#share-qr"))
+		if err != nil {
+			t.Fatalf("decoding the QR code: %v", err)
+		}
+		if got != link {
+			t.Errorf("the QR code reads %q; want the link %q", got, link)
+		}
+		p.viewportShot("link")
+		p.click("share-close")
+		p.poll("the link box to close", `!document.getElementById("share-box")`, 5*time.Second)
+	})
+	check()
+}
