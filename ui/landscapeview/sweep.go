@@ -26,8 +26,8 @@ var (
 const (
 	SweepHeight  = 0.3  // ΔH of the width sweep (the page's)
 	SweepWidth   = 1.0  // a = b of the height sweep
-	SweepWalkers = 60   // walkers per point and noise
-	SweepTime    = 50.0 // time units a walker is followed; one still inside counts this long
+	SweepWalkers = 40   // walkers per point and noise
+	SweepTime    = 40.0 // time units a walker is followed; one still inside counts this long
 	sweepEta     = 0.02 // the step, lowered where the basin's curvature needs it
 )
 
