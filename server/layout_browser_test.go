@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -331,4 +332,95 @@ func TestBrowserLayoutPresent(t *testing.T) {
 		p.poll("the link box to close", `!document.getElementById("share-box")`, 5*time.Second)
 	})
 	check()
+}
+
+// TestBrowserLayoutReadable checks what a reader and a screen reader get in every view: no
+// internal codes or TeX in the text, no unit said twice, export buttons that name their chart,
+// figure captions that describe the chart, and a focus ring (reached with the Tab key) of at
+// least 3:1 against the page.
+func TestBrowserLayoutReadable(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range layViews {
+		t.Run(v.name, func(t *testing.T) {
+			p := layPage{t, tab, srv.URL}
+			loadApp(t, tab, srv.URL+"/#"+v.name)
+			p.poll(v.name+"'s chart", v.ready, 30*time.Second)
+			text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
+				Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
+			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "(samples)", "about a minute"} {
+				if strings.Contains(text, bad) {
+					i := strings.Index(text, bad)
+					t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])
+				}
+			}
+			// Export buttons: each accessible name is unique and names its chart.
+			names := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figcaption button")).map(b => b.getAttribute("aria-label") || b.textContent))`)
+			var labels []string
+			if err := json.Unmarshal([]byte(names), &labels); err != nil {
+				t.Fatal(err)
+			}
+			if len(labels) == 0 {
+				t.Fatal("no export buttons")
+			}
+			seen := map[string]bool{}
+			for _, l := range labels {
+				if seen[l] || !strings.HasPrefix(l, "Download ") || len(l) < 30 {
+					t.Errorf("export button named %q: want a unique name that says which chart it downloads", l)
+				}
+				seen[l] = true
+			}
+			// Captions: more than the export row.
+			caps := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figure figcaption")).map(f => f.textContent.replace(/\s+/g, " ").trim()))`)
+			var captions []string
+			if err := json.Unmarshal([]byte(caps), &captions); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range captions {
+				if rest := strings.TrimSpace(strings.TrimSuffix(c, "Export SVG PNG CSV JSON")); len(rest) < 20 {
+					t.Errorf("figure caption %q does not describe its chart", c)
+				}
+			}
+		})
+	}
+	t.Run("focus ring", func(t *testing.T) {
+		p := layPage{t, tab, srv.URL}
+		loadApp(t, tab, srv.URL+"/#estimator")
+		p.blur()
+		p.press(kb.Tab) // the first focusable element: a navigation button
+		got := p.eval(`(() => { const e = document.activeElement, s = getComputedStyle(e);
+			return [e.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor].join("|") })()`)
+		f := strings.Split(got, "|")
+		if len(f) != 4 || f[1] == "none" || f[2] == "0px" {
+			t.Fatalf("after Tab, the focused element's outline is %q: no focus ring", got)
+		}
+		var r, g, b float64
+		if _, err := fmt.Sscanf(f[3], "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
+			t.Fatalf("outline colour %q: %v", f[3], err)
+		}
+		if c := contrast(r, g, b, 255, 255, 255); c < 3 {
+			t.Errorf("focus ring %s on white: contrast %.2f:1; want ≥ 3:1", f[3], c)
+		} else {
+			t.Logf("focus ring %s %s on %s: %.1f:1 against white", f[2], f[3], f[0], c)
+		}
+	})
+}
+
+// contrast is the WCAG contrast ratio of two sRGB colours (0–255 channels).
+func contrast(r1, g1, b1, r2, g2, b2 float64) float64 {
+	lum := func(r, g, b float64) float64 {
+		lin := func(c float64) float64 {
+			c /= 255
+			if c <= 0.04045 {
+				return c / 12.92
+			}
+			return math.Pow((c+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	a, b := lum(r1, g1, b1)+0.05, lum(r2, g2, b2)+0.05
+	return max(a, b) / min(a, b)
 }
