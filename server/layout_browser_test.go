@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	qr "github.com/piglig/go-qr"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 	"github.com/tailscope/tailscope/ui/qrcode"
 )
 
@@ -423,4 +427,93 @@ func contrast(r1, g1, b1, r2, g2, b2 float64) float64 {
 	}
 	a, b := lum(r1, g1, b1)+0.05, lum(r2, g2, b2)+0.05
 	return max(a, b) / min(a, b)
+}
+
+// copyLink clicks Copy link with the mouse and returns the link shown and the note under it,
+// after checking that the link's QR code decodes to the link.
+func (p layPage) copyLink() (link, note string) {
+	p.t.Helper()
+	p.click("copy-link")
+	p.poll("the link box", `!!document.getElementById("share-link") && !!document.querySelector("#share-qr svg") && /Cop/.test(document.getElementById("share-note").textContent) && !/Copying/.test(document.getElementById("share-note").textContent)`, 5*time.Second)
+	link = p.eval(`document.getElementById("share-link").value`)
+	note = p.eval(`document.getElementById("share-note").textContent`)
+	got, err := qr.Decode(p.qrImage("#share-qr"))
+	if err != nil {
+		p.t.Fatalf("decoding the QR code of %s: %v", link, err)
+	}
+	if got != link {
+		p.t.Errorf("the QR code reads %q; want the link %q", got, link)
+	}
+	p.click("share-close")
+	return link, note
+}
+
+// TestBrowserLayoutSharing copies the link in the cases where what the page shows is not all in
+// its fragment: a person's file (the link says it leaves the file out), a malformed file (the page
+// does not claim to show it), and a page opened from a stored share (the link is the share's).
+func TestBrowserLayoutSharing(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	p := layPage{t, tab, srv.URL}
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	loadApp(t, tab, srv.URL+"/#estimator?alpha=1.2")
+	p.poll("the sample's results", `!!document.getElementById("est-summary")`, 30*time.Second)
+	link, note := p.copyLink()
+	if !strings.HasPrefix(link, srv.URL+"/#estimator?") || !strings.Contains(link, "alpha=1.2") {
+		t.Errorf("sample: copied %q; want the estimator's link with alpha=1.2", link)
+	}
+	if strings.Contains(note, "file") {
+		t.Errorf("sample: the note %q speaks of a file", note)
+	}
+
+	dir := t.TempDir()
+	good := filepath.Join(dir, "mine.csv")
+	os.WriteFile(good, []byte("1.5,-2.25,0.5\n3,-0.75,8\n-4,2,-1.25\n"), 0o644)
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{good})); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the file's summary", `!!document.getElementById("est-summary") && document.getElementById("est-summary").textContent.includes("mine.csv")`, 30*time.Second)
+	p.poll("the file's note", `/^Showing your file mine.csv/.test((document.getElementById("est-file-note")||{}).textContent)`, 10*time.Second)
+	link, note = p.copyLink()
+	if !strings.Contains(link, "#estimator?") {
+		t.Errorf("file: copied %q; want the settings' link", link)
+	}
+	if !strings.Contains(note, "without your file mine.csv") {
+		t.Errorf("file: the note under the link is %q; want it to say the link leaves mine.csv out", note)
+	}
+
+	bad := filepath.Join(dir, "bad.npy")
+	os.WriteFile(bad, append([]byte("\x93NUMPY\x01\x00\x10\x00{'descr': 'zz'}"), 0), 0o644)
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the file's error", `!!document.getElementById("est-error")`, 30*time.Second)
+	if got := p.eval(`(document.getElementById("est-file-note")||{textContent: ""}).textContent`); strings.Contains(got, "Showing") || !strings.Contains(got, "bad.npy could not be analysed") {
+		t.Errorf("malformed file: the note reads %q; want it to say bad.npy could not be analysed", got)
+	}
+
+	// A stored share: the copied link is the share's own.
+	sp := spec.MustNew("stable", 77)
+	res, err := stable.Run(context.Background(), sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"spec": sp, "result": res})
+	resp, err := http.Post(srv.URL+"/api/shares", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || created.ID == "" {
+		t.Skipf("POST /api/shares: %s: this server stores no shares", resp.Status)
+	}
+	loadApp(t, tab, srv.URL+"/s/"+created.ID)
+	p.poll("the shared result", `!!document.getElementById("est-shared")`, 30*time.Second)
+	if link, _ := p.copyLink(); link != srv.URL+"/s/"+created.ID {
+		t.Errorf("share: copied %q; want the share's link %q", link, srv.URL+"/s/"+created.ID)
+	}
 }

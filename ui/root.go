@@ -364,12 +364,18 @@ func (c *Root) Link() string {
 func (c *Root) CopyLink() {
 	c.linkShown = true
 	c.linkNote = "Copying…"
+	caveat := ""
+	if c.State != nil && c.State.ShareID == "" {
+		if what := c.State.Unlinked(string(c.Current())); what != "" {
+			caveat = " It opens these settings without " + what + ", which stays in this browser."
+		}
+	}
 	copyText(c.Env, c.Link(), func(err error) {
 		if err != nil {
-			c.linkNote = "Copy the link from this box (the clipboard is not available here)."
+			c.linkNote = "Copy the link from this box (the clipboard is not available here)." + caveat
 			return
 		}
-		c.linkNote = "Copied to the clipboard."
+		c.linkNote = "Copied to the clipboard." + caveat
 	})
 }
 
