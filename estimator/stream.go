@@ -21,7 +21,9 @@ import (
 // values. So a sample costs a few integer operations and one multiplication,
 // and logarithms are taken only once per block; the rounding error of the
 // mantissa product (≤ 2^−53 per value, relative) is far below the
-// estimator's statistical error.
+// estimator's statistical error. Runs of values are reduced in four
+// independent lanes (AVX2 on amd64), and AddAll feeds several streams in one
+// pass over the values.
 //
 // The zero value is ready to use once K1 is set.
 type MohammadiStream struct {
@@ -59,7 +61,157 @@ func (s *MohammadiStream) Add(xs ...float64) {
 		s.addFast(xs)
 		return
 	}
-	s.addEach(xs)
+	AddAll(xs, s)
+}
+
+// AddAll feeds xs, in order, to every stream of streams, as Add on each would, but in one pass
+// over the values: each run of values that ends no later than any stream's current block is
+// reduced once to the sums the streams keep (count of nonzero values, sum of the binary
+// exponents and product of the mantissas of |x| and of |x| + 2^−52, sum of x: see runSums),
+// and every stream adds the sums it needs and closes its block when it is full. The block
+// sums, and so the estimates, are Add's up to the order of the float additions (about 1e-16
+// relative). Runs holding a subnormal, Inf or NaN go value by value. The streams may have
+// different K1 and KeepZeros; a stream must not appear twice.
+func AddAll(xs []float64, streams ...*MohammadiStream) {
+	for _, s := range streams {
+		if s.accK1 == 0 {
+			s.start()
+		}
+	}
+	for len(xs) > 0 {
+		n := len(xs)
+		for _, s := range streams {
+			n = min(n, s.accK1-s.inBlock) // a skip-zeros block counts nonzero values: never overshot
+		}
+		run := xs[:n]
+		xs = xs[n:]
+		r, ok := runSums(run)
+		if !ok {
+			for _, s := range streams {
+				s.addEach(run)
+			}
+			continue
+		}
+		for _, s := range streams {
+			s.addSums(n, &r)
+		}
+	}
+}
+
+// addSums adds the sums r of a run of n values that does not reach past the current block.
+func (s *MohammadiStream) addSums(n int, r *sums) {
+	s.seen += n
+	s.zeros += n - r.nz
+	s.bsum += r.sum
+	if s.KeepZeros {
+		s.bexp += r.expRef
+		s.bmant *= r.mantRef
+		s.inBlock += n
+	} else {
+		s.bexp += r.exp
+		s.bmant *= r.mant
+		s.inBlock += r.nz
+	}
+	s.renorm()
+	if s.inBlock == s.accK1 {
+		s.closeBlock()
+	}
+}
+
+// sums are what runSums reduces a run of values to.
+type sums struct {
+	nz      int     // nonzero values
+	exp     int64   // Σ unbiased binary exponents of |x| over the nonzero x (plus mant's)
+	mant    float64 // Π mantissas of |x| over the nonzero x, in [1, 2)
+	expRef  int64   // the same for |x| + 2^−52 over every x (the reference code's log argument)
+	mantRef float64
+	sum     float64 // Σ x
+}
+
+// laneState is runSums's running state, four lanes of each quantity (value i of a run goes to
+// lane i mod 4): products of mantissas, of |x| over the nonzero values (m) and of |x| + 2^−52
+// (mr), sums of x, sums of biased exponents (e, er, zeros contributing 0 to e), counts of
+// zeros, and flags (nonzero) for a subnormal, ±Inf or NaN seen.
+type laneState struct {
+	m, mr, sum            [4]float64
+	e, er, zeros, special [4]int64
+}
+
+// runLanesGo is runLanes in Go: no branch per value, four independent lanes so that the
+// multiplications and additions of neighbouring values overlap.
+func runLanesGo(xs []float64, st *laneState) {
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		for l := 0; l < 4; l++ {
+			laneAdd(st, l, xs[i+l])
+		}
+	}
+	for l := 0; i < len(xs); i, l = i+1, l+1 {
+		laneAdd(st, l, xs[i])
+	}
+}
+
+func laneAdd(st *laneState, l int, x float64) {
+	b := math.Float64bits(x) &^ signMask
+	ex := b >> 52
+	isZero := int64(((b | -b) >> 63) ^ 1) // 1 for ±0
+	st.sum[l] += x
+	st.zeros[l] += isZero
+	// ±Inf and NaN have the largest exponent; subnormals exponent 0 and b ≠ 0
+	if ex == 0x7ff || (ex == 0 && b != 0) {
+		st.special[l] = 1
+	}
+	st.e[l] += int64(ex) &^ -isZero
+	st.m[l] *= math.Float64frombits(b&mantMask | oneBits)
+	br := math.Float64bits(math.Float64frombits(b) + refEps)
+	st.er[l] += int64(br >> 52)
+	st.mr[l] *= math.Float64frombits(br&mantMask | oneBits)
+}
+
+// runSums reduces xs to its sums, or reports false when xs holds a subnormal, ±Inf or NaN
+// (which need the exact value-by-value path). A zero contributes mantissa 1 and exponent 0 to
+// the zero-skipping sums. The lane products are renormalised (exactly: only exponent bits
+// move) every 1024 values, 256 factors in [1, 2) a lane, far from overflow.
+func runSums(xs []float64) (sums, bool) {
+	st := laneState{m: [4]float64{1, 1, 1, 1}, mr: [4]float64{1, 1, 1, 1}}
+	var eAdj, erAdj int64
+	total := len(xs)
+	for len(xs) > 0 {
+		n := min(len(xs), 1024)
+		runLanes(xs[:n], &st)
+		xs = xs[n:]
+		for l := range st.m {
+			eAdj += renormExp(&st.m[l])
+			erAdj += renormExp(&st.mr[l])
+		}
+	}
+	r := sums{mant: 1, mantRef: 1, exp: eAdj, expRef: erAdj}
+	zeros := 0
+	for l := range st.m {
+		if st.special[l] != 0 {
+			return sums{}, false
+		}
+		zeros += int(st.zeros[l])
+		r.exp += st.e[l]
+		r.expRef += st.er[l]
+		r.mant *= st.m[l]
+		r.mantRef *= st.mr[l]
+		r.exp += renormExp(&r.mant)
+		r.expRef += renormExp(&r.mantRef)
+	}
+	r.nz = total - zeros
+	r.exp -= 1023 * int64(r.nz)
+	r.expRef -= 1023 * int64(total)
+	r.sum = (st.sum[0] + st.sum[1]) + (st.sum[2] + st.sum[3])
+	return r, true
+}
+
+// renormExp moves the binary exponent of the positive normal *m into the returned integer,
+// leaving *m in [1, 2).
+func renormExp(m *float64) int64 {
+	bits := math.Float64bits(*m)
+	*m = math.Float64frombits(bits&mantMask | oneBits)
+	return int64(bits>>52) - 1023
 }
 
 // addFast feeds xs block by block: a run that fills (part of) the current block gets its logs

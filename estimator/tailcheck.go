@@ -229,12 +229,13 @@ func checkTails(x, q []float64) TailCheck {
 	case tc.Z < -TailZ:
 		tc.Verdict = "lighter"
 		tc.Sentence = fmt.Sprintf(tailWarningPrefix+"lighter than those of the α-stable law that fits the middle of the data (α = %.2f): "+
-			"the %dth largest |x| is %.2g times what that law predicts (z = %.1f). Finite-variance data (Student-t, Laplace, a Gaussian mixture) look like this; "+
-			"an α̂ below 2 then describes the middle of the data, not heavy tails.", a, worst.K, ratio, tc.Z)
+			"the %dth largest |x| is %.2g times what that law predicts (z = %.1f). The data are not α-stable, and α̂ overstates how heavy their tails are: "+
+			"finite-variance data (Student-t with ν > 2, Laplace, Gaussian mixtures) look like this.", a, worst.K, ratio, tc.Z)
 	case tc.Z > TailZ:
 		tc.Verdict = "heavier"
 		tc.Sentence = fmt.Sprintf(tailWarningPrefix+"heavier than those of the α-stable law that fits the middle of the data (α = %.2f): "+
-			"the %dth largest |x| is %.2g times what that law predicts (z = %.1f). The data are not α-stable (a mixture of scales looks like this).", a, worst.K, ratio, tc.Z)
+			"the %dth largest |x| is %.2g times what that law predicts (z = %.1f). The data are not α-stable: "+
+			"Gaussians of different scales mixed together look like this, and have a finite variance.", a, worst.K, ratio, tc.Z)
 	default:
 		tc.Verdict = "stable"
 		tc.Sentence = fmt.Sprintf("The tails agree with the α-stable law that fits the middle of the data (α = %.2f): "+

@@ -11,8 +11,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/tailscope/tailscope/estimator/cmd/accuracy"
+	"github.com/tailscope/tailscope/estimator/cmd/tailcheck"
 	"github.com/tailscope/tailscope/estimator/cmd/tailindex"
 	"github.com/tailscope/tailscope/sim/cmd/simrun"
+	"github.com/tailscope/tailscope/sim/data/download"
 	"github.com/tailscope/tailscope/sim/landscape/cmd/exitcompare"
 )
 
@@ -32,7 +34,9 @@ var commands = []command{
 	{"mlp", "[-q] [SPEC]", "train one network (kind mlp) and print its evaluations as a table", simrun.MLP},
 	{"tailindex", "[flags] FILE...", "estimate the tail index α of your own noise dumps (.npy, .csv, .txt, gzip)", tailindex.Main},
 	{"accuracy", "[-reps 100] [-seed 1] [-n 1000,10000,100000]", "the estimators' bias, RMSE and coverage on SαS samples", accuracy.Main},
+	{"tailcheck", "[-reps 100] [-seed 1] [-n 10000,100000]", "how often the tail check catches finite variance, and its false alarms", tailcheck.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
+	{"data", "get|list [-data DIR] [cifar10|cifar100]", "download CIFAR-10/100 into the data directory (resumable, checksummed), or list what is there", download.Main},
 	{"help", "", "this list", nil},
 }
 

@@ -23,7 +23,7 @@ func TestDispatch(t *testing.T) {
 		{name: "flags serve", args: []string{"-addr", "127.0.0.1:0"}},
 		{name: "serve serves", args: []string{"serve", "-addr", "127.0.0.1:0"}},
 		{name: "help lists every command", args: []string{"help"}, handled: true,
-			stdout: []string{"usage: tailscope", "\n  serve ", "\n  run ", "\n  kinds ", "\n  mlp ", "\n  tailindex ", "\n  accuracy ", "\n  exitcompare ", "\n  help "}},
+			stdout: []string{"usage: tailscope", "\n  serve ", "\n  run ", "\n  kinds ", "\n  mlp ", "\n  tailindex ", "\n  accuracy ", "\n  exitcompare ", "\n  data ", "\n  help "}},
 		{name: "unknown command", args: []string{"nope"}, handled: true, status: 2,
 			stderr: []string{`unknown command "nope"`, "usage: tailscope"}},
 		{name: "kinds", args: []string{"kinds"}, handled: true,
@@ -39,6 +39,8 @@ func TestDispatch(t *testing.T) {
 			stderr: []string{"usage: tailscope tailindex"}},
 		{name: "accuracy rejects a bad size", args: []string{"accuracy", "-n", "5"}, handled: true, status: 2,
 			stderr: []string{"not a sample size"}},
+		{name: "data get names the sets", args: []string{"data", "get", "-data", "/nonexistent", "imagenet"}, handled: true, status: 2,
+			stderr: []string{`no dataset "imagenet" to download (known: cifar10, cifar100)`}},
 		{name: "exitcompare rejects arguments", args: []string{"exitcompare", "x"}, handled: true, status: 2,
 			stderr: []string{"flags only"}},
 	}

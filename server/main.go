@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
+	"github.com/tailscope/tailscope/sim/data"
 	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
@@ -52,10 +52,9 @@ func main() {
 // defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
 // working directory where there is none.
 func defaultDataDir() string {
-	if dir, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(dir, "tailscope-data")
-	}
-	return "tailscope-data"
+	// sim/data's DefaultDir: the same, or $TAILSCOPE_DATA_DIR if set. `tailscope data get`
+	// puts CIFAR there too.
+	return data.DefaultDir()
 }
 
 func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
@@ -67,6 +66,7 @@ func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace,
 	if workers < 1 {
 		return fmt.Errorf("-workers must be at least 1, got %d", workers)
 	}
+	data.SetDir(dataDir) // downloaded datasets (CIFAR) are read from it
 	st, err := boltstore.Open(dataDir)
 	if err != nil {
 		return err

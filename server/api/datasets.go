@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/spec"
 )
 
 // Datasets is where the dataset routes find the training sets.
@@ -21,8 +22,9 @@ type Datasets interface {
 	Load(ctx context.Context, name string) (*data.Set, error)
 }
 
-// DataCatalog serves the datasets of sim/data (MNIST train and test, the synthetic sets),
-// loading each at most once and keeping it in memory. The zero DataCatalog is ready to use.
+// DataCatalog serves the datasets of sim/data (MNIST train and test, the synthetic sets,
+// CIFAR-10 and CIFAR-100 once downloaded into sim/data's data directory), loading each at
+// most once and keeping it in memory. The zero DataCatalog is ready to use.
 type DataCatalog struct {
 	mu   sync.Mutex
 	sets map[string]*loadOnce
@@ -50,7 +52,66 @@ func (c *DataCatalog) Load(ctx context.Context, name string) (*data.Set, error) 
 	}
 	c.mu.Unlock()
 	l.once.Do(func() { l.set, l.err = data.Load(name) })
+	if l.err != nil { // not kept: a set downloaded meanwhile (tailscope data get) is found next time
+		c.mu.Lock()
+		if c.sets[name] == l {
+			delete(c.sets, name)
+		}
+		c.mu.Unlock()
+	}
 	return l.set, l.err
+}
+
+// Slice implements Slicer: CIFAR's examples [offset, offset+n) are normalised from the
+// pixels alone, without the whole set's float32 features (600 MB for a training set).
+func (c *DataCatalog) Slice(ctx context.Context, name string, offset, n int) (*data.Set, error) {
+	for _, cf := range data.CIFARSets() {
+		for _, train := range []bool{true, false} {
+			if name == cf.SetName(train) {
+				return data.CIFARRange(cf, train, offset, n)
+			}
+		}
+	}
+	set, err := c.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return set.Slice(offset, n)
+}
+
+// A Slicer is a Datasets that cuts a slice of a set itself, more cheaply than Load.
+type Slicer interface {
+	Slice(ctx context.Context, name string, offset, n int) (*data.Set, error)
+}
+
+// slice returns examples [offset, offset+n) of the set called name, through Slicer if the
+// Datasets is one.
+func (s *Server) slice(ctx context.Context, name string, offset, n int) (*data.Set, error) {
+	if sl, ok := s.cfg.Datasets.(Slicer); ok {
+		return sl.Slice(ctx, name, offset, n)
+	}
+	set, err := s.cfg.Datasets.Load(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return set.Slice(offset, n)
+}
+
+// checkDataset answers 400 for a spec whose dataset this server lacks (CIFAR not yet
+// downloaded), naming the command that gets it, and reports whether the spec may go on.
+func (s *Server) checkDataset(w http.ResponseWriter, sp spec.Spec) bool {
+	p, err := sp.MLP()
+	if err != nil || s.cfg.Datasets == nil {
+		return true
+	}
+	train := string(p.Dataset) + "-train"
+	for _, info := range s.cfg.Datasets.Catalog() {
+		if info.Name == train && info.Get != "" {
+			writeError(w, http.StatusBadRequest, "dataset", "dataset: %s is not on this server yet: run `%s` on it", p.Dataset, info.Get)
+			return false
+		}
+	}
+	return true
 }
 
 // datasetCacheBytes bounds the encoded slices kept to answer repeated requests.
@@ -136,12 +197,14 @@ func (s *Server) datasetsAvailable(w http.ResponseWriter) bool {
 	return false
 }
 
-// listDatasets: GET /api/datasets → [{name, examples, shape, classes, bytes}].
+// listDatasets: GET /api/datasets → [{name, examples, shape, classes, bytes, get}]: get,
+// for a set this server lacks (CIFAR not yet downloaded), is the command that gets it.
 func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) {
 	if !s.datasetsAvailable(w) {
 		return
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	// Revalidated every time: a set appears when `tailscope data get` has run.
+	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, r, http.StatusOK, s.cfg.Datasets.Catalog())
 }
 
@@ -164,6 +227,10 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := cat[i]
+	if info.Get != "" {
+		writeError(w, http.StatusNotFound, "name", "the dataset %s is not on this server yet: run `%s` on it", name, info.Get)
+		return
+	}
 	q := r.URL.Query()
 	offset, ok := intParam(w, q.Get("offset"), "offset", 0, 0, info.Examples-1)
 	if !ok {
@@ -174,11 +241,7 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
-		set, err := s.cfg.Datasets.Load(r.Context(), name)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := set.Slice(offset, n)
+		sub, err := s.slice(r.Context(), name, offset, n)
 		if err != nil {
 			return nil, err
 		}

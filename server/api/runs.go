@@ -58,6 +58,9 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !s.checkDataset(w, sp) {
+		return
+	}
 	run, err := s.cfg.Runs.Submit(r.Context(), sp)
 	if err != nil {
 		s.fail(w, r, err)

@@ -17,6 +17,7 @@ const (
 	MaxDim      = 1 << 14 // features per example
 	MaxValues   = 1 << 26 // n·dim: 64 Mi features, 256 MiB as float32
 	maxName     = 64
+	maxPlanes   = 4 // planes with their own normalisation (encoding 3)
 )
 
 const (
@@ -24,6 +25,7 @@ const (
 	binVersion = 1
 	encPixels  = 1
 	encFloat32 = 2
+	encPlanes  = 3
 	headerSize = 24
 )
 
@@ -34,6 +36,17 @@ func BinarySize(nameLen, n, dim int, pixels bool) int64 {
 		per = 1
 	}
 	return headerSize + int64(nameLen) + int64(n) + int64(n)*int64(dim)*per + 4
+}
+
+// BinarySizePlanes returns the size in bytes of a set of uint8 pixels normalised per plane
+// (encoding 3) in the compact binary form.
+func BinarySizePlanes(nameLen, n, dim, planes int) int64 {
+	return BinarySize(nameLen, n, dim, true) + 1 + 8*int64(planes)
+}
+
+// usableNorm reports whether mean and std can normalise pixels: finite, std > 0.
+func usableNorm(mean, std float32) bool {
+	return std > 0 && !math.IsInf(float64(std), 0) && !math.IsNaN(float64(mean)) && !math.IsInf(float64(mean), 0)
 }
 
 // WriteBinary writes s in the compact binary form described in the package documentation.
@@ -54,9 +67,23 @@ func (s *Set) WriteBinary(w io.Writer) error {
 	copy(h[:4], binMagic)
 	h[4] = binVersion
 	h[5] = encFloat32
-	if s.Pixels != nil {
+	var planes []byte // encoding 3: the plane count, means and stds after the name
+	switch {
+	case s.Pixels != nil && len(s.PlaneMean) > 0:
+		h[5] = encPlanes
+		planes = append(planes, byte(len(s.PlaneMean)))
+		for c := range s.PlaneMean {
+			if !usableNorm(s.PlaneMean[c], s.PlaneStd[c]) {
+				return fmt.Errorf("data: set %q: plane %d normalisation mean %v, std %v is not usable", s.Name, c, s.PlaneMean[c], s.PlaneStd[c])
+			}
+			planes = binary.LittleEndian.AppendUint32(planes, math.Float32bits(s.PlaneMean[c]))
+		}
+		for _, sd := range s.PlaneStd {
+			planes = binary.LittleEndian.AppendUint32(planes, math.Float32bits(sd))
+		}
+	case s.Pixels != nil:
 		h[5] = encPixels
-		if !(s.Std > 0) || math.IsInf(float64(s.Std), 0) || math.IsNaN(float64(s.Mean)) || math.IsInf(float64(s.Mean), 0) {
+		if !usableNorm(s.Mean, s.Std) {
 			return fmt.Errorf("data: set %q: pixel normalisation mean %v, std %v is not usable", s.Name, s.Mean, s.Std)
 		}
 		binary.LittleEndian.PutUint32(h[16:], math.Float32bits(s.Mean))
@@ -68,6 +95,7 @@ func (s *Set) WriteBinary(w io.Writer) error {
 	binary.LittleEndian.PutUint32(h[12:], uint32(s.Dim))
 	bw.Write(h[:])
 	bw.WriteString(s.Name)
+	bw.Write(planes)
 	bw.Write(s.Y)
 	if s.Pixels != nil {
 		bw.Write(s.Pixels)
@@ -113,8 +141,8 @@ func ReadBinary(r io.Reader) (*Set, error) {
 	mean := math.Float32frombits(binary.LittleEndian.Uint32(h[16:]))
 	std := math.Float32frombits(binary.LittleEndian.Uint32(h[20:]))
 	switch {
-	case enc != encPixels && enc != encFloat32:
-		return nil, fmt.Errorf("data: unknown feature encoding %d (1: uint8 pixels, 2: float32)", enc)
+	case enc != encPixels && enc != encFloat32 && enc != encPlanes:
+		return nil, fmt.Errorf("data: unknown feature encoding %d (1: uint8 pixels, 2: float32, 3: uint8 pixels normalised per plane)", enc)
 	case classes < 1:
 		return nil, fmt.Errorf("data: header says 0 classes")
 	case nameLen < 1 || nameLen > maxName:
@@ -127,11 +155,11 @@ func ReadBinary(r io.Reader) (*Set, error) {
 		return nil, fmt.Errorf("data: header says %d×%d = %d features, more than the %d allowed", n, dim, n*dim, MaxValues)
 	}
 	if enc == encPixels {
-		if !(std > 0) || math.IsInf(float64(std), 0) || math.IsNaN(float64(mean)) || math.IsInf(float64(mean), 0) {
+		if !usableNorm(mean, std) {
 			return nil, fmt.Errorf("data: pixel normalisation mean %v, std %v: want finite mean and std > 0", mean, std)
 		}
 	} else if mean != 0 || std != 0 {
-		return nil, fmt.Errorf("data: float32 features with normalisation fields %v, %v: want 0, 0", mean, std)
+		return nil, fmt.Errorf("data: encoding %d with normalisation fields %v, %v: want 0, 0", enc, mean, std)
 	}
 	name := make([]byte, nameLen)
 	if err := readFull(tr, name, "name"); err != nil {
@@ -140,7 +168,30 @@ func ReadBinary(r io.Reader) (*Set, error) {
 	if !utf8.Valid(name) {
 		return nil, fmt.Errorf("data: name %q is not UTF-8", name)
 	}
-	s := &Set{Name: string(name), Dim: int(dim), Classes: classes, Y: make([]uint8, n), X: make([]float32, n*dim)}
+	s := &Set{Name: string(name), Dim: int(dim), Classes: classes}
+	if enc == encPlanes {
+		var c [1]byte
+		if err := readFull(tr, c[:], "plane count"); err != nil {
+			return nil, err
+		}
+		planes := int(c[0])
+		if planes < 1 || planes > maxPlanes || dim%int64(planes) != 0 {
+			return nil, fmt.Errorf("data: %d planes for %d features per example: want 1 … %d planes dividing them", planes, dim, maxPlanes)
+		}
+		norm := make([]byte, 8*planes)
+		if err := readFull(tr, norm, "plane normalisation"); err != nil {
+			return nil, err
+		}
+		s.PlaneMean, s.PlaneStd = make([]float32, planes), make([]float32, planes)
+		for i := range planes {
+			s.PlaneMean[i] = math.Float32frombits(binary.LittleEndian.Uint32(norm[4*i:]))
+			s.PlaneStd[i] = math.Float32frombits(binary.LittleEndian.Uint32(norm[4*(planes+i):]))
+			if !usableNorm(s.PlaneMean[i], s.PlaneStd[i]) {
+				return nil, fmt.Errorf("data: plane %d normalisation mean %v, std %v: want finite mean and std > 0", i, s.PlaneMean[i], s.PlaneStd[i])
+			}
+		}
+	}
+	s.Y, s.X = make([]uint8, n), make([]float32, n*dim)
 	if err := readFull(tr, s.Y, "labels"); err != nil {
 		return nil, err
 	}
@@ -149,13 +200,13 @@ func ReadBinary(r io.Reader) (*Set, error) {
 			return nil, fmt.Errorf("data: example %d has label %d, but the set has %d classes", i, y, classes)
 		}
 	}
-	if enc == encPixels {
+	if enc == encPixels || enc == encPlanes {
 		s.Pixels = make([]uint8, n*dim)
 		s.Mean, s.Std = mean, std
 		if err := readFull(tr, s.Pixels, "pixels"); err != nil {
 			return nil, err
 		}
-		normalise(s.X, s.Pixels, mean, std)
+		s.normalisePixels()
 	} else {
 		buf := make([]byte, 4*4096)
 		for off := 0; off < len(s.X); {

@@ -253,7 +253,7 @@ func TestReadBinaryErrors(t *testing.T) {
 		{"empty", func(b []byte) []byte { return nil }, "truncated in the header"},
 		{"magic", func(b []byte) []byte { b[0] = 'X'; return b }, "magic"},
 		{"version", func(b []byte) []byte { b[4] = 9; return b }, "version"},
-		{"encoding", func(b []byte) []byte { b[5] = 3; return b }, "encoding"},
+		{"encoding", func(b []byte) []byte { b[5] = 4; return b }, "unknown feature encoding 4"},
 		{"classes", func(b []byte) []byte { b[6] = 0; return b }, "0 classes"},
 		{"huge n", func(b []byte) []byte { b[11] = 0xff; return b }, "examples"},
 		{"checksum", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }, "checksum"},
@@ -279,6 +279,12 @@ func FuzzReadBinary(f *testing.F) {
 	buf.Reset()
 	p.WriteBinary(&buf)
 	f.Add(buf.Bytes())
+	planes := &Set{Name: "rgb", Dim: 4, Classes: 3, Y: []uint8{2}, Pixels: []uint8{0, 9, 200, 255},
+		PlaneMean: []float32{0.5, 0.25}, PlaneStd: []float32{0.2, 0.3}, X: make([]float32, 4)}
+	planes.normalisePixels()
+	buf.Reset()
+	planes.WriteBinary(&buf)
+	f.Add(buf.Bytes())
 	f.Add([]byte("TSDS"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := ReadBinary(bytes.NewReader(b))
@@ -299,7 +305,15 @@ func FuzzReadBinary(f *testing.F) {
 }
 
 func TestCatalogLoad(t *testing.T) {
+	SetDir(t.TempDir()) // no CIFAR there: TestCIFARFromDataDir loads it
+	defer SetDir("")
 	for _, info := range Catalog() {
+		if info.Get != "" {
+			if _, err := Load(info.Name); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), info.Get) {
+				t.Errorf("%s: Load gives %v, want ErrMissing naming %q", info.Name, err, info.Get)
+			}
+			continue
+		}
 		if strings.HasPrefix(info.Name, "mnist") {
 			mnistOrSkip(t, true)
 		}
@@ -315,7 +329,7 @@ func TestCatalogLoad(t *testing.T) {
 			t.Errorf("%s: Load gives %d×%d, %d classes; Catalog says %d×%v, %d", info.Name, s.Len(), s.Dim, s.Classes, info.Examples, info.Shape, info.Classes)
 		}
 	}
-	if _, err := Load("cifar"); err == nil || !strings.Contains(err.Error(), "mnist-train") {
-		t.Errorf("Load(cifar): got %v, want an error listing the known sets", err)
+	if _, err := Load("imagenet"); err == nil || !strings.Contains(err.Error(), "mnist-train") {
+		t.Errorf("Load(imagenet): got %v, want an error listing the known sets", err)
 	}
 }

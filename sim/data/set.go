@@ -9,14 +9,20 @@ import (
 type Info struct {
 	Name     string `json:"name"`
 	Examples int    `json:"examples"`
-	Shape    []int  `json:"shape"` // shape of one example, e.g. [28, 28]
+	Shape    []int  `json:"shape"` // shape of one example, e.g. [28, 28], or [3, 32, 32] for colour
 	Classes  int    `json:"classes"`
 	Bytes    int64  `json:"bytes"` // size of the full set in the compact binary form
+	// Get, for a set that must be downloaded and is not (CIFAR), is the command that
+	// downloads it, e.g. "tailscope data get cifar10"; empty when the set can be loaded.
+	// Examples and Bytes are then the official set's.
+	Get string `json:"get,omitempty"`
 }
 
-// Catalog lists the datasets Load knows, with the sizes Load gives them.
+// Catalog lists the datasets Load knows, with the sizes Load gives them; CIFAR's sets are
+// listed whether present in the data directory (Dir) or not, with Get saying how to get a
+// missing one.
 func Catalog() []Info {
-	return []Info{
+	return append([]Info{
 		{Name: "mnist-train", Examples: MNISTTrainSize, Shape: []int{mnistRows, mnistCols}, Classes: 10,
 			Bytes: BinarySize(len("mnist-train"), MNISTTrainSize, mnistPixels, true)},
 		{Name: "mnist-test", Examples: MNISTTestSize, Shape: []int{mnistRows, mnistCols}, Classes: 10,
@@ -25,7 +31,7 @@ func Catalog() []Info {
 			Bytes: BinarySize(len("blobs"), DefaultSyntheticSize, 2, false)},
 		{Name: "spirals", Examples: DefaultSyntheticSize, Shape: []int{2}, Classes: 2,
 			Bytes: BinarySize(len("spirals"), DefaultSyntheticSize, 2, false)},
-	}
+	}, cifarCatalog(Dir())...)
 }
 
 // Set is a labelled dataset held in memory.
@@ -40,6 +46,10 @@ type Set struct {
 	// X = (Pixels/255 − Mean)/Std; WriteBinary then stores them, one byte each.
 	Pixels    []uint8
 	Mean, Std float32
+	// PlaneMean and PlaneStd, when not nil, replace Mean and Std for Pixels: each example
+	// is len(PlaneMean) planes of Dim/len(PlaneMean) pixels (CIFAR's red, green and blue),
+	// plane c normalised as (p/255 − PlaneMean[c])/PlaneStd[c].
+	PlaneMean, PlaneStd []float32
 }
 
 // Len returns the number of examples.
@@ -109,6 +119,7 @@ func btoi(b bool) int {
 // X nil: the new set's X is then computed from its pixels.
 func (s *Set) pick(idx []int) *Set {
 	out := &Set{Name: s.Name, Dim: s.Dim, Classes: s.Classes, Mean: s.Mean, Std: s.Std,
+		PlaneMean: s.PlaneMean, PlaneStd: s.PlaneStd,
 		X: make([]float32, 0, len(idx)*s.Dim), Y: make([]uint8, 0, len(idx))}
 	if s.Pixels != nil {
 		out.Pixels = make([]uint8, 0, len(idx)*s.Dim)
@@ -124,7 +135,7 @@ func (s *Set) pick(idx []int) *Set {
 	}
 	if s.X == nil {
 		out.X = out.X[:len(out.Pixels)]
-		normalise(out.X, out.Pixels, out.Mean, out.Std)
+		out.normalisePixels()
 	}
 	return out
 }
@@ -141,6 +152,9 @@ func (s *Set) Check() error {
 		return fmt.Errorf("data: set %q has %d features for %d examples of dimension %d", s.Name, len(s.X), len(s.Y), s.Dim)
 	case s.Pixels != nil && len(s.Pixels) != len(s.X):
 		return fmt.Errorf("data: set %q has %d pixels for %d features", s.Name, len(s.Pixels), len(s.X))
+	case len(s.PlaneMean) != len(s.PlaneStd) || len(s.PlaneMean) > maxPlanes || (len(s.PlaneMean) > 0 && s.Dim%len(s.PlaneMean) != 0):
+		return fmt.Errorf("data: set %q has %d plane means and %d stds for dimension %d (want 1 … %d planes dividing it)",
+			s.Name, len(s.PlaneMean), len(s.PlaneStd), s.Dim, maxPlanes)
 	}
 	for i, y := range s.Y {
 		if int(y) >= s.Classes {
@@ -153,6 +167,21 @@ func (s *Set) Check() error {
 		}
 	}
 	return nil
+}
+
+// normalisePixels sets X from Pixels with the set's normalisation, per plane or global.
+func (s *Set) normalisePixels() {
+	if len(s.PlaneMean) == 0 {
+		normalise(s.X, s.Pixels, s.Mean, s.Std)
+		return
+	}
+	plane := s.Dim / len(s.PlaneMean)
+	for i := 0; i < len(s.Pixels); i += s.Dim {
+		for c := range s.PlaneMean {
+			lo := i + c*plane
+			normalise(s.X[lo:lo+plane], s.Pixels[lo:lo+plane], s.PlaneMean[c], s.PlaneStd[c])
+		}
+	}
 }
 
 // normalise sets x[i] = (p[i]/255 − mean)/std in float32, as torchvision does.

@@ -29,6 +29,9 @@ func testFastMatchesReference(t *testing.T) {
 		// sim/nn's shapes (weights out×in), and blocks of 8×32, 4×32, 8×16 with every remainder
 		{100, 784, 128}, {10, 100, 128}, {128, 100, 784}, {12, 5, 48}, {20, 7, 80}, {4, 6, 32},
 		{15, 9, 49}, {11, 3, 16}, {7, 5, 33}, {6, 4, 112},
+		// the packed kernels: several k blocks (deeper than 256, not a multiple of 8), several
+		// row blocks of 120 with a 6-row remainder, column panels of 16 and 32 with remainders
+		{190, 300, 70}, {257, 513, 33}, {6, 1030, 32}, {125, 9, 95},
 	}
 	for _, sz := range shapes {
 		m, k, n := sz[0], sz[1], sz[2]
@@ -68,6 +71,41 @@ func testFastMatchesReference(t *testing.T) {
 				if d := math.Abs(float64(got[i]) - float64(want[i])); d > tol {
 					t.Fatalf("%s %dx%dx%d (%s): c[%d] = %v, reference %v (|diff| %g > %g)",
 						tc.name, m, k, n, Impl(), i, got[i], want[i], d, tol)
+				}
+			}
+		}
+	}
+}
+
+// TestThreadsSameResult: a product split between two goroutines (by columns, and by rows
+// when it is narrow) equals the one-goroutine product bit for bit, for every fast kernel.
+func TestThreadsSameResult(t *testing.T) {
+	defer setImpl(current())
+	defer SetThreads(SetThreads(1))
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, im := range available {
+		setImpl(im)
+		for _, sz := range [][3]int{{100, 784, 128}, {600, 800, 10}, {250, 300, 130}} {
+			m, k, n := sz[0], sz[1], sz[2]
+			a, bt, at := randSlice(r, m*k), randSlice(r, n*k), randSlice(r, k*m)
+			b := randSlice(r, k*n)
+			for _, op := range []struct {
+				name string
+				f    func(c []float32)
+			}{
+				{"MatMul", func(c []float32) { MatMul(c, a, b, m, k, n) }},
+				{"MatMulTransA", func(c []float32) { MatMulTransA(c, at, b, m, k, n) }},
+				{"MatMulTransB", func(c []float32) { MatMulTransB(c, a, bt, m, k, n) }},
+			} {
+				one, two := make([]float32, m*n), make([]float32, m*n)
+				SetThreads(1)
+				op.f(one)
+				SetThreads(2)
+				op.f(two)
+				for i := range one {
+					if math.Float32bits(one[i]) != math.Float32bits(two[i]) {
+						t.Fatalf("%s %s %dx%dx%d: c[%d] = %v with 2 threads, %v with 1", Impl(), op.name, m, k, n, i, two[i], one[i])
+					}
 				}
 			}
 		}

@@ -3,7 +3,9 @@
 // overwrites c (it does not accumulate).
 //
 // MatMul, MatMulTransA, MatMulTransB and MatMulTransBScratch run the fastest kernel available:
-// on amd64 with AVX-512 or AVX2 and FMA, register-blocked assembly (gemm_amd64.s); in the
+// on amd64 with AVX-512 or AVX2 and FMA, packed and cache-blocked products around
+// register-blocked assembly micro-kernels (packed_amd64.go, packed_amd64.s), split between
+// goroutines with SetThreads; in the
 // browser, a WebAssembly SIMD module (wasm/assets/kernels.wat) when the page has loaded it;
 // elsewhere the plain loops. The plain loops are kept as MatMulRef, MatMulTransARef and
 // MatMulTransBRef: they are the reference that the fast kernels must reproduce within float32
@@ -19,6 +21,7 @@ package kernel
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // fastGemm, when not nil, computes c (m×n, row stride n) = A·B where A(i,p) = a[i·ars + p·aps]
@@ -32,14 +35,13 @@ var fastName = "go"
 type impl struct {
 	name string
 	gemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
-	// transB, when not nil, is MatMulTransBScratch's fast path: c (m×n) = a·bᵀ, b n×k,
-	// transposing b 32 rows at a time into a k×32 panel of buf and multiplying by it while it
-	// is in cache (buf holds at least TransBScratch(m, k, n) elements).
-	transB func(c, a, b []float32, m, k, n int, buf []float32)
+	// transB, when not nil, is MatMulTransB's fast path: c (m×n) = a·bᵀ, b n×k, reading b
+	// in place or through its own packing buffers (no scratch needed).
+	transB func(c, a, b []float32, m, k, n int)
 }
 
 // fastTransB is the transB of the kernel in use.
-var fastTransB func(c, a, b []float32, m, k, n int, buf []float32)
+var fastTransB func(c, a, b []float32, m, k, n int)
 
 // setImpl makes im the kernel in use; the zero impl is the plain loops.
 func setImpl(im impl) {
@@ -121,6 +123,10 @@ func MatMulTransA(c, a, b []float32, m, k, n int) {
 func MatMulTransB(c, a, b []float32, m, k, n int) {
 	checkSizes("MatMulTransB", c, a, b, m*n, m*k, n*k)
 	if fastGemm != nil && m*k*n >= minFastWork {
+		if fastTransB != nil {
+			fastTransB(c, a, b, m, k, n)
+			return
+		}
 		need := TransBScratch(m, k, n)
 		bufp := scratch.Get().(*[]float32)
 		if cap(*bufp) < need {
@@ -134,14 +140,14 @@ func MatMulTransB(c, a, b []float32, m, k, n int) {
 }
 
 // TransBScratch returns the number of scratch elements MatMulTransBScratch needs for an
-// m×k by (n×k)ᵀ product: room for bᵀ whole (k·n) or for one zero-padded k×32 panel of it and
-// an m×32 block of c.
+// m×k by (n×k)ᵀ product: room for bᵀ whole (k·n), or more (kept so that scratch sized by
+// earlier versions stays valid).
 func TransBScratch(m, k, n int) int { return max(k*n, 32*(k+m)) }
 
 // MatMulTransBScratch sets c (m×n) = a · bᵀ where a is m×k and b is n×k (a layer's weights
 // stored out×in), using scratch (at least TransBScratch(m, k, n) elements, contents ignored)
-// and allocating nothing. On amd64 it transposes b 32 rows at a time into a k×32 panel and
-// multiplies by it while the panel is in cache; with other fast kernels it transposes b whole
+// and allocating nothing once warm. On amd64 it packs b into panels as it multiplies (its own
+// pooled buffers; scratch is not used); with other fast kernels it transposes b whole
 // and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
 // which skip zero entries of a (ReLU activations, MNIST's blank pixels). It panics if a slice
 // or scratch is too short.
@@ -152,7 +158,7 @@ func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
 	}
 	if fastGemm != nil && m*k*n >= minFastWork {
 		if fastTransB != nil {
-			fastTransB(c, a, b, m, k, n, scratch)
+			fastTransB(c, a, b, m, k, n)
 			return
 		}
 		bt := scratch[:k*n]
@@ -166,6 +172,21 @@ func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
 }
 
 var scratch = sync.Pool{New: func() any { return new([]float32) }}
+
+// threads is the number of goroutines a large product is split between (SetThreads).
+var threads atomic.Int32
+
+// SetThreads makes the fast kernels split each large product (about 4M multiply-adds and
+// more) between n goroutines, n ≥ 1 (values below 1 mean 1), and returns the previous
+// setting. The default is 1: callers that already run one product per core (sim/noise's
+// workers) keep it. Results do not depend on it: every element of C is summed in the same
+// order whatever the split. The plain loops and the browser's kernel ignore it.
+func SetThreads(n int) int {
+	return int(threads.Swap(int32(max(n, 1))))
+}
+
+// Threads returns the setting of SetThreads.
+func Threads() int { return max(int(threads.Load()), 1) }
 
 // fastTranspose, when not nil, is the platform's transpose.
 var fastTranspose func(dst, src []float32, rows, cols int)

@@ -75,8 +75,8 @@ type Trainer struct {
 	by          []uint8
 }
 
-// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST it
-// normalises and holds only the examples used.
+// LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST and
+// CIFAR (read from sim/data's data directory) it normalises and holds only the examples used.
 func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
@@ -92,6 +92,17 @@ func LoadData(s spec.Spec) (train, test *data.Set, err error) {
 			return nil, nil, err
 		}
 		if test, err = data.MNISTSubset(false, p.TestN, balanced); err != nil {
+			return nil, nil, err
+		}
+		return train, test, nil
+	case spec.DatasetCIFAR10, spec.DatasetCIFAR100:
+		// From the data directory; a missing set fails with the command to get it.
+		c, _ := data.CIFARByName(string(p.Dataset))
+		balanced := p.Subset == spec.SubsetBalanced
+		if train, err = data.CIFARSubset(c, true, p.N, balanced); err != nil {
+			return nil, nil, err
+		}
+		if test, err = data.CIFARSubset(c, false, p.TestN, balanced); err != nil {
 			return nil, nil, err
 		}
 		return train, test, nil

@@ -159,10 +159,9 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
-		pooled.Add(d...)
-		ref.Add(d...)
+		// one pass over the values feeds the three estimates each belongs to
 		for l := range layers {
-			layers[l].Add(d[net.Offset(l):net.Offset(l+1)]...)
+			estimator.AddAll(d[net.Offset(l):net.Offset(l+1)], &pooled, &ref, &layers[l])
 		}
 		base := j * M
 		for len(sub) < len(picks) && picks[len(sub)] < base+M {

@@ -23,12 +23,12 @@ func init() {
 		Label: "Network noise",
 		Help:  "Train a small fully connected network with SGD and measure, every few iterations, the tail index α of its stochastic gradient noise.",
 		Params: []Param{
-			{Name: "dataset", Type: Choice, DefaultChoice: string(DatasetMNIST), Choices: choices(DatasetMNIST, DatasetBlobs, DatasetSpirals),
-				Label: "dataset", Help: "mnist: handwritten digits (normalised with mean 0.1307, std 0.3081); blobs: three Gaussian blobs in the plane; spirals: two interleaved spirals (synthetic sets are drawn from the seed)."},
+			{Name: "dataset", Type: Choice, DefaultChoice: string(DatasetMNIST), Choices: choices(DatasetMNIST, DatasetBlobs, DatasetSpirals, DatasetCIFAR10, DatasetCIFAR100),
+				Label: "dataset", Help: "mnist: handwritten digits (normalised with mean 0.1307, std 0.3081); blobs: three Gaussian blobs in the plane; spirals: two interleaved spirals (synthetic sets are drawn from the seed); cifar10, cifar100: 32×32 colour images in 10 or 100 classes (3072 inputs, normalised per colour as the reference code does), once the server has them (tailscope data get cifar10)."},
 			{Name: "subset", Type: Choice, DefaultChoice: string(SubsetFirst), Choices: choices(SubsetFirst, SubsetBalanced),
-				Label: "subset", Help: "Which n training (and test) examples: the first n, or the first n/10 of each class (MNIST; synthetic sets are balanced anyway)."},
+				Label: "subset", Help: "Which n training (and test) examples: the first n, or the first n/classes of each class (MNIST, CIFAR; synthetic sets are balanced anyway)."},
 			{Name: "n", Type: Int, Default: 10000, Min: 100, Max: 60000, Log: true,
-				Label: "training examples", Unit: "examples", Help: "Size of the training set; MNIST has 60000."},
+				Label: "training examples", Unit: "examples", Help: "Size of the training set; MNIST has 60000, CIFAR 50000."},
 			{Name: "testN", Type: Int, Default: 2000, Min: 100, Max: 10000, Log: true,
 				Label: "test examples", Unit: "examples", Help: "Size of the test set; MNIST's has 10000."},
 			{Name: "width", Type: Int, Default: 100, Min: 4, Max: 1024, Log: true,
@@ -81,7 +81,24 @@ const (
 	DatasetMNIST   Dataset = "mnist"   // handwritten digits, 784 pixels, 10 classes
 	DatasetBlobs   Dataset = "blobs"   // three Gaussian blobs in the plane
 	DatasetSpirals Dataset = "spirals" // two interleaved spirals in the plane
+	// The CIFAR sets, 3×32×32 colour images, are downloaded into the server's data
+	// directory first (sim/data/download); the spec is valid without them, the run fails
+	// with the command to get them.
+	DatasetCIFAR10  Dataset = "cifar10"  // 10 classes
+	DatasetCIFAR100 Dataset = "cifar100" // 100 fine classes
 )
+
+// Examples returns the sizes of the dataset's full training and test sets; 0 for the
+// synthetic sets, which are drawn at any size.
+func (d Dataset) Examples() (train, test int) {
+	switch d {
+	case DatasetMNIST:
+		return 60000, 10000
+	case DatasetCIFAR10, DatasetCIFAR100:
+		return 50000, 10000
+	}
+	return 0, 0
+}
 
 // Subset is which n examples an "mlp" run takes.
 type Subset string
@@ -162,6 +179,10 @@ func (d Dataset) Shape() (dim, classes int) {
 	switch d {
 	case DatasetMNIST:
 		return 784, 10
+	case DatasetCIFAR10:
+		return 3072, 10
+	case DatasetCIFAR100:
+		return 3072, 100
 	case DatasetBlobs:
 		return 2, 3
 	}
@@ -206,6 +227,11 @@ func checkMLP(s Spec) error {
 		return err
 	}
 	n, b := p.N, p.Batch
+	if trainN, testN := p.Dataset.Examples(); trainN > 0 && n > trainN {
+		return fieldErrorf("n", "%s has %d training examples, got %d", p.Dataset, trainN, n)
+	} else if testN > 0 && p.TestN > testN {
+		return fieldErrorf("testN", "%s has %d test examples, got %d", p.Dataset, testN, p.TestN)
+	}
 	if b*2 > n {
 		return fieldErrorf("batch", "must leave at least 2 batches to measure noise on: at most n/2 = %d, got %d", n/2, b)
 	}

@@ -116,3 +116,38 @@ func TestMLPEvaluationsMessage(t *testing.T) {
 		t.Errorf("iters 1000000, evalEvery 10: got %v, want %s", err, want)
 	}
 }
+
+func TestMLPCIFAR(t *testing.T) {
+	for _, tc := range []struct {
+		query   string
+		field   string // "" when valid
+		dim, cl int
+	}{
+		{"dataset=cifar10&n=50000&testN=10000", "", 3072, 10},
+		{"dataset=cifar100&n=50000&testN=10000&subset=balanced", "", 3072, 100},
+		{"dataset=cifar10&n=50001", "n", 3072, 10},
+		{"dataset=cifar100&n=60000", "n", 3072, 100},
+		{"dataset=mnist&n=60000", "", 784, 10},
+		{"dataset=blobs&n=60000", "", 2, 3},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			s, err := ParseArg("kind=mlp&"+tc.query, "")
+			if err == nil {
+				err = s.Validate()
+			}
+			if tc.field == "" && err != nil {
+				t.Fatalf("got %v, want valid", err)
+			}
+			if tc.field != "" {
+				if fe, ok := err.(*FieldError); !ok || fe.Field != tc.field {
+					t.Fatalf("got %v, want an error on %s", err, tc.field)
+				}
+				return
+			}
+			p, _ := s.MLP()
+			if dim, cl := p.Dataset.Shape(); dim != tc.dim || cl != tc.cl {
+				t.Errorf("shape %d, %d classes; want %d, %d", dim, cl, tc.dim, tc.cl)
+			}
+		})
+	}
+}

@@ -122,6 +122,9 @@ func (res *Result) Notes() []string {
 			"Values a little below 2 are noise; the Mohammadi estimator assumes α-stable data, which the Gaussian is (α = 2).")
 	}
 	for _, w := range res.Report.Warnings {
+		if tc := res.Report.TailCheck; tc != nil && w == tc.Sentence {
+			continue // the summary ends with it
+		}
 		notes = append(notes, "Warning: "+w)
 	}
 	return notes

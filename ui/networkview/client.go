@@ -170,24 +170,22 @@ func (c *Client) Dataset(ctx context.Context, name string, offset, n int) (*data
 	return set, nil
 }
 
-// Sizes of the served MNIST sets.
-const (
-	mnistTrain = 60000
-	mnistTest  = 10000
-)
-
-// Data returns a Loader that draws the synthetic sets locally and fetches MNIST from the
-// server: the first n (and testN) examples, or for the "balanced" subset twice as many
-// (the whole set if that is not enough), cut by mlp.Subsets.
+// Data returns a Loader that draws the synthetic sets locally and fetches MNIST and CIFAR
+// from the server (its /api/datasets/{dataset}-train and -test): the first n (and testN)
+// examples, or for the "balanced" subset twice as many (the whole set if that is not
+// enough), cut by mlp.Subsets. A CIFAR set the server lacks fails with the server's
+// message, which names the command that gets it.
 func (c *Client) Data() Loader {
 	return func(ctx context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
 		p, err := s.MLP()
 		if err != nil {
 			return nil, nil, err
 		}
-		if p.Dataset != spec.DatasetMNIST {
+		trainSize, testSize := p.Dataset.Examples()
+		if trainSize == 0 { // synthetic: drawn here
 			return mlp.LoadData(s)
 		}
+		trainName, testName := string(p.Dataset)+"-train", string(p.Dataset)+"-test"
 		balanced := p.Subset == spec.SubsetBalanced
 		fetch := func(name string, n, size int) (*data.Set, error) {
 			if balanced {
@@ -195,21 +193,21 @@ func (c *Client) Data() Loader {
 			}
 			return c.Dataset(ctx, name, 0, n)
 		}
-		train, err := fetch("mnist-train", p.N, mnistTrain)
+		train, err := fetch(trainName, p.N, trainSize)
 		if err != nil {
 			return nil, nil, err
 		}
-		test, err := fetch("mnist-test", p.TestN, mnistTest)
+		test, err := fetch(testName, p.TestN, testSize)
 		if err != nil {
 			return nil, nil, err
 		}
 		tr, te, err := mlp.Subsets(s, train, test)
 		if err != nil && balanced {
 			// Too few of some class among the first 2n: take the whole sets.
-			if train, err = c.Dataset(ctx, "mnist-train", 0, mnistTrain); err != nil {
+			if train, err = c.Dataset(ctx, trainName, 0, trainSize); err != nil {
 				return nil, nil, err
 			}
-			if test, err = c.Dataset(ctx, "mnist-test", 0, mnistTest); err != nil {
+			if test, err = c.Dataset(ctx, testName, 0, testSize); err != nil {
 				return nil, nil, err
 			}
 			return mlp.Subsets(s, train, test)

@@ -6,14 +6,18 @@
 package networkview
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -212,5 +216,61 @@ func TestClientDataMNIST(t *testing.T) {
 			t.Errorf("%s: the fetched sets differ from mlp.LoadData's", subset)
 		}
 		t.Logf("%s: requests %v", subset, requests)
+	}
+}
+
+// TestClientDataCIFAR: the loader fetches CIFAR's first examples from the server, named
+// {dataset}-train and -test, and gives the same sets as loading them here.
+func TestClientDataCIFAR(t *testing.T) {
+	dir := t.TempDir()
+	data.SetDir(dir)
+	defer data.SetDir("")
+	c := data.CIFAR100
+	folder := filepath.Join(data.DatasetsDir(dir), c.Folder)
+	os.MkdirAll(folder, 0o755)
+	for k, f := range []string{c.Train[0], c.Test} {
+		pixels, labels := make([]uint8, 300*data.CIFARPixels), make([]uint8, 300)
+		for i := range pixels {
+			pixels[i] = uint8(i*13 + k)
+		}
+		for i := range labels {
+			labels[i] = uint8((i*7 + k) % 100)
+		}
+		var b bytes.Buffer
+		c.WriteRecords(&b, pixels, labels)
+		os.WriteFile(filepath.Join(folder, f), b.Bytes(), 0o644)
+	}
+	var requests []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.URL.Path)
+		set, err := data.Load(strings.TrimPrefix(r.URL.Path, "/api/datasets/"))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		sub, _ := set.Slice(0, n)
+		sub.WriteBinary(w)
+	}))
+	defer srv.Close()
+	sp := spec.MustNew("mlp", 1)
+	for k, v := range map[string]string{"dataset": "cifar100", "n": "200", "testN": "100", "batch": "50"} {
+		if err := sp.SetText(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gotTr, gotTe, err := (&Client{Base: srv.URL}).Data()(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTr, wantTe, err := mlp.LoadData(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(gotTr.X, wantTr.X) || !slices.Equal(gotTr.Y, wantTr.Y) || !slices.Equal(gotTe.X, wantTe.X) || gotTr.Classes != 100 {
+		t.Errorf("the fetched sets differ from mlp.LoadData's")
+	}
+	if !slices.Equal(requests, []string{"/api/datasets/cifar100-train", "/api/datasets/cifar100-test"}) {
+		t.Errorf("requests %v, want cifar100-train then cifar100-test", requests)
 	}
 }

@@ -115,13 +115,17 @@ func WithSeed(sp spec.Spec, text string) (spec.Spec, error) {
 	return out, nil
 }
 
-// fit returns changed with the dependent limits kept true after one change (the batch at
-// most n/2, the noise batches at most n/b, as the kind requires), validated; or was and the
+// fit returns changed with the dependent limits kept true after one change (n and testN at
+// most the dataset's sizes, the batch at most n/2, the noise batches at most n/b, as the kind
+// requires), validated; or was and the
 // error naming the field.
 func fit(was, changed spec.Spec) (spec.Spec, error) {
 	p, err := changed.MLP()
 	if err != nil {
 		return was, err
+	}
+	if trainN, testN := p.Dataset.Examples(); trainN > 0 { // e.g. MNIST's 60000 → CIFAR's 50000
+		p.N, p.TestN = min(p.N, trainN), min(p.TestN, testN)
 	}
 	p.Batch = min(p.Batch, max(1, p.N/2))
 	p.EvalBatches = min(p.EvalBatches, p.N/p.Batch)
@@ -136,7 +140,7 @@ func fit(was, changed spec.Spec) (spec.Spec, error) {
 }
 
 // BiggerSpec is sp made the size of the paper's protocol for the server: the whole
-// training set (MNIST's 60 000 images; 60 000 synthetic points), a 10 000-example test set
+// training set (MNIST's 60 000 images, CIFAR's 50 000; 60 000 synthetic points), a 10 000-example test set
 // and the noise measured on all P = n/b batches, the rest unchanged. If the kind's work
 // budget refuses that, the measurement interval grows until it fits.
 func BiggerSpec(sp spec.Spec) (spec.Spec, error) {
@@ -145,6 +149,9 @@ func BiggerSpec(sp spec.Spec) (spec.Spec, error) {
 		return sp, err
 	}
 	p.N, p.TestN, p.EvalBatches = 60000, 10000, 0
+	if trainN, testN := p.Dataset.Examples(); trainN > 0 { // CIFAR: 50 000
+		p.N, p.TestN = trainN, testN
+	}
 	for {
 		out, err := p.Spec(sp.Seed)
 		if err == nil {

@@ -138,8 +138,20 @@ func TestBiggerSpec(t *testing.T) {
 		t.Errorf("bigger spec: n %d testN %d evalBatches %d width %d; want 60000 10000 0 64",
 			spec.Must(got.MLP()).N, spec.Must(got.MLP()).TestN, spec.Must(got.MLP()).EvalBatches, spec.Must(got.MLP()).Width)
 	}
-	// A run the work budget refuses at full size measures less often instead.
+	// CIFAR's training set has 50000 images; switching to it from all of MNIST keeps n in range.
 	sp := spec.MustPreset("mlp", spec.PagePreset)
+	sp.SetChoice("dataset", "cifar10")
+	got, err = BiggerSpec(sp)
+	if p := spec.Must(got.MLP()); err != nil || p.N != 50000 || p.TestN != 10000 {
+		t.Errorf("bigger CIFAR spec: n %d testN %d (%v); want 50000 10000", p.N, p.TestN, err)
+	}
+	mnist, _ := BiggerSpec(spec.MustPreset("mlp", spec.PagePreset))
+	got, err = WithChoice(mnist, "dataset", "cifar100")
+	if p := spec.Must(got.MLP()); err != nil || p.N != 50000 || p.Dataset != spec.DatasetCIFAR100 {
+		t.Errorf("all of MNIST switched to CIFAR-100: n %d, dataset %s (%v); want 50000, cifar100", p.N, p.Dataset, err)
+	}
+	// A run the work budget refuses at full size measures less often instead.
+	sp = spec.MustPreset("mlp", spec.PagePreset)
 	for name, v := range map[string]float64{"width": 1024, "depth": 4, "iters": 2000, "evalEvery": 10, "batch": 100} {
 		if err := sp.Set(name, v); err != nil {
 			t.Fatal(err)

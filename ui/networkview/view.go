@@ -137,6 +137,10 @@ func ChoiceLabel(name, choice string) string {
 		return "3 blobs (made here)"
 	case "dataset=spirals":
 		return "2 spirals (made here)"
+	case "dataset=cifar10":
+		return "CIFAR-10 images (from the server)"
+	case "dataset=cifar100":
+		return "CIFAR-100 images (from the server)"
 	case "loss=ce":
 		return "cross-entropy"
 	case "loss=hinge":

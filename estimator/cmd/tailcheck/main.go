@@ -1,15 +1,15 @@
-// Command tailcheck measures how often estimator's tail check (and, beside
+// Package tailcheck is `tailscope tailcheck`: it measures how often estimator's tail check (and, beside
 // it, the K1-drift warning) fires on a table of laws: α-stable laws, where
 // every alarm is false, and finite-variance laws (Student-t with ν > 2,
 // Laplace, Gaussian scale mixtures), where the estimators read α̂ < 2 and an
 // alarm is what a user needs. It prints a Markdown table:
 //
-//	go run ./estimator/cmd/tailcheck [-reps 100] [-seed 1] [-n 10000,100000]
+//	tailscope tailcheck [-reps 100] [-seed 1] [-n 10000,100000]
 //
 // Sample r of law i at size index j is drawn with PCG(seed·1e6 + 1e4·i +
 // 1e2·j + r, 0x7a11), so the table is reproducible. The table in
 // estimator/README.md was made by this command with its defaults.
-package main
+package tailcheck
 
 import (
 	"bufio"
@@ -20,7 +20,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
@@ -226,32 +225,41 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-func main() {
-	reps := flag.Int("reps", 100, "samples per (law, N)")
-	seed := flag.Uint64("seed", 1, "base seed")
-	nsFlag := flag.String("n", "10000,100000", "comma-separated sample sizes")
-	flag.Parse()
+// Main runs the command with its flags, writing the table to stdout and progress to
+// stderr, and returns the exit status.
+func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tailcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	reps := fs.Int("reps", 100, "samples per (law, N)")
+	seed := fs.Uint64("seed", 1, "base seed")
+	nsFlag := fs.String("n", "10000,100000", "comma-separated sample sizes")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "tailcheck: unexpected arguments %q (flags only)\n", fs.Args())
+		return 2
+	}
 	var ns []int
 	for _, s := range strings.Split(*nsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 20 {
-			fmt.Fprintf(os.Stderr, "tailcheck: -n: %q is not a sample size ≥ 20\n", s)
-			os.Exit(2)
+			fmt.Fprintf(stderr, "tailcheck: -n: %q is not a sample size ≥ 20\n", s)
+			return 2
 		}
 		ns = append(ns, n)
 	}
 	if *reps < 1 {
-		fmt.Fprintf(os.Stderr, "tailcheck: -reps %d: want ≥ 1\n", *reps)
-		os.Exit(2)
+		fmt.Fprintf(stderr, "tailcheck: -reps %d: want ≥ 1\n", *reps)
+		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
-	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), os.Stderr)
+	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), stderr)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tailcheck: %v\n", err)
-		os.Exit(1)
+		fmt.Fprintf(stderr, "tailcheck: %v\n", err)
+		return 1
 	}
-	fmt.Printf("%d samples per row, seed %d; %s, %d threads, %s.\n\n", *reps, *seed, cpuModel(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
-	t.Markdown(os.Stdout)
+	fmt.Fprintf(stdout, "%d samples per row, seed %d; %s, %d threads, %s.\n\n", *reps, *seed, cpuModel(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
+	t.Markdown(stdout)
+	return 0
 }

@@ -1,4 +1,4 @@
-package main
+package tailcheck
 
 import (
 	"context"
@@ -37,5 +37,29 @@ func TestRunSmall(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "| Laplace | **finite** | 5000 | 100% (100% / 0%) |") {
 		t.Errorf("no Laplace row as expected:\n%s", b.String())
+	}
+}
+
+func TestMainFlags(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad size", []string{"-n", "5"}, `"5" is not a sample size`},
+		{"bad reps", []string{"-reps", "0"}, "-reps 0"},
+		{"argument", []string{"x"}, "unexpected arguments"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb strings.Builder
+			if code := Main(context.Background(), c.args, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), c.want) {
+				t.Errorf("status %d, stderr %q; want 2 and %q", code, errb.String(), c.want)
+			}
+		})
+	}
+	var out, errb strings.Builder
+	if code := Main(context.Background(), []string{"-reps", "1", "-n", "2000"}, nil, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "1 samples per row, seed 1;") || !strings.Contains(out.String(), "| SαS α = 2 | finite (α-stable) | 2000 |") {
+		t.Errorf("status %d, stdout:\n%s", code, out.String())
 	}
 }

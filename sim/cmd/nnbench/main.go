@@ -4,7 +4,8 @@
 //   - step: one SGD step of 784-128-128-10 (no biases, ReLU, cross-entropy, lr 0.1) at b = 100;
 //   - eval: one full-protocol noise evaluation of 784-100-100-10 on MNIST's 60000 training
 //     images (P = 600 minibatches of 100): sim/noise streams it in two passes, the PyTorch
-//     peer does it as the paper's reference code does, stacking the P×M gradient matrix.
+//     peer keeps the P×M gradient matrix as the paper's reference code does (preallocated, |x|
+//     by abs(): the fastest correct PyTorch procedure for the same estimate).
 //
 // It prints each round and the median ratio Go/PyTorch. The peer is torch_peer.py, next to
 // this file.

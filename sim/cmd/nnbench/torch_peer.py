@@ -3,11 +3,15 @@
 
     torch_peer.py step SECONDS      one SGD step of 784-128-128-10 (no biases, ReLU, CE, lr 0.1)
                                     at b = 100 on N(0, 1) inputs, repeated for SECONDS
-    torch_peer.py eval MNIST_DIR    one full-protocol noise evaluation as the reference code of
-                                    Simsekli et al. (2019) does it: 784-100-100-10 on MNIST's
-                                    60000 training images, P = 600 minibatch gradients stacked
-                                    in a P x M matrix, noise = G - mean, tail index with
-                                    K1 = the largest divisor of N not above sqrt(N)
+    torch_peer.py eval MNIST_DIR    one full-protocol noise evaluation with the reference code's
+                                    estimate (Simsekli et al. 2019), done the fastest correct way
+                                    we know in PyTorch: 784-100-100-10 on MNIST's 60000 training
+                                    images, the P = 600 minibatch gradients written into one
+                                    preallocated P x M matrix (the reference code's memory),
+                                    noise = G - mean in place, tail index with K1 = the largest
+                                    divisor of N not above sqrt(N), |x| by abs() where the
+                                    reference code takes norm(dim=1) of an N x 1 view (same
+                                    value, a tenth of the time)
 
 Prints one JSON object. Uses one thread, as the Go code does.
 """
@@ -55,13 +59,13 @@ def get_divisor(n):
 
 
 def alpha_estimator(m, X):
-    # The reference code's estimator (Mohammadi et al. 2015, Cor. 2.4), X is N x d.
-    N = len(X)
-    n = int(N / m)
-    Y = torch.sum(X.view(n, m, -1), 1)
+    # The reference code's estimator (Mohammadi et al. 2015, Cor. 2.4) on a flat X.
+    N = X.numel()
+    n = N // m
+    Y = X.view(n, m).sum(1)
     eps = np.spacing(1)
-    Y_log_norm = torch.log(Y.norm(dim=1) + eps).mean()
-    X_log_norm = torch.log(X.norm(dim=1) + eps).mean()
+    Y_log_norm = torch.log(Y.abs() + eps).mean()
+    X_log_norm = torch.log(X.abs() + eps).mean()
     diff = (Y_log_norm - X_log_norm) / math.log(m)
     return 1 / diff
 
@@ -81,14 +85,15 @@ def evaluate(mnist_dir):
     lossf = nn.CrossEntropyLoss()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    grads = []
+    params = list(model.parameters())
+    G = torch.empty(600, sum(p.numel() for p in params))
     for j in range(600):
-        model.zero_grad()
+        model.zero_grad(set_to_none=True)
         lossf(model(x[j * 100:(j + 1) * 100]), y[j * 100:(j + 1) * 100]).backward()
-        grads.append(torch.cat([p.grad.view(-1) for p in model.parameters()]).clone())
-    G = torch.stack(grads)
-    noise = (G - G.mean(0)).view(-1, 1)
-    alpha = float(alpha_estimator(get_divisor(len(noise)), noise))
+        torch.cat([p.grad.view(-1) for p in params], out=G[j])
+    G -= G.mean(0)
+    noise = G.view(-1)
+    alpha = float(alpha_estimator(get_divisor(noise.numel()), noise))
     dt = time.perf_counter() - t0
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"seconds": dt, "alpha": alpha, "peak_rss_growth_bytes": (rss1 - rss0) * 1024}

@@ -3,10 +3,11 @@
 // Command peerbench measures Tailscope's speed against its peers, side by side in one run, and
 // prints medians and ratios as a Markdown table:
 //
-//   - natively: an SGD step of MLP 784-128-128-10 at batch 100 (Go, sim/kernel's fast kernels)
-//     against PyTorch (Debian python3-torch, one thread), and the paper's noise evaluation
-//     (width 100, depth 3, P = 600; sim/noise, two passes, O(M) memory, one worker) against
-//     the reference procedure in PyTorch, which stacks the P gradients;
+//   - natively: SGD steps of MLPs of several widths and batch sizes (-shapes; Go, every fast
+//     kernel of sim/kernel the machine runs) against PyTorch (Debian python3-torch, one
+//     thread), and the paper's noise evaluation (-noise-nets, P = 600; sim/noise, two passes,
+//     O(M) memory, one worker) against the fastest correct PyTorch procedure for the reference
+//     code's estimate, which keeps the P×M gradient matrix;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
 //     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
 //     and the estimator's log-mean against plain JavaScript loops.
@@ -14,6 +15,7 @@
 // Usage, from the repository root:
 //
 //	go run ./sim/cmd/peerbench [-rounds 5] [-seconds 2] [-native=true] [-noise=true] [-browser=true] [-o file.md]
+//	go run ./sim/cmd/peerbench -curve sim/perf-scaling.svg [-o table.md]   # the scaling curve only
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
 // repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch`
@@ -31,7 +33,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -43,10 +44,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/tailscope/tailscope/sim/data"
-	"github.com/tailscope/tailscope/sim/kernel"
-	"github.com/tailscope/tailscope/sim/nn"
-	"github.com/tailscope/tailscope/sim/noise"
 )
 
 //go:embed bench.html
@@ -69,6 +66,11 @@ type config struct {
 	out      string
 	install  bool
 	noise    bool
+	// shapes are the native step's networks and batch sizes, noiseNets the noise
+	// evaluation's networks (see parseShapes, parseNets).
+	shapes, noiseNets string
+	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
+	curve string
 }
 
 func main() {
@@ -84,6 +86,11 @@ func main() {
 	flag.StringVar(&c.out, "o", "", "also write the table to this file")
 	flag.BoolVar(&c.install, "install", true, "install missing peers (npm, apt-get)")
 	flag.BoolVar(&c.noise, "noise", true, "run the paper's noise evaluation natively (Go vs the PyTorch reference procedure, ~20 s a round)")
+	flag.StringVar(&c.shapes, "shapes", "784-64-64-10/100,784-128-128-10/100,784-256-256-10/100,784-1024-1024-10/100,784-128-128-10/500,784-128-128-10/10",
+		"native step shapes, SIZES/BATCH separated by commas")
+	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
+		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
+	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
 	flag.Parse()
 	if c.rounds < 1 || c.seconds <= 0 {
 		fmt.Fprintln(os.Stderr, "peerbench: -rounds must be ≥ 1 and -seconds > 0")
@@ -91,6 +98,21 @@ func main() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
+	if c.curve != "" {
+		table, err := runCurve(ctx, c, c.curve)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "peerbench: curve:", err)
+			os.Exit(1)
+		}
+		fmt.Print(table)
+		if c.out != "" {
+			if err := os.WriteFile(c.out, []byte(table), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "peerbench:", err)
+				os.Exit(1)
+			}
+		}
+		return
+	}
 	var rows []row
 	var notes []string
 	if c.native {
@@ -122,7 +144,7 @@ func main() {
 // row is one comparison: rates per second of the peer and of Tailscope, one per round.
 type row struct {
 	what, peer, ours, unit string
-	target                 float64 // the ratio ours/peer the issue asks for; 0 if informative
+	target                 float64 // the ratio ours/peer aimed at; 0 if informative
 	peerRates, ourRates    []float64
 }
 
@@ -153,8 +175,8 @@ func human(v float64) string {
 
 func render(rows []row, notes []string, c config) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "peerbench, %s, %s/%s, %d CPUs, %d rounds × %.1f s, medians (min–max)\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), c.rounds, c.seconds)
+	fmt.Fprintf(&b, "peerbench, %s, %s/%s, %s, %d CPUs, %d rounds × %.1f s, medians (min–max)\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU(), c.rounds, c.seconds)
 	b.WriteString("| benchmark | peer | peer /s | Tailscope | Tailscope /s | ratio | target |\n")
 	b.WriteString("|---|---|---:|---|---:|---:|---:|\n")
 	for _, r := range rows {
@@ -270,11 +292,16 @@ func (p *torchProc) reply() (map[string]any, error) {
 	return m, nil
 }
 
-func (p *torchProc) rate(command string) (float64, error) {
+// do sends one command and returns its answer.
+func (p *torchProc) do(command string) (map[string]any, error) {
 	if _, err := fmt.Fprintln(p.in, command); err != nil {
-		return 0, err
+		return nil, err
 	}
-	m, err := p.reply()
+	return p.reply()
+}
+
+func (p *torchProc) rate(command string) (float64, error) {
+	m, err := p.do(command)
 	if err != nil {
 		return 0, err
 	}
@@ -288,114 +315,6 @@ func (p *torchProc) rate(command string) (float64, error) {
 func (p *torchProc) close() {
 	p.in.Close()
 	p.cmd.Wait()
-}
-
-// goSteps times SGD steps of sim/nn (nn.NewBenchStep) for about seconds and returns steps per
-// second.
-func goSteps(step func() nn.Stats, seconds float64) float64 {
-	steps := 0
-	start := time.Now()
-	for time.Since(start).Seconds() < seconds || steps < 3 {
-		step()
-		steps++
-	}
-	return float64(steps) / time.Since(start).Seconds()
-}
-
-// randomSet makes n examples of N(0, 1) inputs (dim) with labels uniform over classes.
-func randomSet(n, dim, classes int, seed uint64) *data.Set {
-	r := rand.New(rand.NewPCG(seed, 5))
-	s := &data.Set{Name: "random", Dim: dim, Classes: classes, X: make([]float32, n*dim), Y: make([]uint8, n)}
-	for i := range s.X {
-		s.X[i] = float32(r.NormFloat64())
-	}
-	for i := range s.Y {
-		s.Y[i] = uint8(r.IntN(classes))
-	}
-	return s
-}
-
-func runNative(ctx context.Context, c config) ([]row, []string, error) {
-	if err := ensureTorch(ctx, c); err != nil {
-		return nil, nil, err
-	}
-	tp, hello, err := startTorch(ctx, c)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer tp.close()
-	step := nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
-	goSteps(step, 0.2) // warm-up
-	fmt.Fprintln(os.Stderr, "peerbench: native MLP step, Go vs PyTorch")
-	p, o, err := alternate(c,
-		func() (float64, error) { return tp.rate(fmt.Sprintf("step %g", c.seconds)) },
-		func() (float64, error) { return goSteps(step, c.seconds), nil })
-	if err != nil {
-		return nil, nil, err
-	}
-	rows := []row{{
-		what: "MLP 784-128-128-10 step, b=100, native, 1 thread", unit: "steps/s",
-		peer: fmt.Sprintf("PyTorch %v", hello["torch"]), ours: "Go sim/nn, " + kernel.Impl(),
-		target: 1, peerRates: p, ourRates: o,
-	}}
-	notes := []string{fmt.Sprintf("native: PyTorch %v with torch.set_num_threads(1) (reported %v); Go on one goroutine, kernel %s.",
-		hello["torch"], hello["threads"], kernel.Impl())}
-	if !c.noise {
-		return rows, notes, nil
-	}
-
-	// The paper's noise evaluation: width 100, depth 3, P = 600 minibatches of 100.
-	const P = 600
-	sizes := []int{784, 100, 100, 100, 10}
-	net, err := nn.New(sizes, 1)
-	if err != nil {
-		return nil, nil, err
-	}
-	set := randomSet(P*100, 784, 10, 3)
-	var goAlpha, torchAlpha float64
-	nc := c
-	nc.rounds = min(c.rounds, 3)
-	fmt.Fprintln(os.Stderr, "peerbench: native noise evaluation, Go two-pass stream vs PyTorch reference procedure")
-	p, o, err = alternate(nc,
-		func() (float64, error) {
-			if _, err := fmt.Fprintf(tp.in, "noise %d\n", P); err != nil {
-				return 0, err
-			}
-			m, err := tp.reply()
-			if err != nil {
-				return 0, err
-			}
-			torchAlpha, _ = m["alpha"].(float64)
-			r, _ := m["rate"].(float64)
-			return r, nil
-		},
-		func() (float64, error) {
-			start := time.Now()
-			m, err := noise.Measure(ctx, net, nn.CrossEntropy, set, noise.Config{Batch: 100, Subsample: -1, Workers: 1})
-			if err != nil {
-				return 0, err
-			}
-			goAlpha = m.AlphaRef.Alpha
-			return 1 / time.Since(start).Seconds(), nil
-		})
-	if err != nil {
-		return nil, nil, err
-	}
-	M := 0
-	for l := 0; l+1 < len(sizes); l++ {
-		M += sizes[l] * sizes[l+1]
-	}
-	rows = append(rows, row{
-		what: "paper noise evaluation, MLP 784-100-100-100-10, P=600, b=100, native", unit: "evals/s",
-		peer: "PyTorch reference procedure (stack P×M)", ours: "Go sim/noise.Measure, 1 worker, O(M)",
-		target: 2, peerRates: p, ourRates: o,
-	})
-	notes = append(notes, fmt.Sprintf("noise evaluation (random inputs, M = %d weights, N = P·M = %d noise values): "+
-		"the reference keeps the P gradients, their stack and the noise (3 × %.0f MB of float32); "+
-		"sim/noise streams (two passes, O(M) memory; it also computes α̂ with zeros skipped and per layer). "+
-		"α̂ with zeros kept (different random networks and data): PyTorch %.4f, Go %.4f.",
-		M, P*M, float64(P*M*4)/1e6, torchAlpha, goAlpha))
-	return rows, notes, nil
 }
 
 // ---- browser: Go wasm vs TF.js and plain JS ----

@@ -1,12 +1,19 @@
 """PyTorch side of peerbench: reads commands on stdin, answers one JSON line each.
 
-  step SECONDS   SGD steps per second of MLP 784-128-128-10 (no biases, ReLU, cross-entropy)
-                 at batch 100, on one thread.
-  noise P        the paper's noise evaluation, as its reference code does it, on an MLP
-                 784-100-100-100-10 (width 100, depth 3) with P minibatches of 100 random
-                 inputs: every minibatch gradient kept (torch.stack, O(P·M) memory), their mean,
-                 the pooled noise, alpha_estimator with m = the largest divisor of N ≤ √N.
-                 Answers evaluations per second and alpha.
+  threads N             torch.set_num_threads(N) for what follows (the harness starts it with
+                        OMP_NUM_THREADS=1 and then asks for 1 or 2).
+  step SIZES B SECONDS  SGD steps per second (lr 0.1) of the MLP SIZES (e.g. 784-128-128-10:
+                        no biases, ReLU, cross-entropy) at batch B, on N(0, 1) inputs with labels
+                        uniform over the classes, as sim/nn.NewBenchStep does on the Go side.
+  noise SIZES P         the paper's noise evaluation of the MLP SIZES on P minibatches of 100
+                        N(0, 1) inputs, done the fastest correct way we know in PyTorch for the
+                        reference code's estimate: the P minibatch gradients written into one
+                        preallocated P×M matrix (the reference code's O(P·M) memory, without the
+                        list and torch.stack copy), their mean subtracted in place, then
+                        alpha_estimator with m = the largest divisor of N ≤ √N, computing
+                        log(|x| + eps) with abs() where the reference code takes norm(dim=1) of an
+                        N×1 view (same value, one tenth of the time). Answers evaluations per
+                        second and alpha.
 Run with Debian's /usr/bin/python3 (python3-torch 1.13).
 """
 import json
@@ -31,41 +38,28 @@ def mlp(sizes):
     return torch.nn.Sequential(*layers)
 
 
-model = mlp([784, 128, 128, 10])
-opt = torch.optim.SGD(model.parameters(), lr=0.01)
 lossf = torch.nn.CrossEntropyLoss()
-x = torch.rand(100, 784)
-y = torch.randint(0, 10, (100,))
+steppers = {}
 
 
-def step():
-    opt.zero_grad(set_to_none=True)
-    loss = lossf(model(x), y)
-    loss.backward()
-    opt.step()
+def stepper(sizes, b):
+    key = (tuple(sizes), b)
+    if key not in steppers:
+        model = mlp(sizes)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        x = torch.randn(b, sizes[0])
+        y = torch.randint(0, sizes[-1], (b,))
 
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = lossf(model(x), y)
+            loss.backward()
+            opt.step()
 
-step()
-
-noise_model = mlp([784, 100, 100, 100, 10])
-noise_x = torch.rand(60000, 784)
-noise_y = torch.randint(0, 10, (60000,))
-
-
-def get_grads(model):
-    return torch.cat([p.grad.view(-1) for p in model.parameters()])
-
-
-def alpha_estimator(m, X):
-    # Mohammadi et al. Corollary 2.4, as in the reference code
-    N = len(X)
-    n = int(N / m)
-    Y = torch.sum(X.view(n, m, -1), 1)
-    eps = np.spacing(1)
-    Y_log_norm = torch.log(Y.norm(dim=1) + eps).mean()
-    X_log_norm = torch.log(X.norm(dim=1) + eps).mean()
-    diff = (Y_log_norm - X_log_norm) / math.log(m)
-    return 1 / diff
+        for _ in range(3):
+            step()  # warm-up: allocations, first-call paths
+        steppers[key] = step
+    return steppers[key]
 
 
 def largest_divisor(N):
@@ -75,26 +69,88 @@ def largest_divisor(N):
     return 1
 
 
-def noise_eval(P):
-    grads = []
+def alpha_estimator(m, X):
+    # Mohammadi et al. Corollary 2.4 as in the reference code, with |x| by abs() (X is flat)
+    N = X.numel()
+    n = N // m
+    Y = X.view(n, m).sum(1)
+    eps = np.spacing(1)
+    Y_log_norm = torch.log(Y.abs() + eps).mean()
+    X_log_norm = torch.log(X.abs() + eps).mean()
+    diff = (Y_log_norm - X_log_norm) / math.log(m)
+    return 1 / diff
+
+
+noise_cache = {}
+
+
+def noise_eval(sizes, P):
+    key = tuple(sizes)
+    if key not in noise_cache:
+        noise_cache.clear()  # one network's data at a time
+        model = mlp(sizes)
+        x = torch.randn(P * 100, sizes[0])
+        y = torch.randint(0, sizes[-1], (P * 100,))
+        noise_cache[key] = (model, x, y)
+    model, x, y = noise_cache[key]
+    t0 = time.perf_counter()
+    params = list(model.parameters())
+    M = sum(p.numel() for p in params)
+    G = torch.empty(P, M)
     for j in range(P):
-        noise_model.zero_grad()
-        loss = lossf(noise_model(noise_x[j * 100:(j + 1) * 100]), noise_y[j * 100:(j + 1) * 100])
-        loss.backward()
-        grads.append(get_grads(noise_model).clone())
-    G = torch.stack(grads)
-    noise = (G - G.mean(0)).view(-1, 1)
-    return alpha_estimator(largest_divisor(noise.shape[0]), noise).item()
+        model.zero_grad(set_to_none=True)
+        lossf(model(x[j * 100:(j + 1) * 100]), y[j * 100:(j + 1) * 100]).backward()
+        torch.cat([p.grad.view(-1) for p in params], out=G[j])
+    G -= G.mean(0)
+    noise = G.view(-1)
+    alpha = alpha_estimator(largest_divisor(noise.numel()), noise).item()
+    el = time.perf_counter() - t0
+    del G, noise
+    return alpha, el
 
 
-print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+def sizes_of(s):
+    return [int(v) for v in s.split("-")]
+
+
+
+
+def blas_name():
+    # the BLAS library actually loaded (Debian's torch links libblas.so.3, an alternative:
+    # OpenBLAS when installed, else the slow reference BLAS), with OpenBLAS's core type
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            if "blas" in line:
+                libs.add(line.split()[-1])
+    name = ", ".join(sorted(libs)) or "no BLAS library loaded"
+    try:
+        import ctypes
+        for lib in libs:
+            if "openblas" in lib:
+                core = ctypes.CDLL(lib).openblas_get_corename
+                core.restype = ctypes.c_char_p
+                name = "OpenBLAS 0.3, core " + core().decode()
+    except (OSError, AttributeError):
+        pass
+    return name
+
+
+blas = blas_name()
+print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas}),
+      flush=True)
 for line in sys.stdin:
     cmd = line.split()
     if not cmd:
         continue
     try:
-        if cmd[0] == "step":
-            seconds = float(cmd[1])
+        if cmd[0] == "threads":
+            torch.set_num_threads(int(cmd[1]))
+            print(json.dumps({"threads": torch.get_num_threads()}), flush=True)
+        elif cmd[0] == "step":
+            step = stepper(sizes_of(cmd[1]), int(cmd[2]))
+            seconds = float(cmd[3])
             steps = 0
             t0 = time.perf_counter()
             while time.perf_counter() - t0 < seconds or steps < 3:
@@ -102,9 +158,8 @@ for line in sys.stdin:
                 steps += 1
             print(json.dumps({"rate": steps / (time.perf_counter() - t0)}), flush=True)
         elif cmd[0] == "noise":
-            t0 = time.perf_counter()
-            alpha = noise_eval(int(cmd[1]))
-            el = time.perf_counter() - t0
+            sizes = sizes_of(cmd[1])
+            alpha, el = noise_eval(sizes, int(cmd[2]))
             print(json.dumps({"rate": 1 / el, "alpha": alpha}), flush=True)
         else:
             print(json.dumps({"error": "unknown command " + cmd[0]}), flush=True)
