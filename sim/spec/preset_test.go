@@ -16,8 +16,8 @@ func TestPresets(t *testing.T) {
 		{"stable", PagePreset, "seed=1"},
 		{"exit", PagePreset, "seed=1"},
 		// A run of 100 time units in steps of 0.01: finishes within a minute in a browser.
-		{"wells", PagePreset, "seed=1&eta=0.01&steps=10000"},
-		{"wells", "narrow-vs-wide", "seed=1&eta=0.01&steps=10000&start=half"},
+		{"wells", PagePreset, "seed=1&eta=0.01&steps=10000&walkers=500"},
+		{"wells", "narrow-vs-wide", "seed=1&eta=0.01&steps=10000&walkers=500&start=half"},
 		{"exit", "height-1", "seed=1&height=1&eta=0.01&steps=10000"},
 		{"exit", "double-width", "seed=1&height=1&a=2&b=2&eta=0.01&steps=10000"},
 		{"stable", "gaussian", "seed=1&dist=gauss"},

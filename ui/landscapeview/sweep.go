@@ -20,15 +20,15 @@ var (
 	// SweepWidths are the basin widths a = b of the width sweep, at height SweepHeight.
 	SweepWidths = []float64{0.5, 0.7, 1, 1.4, 2}
 	// SweepHeights are the heights ΔH of the height sweep, at width SweepWidth.
-	SweepHeights = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5}
+	SweepHeights = []float64{0.1, 0.2, 0.3, 0.4, 0.5}
 )
 
 const (
 	SweepHeight  = 0.3  // ΔH of the width sweep (the page's)
 	SweepWidth   = 1.0  // a = b of the height sweep
-	SweepWalkers = 100  // walkers per point and noise
-	SweepTime    = 60.0 // time units a walker is followed; one still inside counts this long
-	sweepEta     = 0.01 // the step, lowered where the basin's curvature needs it
+	SweepWalkers = 60   // walkers per point and noise
+	SweepTime    = 50.0 // time units a walker is followed; one still inside counts this long
+	sweepEta     = 0.02 // the step, lowered where the basin's curvature needs it
 )
 
 // SweepPoint is one basin and one noise of the sweep.
@@ -171,18 +171,18 @@ func (s *Sweep) Chart(axis string) *chart.Chart {
 	switch axis {
 	case "width":
 		c.Title = fmt.Sprintf("Exit time against width (ΔH = %g)", SweepHeight)
-		c.X = chart.Axis{Label: "width a = b", Unit: "w", Log: true}
+		c.X = chart.Axis{Label: "width a = b", Unit: "w", Log: true, Min: 0.4, Max: 2.5}
 		grid = logGrid(SweepWidths[0], SweepWidths[len(SweepWidths)-1], 40)
-		c.Caption = fmt.Sprintf("Dashed: theory (Lévy ∝ width^α at small ε; Gaussian exact). Points: %d walkers each, followed for %g time units.", SweepWalkers, SweepTime)
+		c.Caption = "Dashed: theory (Lévy ∝ width^α at small ε; Gaussian exact). Dots: measured."
 	default:
 		c.Title = fmt.Sprintf("Exit time against height (width %g)", SweepWidth)
 		c.X = chart.Axis{Label: "height ΔH", Unit: "loss"}
 		grid = linGrid(SweepHeights[0], SweepHeights[len(SweepHeights)-1], 40)
-		c.Caption = "Dashed: theory (Lévy flat in height at small ε; Gaussian exact, like exp(ΔH/ε²))."
+		c.Caption = "Dashed: theory (Lévy flat in height; Gaussian ∝ exp(ΔH/ε²)). Dots: measured."
 	}
-	c.Y.Min, c.Y.Max = 0.1, 1e4
+	c.Y.Min, c.Y.Max = 1, 1000
 	for _, noise := range []string{"levy", "gauss"} {
-		name, col := "Lévy, α = "+fmtNum(s.Alpha), 1
+		name, col := "Lévy, α = "+fmtNum(s.Alpha), 2 // the page's Lévy orange and Gaussian green
 		if noise == "gauss" {
 			name, col = "Gaussian", 3
 		}
@@ -193,7 +193,7 @@ func (s *Sweep) Chart(axis string) *chart.Chart {
 				w, h = SweepWidth, x
 			}
 			th.X = append(th.X, x)
-			th.Y = append(th.Y, math.Min(s.theory(noise, w, h), 1e4))
+			th.Y = append(th.Y, math.Min(s.theory(noise, w, h), 1000))
 		}
 		meas := chart.Series{Name: name + ": measured", Kind: chart.Scatter, Color: col}
 		for _, p := range s.Points {

@@ -4,6 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
+)
+
+// The sweep computes in slices of sweepSlice, handing the thread back to the browser between
+// them (yield: input and paint go first), and redraws its progress every sweepRenderEvery.
+const (
+	sweepSlice       = 20 * time.Millisecond
+	sweepRenderEvery = 250 * time.Millisecond
 )
 
 // sweepState is the view's exit-time sweep: the sweep shown and the loop running it.
@@ -33,7 +41,7 @@ func (c *View) RunSweep() {
 		if ctx.Err() != nil || c.sw.sweep != s {
 			return false
 		}
-		if err := s.AdvanceFor(ctx, frameWork); err != nil {
+		if err := s.AdvanceFor(ctx, sweepSlice); err != nil {
 			if ctx.Err() == nil {
 				c.sw.err = errText(err)
 			}
@@ -51,14 +59,20 @@ func (c *View) RunSweep() {
 		return
 	}
 	go func() {
+		var drawn time.Time
 		for {
 			env.Lock()
 			more := step()
-			env.UnlockRender()
+			if !more || time.Since(drawn) >= sweepRenderEvery {
+				drawn = time.Now()
+				env.UnlockRender()
+			} else {
+				env.UnlockOnly()
+			}
 			if !more {
 				return
 			}
-			nextFrame()
+			yield()
 		}
 	}()
 }

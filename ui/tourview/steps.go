@@ -65,7 +65,7 @@ var Steps = []Step{
 		Title: "Lévy exits depend on width: wide minima",
 		Text: []string{
 			"A Lévy-driven walker leaves a basin by one jump, not by a climb: its mean exit time grows like width^α and hardly depends on the height. So heavy-tailed SGD spends its time in wide minima, which are thought to generalise better.",
-			"Below, half the walkers start in a narrow-deep well and half in a wide-shallow one. Press Play: the Lévy walkers gather in the wide well; the Gaussian ones stay where they started. The exit-time sweep under the run shows width^α against exp(ΔH/ε²).",
+			"Below, half of 500 walkers per noise start in a narrow-deep well and half in a wide-shallow one. Press Play: the Lévy walkers gather in the wide well; the Gaussian ones stay where they started. The exit-time sweep under the run shows width^α against exp(ΔH/ε²).",
 		},
 		View: "landscape", Kind: "wells", Preset: "narrow-vs-wide",
 	},
