@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
+	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	qr "github.com/piglig/go-qr"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/sim/stable"
 	"github.com/tailscope/tailscope/ui/qrcode"
 )
 
@@ -331,4 +336,184 @@ func TestBrowserLayoutPresent(t *testing.T) {
 		p.poll("the link box to close", `!document.getElementById("share-box")`, 5*time.Second)
 	})
 	check()
+}
+
+// TestBrowserLayoutReadable checks what a reader and a screen reader get in every view: no
+// internal codes or TeX in the text, no unit said twice, export buttons that name their chart,
+// figure captions that describe the chart, and a focus ring (reached with the Tab key) of at
+// least 3:1 against the page.
+func TestBrowserLayoutReadable(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range layViews {
+		t.Run(v.name, func(t *testing.T) {
+			p := layPage{t, tab, srv.URL}
+			loadApp(t, tab, srv.URL+"/#"+v.name)
+			p.poll(v.name+"'s chart", v.ready, 30*time.Second)
+			text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
+				Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
+			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "(samples)", "about a minute"} {
+				if strings.Contains(text, bad) {
+					i := strings.Index(text, bad)
+					t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])
+				}
+			}
+			// Export buttons: each accessible name is unique and names its chart.
+			names := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figcaption button")).map(b => b.getAttribute("aria-label") || b.textContent))`)
+			var labels []string
+			if err := json.Unmarshal([]byte(names), &labels); err != nil {
+				t.Fatal(err)
+			}
+			if len(labels) == 0 {
+				t.Fatal("no export buttons")
+			}
+			seen := map[string]bool{}
+			for _, l := range labels {
+				if seen[l] || !strings.HasPrefix(l, "Download ") || len(l) < 30 {
+					t.Errorf("export button named %q: want a unique name that says which chart it downloads", l)
+				}
+				seen[l] = true
+			}
+			// Captions: more than the export row.
+			caps := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figure figcaption")).map(f => f.textContent.replace(/\s+/g, " ").trim()))`)
+			var captions []string
+			if err := json.Unmarshal([]byte(caps), &captions); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range captions {
+				if rest := strings.TrimSpace(strings.TrimSuffix(c, "Export SVG PNG CSV JSON")); len(rest) < 20 {
+					t.Errorf("figure caption %q does not describe its chart", c)
+				}
+			}
+		})
+	}
+	t.Run("focus ring", func(t *testing.T) {
+		p := layPage{t, tab, srv.URL}
+		loadApp(t, tab, srv.URL+"/#estimator")
+		p.blur()
+		p.press(kb.Tab) // the first focusable element: a navigation button
+		got := p.eval(`(() => { const e = document.activeElement, s = getComputedStyle(e);
+			return [e.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor].join("|") })()`)
+		f := strings.Split(got, "|")
+		if len(f) != 4 || f[1] == "none" || f[2] == "0px" {
+			t.Fatalf("after Tab, the focused element's outline is %q: no focus ring", got)
+		}
+		var r, g, b float64
+		if _, err := fmt.Sscanf(f[3], "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
+			t.Fatalf("outline colour %q: %v", f[3], err)
+		}
+		if c := contrast(r, g, b, 255, 255, 255); c < 3 {
+			t.Errorf("focus ring %s on white: contrast %.2f:1; want ≥ 3:1", f[3], c)
+		} else {
+			t.Logf("focus ring %s %s on %s: %.1f:1 against white", f[2], f[3], f[0], c)
+		}
+	})
+}
+
+// contrast is the WCAG contrast ratio of two sRGB colours (0–255 channels).
+func contrast(r1, g1, b1, r2, g2, b2 float64) float64 {
+	lum := func(r, g, b float64) float64 {
+		lin := func(c float64) float64 {
+			c /= 255
+			if c <= 0.04045 {
+				return c / 12.92
+			}
+			return math.Pow((c+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	a, b := lum(r1, g1, b1)+0.05, lum(r2, g2, b2)+0.05
+	return max(a, b) / min(a, b)
+}
+
+// copyLink clicks Copy link with the mouse and returns the link shown and the note under it,
+// after checking that the link's QR code decodes to the link.
+func (p layPage) copyLink() (link, note string) {
+	p.t.Helper()
+	p.click("copy-link")
+	p.poll("the link box", `!!document.getElementById("share-link") && !!document.querySelector("#share-qr svg") && /Cop/.test(document.getElementById("share-note").textContent) && !/Copying/.test(document.getElementById("share-note").textContent)`, 5*time.Second)
+	link = p.eval(`document.getElementById("share-link").value`)
+	note = p.eval(`document.getElementById("share-note").textContent`)
+	got, err := qr.Decode(p.qrImage("#share-qr"))
+	if err != nil {
+		p.t.Fatalf("decoding the QR code of %s: %v", link, err)
+	}
+	if got != link {
+		p.t.Errorf("the QR code reads %q; want the link %q", got, link)
+	}
+	p.click("share-close")
+	return link, note
+}
+
+// TestBrowserLayoutSharing copies the link in the cases where what the page shows is not all in
+// its fragment: a person's file (the link says it leaves the file out), a malformed file (the page
+// does not claim to show it), and a page opened from a stored share (the link is the share's).
+func TestBrowserLayoutSharing(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	p := layPage{t, tab, srv.URL}
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+		t.Fatal(err)
+	}
+	loadApp(t, tab, srv.URL+"/#estimator?alpha=1.2")
+	p.poll("the sample's results", `!!document.getElementById("est-summary")`, 30*time.Second)
+	link, note := p.copyLink()
+	if !strings.HasPrefix(link, srv.URL+"/#estimator?") || !strings.Contains(link, "alpha=1.2") {
+		t.Errorf("sample: copied %q; want the estimator's link with alpha=1.2", link)
+	}
+	if strings.Contains(note, "file") {
+		t.Errorf("sample: the note %q speaks of a file", note)
+	}
+
+	dir := t.TempDir()
+	good := filepath.Join(dir, "mine.csv")
+	os.WriteFile(good, []byte("1.5,-2.25,0.5\n3,-0.75,8\n-4,2,-1.25\n"), 0o644)
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{good})); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the file's summary", `!!document.getElementById("est-summary") && document.getElementById("est-summary").textContent.includes("mine.csv")`, 30*time.Second)
+	p.poll("the file's note", `/^Showing your file mine.csv/.test((document.getElementById("est-file-note")||{}).textContent)`, 10*time.Second)
+	link, note = p.copyLink()
+	if !strings.Contains(link, "#estimator?") {
+		t.Errorf("file: copied %q; want the settings' link", link)
+	}
+	if !strings.Contains(note, "without your file mine.csv") {
+		t.Errorf("file: the note under the link is %q; want it to say the link leaves mine.csv out", note)
+	}
+
+	bad := filepath.Join(dir, "bad.npy")
+	os.WriteFile(bad, append([]byte("\x93NUMPY\x01\x00\x10\x00{'descr': 'zz'}"), 0), 0o644)
+	if err := chromedp.Do(tab, chromedp.SetUploadFiles(chromedp.ID("est-file-input"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	p.poll("the file's error", `!!document.getElementById("est-error")`, 30*time.Second)
+	if got := p.eval(`(document.getElementById("est-file-note")||{textContent: ""}).textContent`); strings.Contains(got, "Showing") || !strings.Contains(got, "bad.npy could not be analysed") {
+		t.Errorf("malformed file: the note reads %q; want it to say bad.npy could not be analysed", got)
+	}
+
+	// A stored share: the copied link is the share's own.
+	sp := spec.MustNew("stable", 77)
+	res, err := stable.Run(context.Background(), sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"spec": sp, "result": res})
+	resp, err := http.Post(srv.URL+"/api/shares", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || created.ID == "" {
+		t.Skipf("POST /api/shares: %s: this server stores no shares", resp.Status)
+	}
+	loadApp(t, tab, srv.URL+"/s/"+created.ID)
+	p.poll("the shared result", `!!document.getElementById("est-shared")`, 30*time.Second)
+	if link, _ := p.copyLink(); link != srv.URL+"/s/"+created.ID {
+		t.Errorf("share: copied %q; want the share's link %q", link, srv.URL+"/s/"+created.ID)
+	}
 }

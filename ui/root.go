@@ -1,10 +1,12 @@
 package ui
 
-// How a view plugs into the app (root.vugu): one line each, with these exact props,
+// How a view plugs into the app (root.vugu): one section each, mounted when the view is first
+// shown and then kept, hidden while another view shows (so a run survives a switch),
 //
-//	<estimatorview:View vg-if='c.Is(ViewEstimator)' :State='c.State' :Env='c.Env'></estimatorview:View>
-//	<landscapeview:View vg-if='c.Is(ViewLandscape)' :State='c.State' :Env='c.Env'></landscapeview:View>
-//	<networkview:View vg-if='c.Is(ViewNetwork)' :State='c.State' :Env='c.Env'></networkview:View>
+//	<section vg-if='c.Mounted(ViewLandscape)' :id='c.SectionID(ViewLandscape)' :class='c.SectionClass(ViewLandscape)'>
+//		<div class="view-head">…title and blurb…</div>
+//		<landscapeview:View :State='c.State' :Env='c.Env'></landscapeview:View>
+//	</section>
 //
 // with the view's package imported in root.vugu's script block. The view's component has the
 // fields
@@ -15,6 +17,12 @@ package ui
 // State.SetSpec after every accepted control change rewrites the URL (a share link); a view
 // follows State in its Compute hook, so that a link opened or a hash edited takes effect.
 // State.ShareID and State.Result are set when the page was opened from /s/{id}.
+//
+// The page's layout (wasm/assets/style.css) is the view's business only through three classes:
+// a view puts its controls in an element of class "view-side" and its run's buttons and charts
+// in one of class "view-main", both in a "view-layout" grid; the shell collapses the side panel
+// (its "Hide controls" button, present mode). A view with a run registers appstate.Actions
+// (State.SetActions) so that the page's keys (Space, →, R) drive it.
 
 import (
 	"fmt"
@@ -364,12 +372,18 @@ func (c *Root) Link() string {
 func (c *Root) CopyLink() {
 	c.linkShown = true
 	c.linkNote = "Copying…"
+	caveat := ""
+	if c.State != nil && c.State.ShareID == "" {
+		if what := c.State.Unlinked(string(c.Current())); what != "" {
+			caveat = " It opens these settings without " + what + ", which stays in this browser."
+		}
+	}
 	copyText(c.Env, c.Link(), func(err error) {
 		if err != nil {
-			c.linkNote = "Copy the link from this box (the clipboard is not available here)."
+			c.linkNote = "Copy the link from this box (the clipboard is not available here)." + caveat
 			return
 		}
-		c.linkNote = "Copied to the clipboard."
+		c.linkNote = "Copied to the clipboard." + caveat
 	})
 }
 

@@ -10,7 +10,7 @@ func init() {
 		Help:  "Draw a sample from a heavy-tailed or a finite-variance law and estimate its tail index α with every method.",
 		Params: []Param{
 			{Name: "dist", Type: Choice, DefaultChoice: string(DistSaS), Choices: choices(DistSaS, DistStudent, DistMixture, DistGauss),
-				Label: "distribution", Help: "sas: symmetric α-stable; student: Student-t with ν degrees of freedom; mixture: two Gaussians of scales 1 and 10 (weight 0.9, 0.1); gauss: N(0, 1)."},
+				Label: "distribution", Help: "The law the values are drawn from: symmetric α-stable; Student-t with ν degrees of freedom; a mixture of two Gaussians of scales 1 and 10 (weights 0.9 and 0.1); or the standard Gaussian N(0, 1)."},
 			{Name: "alpha", Type: Float, Default: 1.5, Min: 0.3, Max: 2, Step: 0.01,
 				Label: "tail index α", Help: "The α of the symmetric α-stable law: 2 is Gaussian, smaller is heavier-tailed."},
 			{Name: "nu", Type: Float, Default: 3, Min: 0.5, Max: 50, Step: 0.1, Log: true,

@@ -55,8 +55,25 @@ type State struct {
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
 
-	actions map[string]Actions // what the shell's keys call on each view (SetActions)
+	actions  map[string]Actions // what the shell's keys call on each view (SetActions)
+	unlinked map[string]string  // what each view shows that its link cannot carry (SetUnlinked)
 }
+
+// SetUnlinked records what view shows that its link cannot carry, e.g. "your file data.npy"
+// (a file stays in the browser); "" clears it. Copy link then says that the link leaves it out.
+func (s *State) SetUnlinked(view, what string) {
+	if s.unlinked == nil {
+		s.unlinked = map[string]string{}
+	}
+	if what == "" {
+		delete(s.unlinked, view)
+		return
+	}
+	s.unlinked[view] = what
+}
+
+// Unlinked is what view shows that its link cannot carry ("" when the link carries it all).
+func (s *State) Unlinked(view string) string { return s.unlinked[view] }
 
 // Actions are what the page's keyboard asks of a view that plays a run (Space, → and R in
 // present mode). A view registers itself with SetActions; the shell calls the shown view's.

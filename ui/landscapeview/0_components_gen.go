@@ -414,14 +414,21 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											_ = vgparent
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
 											vgparent.AppendChild(vgn)
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "sr-only"}}}
+											vgparent.AppendChild(vgn)
+											vgn.SetInnerHTML("The landscape f(w) with the " + n.Label + " walkers on it, and the basin edge.")
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
+											vgparent.AppendChild(vgn)
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "export-label"}}}
 											vgparent.AppendChild(vgn)
 											vgn.SetInnerHTML(vugu.HTML("Export"))
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
 											vgparent.AppendChild(vgn)
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Download this chart as an SVG image"}}}
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 											vgparent.AppendChild(vgn)
+											vgn.AddAttrInterface("aria-label", "Download the "+n.Label+" landscape as an SVG image")
 											vgn.AddAttrInterface("id", "ls-landscape-"+n.Name+"-svg")
+											vgn.AddAttrInterface("title", "Download the "+n.Label+" landscape as an SVG image")
 											vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 												EventType: "click",
 												Func:      func(event vugu.DOMEvent) { c.ExportPanel(n, "svg") },
@@ -435,9 +442,11 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											}
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
 											vgparent.AppendChild(vgn)
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Download this chart as a PNG image"}}}
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 											vgparent.AppendChild(vgn)
+											vgn.AddAttrInterface("aria-label", "Download the "+n.Label+" landscape as a PNG image")
 											vgn.AddAttrInterface("id", "ls-landscape-"+n.Name+"-png")
+											vgn.AddAttrInterface("title", "Download the "+n.Label+" landscape as a PNG image")
 											vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 												EventType: "click",
 												Func:      func(event vugu.DOMEvent) { c.ExportPanel(n, "png") },
@@ -451,9 +460,11 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											}
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
 											vgparent.AppendChild(vgn)
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Download the data behind this chart as CSV"}}}
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 											vgparent.AppendChild(vgn)
+											vgn.AddAttrInterface("aria-label", "Download the data of the "+n.Label+" landscape as CSV")
 											vgn.AddAttrInterface("id", "ls-landscape-"+n.Name+"-csv")
+											vgn.AddAttrInterface("title", "Download the data of the "+n.Label+" landscape as CSV")
 											vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 												EventType: "click",
 												Func:      func(event vugu.DOMEvent) { c.ExportPanel(n, "csv") },
@@ -467,9 +478,11 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 											}
 											vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t\t\t"}
 											vgparent.AppendChild(vgn)
-											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Download the data behind this chart as JSON"}}}
+											vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 											vgparent.AppendChild(vgn)
+											vgn.AddAttrInterface("aria-label", "Download the data of the "+n.Label+" landscape as JSON")
 											vgn.AddAttrInterface("id", "ls-landscape-"+n.Name+"-json")
+											vgn.AddAttrInterface("title", "Download the data of the "+n.Label+" landscape as JSON")
 											vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 												EventType: "click",
 												Func:      func(event vugu.DOMEvent) { c.ExportPanel(n, "json") },

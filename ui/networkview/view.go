@@ -49,6 +49,7 @@ type Job struct {
 	ID     string
 	Spec   spec.Spec
 	Status string
+	Done   bool // the run ended on the server (finished, failed or cancelled): nothing to stop
 	cancel context.CancelFunc
 }
 
@@ -371,11 +372,11 @@ func (p *Page) RunOnServer(env vugu.EventEnv) {
 				job.Status = "cannot reach the server (" + err.Error() + "); retrying"
 			case st.State == "done" && st.Result != nil:
 				p.Sess.ShowResult(st.Result, "the server's run "+id)
-				job.Status = "finished on the server"
+				job.Status, job.Done = "finished on the server", true
 				env.UnlockRender()
 				return
 			case st.Finished():
-				job.Status = fmt.Sprintf("%s on the server: %s", st.State, st.Error)
+				job.Status, job.Done = fmt.Sprintf("%s on the server: %s", st.State, st.Error), true
 				env.UnlockRender()
 				return
 			default:
