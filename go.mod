@@ -14,6 +14,7 @@ require (
 	golang.org/x/sys v0.45.0
 	golang.org/x/time v0.16.0
 	gonum.org/v1/gonum v0.17.0
+	rsc.io/qr v0.2.0
 )
 
 require (

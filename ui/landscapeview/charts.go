@@ -94,19 +94,12 @@ func jitter(i int) float64 {
 	return float64(u%1000) / 1000
 }
 
-// PanelWidth and PanelHeight are the view box of the charts shown two side by side (one per
-// noise): at the half width of a projector's page their 18-unit labels show at about the size
-// of the page's other charts (wasm/assets/chart.css).
-const PanelWidth, PanelHeight = 480, 340
-
 // LandscapeChart draws the landscape with n's walkers (the first ShownWalkers of them) on it:
 // each walker is a dot on the curve at its position, lifted by a small fixed amount of its own
 // so that a crowd at a minimum shows its size.
 func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 	ylo, yhi := s.profileRange()
 	c := &chart.Chart{
-		// Two of these sit side by side: a narrower view box keeps their labels the page's size.
-		Width: PanelWidth, Height: PanelHeight,
 		ID:    "ls-landscape-" + n.Name,
 		Title: fmt.Sprintf("%s — time %s", n.Label, fmtTime(s.Time())),
 		X:     chart.Axis{Label: "position w", Min: s.XLo, Max: s.XHi},
@@ -178,7 +171,6 @@ func (s *Sim) HistChart(n *Noise) *chart.Chart {
 	}
 	top *= 1.1
 	c := &chart.Chart{
-		Width: PanelWidth, Height: PanelHeight,
 		ID:    "ls-hist-" + n.Name,
 		Title: fmt.Sprintf("%s: %s", n.Label, what),
 		X:     chart.Axis{Label: "first exit time", Unit: "time units, steps × η", Min: 0, Max: T},

@@ -467,8 +467,8 @@ func (c *View) ExportPanel(n *Noise, format string) {
 	}
 	ch := c.sim.LandscapeChart(n)
 	var err error
-	if format == "png" {
-		err = chart.DownloadPNG("tailscope-"+ch.ID+".png", ch.SVG(), PanelWidth, PanelHeight, chart.PNGScale)
+	if format == "png" { // LandscapeChart has the default size
+		err = chart.DownloadPNG("tailscope-"+ch.ID+".png", ch.SVG(), chart.DefaultWidth, chart.DefaultHeight, chart.PNGScale)
 	} else {
 		var name, mime string
 		var data []byte

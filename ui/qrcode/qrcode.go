@@ -1,12 +1,12 @@
 // Package qrcode draws a link as a QR code in SVG, so that a class can open a share link from
 // the projector with their phones.
 //
-// The code itself comes from github.com/piglig/go-qr (a maintained port of Nayuki's reference
-// QR encoder, with a decoder that the tests use to read the code back); of the QR libraries
-// served to this project it adds the least to main.wasm (about 110 kB gzipped, like
-// skip2/go-qrcode, against 240 kB for yeqown/go-qrcode), and it is the only one with a decoder.
-// The SVG is drawn here as one path of unit squares, which keeps the drawing small and crisp at
-// any size.
+// The code comes from rsc.io/qr/coding, the encoder of Russ Cox's rsc.io/qr without its PNG
+// writer. The three QR libraries first tried (github.com/piglig/go-qr, skip2/go-qrcode,
+// yeqown/go-qrcode) each pull image/png and its compressors into main.wasm, 110–240 kB
+// gzipped, which took the page past its 2 MB budget; coding needs only fmt, strconv and
+// strings. The tests read every code back with piglig/go-qr's decoder, an independent
+// implementation. The SVG is drawn here as one path of unit squares, small and crisp at any size.
 package qrcode
 
 import (
@@ -14,26 +14,36 @@ import (
 	"html"
 	"strings"
 
-	qr "github.com/piglig/go-qr"
+	"rsc.io/qr/coding"
 )
 
 // Quiet is the width of the light margin around the code, in modules (the standard's minimum).
 const Quiet = 4
 
-// Matrix returns the modules of the QR code of text at error-correction level Medium (15% of
-// the code may be lost): m[y][x] is true for a dark module. A text too long for a QR code is an
-// error.
+// Matrix returns the modules of the QR code of text at error-correction level M (15% of the
+// code may be lost), in the smallest version that holds it: m[y][x] is true for a dark module.
+// A text too long for a QR code is an error.
 func Matrix(text string) ([][]bool, error) {
-	code, err := qr.EncodeText(text, qr.Medium)
+	enc := coding.String(text)
+	v := coding.Version(coding.MinVersion)
+	for ; v <= coding.MaxVersion && enc.Bits(v) > v.DataBytes(coding.M)*8; v++ {
+	}
+	if v > coding.MaxVersion {
+		return nil, fmt.Errorf("qrcode: %d bytes are more than a QR code holds", len(text))
+	}
+	plan, err := coding.NewPlan(v, coding.M, 0)
+	if err != nil {
+		return nil, fmt.Errorf("qrcode: planning version %d: %w", v, err)
+	}
+	code, err := plan.Encode(enc)
 	if err != nil {
 		return nil, fmt.Errorf("qrcode: encoding %d bytes: %w", len(text), err)
 	}
-	n := code.Size()
-	m := make([][]bool, n)
+	m := make([][]bool, code.Size)
 	for y := range m {
-		m[y] = make([]bool, n)
+		m[y] = make([]bool, code.Size)
 		for x := range m[y] {
-			m[y][x] = code.Module(x, y)
+			m[y][x] = code.Black(x, y)
 		}
 	}
 	return m, nil
