@@ -41,6 +41,7 @@ const (
 	ViewEstimator ViewID = "estimator"
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
+	ViewIterates  ViewID = "iterates"
 	ViewTour      ViewID = "tour"
 )
 
@@ -57,6 +58,7 @@ var Views = []View{
 	{ViewEstimator, "Estimator", "Sample a heavy-tailed law, or load your own data, and estimate its tail index α with every method."},
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
+	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
 	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
 }
 
@@ -74,7 +76,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, tour)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, tour)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the

@@ -31,6 +31,7 @@ var ViewKinds = map[string][]string{
 	"estimator": {"stable"},
 	"landscape": {"wells", "exit"},
 	"network":   {"mlp"},
+	"iterates":  {"iterates"},
 	TourView:    nil, // shows the other views' widgets; its link carries the step
 }
 
