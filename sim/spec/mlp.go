@@ -60,7 +60,7 @@ func init() {
 			{Name: PagePreset, Label: "Network page",
 				Values: "seed=1&n=2000&testN=1000&width=64&batch=50&iters=500&evalEvery=50",
 				Help:   "What a fresh Network page shows: 2000 MNIST digits, a 784-64-64-10 network, 500 steps of b = 50, the noise measured every 50 steps on all 40 batches; a few seconds in a browser (2–6 s measured in headless Chromium)."},
-			{Name: "paper-mnist", Label: "Paper: MNIST",
+			{Name: "paper-mnist", Label: "the paper's MNIST setting",
 				Values: "n=60000&testN=10000&width=128&iters=1000&evalEvery=100",
 				Help:   "The paper's MNIST setting: all 60000 digits, a 784-128-128-10 network, b = 100, η = 0.1, 1000 steps, the noise measured every 100 steps on all 600 batches (a server run)."},
 			{Name: "big-batch", Label: "a bigger batch is not more Gaussian",

@@ -118,8 +118,15 @@ func mustSet(s spec.Spec, name, text string) spec.Spec {
 func FuzzParse(f *testing.F) {
 	f.Add("#estimator?kind=stable&alpha=1.1&n=500&seed=9")
 	f.Add("#landscape?kind=wells")
+	f.Add("#tour?step=3")
 	f.Fuzz(func(t *testing.T, fragment string) {
 		s := Parse(fragment)
+		if s.Step < 0 || s.Step > MaxTourStep {
+			t.Fatalf("Parse(%q): tour step %d", fragment, s.Step)
+		}
+		if again := Parse(s.Fragment()); again.View != s.View || again.Fragment() != s.Fragment() {
+			t.Fatalf("Parse(%q): its fragment %q reopens as %q", fragment, s.Fragment(), again.Fragment())
+		}
 		for view, sp := range s.Specs {
 			if err := sp.Validate(); err != nil {
 				t.Fatalf("Parse(%q): spec of %s invalid: %v", fragment, view, err)

@@ -60,8 +60,8 @@ func TestSweep(t *testing.T) {
 	t.Run("gauss meets theory", func(t *testing.T) {
 		p := mean("height", "gauss", 0.1)
 		th := s.theory("gauss", SweepWidth, 0.1)
-		if p.Exited != SweepWalkers || math.Abs(p.Mean-th) > 0.25*th {
-			t.Errorf("Gaussian at ΔH 0.1: %d left, mean %.3f; theory %.3f (want within 25%%: 60 walkers, σ/√60 = 13%%)", p.Exited, p.Mean, th)
+		if p.Exited < SweepWalkers*9/10 || math.Abs(p.Mean-th) > 0.25*th {
+			t.Errorf("Gaussian at ΔH 0.1: %d left, mean %.3f; theory %.3f (want nine in ten out, and within 25%%: 40 walkers, σ/√40 = 16%%)", p.Exited, p.Mean, th)
 		}
 	})
 	if c := s.Chart("width"); len(c.Series) != 4 || len(c.Series[1].X) != len(SweepWidths) {

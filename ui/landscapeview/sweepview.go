@@ -10,8 +10,8 @@ import (
 // The sweep computes in slices of sweepSlice, handing the thread back to the browser between
 // them (yield: input and paint go first), and redraws its progress every sweepRenderEvery.
 const (
-	sweepSlice       = 20 * time.Millisecond
-	sweepRenderEvery = 250 * time.Millisecond
+	sweepSlice       = 40 * time.Millisecond
+	sweepRenderEvery = time.Second // a redraw of the view costs more than the sweep's slices
 )
 
 // sweepState is the view's exit-time sweep: the sweep shown and the loop running it.
