@@ -275,4 +275,3 @@ func TestTestNoiseGaussian(t *testing.T) {
 	}
 	t.Logf("test α̂ = %.3f [%.3f, %.3f]; train α̂ = %.3f", ev.TestAlpha, ev.TestLo, ev.TestHi, ev.Alpha)
 }
-
