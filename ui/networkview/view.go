@@ -289,6 +289,7 @@ func (p *Page) AlphaChart() *chart.Chart    { return p.Sess.AlphaChart() }
 func (p *Page) HistChart() *chart.Chart     { return p.Sess.HistChart() }
 func (p *Page) LayerChart() *chart.Chart    { return p.Sess.LayerChart() }
 func (p *Page) ZeroChart() *chart.Chart     { return p.Sess.ZeroChart() }
+func (p *Page) NormChart() *chart.Chart     { return p.Sess.NormChart() }
 
 // HistNote says where the histogram comes from, or why there is none.
 func (p *Page) HistNote() string {
