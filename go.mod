@@ -11,6 +11,7 @@ require (
 	github.com/vugu/vugu v0.4.0
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/sys v0.45.0
+	golang.org/x/time v0.16.0
 	gonum.org/v1/gonum v0.17.0
 )
 

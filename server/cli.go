@@ -37,6 +37,7 @@ var commands = []command{
 	{"tailcheck", "[-reps 100] [-seed 1] [-n 10000,100000]", "how often the tail check catches finite variance, and its false alarms", tailcheck.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
 	{"data", "get|list [-data DIR] [cifar10|cifar100]", "download CIFAR-10/100 into the data directory (resumable, checksummed), or list what is there", download.Main},
+	{"db", "check|compact|backup [-data DIR] [FILE]", "check, compact or back up the server's database (with the server stopped)", dbMain},
 	{"help", "", "this list", nil},
 }
 

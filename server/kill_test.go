@@ -23,7 +23,7 @@ import (
 // dir and returns its base URL and process.
 func startBinary(t *testing.T, bin, dir string) (string, *exec.Cmd) {
 	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", dir, "-workers", "1", "-grace", "500ms")
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", dir, "-workers", "1", "-grace", "500ms", "-rate", "0", "-write-rate", "0")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -82,7 +82,7 @@ func TestKillDurability(t *testing.T) {
 	if err != nil || code != http.StatusAccepted {
 		t.Fatalf("POST /api/runs: %d %s %v", code, body, err)
 	}
-	var run struct{ ID string }
+	var run struct{ ID, CancelToken string }
 	json.Unmarshal(body, &run)
 
 	// Writers post shares until the process dies; acked maps each acknowledged id to its seed.
@@ -180,8 +180,11 @@ func TestKillDurability(t *testing.T) {
 		t.Fatal("the server did not exit within 15 s of SIGTERM (grace 0.5 s)")
 	}
 	base, _ = startBinary(t, bin, dir)
-	code, body, _ = func() (int, []byte, error) {
+	del := func(token string) (int, []byte, error) {
 		req, _ := http.NewRequestWithContext(context.Background(), "DELETE", base+"/api/runs/"+run.ID, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			return 0, nil, err
@@ -189,8 +192,12 @@ func TestKillDurability(t *testing.T) {
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
 		return resp.StatusCode, b, err
-	}()
-	if code != http.StatusOK || !bytes.Contains(body, []byte(`"state":"cancelled"`)) {
+	}
+	if code, body, _ = del(""); code != http.StatusForbidden {
+		t.Errorf("DELETE without the cancel token: %d %s, want 403", code, body)
+	}
+	// The token signed before two restarts still works: the key is kept in the database.
+	if code, body, _ = del(run.CancelToken); code != http.StatusOK || !bytes.Contains(body, []byte(`"state":"cancelled"`)) {
 		t.Errorf("DELETE of the resumed run after a graceful restart: %d %s, want 200 cancelled", code, body)
 	}
 }

@@ -4,7 +4,7 @@
 // shares and runs in an embedded database in the -data directory. Its other
 // subcommands (run, kinds, mlp, tailindex, ...; `tailscope help` lists them) are in cli.go.
 //
-//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-grace 20s] [-run-timeout 1h]
+//	go run ./server [-addr localhost:8080] [-data DIR] [-workers N] [-base-url URL] [-max-store 2GiB] ...
 //	go run ./server help
 package main
 
@@ -34,19 +34,63 @@ func main() {
 	if status, handled := subcommand(os.Args[1:]); handled {
 		os.Exit(status)
 	}
-	addr := flag.String("addr", "localhost:8080", "address to listen on (host:port)")
-	dataDir := flag.String("data", defaultDataDir(), "directory of the database of shares and runs")
-	workers := flag.Int("workers", runtime.NumCPU(), "runs executed at once on the CPU backend")
-	grace := flag.Duration("grace", 20*time.Second, "at shutdown, how long running work may go on before it is saved to resume at the next start")
-	runTimeout := flag.Duration("run-timeout", time.Hour, "a run still working after this long fails")
-	baseURL := flag.String("base-url", "", "public URL of the server, for the links of shares (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
+	o := defaultOptions()
+	o.register(flag.CommandLine)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *dataDir, *baseURL, *workers, *grace, *runTimeout); err != nil {
+	if err := run(ctx, o); err != nil {
 		fmt.Fprintf(os.Stderr, "tailscope: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// options are the server's flags.
+type options struct {
+	addr, dataDir, baseURL string
+	workers                int
+	grace, runTimeout      time.Duration
+	maxStore               byteSize
+	allowOrigins           listFlag
+	maxConns               int
+	rate, writeRate        float64
+	runsPerClient          int
+	realIPHeader           string
+	idleTimeout            time.Duration
+	writeTimeout           time.Duration
+
+	// For tests: the app's handler instead of server/web's (nil: web.New), the time to
+	// send headers (0: 10 s), and the API's settings on top of the flags'.
+	app               http.Handler
+	readHeaderTimeout time.Duration
+	tune              func(*api.Config)
+}
+
+func defaultOptions() options {
+	return options{
+		addr: "localhost:8080", dataDir: defaultDataDir(), workers: runtime.NumCPU(),
+		grace: 20 * time.Second, runTimeout: time.Hour, maxStore: 2 << 30,
+		maxConns: 1024, rate: 20, writeRate: 1, runsPerClient: 3,
+		idleTimeout: 60 * time.Second, writeTimeout: 60 * time.Second,
+	}
+}
+
+func (o *options) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.addr, "addr", o.addr, "address to listen on (host:port)")
+	fs.StringVar(&o.dataDir, "data", o.dataDir, "directory of the database of shares and runs")
+	fs.IntVar(&o.workers, "workers", o.workers, "runs executed at once on the CPU backend")
+	fs.DurationVar(&o.grace, "grace", o.grace, "at shutdown, how long running work may go on before it is saved to resume at the next start")
+	fs.DurationVar(&o.runTimeout, "run-timeout", o.runTimeout, "a run still working after this long fails; a run estimated to take longer is refused")
+	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "public URL of the server, for the links of shares and the Host and Origin checks (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
+	fs.Var(&o.maxStore, "max-store", "quota of the database (e.g. 500MiB, 2GiB; 0: none): new shares and runs beyond it are refused with 507")
+	fs.Var(&o.allowOrigins, "allow-origin", "another origin (https://host[:port]) whose pages may post to the API; repeat or separate with commas")
+	fs.IntVar(&o.maxConns, "max-conns", o.maxConns, "connections open at once; more are answered 503 and closed")
+	fs.Float64Var(&o.rate, "rate", o.rate, "API requests per second per client (bursts of 3 s worth); 0: no limit")
+	fs.Float64Var(&o.writeRate, "write-rate", o.writeRate, "new runs, shares and cancellations per second per client (bursts of 10 s worth, at least 10); 0: no limit")
+	fs.IntVar(&o.runsPerClient, "runs-per-client", o.runsPerClient, "queued or running runs one client may have; 0: no limit")
+	fs.StringVar(&o.realIPHeader, "real-ip-header", o.realIPHeader, "header in which a trusted proxy in front gives the client's address (e.g. X-Forwarded-For, CF-Connecting-IP); empty: the connection's")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", o.idleTimeout, "an idle keep-alive connection is closed after this long")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", o.writeTimeout, "time to send an answer (event streams excepted; dataset answers get more by their size)")
 }
 
 // defaultDataDir is a tailscope-data folder in the user's cache directory, or in the
@@ -57,42 +101,113 @@ func defaultDataDir() string {
 	return data.DefaultDir()
 }
 
-func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace, runTimeout time.Duration) error {
-	if baseURL != "" {
-		if u, err := url.Parse(baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", baseURL)
+// hosts returns the Host values the server answers to: the -base-url's host; with a
+// loopback -addr, the loopback names; nil (any) for an address on a network interface
+// without -base-url, where the server cannot know its names.
+func (o options) hosts(port string) []string {
+	var hs []string
+	if o.baseURL != "" {
+		u, _ := url.Parse(o.baseURL)
+		hs = append(hs, u.Host, u.Hostname())
+	}
+	host, _, _ := net.SplitHostPort(o.addr)
+	ip := net.ParseIP(host)
+	if host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return append(hs, api.LoopbackHosts(port)...)
+	}
+	if o.baseURL != "" {
+		return append(hs, api.LoopbackHosts(port)...) // for checks on the machine itself
+	}
+	return nil
+}
+
+// run listens on -addr and serves until ctx is cancelled.
+func run(ctx context.Context, o options) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", o.addr, err)
+	}
+	return serve(ctx, o, ln, func(s string) { fmt.Print(s) })
+}
+
+// check validates the flags.
+func (o options) check() error {
+	if o.baseURL != "" {
+		if u, err := url.Parse(o.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", o.baseURL)
 		}
 	}
-	if workers < 1 {
-		return fmt.Errorf("-workers must be at least 1, got %d", workers)
+	if o.workers < 1 {
+		return fmt.Errorf("-workers must be at least 1, got %d", o.workers)
 	}
-	data.SetDir(dataDir) // downloaded datasets (CIFAR) are read from it
-	st, err := boltstore.Open(dataDir)
+	if o.maxConns < 1 {
+		return fmt.Errorf("-max-conns must be at least 1, got %d", o.maxConns)
+	}
+	for _, origin := range o.allowOrigins {
+		if u, err := url.Parse(origin); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return fmt.Errorf("-allow-origin %q: want an origin such as https://teach.example.org", origin)
+		}
+	}
+	return nil
+}
+
+// serve serves on ln until ctx is cancelled, then shuts down gracefully; it prints the
+// line saying where it runs with say.
+func serve(ctx context.Context, o options, ln net.Listener, say func(string)) error {
+	defer ln.Close()
+	data.SetDir(o.dataDir) // downloaded datasets (CIFAR) are read from it
+	st, err := boltstore.OpenWith(o.dataDir, boltstore.Options{MaxBytes: int64(o.maxStore), Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: workers}, Store: st, Workers: workers, MaxRunTime: runTimeout})
+	runKey, err := st.Key("cancel-tokens")
 	if err != nil {
 		return err
 	}
-	apiSrv, err := api.New(api.Config{Store: st, Runs: runs, Datasets: new(api.DataCatalog), BaseURL: baseURL})
+	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: o.workers}, Store: st, Workers: o.workers, MaxRunTime: o.runTimeout})
 	if err != nil {
 		return err
 	}
-	h, _, err := newMux(ctx, web.Options{}, apiSrv)
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	cfg := api.Config{
+		Store: st, Runs: runs, Datasets: new(api.DataCatalog), BaseURL: o.baseURL,
+		Hosts: o.hosts(port), AllowedOrigins: o.allowOrigins,
+		RequestRate: o.rate, RequestBurst: int(3 * o.rate),
+		WriteRate: o.writeRate, WriteBurst: max(10, int(10*o.writeRate)),
+		RunTimeout: o.runTimeout, MaxRunsPerClient: o.runsPerClient, RunKey: runKey,
+	}
+	if o.realIPHeader != "" {
+		cfg.ClientIP = api.HeaderClientIP(o.realIPHeader)
+	}
+	if o.tune != nil {
+		o.tune(&cfg)
+	}
+	apiSrv, err := api.New(cfg)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
+	var h http.Handler
+	if o.app != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/api/", apiSrv)
+		mux.Handle("GET /s/{id}", apiSrv.SharePage(o.app))
+		mux.Handle("/", o.app)
+		h = mux
+	} else if h, _, err = newMux(ctx, web.Options{}, apiSrv); err != nil {
+		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(apiSrv.Guard(h), o)
 	srv.RegisterOnShutdown(apiSrv.CloseStreams)
-	fmt.Printf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), dataDir, workers)
+	if cfg.Hosts == nil {
+		fmt.Fprintln(os.Stderr, "tailscope: listening beyond loopback without -base-url: any Host is answered (set -base-url to refuse other names)")
+	}
+	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), o.dataDir, o.workers))
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(limitListener(ln, o.maxConns)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -105,13 +220,33 @@ func run(ctx context.Context, addr, dataDir, baseURL string, workers int, grace,
 	}
 	// Running work gets a grace period; what is still running after it is saved as
 	// queued, with its progress, and starts again at the next start.
-	graceCtx, cancelGrace := context.WithTimeout(context.Background(), grace)
+	graceCtx, cancelGrace := context.WithTimeout(context.Background(), o.grace)
 	defer cancelGrace()
 	if err := runs.Shutdown(graceCtx); err != nil {
 		fmt.Fprintln(os.Stderr, "tailscope: runs still working were saved to resume at the next start")
 	}
 	return nil
 }
+
+// newHTTPServer bounds what one connection may take: the time to send headers, their
+// size, the time an idle keep-alive connection is kept and the time to send an answer
+// (event streams lift it; dataset answers extend it by their size).
+func newHTTPServer(h http.Handler, o options) *http.Server {
+	rht := o.readHeaderTimeout
+	if rht <= 0 {
+		rht = 10 * time.Second
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: rht,
+		IdleTimeout:       o.idleTimeout,
+		WriteTimeout:      o.writeTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+}
+
+// maxHeaderBytes bounds a request's headers (net/http's default is 1 MiB).
+const maxHeaderBytes = 32 << 10
 
 // newMux builds the server's route table; it also returns the app's handler.
 func newMux(ctx context.Context, opts web.Options, apiSrv *api.Server) (*http.ServeMux, *web.Handler, error) {

@@ -79,7 +79,7 @@ func newEnv(t testing.TB, withRuns bool, queue int) *env {
 
 func (e *env) do(method, path, body string, hdr ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	if body != "" {
+	if method == "POST" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
@@ -157,9 +157,9 @@ func TestRunLifecycle(t *testing.T) {
 	if w.Code != http.StatusAccepted {
 		t.Fatalf("POST /api/runs: %d %s, want 202", w.Code, w.Body)
 	}
-	created := decode[struct{ ID, State string }](t, w)
-	if !store.ValidID(created.ID) || created.State != "queued" || w.Header().Get("Location") != "/api/runs/"+created.ID {
-		t.Errorf("POST /api/runs = %+v, Location %q; want a valid id, state queued, Location /api/runs/{id}", created, w.Header().Get("Location"))
+	created := decode[struct{ ID, State, CancelToken string }](t, w)
+	if !store.ValidID(created.ID) || created.State != "queued" || w.Header().Get("Location") != "/api/runs/"+created.ID || len(created.CancelToken) < 20 {
+		t.Errorf("POST /api/runs = %+v, Location %q; want a valid id, state queued, a cancel token, Location /api/runs/{id}", created, w.Header().Get("Location"))
 	}
 	v := waitDone(t, e, created.ID)
 	if v.State != "done" || v.Progress != 1 || string(v.Result) != `{"seed":7}` {
@@ -174,7 +174,7 @@ func TestRunLifecycle(t *testing.T) {
 		t.Errorf("run spec = %s (%v); want kind stable, seed 7, alpha 1.2 and the default n 10000", v.Spec, err)
 	}
 	// Cancelling a finished run changes nothing.
-	w = e.do("DELETE", "/api/runs/"+created.ID, "")
+	w = e.do("DELETE", "/api/runs/"+created.ID, "", "Authorization", "Bearer "+created.CancelToken)
 	if w.Code != http.StatusOK || decode[runView](t, w).State != "done" {
 		t.Errorf("DELETE of a done run: %d %s, want 200 and state done", w.Code, w.Body)
 	}
@@ -183,8 +183,24 @@ func TestRunLifecycle(t *testing.T) {
 func TestCancelRun(t *testing.T) {
 	e := newEnv(t, true, 8)
 	w := e.do("POST", "/api/runs", `{"kind":"stable","seed":13}`) // blocks until cancelled
-	id := decode[struct{ ID string }](t, w).ID
-	w = e.do("DELETE", "/api/runs/"+id, "")
+	created := decode[struct{ ID, CancelToken string }](t, w)
+	id := created.ID
+	other := decode[struct{ ID, CancelToken string }](t, e.do("POST", "/api/runs", `{"kind":"stable","seed":14}`))
+	for _, tc := range []struct{ name, auth string }{
+		{"no token", ""},
+		{"empty token", "Bearer "},
+		{"another run's token", "Bearer " + other.CancelToken},
+		{"token as a password", "Basic " + created.CancelToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := e.do("DELETE", "/api/runs/"+id, "", "Authorization", tc.auth)
+			checkError(t, "DELETE "+tc.name, w, http.StatusForbidden, "")
+			if v := decode[runView](t, e.do("GET", "/api/runs/"+id, "")); v.State != "running" && v.State != "queued" {
+				t.Errorf("after a refused DELETE the run is %s", v.State)
+			}
+		})
+	}
+	w = e.do("DELETE", "/api/runs/"+id, "", "Authorization", "Bearer "+created.CancelToken)
 	if v := decode[runView](t, w); w.Code != http.StatusOK || v.State != "cancelled" {
 		t.Errorf("DELETE /api/runs/%s: %d state %q, want 200 cancelled", id, w.Code, v.State)
 	}
@@ -292,14 +308,18 @@ func TestRunErrors(t *testing.T) {
 		{"get short id", "GET", "/api/runs/abc", "", nil, 404, "id"},
 		{"events unknown", "GET", "/api/runs/" + unknown + "/events", "", nil, 404, "id"},
 		{"events bad id", "GET", "/api/runs/x/events", "", nil, 404, "id"},
-		{"delete unknown", "DELETE", "/api/runs/" + unknown, "", nil, 404, "id"},
+		{"delete unknown", "DELETE", "/api/runs/" + unknown, "", nil, 403, ""},
+		{"post without Content-Type", "POST", "/api/runs", `{"kind":"stable"}`, []string{"Content-Type", ""}, 415, ""},
+		{"string seed", "POST", "/api/runs", `{"kind":"stable","seed":"7"}`, nil, 400, "seed"},
 		{"delete bad id", "DELETE", "/api/runs/%00", "", nil, 404, "id"},
 		{"method", "PUT", "/api/runs", "", nil, 405, ""},
 		{"no route", "GET", "/api/nothing", "", nil, 404, ""},
 	}
 	for _, tt := range tests {
-		w := e.do(tt.method, tt.path, tt.body, tt.hdr...)
-		checkError(t, tt.name, w, tt.status, tt.field)
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.do(tt.method, tt.path, tt.body, tt.hdr...)
+			checkError(t, tt.name, w, tt.status, tt.field)
+		})
 	}
 	// An unclean path is redirected to its clean form, as net/http does, not answered.
 	if w := e.do("GET", "/api/shares/../runs/x", ""); w.Code/100 != 3 || w.Header().Get("Location") != "/api/runs/x" {
@@ -412,12 +432,16 @@ func TestShareErrors(t *testing.T) {
 		{"bad result", "POST", "/api/shares", `{"spec":{"kind":"stable"},"result":{"a":}}`, nil, 400, ""},
 		{"too large", "POST", "/api/shares", `{"spec":{"kind":"stable"},"result":"` + strings.Repeat("x", api.DefaultMaxShareBytes) + `"}`, nil, 413, ""},
 		{"text/plain", "POST", "/api/shares", `{"spec":{"kind":"stable"}}`, []string{"Content-Type", "text/plain"}, 415, ""},
+		{"no Content-Type", "POST", "/api/shares", `{"spec":{"kind":"stable"}}`, []string{"Content-Type", ""}, 415, ""},
+		{"result not UTF-8", "POST", "/api/shares", "{\"spec\":{\"kind\":\"stable\"},\"result\":\"\xff\xfe\"}", nil, 400, "result"},
 		{"unknown", "GET", "/api/shares/" + store.NewID(), "", nil, 404, "id"},
 		{"traversal", "GET", "/api/shares/..%2F..%2Fsecret", "", nil, 404, "id"},
 		{"method", "DELETE", "/api/shares/" + store.NewID(), "", nil, 405, ""},
 	}
 	for _, tt := range tests {
-		checkError(t, tt.name, e.do(tt.method, tt.path, tt.body, tt.hdr...), tt.status, tt.field)
+		t.Run(tt.name, func(t *testing.T) {
+			checkError(t, tt.name, e.do(tt.method, tt.path, tt.body, tt.hdr...), tt.status, tt.field)
+		})
 	}
 }
 
@@ -486,8 +510,8 @@ func FuzzCreateRun(f *testing.F) {
 		w := e.do("POST", "/api/runs", body)
 		switch w.Code {
 		case http.StatusAccepted:
-			id := decode[struct{ ID string }](t, w).ID
-			e.do("DELETE", "/api/runs/"+id, "") // keep the queue short
+			c := decode[struct{ ID, CancelToken string }](t, w)
+			e.do("DELETE", "/api/runs/"+c.ID, "", "Authorization", "Bearer "+c.CancelToken) // keep the queue short
 		case http.StatusBadRequest:
 			if decode[apiError](t, w).Field == "" {
 				t.Errorf("body %q: 400 without a field: %s", body, w.Body)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -132,14 +133,38 @@ type sliceKey struct {
 }
 
 // datasetCache keeps recently served slices, first in first out within datasetCacheBytes.
+// Builds are bounded too: one per slice at a time (the others wait for it), at most
+// cap(builds) at once, and the bytes a build will hold are counted against the budget
+// before it starts, so that many distinct slices asked for at once cannot take more
+// memory than the cache may hold.
 type datasetCache struct {
-	mu    sync.Mutex
-	m     map[sliceKey]*encoded
-	order []sliceKey
-	bytes int
+	mu       sync.Mutex
+	m        map[sliceKey]*encoded
+	order    []sliceKey
+	bytes    int           // of the slices kept and the builds in flight
+	builds   chan struct{} // a token per build in flight
+	building int           // builds in flight
 }
 
-func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *encoded {
+// evict drops the oldest slices until bytes+need fits the budget or only keep is left;
+// c.mu is held.
+func (c *datasetCache) evict(need int, keep *encoded) {
+	for i := 0; c.bytes+need > datasetCacheBytes && i < len(c.order); {
+		old := c.order[i]
+		oe := c.m[old]
+		if oe == nil || oe == keep || oe.raw == nil { // being built: not evictable yet
+			i++
+			continue
+		}
+		c.bytes -= len(oe.raw) + len(oe.gz)
+		delete(c.m, old)
+		c.order = slices.Delete(c.order, i, i+1)
+	}
+}
+
+// get returns the slice k, building it with build unless it is kept or being built; size
+// is what the raw form will take (the gzipped one takes less).
+func (c *datasetCache) get(ctx context.Context, k sliceKey, size int, build func() (raw []byte, err error)) *encoded {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[sliceKey]*encoded{}
@@ -152,6 +177,24 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
+		select {
+		case c.builds <- struct{}{}:
+		case <-ctx.Done():
+			e.err = ctx.Err()
+			return
+		}
+		defer func() { <-c.builds }()
+		// Room for the build's raw and gzipped forms (at most raw's size again).
+		reserve := 2 * size
+		c.mu.Lock()
+		c.evict(reserve, e)
+		c.bytes += reserve
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.bytes -= reserve
+			c.mu.Unlock()
+		}()
 		e.raw, e.err = build()
 		if e.err != nil {
 			return
@@ -167,16 +210,7 @@ func (c *datasetCache) get(k sliceKey, build func() (raw []byte, err error)) *en
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.bytes += len(e.raw) + len(e.gz)
-		for c.bytes > datasetCacheBytes && len(c.order) > 1 {
-			old := c.order[0]
-			c.order = c.order[1:]
-			if oe := c.m[old]; oe != nil && oe != e {
-				c.bytes -= len(oe.raw) + len(oe.gz)
-				delete(c.m, old)
-			} else {
-				c.order = append(c.order, old) // keep the entry just built
-			}
-		}
+		c.evict(reserve, e) // the reservation is still counted: it is given back next
 	})
 	if e.err != nil { // do not keep failures
 		c.mu.Lock()
@@ -240,7 +274,8 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e := s.datasets.get(sliceKey{name, offset, n}, func() ([]byte, error) {
+	size := int(info.Bytes*int64(n)/int64(info.Examples)) + 64 // the binary form's size, from the catalogue
+	e := s.datasets.get(r.Context(), sliceKey{name, offset, n}, size, func() ([]byte, error) {
 		sub, err := s.slice(r.Context(), name, offset, n)
 		if err != nil {
 			return nil, err
@@ -252,6 +287,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		}
 		return b.Bytes(), nil
 	})
+	if e.err != nil && r.Context().Err() != nil {
+		return // the client left while waiting for a build
+	}
 	if e.err != nil {
 		s.logf("api: dataset %s: %v", name, e.err)
 		writeError(w, http.StatusServiceUnavailable, "name", "the dataset %s could not be loaded on this server; the server logged why", name)
@@ -273,6 +311,9 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	// A client must read at least MinReadRate, or it is dropped rather than hold the
+	// connection and the answer's buffers.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReadGrace + time.Duration(len(body))*time.Second/time.Duration(s.cfg.MinReadRate)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

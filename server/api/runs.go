@@ -61,16 +61,28 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !s.checkDataset(w, sp) {
 		return
 	}
+	if err := s.admitCost(sp); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	client := s.clientKey(r)
+	if ok, n := s.reserve(r.Context(), client); !ok {
+		s.fail(w, r, tooManyRuns{n, s.cfg.MaxRunsPerClient})
+		return
+	}
 	run, err := s.cfg.Runs.Submit(r.Context(), sp)
+	s.release(client, run.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/runs/"+run.ID)
+	w.Header().Set("Cache-Control", "no-store") // the answer carries the cancel token
 	writeJSON(w, r, http.StatusAccepted, struct {
-		ID    string      `json:"id"`
-		State store.State `json:"state"`
-	}{run.ID, run.State})
+		ID          string      `json:"id"`
+		State       store.State `json:"state"`
+		CancelToken string      `json:"cancelToken"`
+	}{run.ID, run.State, s.cancelToken(run.ID)})
 }
 
 // getRun: GET /api/runs/{id} → the run.
@@ -91,13 +103,14 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, viewRun(run))
 }
 
-// cancelRun: DELETE /api/runs/{id} → the run, cancelled unless it had finished.
+// cancelRun: DELETE /api/runs/{id} with Authorization: Bearer <cancelToken> → the run,
+// cancelled unless it had finished. Only the holder of the token createRun gave may cancel.
 func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 	if !s.runsAvailable(w) {
 		return
 	}
 	id, ok := checkID(w, r)
-	if !ok {
+	if !ok || !s.checkCancelToken(w, r, id) {
 		return
 	}
 	run, err := s.cfg.Runs.Cancel(r.Context(), id)

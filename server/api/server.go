@@ -30,7 +30,10 @@ import (
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
-// Runs executes runs; the native server's jobs.Manager implements it.
+// Runs executes runs; the native server's jobs.Manager implements it. This is the whole
+// contract between the API and a run service: admission (cost, a client's share of the
+// queue), cancel tokens and rate limits are the API's, so that another run service (a
+// different queue or engine) is one line in the server's main.
 //
 // Errors: one wrapping store.ErrNotFound is a 404; a *spec.FieldError a 400 naming the
 // field; an error with a method RetryAfter() time.Duration (a full queue) a 429 with a
@@ -68,6 +71,45 @@ type Config struct {
 	Heartbeat time.Duration
 	// Logf logs internal errors; nil: log.Printf.
 	Logf func(format string, args ...any)
+
+	// Hosts lists the Host values the server answers to (Guard checks them: a name rebound
+	// to the server's address by another site is refused); an entry without a port allows
+	// any port; empty: any Host.
+	Hosts []string
+	// AllowedOrigins lists other origins (scheme://host[:port]) whose pages may POST and
+	// DELETE; a request from any other site is refused with 403.
+	AllowedOrigins []string
+	// ClientIP returns the address a request counts against (rate limits, runs per
+	// client), e.g. HeaderClientIP behind a proxy; nil or "": the connection's address.
+	ClientIP func(*http.Request) string
+	// RequestRate and RequestBurst bound each client's API requests (a token bucket:
+	// RequestRate per second, up to RequestBurst at once); 0: no limit.
+	RequestRate  float64
+	RequestBurst int
+	// WriteRate and WriteBurst bound each client's POSTs and DELETEs in the same way.
+	WriteRate  float64
+	WriteBurst int
+	// MaxLargeBodies bounds the request bodies of 64 KiB or more (shares with results) in
+	// flight at once, which bounds the memory they take; 0: 4.
+	MaxLargeBodies int
+	// MaxDatasetBuilds bounds the dataset slices encoded at once; 0: 2.
+	MaxDatasetBuilds int
+	// A dataset answer must be read within ReadGrace plus its size at MinReadRate bytes
+	// per second, or the connection is dropped; 0: 10 s and 256 KiB/s.
+	ReadGrace   time.Duration
+	MinReadRate int
+
+	// RunTimeout is the run service's limit on a run's time: a run estimated (EstimateCost)
+	// to take longer is refused with the estimate. 0: no admission by cost.
+	RunTimeout time.Duration
+	// RunSpeed is the backend's speed for one run as a multiple of the reference core of
+	// EstimateCost; 0: 1.
+	RunSpeed float64
+	// MaxRunsPerClient bounds a client's unfinished (queued or running) runs; 0: no bound.
+	MaxRunsPerClient int
+	// RunKey signs the cancel tokens of runs; keep it (e.g. in the database) so that the
+	// tokens of runs resumed after a restart still work. Nil: a random key per process.
+	RunKey []byte
 }
 
 // DefaultMaxShareBytes is the default limit on a share's JSON body (its spec and result):
@@ -80,8 +122,13 @@ type Server struct {
 	mux  *http.ServeMux
 	logf func(string, ...any)
 
-	datasets datasetCache
-	streams  atomic.Int64 // event streams open
+	datasets    datasetCache
+	streams     atomic.Int64 // event streams open
+	limits      limiters
+	active      activeRuns
+	largeBodies chan struct{} // a token per large body in flight
+	crossOrigin *http.CrossOriginProtection
+	runKey      []byte
 
 	closeOnce sync.Once
 	closing   chan struct{} // closed by CloseStreams
@@ -104,17 +151,60 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = 15 * time.Second
 	}
+	if cfg.MaxLargeBodies <= 0 {
+		cfg.MaxLargeBodies = 4
+	}
+	if cfg.MaxDatasetBuilds <= 0 {
+		cfg.MaxDatasetBuilds = 2
+	}
+	if cfg.ReadGrace <= 0 {
+		cfg.ReadGrace = 10 * time.Second
+	}
+	if cfg.MinReadRate <= 0 {
+		cfg.MinReadRate = 256 << 10
+	}
+	if cfg.RunSpeed <= 0 {
+		cfg.RunSpeed = 1
+	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), logf: cfg.Logf, closing: make(chan struct{})}
+	trusted := cfg.AllowedOrigins
+	if cfg.BaseURL != "" {
+		o, err := OriginOf(cfg.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("api: BaseURL: %w", err)
+		}
+		trusted = append([]string{o}, trusted...)
+	}
+	co, err := newCrossOrigin(trusted)
+	if err != nil {
+		return nil, fmt.Errorf("api: AllowedOrigins: %w", err)
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), logf: cfg.Logf, closing: make(chan struct{}),
+		largeBodies: make(chan struct{}, cfg.MaxLargeBodies), crossOrigin: co, runKey: cfg.RunKey}
 	if s.logf == nil {
 		s.logf = log.Printf
 	}
+	if len(s.runKey) == 0 {
+		s.runKey = randomKey()
+	}
+	s.datasets.builds = make(chan struct{}, cfg.MaxDatasetBuilds)
 	s.routes()
 	return s, nil
 }
 
-// ServeHTTP serves the API. Requests that match no route get a JSON 404 or 405.
+// ServeHTTP serves the API. Requests that match no route get a JSON 404 or 405. Unsafe
+// methods from other sites are refused (403), and each client's requests are rate limited
+// (429 with Retry-After).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+	if ok, retry := s.allow(s.clientKey(r), write); !ok {
+		rateLimited(w, retry, write)
+		return
+	}
+	if err := s.crossOrigin.Check(r); err != nil {
+		crossOriginDenied(w, r)
+		return
+	}
 	if r.ContentLength != 0 {
 		// A body the handler reads, or one net/http drains after it, must come in time;
 		// requests without a body (event streams among them) keep no read deadline.
@@ -190,6 +280,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		nerr  net.Error
 		busy  interface{ RetryAfter() time.Duration }
 		unav  interface{ Unavailable() bool }
+		full  interface{ InsufficientStorage() bool }
 		field string
 	)
 	switch {
@@ -208,6 +299,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		secs := int((busy.RetryAfter() + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 		writeError(w, http.StatusTooManyRequests, "", "%v", err)
+	case errors.As(err, &full) && full.InsufficientStorage():
+		writeError(w, http.StatusInsufficientStorage, "", "%v", err)
 	case errors.As(err, &unav) && unav.Unavailable():
 		writeError(w, http.StatusServiceUnavailable, "", "%v", err)
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
@@ -285,12 +378,14 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, max int64) io
 	return http.MaxBytesReader(w, r.Body, max)
 }
 
-// checkJSONType refuses bodies declared as something other than JSON; it keeps HTML
-// forms on other sites from posting to the API.
+// checkJSONType refuses bodies not declared as JSON: HTML forms and simple requests of
+// other sites' pages cannot send application/json without asking first (a CORS preflight
+// this server never answers).
 func checkJSONType(w http.ResponseWriter, r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
-		return true
+		writeError(w, http.StatusUnsupportedMediaType, "", "the body must be declared as JSON: send Content-Type: application/json")
+		return false
 	}
 	mt, _, _ := strings.Cut(ct, ";")
 	if strings.EqualFold(strings.TrimSpace(mt), "application/json") {

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net"
+	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -33,23 +34,38 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 	if !checkJSONType(w, r) {
 		return
 	}
-	dec := json.NewDecoder(s.limitBody(w, r, s.cfg.MaxShareBytes))
-	dec.DisallowUnknownFields()
-	var req shareRequest
-	if err := dec.Decode(&req); err != nil {
-		var (
-			mbe  *http.MaxBytesError
-			nerr net.Error
-		)
-		if errors.As(err, &mbe) || errors.As(err, &nerr) {
-			s.fail(w, r, err)
-			return
+	release, ok := s.takeLargeBody(w, r)
+	if !ok {
+		return
+	}
+	defer release()
+	body, err := readBody(s.limitBody(w, r, s.cfg.MaxShareBytes), r.ContentLength, s.cfg.MaxShareBytes)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Unmarshal, not a Decoder, which would hold a second copy of the body in its buffer;
+	// the fields are copies, so the body can go once they are read.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		if err == nil {
+			err = errors.New("got null")
 		}
 		writeError(w, http.StatusBadRequest, "", "the body must be a JSON object {\"spec\": {...}, \"result\": ...}: %v", err)
 		return
 	}
-	if dec.More() {
-		writeError(w, http.StatusBadRequest, "", "the body has data after its JSON object")
+	body = nil
+	req := shareRequest{Spec: fields["spec"], Result: fields["result"]}
+	for k := range fields {
+		if k != "spec" && k != "result" {
+			writeError(w, http.StatusBadRequest, "", "the body has a field %q; a share has only spec and result", clipText(k))
+			return
+		}
+	}
+	clear(fields)
+	if !utf8.Valid(req.Result) {
+		// encoding/json passes invalid UTF-8 inside strings through a RawMessage as is.
+		writeError(w, http.StatusBadRequest, "result", "result: contains bytes that are not UTF-8 text")
 		return
 	}
 	if len(req.Spec) == 0 || string(req.Spec) == "null" {
@@ -69,11 +85,13 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request) {
 	var result json.RawMessage
 	if len(req.Result) > 0 && string(req.Result) != "null" {
 		var b bytes.Buffer
-		if err := json.Compact(&b, req.Result); err != nil { // cannot fail on what Decode accepted
+		b.Grow(len(req.Result)) // one allocation: compacting never lengthens
+		// Compact cannot fail on what Unmarshal accepted.
+		if err := json.Compact(&b, req.Result); err != nil {
 			writeError(w, http.StatusBadRequest, "result", "result: is not valid JSON: %v", err)
 			return
 		}
-		result = b.Bytes()
+		result, req.Result = b.Bytes(), nil
 	}
 	sh := store.Share{ID: store.NewID(), Spec: canon, Result: result, Created: time.Now().UTC()}
 	if err := s.cfg.Store.PutShare(r.Context(), sh); err != nil {
@@ -97,9 +115,17 @@ func (s *Server) getShare(w http.ResponseWriter, r *http.Request) {
 	}
 	etag := `"` + id + `"`
 	if r.Header.Get("If-None-Match") == etag {
-		w.Header().Set("ETag", etag)
-		w.WriteHeader(http.StatusNotModified)
-		return
+		ok, err := s.cfg.Store.ShareExists(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if ok {
+			w.Header().Set("ETag", etag)
+			w.Header().Set("Cache-Control", s.shareCaching())
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
 	sh, err := s.cfg.Store.GetShare(r.Context(), id)
 	if err != nil {
@@ -107,7 +133,7 @@ func (s *Server) getShare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Cache-Control", s.shareCaching())
 	writeJSON(w, r, http.StatusOK, shareView{ID: sh.ID, URL: s.shareURL(r, sh.ID), Spec: sh.Spec, Result: sh.Result, Created: sh.Created})
 }
 
@@ -118,19 +144,42 @@ func (s *Server) SharePage(app http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		if store.ValidID(id) {
-			if _, err := s.cfg.Store.GetShare(r.Context(), id); err == nil {
-				app.ServeHTTP(w, r)
-				return
-			} else if !errors.Is(err, store.ErrNotFound) {
+			if ok, err := s.cfg.Store.ShareExists(r.Context(), id); err != nil {
 				s.logf("api: share page %s: %v", id, err)
 				http.Error(w, "The server could not read this share; try again later.", http.StatusInternalServerError)
+				return
+			} else if ok {
+				app.ServeHTTP(w, r)
 				return
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusNotFound)
 		w.Write([]byte("<!doctype html><title>Tailscope: no such share</title><p>This share link does not exist. <a href=\"/\">Open Tailscope</a>.</p>\n"))
 	})
+}
+
+// shareCaching is the Cache-Control of a share: shares never change, so any cache may keep
+// one for good, unless its url was made from the request's Host (no BaseURL), which a
+// shared cache must not hand to requests made under another name.
+func (s *Server) shareCaching() string {
+	if s.cfg.BaseURL == "" {
+		return "private, max-age=31536000, immutable"
+	}
+	return "public, max-age=31536000, immutable"
+}
+
+// readBody reads a whole body of at most limit bytes into one buffer of the size the
+// client declared, so that a large body is held once, not grown by doubling.
+func readBody(r io.Reader, declared, limit int64) ([]byte, error) {
+	var b bytes.Buffer
+	if declared > 0 {
+		b.Grow(int(min(declared, limit) + 1))
+	}
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 func (s *Server) shareURL(r *http.Request, id string) string {

@@ -431,8 +431,9 @@ func (m *Manager) execute(ctx context.Context, j *job) {
 		r.Message = "interrupted by a server shutdown; it will start again from the beginning when the server restarts"
 	case errors.Is(cause, errTimeLimit):
 		r.State, r.Error = store.Failed, fmt.Sprintf("stopped after the time limit of %v per run; ask for a smaller run", m.cfg.MaxRunTime)
+		r.Message = "stopped at the time limit"
 	default:
-		r.State, r.Error = store.Failed, err.Error()
+		r.State, r.Error, r.Message = store.Failed, err.Error(), "failed"
 	}
 	id := j.rec.ID
 	j.mu.Unlock()

@@ -232,6 +232,7 @@ func TestLimits(t *testing.T) {
 		wantErr string
 	}{
 		{"time limit", func(ctx context.Context, s spec.Spec, p spec.Reporter) (any, error) {
+			p(spec.Progress{Fraction: 0.1, Message: "started"})
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}, "time limit of 50ms"},
@@ -260,6 +261,9 @@ func TestLimits(t *testing.T) {
 			got := wait(t, m, r.ID)
 			if got.State != store.Failed || !strings.Contains(got.Error, tt.wantErr) || got.Result != nil {
 				t.Errorf("run = state %q error %q result %s; want failed, error containing %q, no result", got.State, got.Error, got.Result, tt.wantErr)
+			}
+			if got.Message == "started" || got.Message == "" {
+				t.Errorf("a failed run's message is %q; want one that says it stopped", got.Message)
 			}
 		})
 	}

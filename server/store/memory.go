@@ -43,6 +43,14 @@ func (m *Memory) GetShare(ctx context.Context, id string) (Share, error) {
 	return cloneShare(s), nil
 }
 
+// ShareExists implements Store.
+func (m *Memory) ShareExists(ctx context.Context, id string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.shares[id]
+	return ok, nil
+}
+
 // PutRun implements Store.
 func (m *Memory) PutRun(ctx context.Context, r Run) error {
 	m.mu.Lock()

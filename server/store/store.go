@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -68,6 +69,9 @@ type Store interface {
 	PutShare(ctx context.Context, s Share) error
 	// GetShare returns the share with the given id, or an error wrapping ErrNotFound.
 	GetShare(ctx context.Context, id string) (Share, error)
+	// ShareExists reports whether a share has the given id, without decoding it: what a
+	// share link or a revalidation needs, at a fraction of GetShare's cost for large results.
+	ShareExists(ctx context.Context, id string) (bool, error)
 	// PutRun creates or replaces a run record.
 	PutRun(ctx context.Context, r Run) error
 	// GetRun returns the run with the given id, or an error wrapping ErrNotFound.
@@ -81,6 +85,20 @@ type Store interface {
 
 // ErrExists is returned by PutShare when the id is taken.
 var ErrExists = errors.New("id already exists")
+
+// FullError is returned (possibly wrapped) by a Put that would take the store past its
+// quota. Records already kept are not affected; updates of runs already recorded are
+// still accepted, so that runs in progress can finish.
+type FullError struct {
+	Used, Max int64 // bytes
+}
+
+func (e *FullError) Error() string {
+	return fmt.Sprintf("the server's storage is full (%d MiB used of the %d MiB allowed); nothing new can be saved until an operator makes room", e.Used>>20, e.Max>>20)
+}
+
+// InsufficientStorage makes the API answer 507.
+func (e *FullError) InsufficientStorage() bool { return true }
 
 // idBytes is the number of random bytes in an id: 96 bits, which no one will guess.
 const idBytes = 12

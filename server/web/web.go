@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tailscope/tailscope/server/web/csp"
 	"github.com/tailscope/tailscope/wasm/assets"
 )
 
@@ -72,6 +73,7 @@ type Handler struct {
 	mux   *http.ServeMux
 	files map[string]*file // by URL path
 	wasm  WasmInfo
+	csp   string // the Content-Security-Policy of every answer
 }
 
 type file struct {
@@ -136,6 +138,7 @@ func newHandler(wasmFS fs.FS, info WasmInfo) (*Handler, error) {
 	}
 	info.RawSize, info.GzipSize = len(w.data), len(w.gz)
 	h.wasm = info
+	h.csp = csp.Policy(h.files["/index.html"].data)
 
 	h.mux.HandleFunc("GET /{$}", h.ServeIndex)
 	h.mux.HandleFunc("GET /s/{id}", h.ServeIndex) // share links: the app reads the id
@@ -149,11 +152,15 @@ func newHandler(wasmFS fs.FS, info WasmInfo) (*Handler, error) {
 func (h *Handler) Wasm() WasmInfo { return h.wasm }
 
 // ServeHTTP serves /, /s/{id}, /healthz and the app's files; anything else is 404.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	csp.SetHeaders(w.Header(), h.csp)
+	h.mux.ServeHTTP(w, r)
+}
 
 // ServeIndex serves index.html whatever the path: use it for app routes
 // such as share links.
 func (h *Handler) ServeIndex(w http.ResponseWriter, r *http.Request) {
+	csp.SetHeaders(w.Header(), h.csp)
 	h.files["/index.html"].serve(w, r)
 }
 

@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -72,20 +75,53 @@ func TestRoutes(t *testing.T) {
 		{"POST", "/main.wasm", 404, "", nil},
 	}
 	for _, tt := range tests {
-		resp := get(h, tt.method, tt.path, nil)
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != tt.wantStatus {
-			t.Errorf("%s %s: status %d; want %d (body %.80q)", tt.method, tt.path, resp.StatusCode, tt.wantStatus, body)
-			continue
-		}
-		if tt.wantType != "" {
-			if got := resp.Header.Get("Content-Type"); got != tt.wantType {
-				t.Errorf("%s %s: Content-Type %q; want %q", tt.method, tt.path, got, tt.wantType)
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			resp := get(h, tt.method, tt.path, nil)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("%s %s: status %d; want %d (body %.80q)", tt.method, tt.path, resp.StatusCode, tt.wantStatus, body)
 			}
-		}
-		if tt.wantBody != nil && !bytes.Equal(body, tt.wantBody) {
-			t.Errorf("%s %s: body %d bytes %.40q; want %d bytes %.40q", tt.method, tt.path, len(body), body, len(tt.wantBody), tt.wantBody)
-		}
+			if tt.wantType != "" {
+				if got := resp.Header.Get("Content-Type"); got != tt.wantType {
+					t.Errorf("%s %s: Content-Type %q; want %q", tt.method, tt.path, got, tt.wantType)
+				}
+			}
+			if tt.wantBody != nil && !bytes.Equal(body, tt.wantBody) {
+				t.Errorf("%s %s: body %d bytes %.40q; want %d bytes %.40q", tt.method, tt.path, len(body), body, len(tt.wantBody), tt.wantBody)
+			}
+		})
+	}
+}
+
+// TestSecurityHeaders checks the headers of the app's answers: a policy that allows this
+// origin, index.html's inline script (by its hash) and WebAssembly, and no framing.
+func TestSecurityHeaders(t *testing.T) {
+	h := testHandler(t)
+	index, _ := assets.FS.ReadFile("index.html")
+	m := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindSubmatch(index)
+	if m == nil {
+		t.Fatal("index.html has no inline script; the policy's hash list is then empty, update this test")
+	}
+	sum := sha256.Sum256(m[1])
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	for _, path := range []string{"/", "/s/abc123", "/main.wasm", "/worker.js", "/style.css", "/nope"} {
+		t.Run(path, func(t *testing.T) {
+			resp := get(h, "GET", path, nil)
+			csp := resp.Header.Get("Content-Security-Policy")
+			for _, want := range []string{"default-src 'self'", "'wasm-unsafe-eval'", hash, "worker-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+				}
+			}
+			for k, want := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff"} {
+				if got := resp.Header.Get(k); got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+			if strings.Contains(csp, "'unsafe-inline'") && !strings.Contains(csp, "style-src 'self' 'unsafe-inline'") || strings.Count(csp, "'unsafe-inline'") > 1 {
+				t.Errorf("the policy allows inline scripts: %q", csp)
+			}
+		})
 	}
 }
 

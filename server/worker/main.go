@@ -27,6 +27,7 @@ import (
 
 	"github.com/tailscope/tailscope/server/api"
 	"github.com/tailscope/tailscope/server/store/kvstore"
+	"github.com/tailscope/tailscope/server/web/csp"
 	"github.com/tailscope/tailscope/wasm/assets"
 )
 
@@ -90,6 +91,7 @@ func serveIndex(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
+	csp.SetHeaders(w.Header(), csp.Policy(b))
 	w.Write(b)
 }
 

@@ -340,7 +340,7 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	var raw struct {
 		Kind   *string                    `json:"kind"`
 		Preset *string                    `json:"preset"`
-		Seed   *json.Number               `json:"seed"`
+		Seed   json.RawMessage            `json:"seed"`
 		Params map[string]json.RawMessage `json:"params"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -362,10 +362,11 @@ func (s *Spec) UnmarshalJSON(data []byte) error {
 	if ferr != nil {
 		return ferr
 	}
-	if raw.Seed != nil {
-		v, err := strconv.ParseUint(raw.Seed.String(), 10, 64)
+	if raw.Seed != nil && string(raw.Seed) != "null" {
+		// Raw, not json.Number, which would also take the string "7".
+		v, err := strconv.ParseUint(string(raw.Seed), 10, 64)
 		if err != nil || v > MaxSeed {
-			return fieldErrorf("seed", "must be an integer in [0, %d], got %s", uint64(MaxSeed), clip(raw.Seed.String()))
+			return fieldErrorf("seed", "must be an integer in [0, %d], got %s", uint64(MaxSeed), clip(string(raw.Seed)))
 		}
 		out.Seed = v
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/mlp"
@@ -20,6 +21,8 @@ import (
 // max-age) applies to every request, and dataset slices are also kept in the Cache API.
 type Client struct {
 	Base string // e.g. "http://127.0.0.1:8080"; no trailing slash
+
+	tokens sync.Map // run id → the cancel token Submit received: only the run's creator may cancel it
 }
 
 // APIError is an error answer of the server: {"error", "field"} with a status.
@@ -39,7 +42,7 @@ func (e *APIError) Error() string {
 // MaxAnswer bounds an answer's body (a result with many measurements, a dataset slice).
 const MaxAnswer = 64 << 20
 
-func (c *Client) do(ctx context.Context, method, path string, body any, out any) error {
+func (c *Client) do(ctx context.Context, method, path string, body any, out any, hdr ...string) error {
 	var rd []byte
 	if body != nil {
 		var err error
@@ -47,11 +50,14 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 			return err
 		}
 	}
-	ctype := ""
+	headers := map[string]string{}
 	if body != nil {
-		ctype = "application/json"
+		headers["Content-Type"] = "application/json"
 	}
-	status, b, err := roundTrip(ctx, method, c.Base+path, rd, ctype)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		headers[hdr[i]] = hdr[i+1]
+	}
+	status, b, err := roundTrip(ctx, method, c.Base+path, rd, headers)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -96,13 +102,14 @@ func (r *RunStatus) Finished() bool {
 
 // Submit asks the server to run sp (POST /api/runs) and returns the run's id.
 func (c *Client) Submit(ctx context.Context, sp spec.Spec) (string, error) {
-	var out struct{ ID string }
+	var out struct{ ID, CancelToken string }
 	if err := c.do(ctx, "POST", "/api/runs", sp, &out); err != nil {
 		return "", err
 	}
 	if out.ID == "" {
 		return "", fmt.Errorf("POST /api/runs: the server answered no run id")
 	}
+	c.tokens.Store(out.ID, out.CancelToken)
 	return out.ID, nil
 }
 
@@ -115,9 +122,12 @@ func (c *Client) Run(ctx context.Context, id string) (*RunStatus, error) {
 	return &st, nil
 }
 
-// Cancel stops run id on the server.
+// Cancel stops run id on the server, with the cancel token Submit received for it (the
+// server refuses others' cancellations).
 func (c *Client) Cancel(ctx context.Context, id string) error {
-	return c.do(ctx, "DELETE", "/api/runs/"+url.PathEscape(id), nil, nil)
+	tok, _ := c.tokens.Load(id)
+	s, _ := tok.(string)
+	return c.do(ctx, "DELETE", "/api/runs/"+url.PathEscape(id), nil, nil, "Authorization", "Bearer "+s)
 }
 
 // Share stores sp and, if not nil, its result on the server (POST /api/shares) and returns
@@ -218,7 +228,7 @@ func (c *Client) Data() Loader {
 
 // getBody GETs url and returns its body, or the server's error.
 func getBody(ctx context.Context, url string) ([]byte, error) {
-	status, b, err := roundTrip(ctx, "GET", url, nil, "")
+	status, b, err := roundTrip(ctx, "GET", url, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", url, err)
 	}

@@ -35,7 +35,7 @@ func await(p js.Value) (js.Value, error) {
 }
 
 // roundTrip makes one request with the browser's fetch; ctx aborts it.
-func roundTrip(ctx context.Context, method, url string, body []byte, contentType string) (status int, out []byte, err error) {
+func roundTrip(ctx context.Context, method, url string, body []byte, hdr map[string]string) (status int, out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a js.Error from a missing API
 			err = fmt.Errorf("fetch: %v", r)
@@ -50,8 +50,12 @@ func roundTrip(ctx context.Context, method, url string, body []byte, contentType
 		js.CopyBytesToJS(u8, body)
 		init["body"] = u8
 	}
-	if contentType != "" {
-		init["headers"] = map[string]any{"Content-Type": contentType}
+	if len(hdr) > 0 {
+		h := map[string]any{}
+		for k, v := range hdr {
+			h[k] = v
+		}
+		init["headers"] = h
 	}
 	resp, err := await(js.Global().Call("fetch", url, init))
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // roundTrip makes one HTTP request with net/http and returns the status and the body.
-func roundTrip(ctx context.Context, method, url string, body []byte, contentType string) (int, []byte, error) {
+func roundTrip(ctx context.Context, method, url string, body []byte, hdr map[string]string) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -20,8 +20,8 @@ func roundTrip(ctx context.Context, method, url string, body []byte, contentType
 	if err != nil {
 		return 0, nil, err
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range hdr {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -94,6 +94,19 @@ func (s *Store) GetShare(ctx context.Context, id string) (store.Share, error) {
 	return sh, nil
 }
 
+// ShareExists implements store.Store. Workers KV has no existence check, so the value is
+// read, but not decoded.
+func (s *Store) ShareExists(ctx context.Context, id string) (bool, error) {
+	if !store.ValidID(id) {
+		return false, nil
+	}
+	_, ok, err := s.KV.Get(ctx, shareKey(id))
+	if err != nil {
+		return false, fmt.Errorf("kvstore: reading share %s: %w", id, err)
+	}
+	return ok, nil
+}
+
 // PutRun implements store.Store; it always fails with ErrNoRuns.
 func (s *Store) PutRun(context.Context, store.Run) error { return ErrNoRuns }
 

@@ -96,16 +96,21 @@ func TestAPIOverKV(t *testing.T) {
 		{"GET", "/api/shares/..%2f..%2fx", "", http.StatusNotFound, ""},
 	}
 	for _, tt := range tests {
-		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, strings.NewReader(tt.body))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e struct{ Error, Field string }
-		json.NewDecoder(resp.Body).Decode(&e)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || !strings.Contains(e.Error, tt.errContains) || e.Error == "" {
-			t.Errorf("%s %s: %d %+v, want %d with an error containing %q", tt.method, tt.path, resp.StatusCode, e, tt.status, tt.errContains)
-		}
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, ts.URL+tt.path, strings.NewReader(tt.body))
+			if tt.method == "POST" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var e struct{ Error, Field string }
+			json.NewDecoder(resp.Body).Decode(&e)
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || !strings.Contains(e.Error, tt.errContains) || e.Error == "" {
+				t.Errorf("%s %s: %d %+v, want %d with an error containing %q", tt.method, tt.path, resp.StatusCode, e, tt.status, tt.errContains)
+			}
+		})
 	}
 }

@@ -44,6 +44,20 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		if _, err := s.GetShare(ctx, store.NewID()); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("GetShare of an unknown id: err = %v, want ErrNotFound", err)
 		}
+		for _, tc := range []struct {
+			name string
+			id   string
+			want bool
+		}{
+			{"stored", tests[1].ID, true},
+			{"unknown", store.NewID(), false},
+		} {
+			t.Run("exists/"+tc.name, func(t *testing.T) {
+				if got, err := s.ShareExists(ctx, tc.id); err != nil || got != tc.want {
+					t.Errorf("ShareExists(%s) = %v, %v; want %v", tc.id, got, err, tc.want)
+				}
+			})
+		}
 	})
 	t.Run("runs", func(t *testing.T) {
 		s := open(t)

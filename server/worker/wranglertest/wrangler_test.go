@@ -152,21 +152,29 @@ func TestWranglerDev(t *testing.T) {
 		t.Errorf("GET /api/shares/%s = %s; want the spec and result stored", created.ID, body)
 	}
 
-	// The same error shapes as the native server.
+	// The same error shapes and guards as the native server.
 	for _, tt := range []struct {
 		method, path, body string
 		status             int
 		want               string
+		hdr                []string
 	}{
-		{"POST", "/api/runs", `{"kind":"stable"}`, http.StatusNotImplemented, "native server"},
-		{"POST", "/api/shares", `{"spec":{"kind":"stable","params":{"alpha":9}}}`, http.StatusBadRequest, `"field":"alpha"`},
-		{"POST", "/api/shares", `{"spec":` + strings.Repeat(" ", 3<<20) + `{}}`, http.StatusRequestEntityTooLarge, "bytes"},
-		{"GET", "/api/shares/AAAAAAAAAAAAAAAA", "", http.StatusNotFound, `"error"`},
-		{"GET", "/s/AAAAAAAAAAAAAAAA", "", http.StatusNotFound, ""},
-		{"GET", "/no/such/file", "", http.StatusNotFound, ""},
+		{"POST", "/api/shares", `{"spec":{"kind":"stable"}}`, http.StatusForbidden, "cross-origin", []string{"Origin", "https://evil.example"}},
+		{"POST", "/api/shares", `{"spec":{"kind":"stable"}}`, http.StatusUnsupportedMediaType, "application/json", []string{"Content-Type", "text/plain"}},
+		{"POST", "/api/shares", "{\"spec\":{\"kind\":\"stable\"},\"result\":\"\xff\"}", http.StatusBadRequest, "UTF-8", nil},
+		{"GET", "/api/shares/AAAAAAAAAAAAAAAA", "", http.StatusNotFound, `"error"`, []string{"If-None-Match", `"AAAAAAAAAAAAAAAA"`}},
+		{"POST", "/api/runs", `{"kind":"stable"}`, http.StatusNotImplemented, "native server", nil},
+		{"POST", "/api/shares", `{"spec":{"kind":"stable","params":{"alpha":9}}}`, http.StatusBadRequest, `"field":"alpha"`, nil},
+		{"POST", "/api/shares", `{"spec":` + strings.Repeat(" ", 3<<20) + `{}}`, http.StatusRequestEntityTooLarge, "bytes", nil},
+		{"GET", "/api/shares/AAAAAAAAAAAAAAAA", "", http.StatusNotFound, `"error"`, nil},
+		{"GET", "/s/AAAAAAAAAAAAAAAA", "", http.StatusNotFound, "", nil},
+		{"GET", "/no/such/file", "", http.StatusNotFound, "", nil},
 	} {
 		req, _ := http.NewRequest(tt.method, base+tt.path, strings.NewReader(tt.body))
 		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(tt.hdr); i += 2 {
+			req.Header.Set(tt.hdr[i], tt.hdr[i+1])
+		}
 		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("%s %s: %v", tt.method, tt.path, err)
@@ -183,6 +191,17 @@ func TestWranglerDev(t *testing.T) {
 	get(t, base+"/api/datasets/spirals?n=10", http.StatusOK)
 	if ct := head(t, base+"/main.wasm"); ct != "application/wasm" {
 		t.Errorf("main.wasm served as %q, want application/wasm", ct)
+	}
+	// The native server's security headers, on the static assets (_headers) and on share pages.
+	for _, path := range []string{"/", "/main.wasm", "/s/" + created.ID} {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "'wasm-unsafe-eval'") || resp.Header.Get("Referrer-Policy") == "" {
+			t.Errorf("GET %s: Content-Security-Policy %q, Referrer-Policy %q; want the app's policy", path, csp, resp.Header.Get("Referrer-Policy"))
+		}
 	}
 
 	// The app, opened from the share link, in headless Chromium.

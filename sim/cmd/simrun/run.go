@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -86,6 +87,10 @@ func runWithProgress(ctx context.Context, s spec.Spec, workers int, quiet bool, 
 			}
 		}
 	}
+	// One run owns this process: let each large matrix product use every worker too
+	// (results do not depend on the split). The server, which runs several specs at
+	// once, keeps the kernels' default of one goroutine per product.
+	defer kernel.SetThreads(kernel.SetThreads(workers))
 	start := time.Now()
 	res, err := run.CPU{Workers: workers}.Run(ctx, s, progress)
 	if !quiet {

@@ -2,7 +2,9 @@
 //
 //   - -public DIR: the browser app as static files for Workers static assets: every file of
 //     wasm/assets (index.html, CSS, …), main.wasm built from ./wasm and the toolchain's
-//     wasm_exec.js, exactly as the native server serves them (server/web does the build);
+//     wasm_exec.js, exactly as the native server serves them (server/web does the build),
+//     and a _headers file that gives every one of them the native server's security
+//     headers (server/web/csp);
 //   - -data DIR: the MNIST subsets the Worker embeds, in sim/data's compact binary form
 //     (the first -train examples of the training set, the first -test of the test set).
 //
@@ -15,10 +17,15 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/tailscope/tailscope/server/web"
+	"github.com/tailscope/tailscope/server/web/csp"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/wasm/assets"
 )
@@ -65,6 +72,9 @@ func writePublic(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("copying the app's assets: %w", err)
 	}
+	if err := writeHeaders(dir); err != nil {
+		return err
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -78,6 +88,23 @@ func writePublic(ctx context.Context, dir string) error {
 		return err
 	}
 	return web.BuildWasm(ctx, tc, root, dir, os.Stderr)
+}
+
+// writeHeaders writes the _headers file of Workers static assets: the security headers
+// of server/web/csp on every path.
+func writeHeaders(dir string) error {
+	index, err := assets.FS.ReadFile("index.html")
+	if err != nil {
+		return err
+	}
+	h := http.Header{}
+	csp.SetHeaders(h, csp.Policy(index))
+	var b strings.Builder
+	b.WriteString("/*\n")
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		fmt.Fprintf(&b, "  %s: %s\n", k, h.Get(k))
+	}
+	return os.WriteFile(filepath.Join(dir, "_headers"), []byte(b.String()), 0o644)
 }
 
 func writeData(dir string, sizes map[string]int) error {

@@ -1,0 +1,4 @@
+package boltstore
+
+// EncodeShare is encodeShare, for the tests.
+var EncodeShare = encodeShare
