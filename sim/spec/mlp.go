@@ -64,7 +64,7 @@ func init() {
 			{Name: "lastBatch", Type: Choice, DefaultChoice: string(LastBatchDrop), Choices: choices(LastBatchDrop, LastBatchKeep),
 				Label: "last batch", Help: "drop: P = ⌊n/b⌋ batches, the n mod b last examples unused; keep: the short last batch is trained on and measured, P = ⌈n/b⌉, as the reference's data loader does."},
 			{Name: "stopAtFit", Type: Bool, Default: 0,
-				Label: "stop at 100 %", Help: "Stop once a measurement finds every training example classified right: one more step, then a last measurement, as the reference code does."},
+				Label: "stop at 100 %", Help: "Stop once a measurement on all batches (evalBatches 0) finds every training example classified right: one more step, then a last measurement, as the reference code does."},
 			{Name: "testNoise", Type: Bool, Default: 0,
 				Label: "test-set noise", Help: "Also measure the noise of the gradients over the test set's minibatches (of size b) at every measurement, as the reference code does."},
 			{Name: "zeros", Type: Choice, DefaultChoice: string(ZerosSkip), Choices: choices(ZerosSkip, ZerosKeep),
