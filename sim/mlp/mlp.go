@@ -337,6 +337,9 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	return st, nil
 }
 
+// weights returns the network's parameters, in the order of its gradient.
+func (t *Trainer) weights() []float32 { return t.net.Params }
+
 // direction returns what the step subtracts times η: the gradient, as it is for plain SGD,
 // or PyTorch's SGD direction with weight decay λ and momentum μ, in float32 as there:
 // d = g + λw; v = d at the first step, then v ← μv + d; the step is along v.
@@ -344,7 +347,7 @@ func (t *Trainer) direction() []float32 {
 	mu, wd := float32(t.p.Momentum), float32(t.p.WeightDecay)
 	d := t.grad
 	if wd != 0 {
-		for i, w := range t.net.Params[:len(d)] {
+		for i, w := range t.weights()[:len(d)] {
 			d[i] += wd * w
 		}
 	}
