@@ -219,3 +219,21 @@ func TestMLPThirdsLR(t *testing.T) {
 		}
 	}
 }
+
+// TestMLPReferencePreset: the preset picks every reference choice the kind offers.
+func TestMLPReferencePreset(t *testing.T) {
+	p, err := MustPreset("mlp", "reference").MLP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{p.Dataset, p.N, p.TestN, p.Width, p.Depth, p.Loss, p.Batch, p.LR, p.Schedule, p.Gamma, p.Order, p.Iters, p.EvalEvery,
+		p.EvalBatches, p.Momentum, p.WeightDecay, p.LastBatch, p.StopAtFit, p.TestNoise, p.Zeros, p.Count}
+	want := []any{DatasetMNIST, 60000, 10000, 100, 3, LossCE, 100, 0.1, ScheduleConstant, 0.5, OrderFixed, 1000, 100,
+		0, 0.0, 0.0, LastBatchKeep, true, true, ZerosKeep, CountReference}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("reference preset %v\nwant %v", got, want)
+	}
+	if p.Steps() != 1002 || p.TestBatches() != 100 || p.NoiseBatches() != 600 {
+		t.Errorf("steps %d, test batches %d, batches %d; want 1002, 100, 600", p.Steps(), p.TestBatches(), p.NoiseBatches())
+	}
+}
