@@ -373,8 +373,16 @@ func (t *Trainer) direction() []float32 {
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
 	cfg := noise.Config{Batch: t.batch, Batches: t.p.NoiseBatches(), KeepLast: t.p.LastBatch == spec.LastBatchKeep,
 		Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	// The fraction counts minibatch gradients: 2 per training batch used, and 2 per test
+	// batch with testNoise (whose measurement reports on the same scale, so that the
+	// browser keeps yielding through it).
+	work, testWork := 2*t.p.NoiseBatches(), 0
+	if t.p.TestNoise {
+		testWork = 2 * t.p.TestBatches()
+	}
+	all := float64(work + testWork)
 	if progress != nil {
-		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
+		cfg.Progress = func(done, _ int) { progress(float64(done) / all) }
 	}
 	m, err := noise.Measure(ctx, t.net, t.loss, t.train, cfg)
 	if err != nil {
@@ -394,7 +402,10 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	if t.p.TestNoise {
 		// The same pipeline on the test set's batches, without the other estimators.
 		tc := cfg
-		tc.Batches, tc.Subsample, tc.Progress = 0, -1, nil
+		tc.Batches, tc.Subsample = 0, -1
+		if progress != nil {
+			tc.Progress = func(done, _ int) { progress(float64(work+done) / all) }
+		}
 		tm, err := noise.Measure(ctx, t.net, t.loss, t.test, tc)
 		if err != nil {
 			return Evaluation{}, fmt.Errorf("mlp: the test set's noise: %w", err)

@@ -275,3 +275,21 @@ func TestTestNoiseGaussian(t *testing.T) {
 	}
 	t.Logf("test α̂ = %.3f [%.3f, %.3f]; train α̂ = %.3f", ev.TestAlpha, ev.TestLo, ev.TestHi, ev.Alpha)
 }
+
+// TestTestNoiseProgress: with testNoise a measurement reports progress through both
+// measurements, one call per minibatch gradient (2·12 training, 2·6 test), rising to 1, so
+// the browser keeps yielding during the test set's.
+func TestTestNoiseProgress(t *testing.T) {
+	tr := trainer(t, map[string]string{"testNoise": "1"})
+	var got []float64
+	ev, err := tr.Evaluate(context.Background(), func(f float64) { got = append(got, f) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 36 || !slices.IsSorted(got) || got[len(got)-1] != 1 || got[23] != 24.0/36 {
+		t.Errorf("progress %v; want 36 rising calls, 24/36 after the training set's, ending at 1", got)
+	}
+	if ev.TestNoise == nil || ev.TestNoise.P != 6 || len(ev.TestNoise.Norms) != 6 || ev.TestAlpha != ev.TestNoise.Alpha.Alpha {
+		t.Errorf("test noise %+v, test α̂ %v: want 6 batches with their norms", ev.TestNoise, ev.TestAlpha)
+	}
+}
