@@ -172,6 +172,16 @@ func (c *View) OnChoice(name string, e vugu.DOMEvent) {
 	page.Apply(sp)
 }
 
+// OnTestNoise applies the test-set noise checkbox.
+func (c *View) OnTestNoise(e vugu.DOMEvent) {
+	sp, err := WithTestNoise(page.Sess.Spec, e.PropBool("target", "checked"))
+	if err != nil {
+		page.Msg = err.Error()
+		return
+	}
+	page.Apply(sp)
+}
+
 // OnSeed applies the seed's input.
 func (c *View) OnSeed(e vugu.DOMEvent) {
 	sp, err := WithSeed(page.Sess.Spec, strings.TrimSpace(e.PropString("target", "value")))
