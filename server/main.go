@@ -23,11 +23,9 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/server/api"
-	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store/boltstore"
 	"github.com/tailscope/tailscope/server/web"
 	"github.com/tailscope/tailscope/sim/data"
-	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 func main() {
@@ -58,6 +56,7 @@ type options struct {
 	realIPHeader           string
 	idleTimeout            time.Duration
 	writeTimeout           time.Duration
+	engine                 engineFlags
 
 	// For tests: the app's handler instead of server/web's (nil: web.New), the time to
 	// send headers (0: 10 s), and the API's settings on top of the flags'.
@@ -72,13 +71,15 @@ func defaultOptions() options {
 		grace: 20 * time.Second, runTimeout: time.Hour, maxStore: 2 << 30,
 		maxConns: 1024, rate: 20, writeRate: 1, runsPerClient: 3,
 		idleTimeout: 60 * time.Second, writeTimeout: 60 * time.Second,
+		engine: defaultEngineFlags(),
 	}
 }
 
 func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.addr, "addr", o.addr, "address to listen on (host:port)")
 	fs.StringVar(&o.dataDir, "data", o.dataDir, "directory of the database of shares and runs")
-	fs.IntVar(&o.workers, "workers", o.workers, "runs executed at once on the CPU backend")
+	fs.IntVar(&o.workers, "workers", o.workers, "runs executed at once by this server's own workers on the CPU backend (0: none; `tailscope worker` adds machines)")
+	o.engine.register(fs)
 	fs.DurationVar(&o.grace, "grace", o.grace, "at shutdown, how long running work may go on before it is saved to resume at the next start")
 	fs.DurationVar(&o.runTimeout, "run-timeout", o.runTimeout, "a run still working after this long fails; a run estimated to take longer is refused")
 	fs.StringVar(&o.baseURL, "base-url", o.baseURL, "public URL of the server, for the links of shares and the Host and Origin checks (e.g. https://tailscope.example.org behind a proxy); empty: from each request's Host")
@@ -140,8 +141,8 @@ func (o options) check() error {
 			return fmt.Errorf("-base-url %q: want an absolute http or https URL such as https://tailscope.example.org", o.baseURL)
 		}
 	}
-	if o.workers < 1 {
-		return fmt.Errorf("-workers must be at least 1, got %d", o.workers)
+	if o.workers < 0 {
+		return fmt.Errorf("-workers must be at least 0, got %d", o.workers)
 	}
 	if o.maxConns < 1 {
 		return fmt.Errorf("-max-conns must be at least 1, got %d", o.maxConns)
@@ -168,7 +169,7 @@ func serve(ctx context.Context, o options, ln net.Listener, say func(string)) er
 	if err != nil {
 		return err
 	}
-	runs, err := jobs.New(ctx, jobs.Config{Backend: simrun.CPU{Workers: o.workers}, Store: st, Workers: o.workers, MaxRunTime: o.runTimeout})
+	runs, err := startRuns(ctx, o.engine, o.dataDir, st, o.workers, o.runTimeout)
 	if err != nil {
 		return err
 	}
@@ -205,7 +206,7 @@ func serve(ctx context.Context, o options, ln net.Listener, say func(string)) er
 	if cfg.Hosts == nil {
 		fmt.Fprintln(os.Stderr, "tailscope: listening beyond loopback without -base-url: any Host is answered (set -base-url to refuse other names)")
 	}
-	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers)\n", appURL(ln.Addr()), o.dataDir, o.workers))
+	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers; add machines with: tailscope worker -nats %s)\n", appURL(ln.Addr()), o.dataDir, o.workers, runs.natsURL))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(limitListener(ln, o.maxConns)) }()
 	select {
@@ -218,12 +219,12 @@ func serve(ctx context.Context, o options, ln net.Listener, say func(string)) er
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutting down: %w", err)
 	}
-	// Running work gets a grace period; what is still running after it is saved as
-	// queued, with its progress, and starts again at the next start.
+	// Running work gets a grace period; what is still running after it is handed back to
+	// the work queue, and starts again on another worker or at the next start.
 	graceCtx, cancelGrace := context.WithTimeout(context.Background(), o.grace)
 	defer cancelGrace()
 	if err := runs.Shutdown(graceCtx); err != nil {
-		fmt.Fprintln(os.Stderr, "tailscope: runs still working were saved to resume at the next start")
+		fmt.Fprintln(os.Stderr, "tailscope: runs still working were handed back to the queue, to start again")
 	}
 	return nil
 }

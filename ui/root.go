@@ -5,6 +5,7 @@ package ui
 //	<estimatorview:View vg-if='c.Is(ViewEstimator)' :State='c.State' :Env='c.Env'></estimatorview:View>
 //	<landscapeview:View vg-if='c.Is(ViewLandscape)' :State='c.State' :Env='c.Env'></landscapeview:View>
 //	<networkview:View vg-if='c.Is(ViewNetwork)' :State='c.State' :Env='c.Env'></networkview:View>
+//	<iteratesview:View vg-if='c.Is(ViewIterates)' :State='c.State' :Env='c.Env'></iteratesview:View>
 //
 // with the view's package imported in root.vugu's script block. The view's component has the
 // fields
@@ -32,6 +33,7 @@ const (
 	ViewEstimator ViewID = "estimator"
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
+	ViewIterates  ViewID = "iterates"
 )
 
 // View describes one entry of the navigation.
@@ -47,6 +49,7 @@ var Views = []View{
 	{ViewEstimator, "Estimator", "Sample a heavy-tailed law, or load your own data, and estimate its tail index α with every method."},
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
+	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
 }
 
 // DefaultView is the view shown when none is chosen.
@@ -63,7 +66,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the

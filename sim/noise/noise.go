@@ -55,7 +55,10 @@ type Config struct {
 	// Subsample is the number of noise values drawn (uniformly, without replacement, with
 	// Seed) for the other estimators; 0 means DefaultSubsample, < 0 none.
 	Subsample int
-	Seed      uint64
+	// Coords is the number of coordinates whose noise across the minibatches is kept for the
+	// per-coordinate analysis (coords.go); 0 means DefaultCoords, < 0 none.
+	Coords int
+	Seed   uint64
 	// Workers bounds the goroutines computing gradients; 0 means runtime.GOMAXPROCS(0).
 	// The result does not depend on it: gradients are summed and streamed in batch order.
 	Workers int
@@ -77,6 +80,7 @@ type Measurement struct {
 	AlphaRef estimator.Estimate   `json:"alpha_ref"` // pooled Mohammadi, zeros kept (reference code)
 	ZeroFrac float64              `json:"zero_frac"` // fraction of noise values exactly 0
 	Layers   []estimator.Estimate `json:"layers"`    // per layer, zeros skipped
+	PerCoord *PerCoord            `json:"per_coord,omitempty"`
 	// Others are the other estimators on a random subsample of Subsample noise values.
 	Others    []estimator.Estimate `json:"others,omitempty"`
 	Subsample int                  `json:"subsample"`
@@ -202,12 +206,14 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	}
 	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
 	sub := make([]float64, 0, len(picks))
+	coords := newCoordSampler(M, cfg.Coords)
 	d := make([]float64, M)
 	m.Norms = make([]float64, used)
 	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
+		coords.add(d)
 		// one pass over the values feeds the three estimates each belongs to
 		for l := range layers {
 			estimator.AddAll(d[net.Offset(l):net.Offset(l+1)], &pooled, &ref, &layers[l])
@@ -227,6 +233,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	}
 	m.ZeroFrac = float64(pooled.Zeros()) / float64(N)
 	m.NormHist = NormHistogram(m.Norms)
+	m.PerCoord = coords.result()
 	m.Alpha = estimate("mohammadi", pooled.Estimate)
 	m.AlphaRef = estimate("mohammadi", ref.Estimate)
 	m.Layers = make([]estimator.Estimate, L)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tailscope/tailscope/sim/iterates"
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -39,6 +40,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 		return stable.Run(ctx, s, progress)
 	case "mlp":
 		return mlp.Run(ctx, s, progress)
+	case "iterates":
+		return iterates.Runner{Workers: c.Workers}.Run(ctx, s, progress)
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }

@@ -11,10 +11,11 @@ import (
 
 // small gives each kind's parameters for a run of well under a second.
 var small = map[string]string{
-	"stable": "n=2000&alpha=1.3",
-	"exit":   "walkers=50&steps=2000&eta=0.01",
-	"wells":  "walkers=50&steps=2000&eta=0.01",
-	"mlp":    "dataset=blobs&n=200&testN=100&width=8&depth=2&batch=20&iters=20&evalEvery=10",
+	"stable":   "n=2000&alpha=1.3",
+	"exit":     "walkers=50&steps=2000&eta=0.01",
+	"wells":    "walkers=50&steps=2000&eta=0.01",
+	"mlp":      "dataset=blobs&n=200&testN=100&width=8&depth=2&batch=20&iters=20&evalEvery=10",
+	"iterates": "chains=200&steps=50&mc=2000",
 }
 
 // TestEveryKindRuns runs every registered kind through the CPU backend, as the server's

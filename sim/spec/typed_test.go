@@ -11,10 +11,11 @@ import (
 // parameter of its table, of the matching type: a parameter added to one and not the other fails.
 func TestTypedStructsMatchTables(t *testing.T) {
 	want := map[string]reflect.Type{
-		"exit":   reflect.TypeFor[ExitParams](),
-		"wells":  reflect.TypeFor[WellsParams](),
-		"mlp":    reflect.TypeFor[MLPParams](),
-		"stable": reflect.TypeFor[StableParams](),
+		"exit":     reflect.TypeFor[ExitParams](),
+		"wells":    reflect.TypeFor[WellsParams](),
+		"mlp":      reflect.TypeFor[MLPParams](),
+		"stable":   reflect.TypeFor[StableParams](),
+		"iterates": reflect.TypeFor[IteratesParams](),
 	}
 	for _, k := range Kinds() {
 		t.Run(k.Name, func(t *testing.T) {

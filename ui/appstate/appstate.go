@@ -29,6 +29,7 @@ var ViewKinds = map[string][]string{
 	"estimator": {"stable"},
 	"landscape": {"wells", "exit"},
 	"network":   {"mlp"},
+	"iterates":  {"iterates"},
 }
 
 // DefaultView is the view of an empty fragment.

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/tailscope/tailscope/server/api"
+	"github.com/tailscope/tailscope/server/store"
+	"github.com/tailscope/tailscope/sim/sweep"
+)
+
+func TestSweepAndWorkerCommands(t *testing.T) {
+	tests := []struct {
+		name           string
+		args           []string
+		status         int
+		stdout, stderr string
+	}{
+		{"help lists them", []string{"help"}, 0, "\n  worker -nats URL", ""},
+		{"the cpu preset", []string{"sweep", "cpu"}, 0, "width=16,32,64,128,256", "cpu: 30 runs"},
+		{"the paper's grid is refused", []string{"sweep", "paper"}, 1, "", "runs are refused"},
+		{"a query", []string{"sweep", "kind=stable&alpha=1.2,1.8&seeds=1,2,3"}, 0, "alpha=1.2,1.8", "cpu: 6 runs"},
+		{"a bad sweep", []string{"sweep", "kind=stable&alpha=9"}, 2, "", "alpha: must be in"},
+		{"sweep without an argument", []string{"sweep"}, 2, "", "usage: tailscope sweep"},
+		{"worker without -nats", []string{"worker"}, 2, "", "usage: tailscope worker"},
+		{"worker on an unknown backend", []string{"worker", "-nats", "nats://127.0.0.1:1", "-backend", "cuda"}, 2, "", "cpu backend only"},
+		{"worker with no slots", []string{"worker", "-nats", "nats://127.0.0.1:1", "-workers", "0"}, 2, "", "at least 1"},
+		{"worker without a server", []string{"worker", "-nats", "nats://127.0.0.1:1"}, 1, "", "connecting to NATS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			status, _ := dispatch(context.Background(), tt.args, strings.NewReader(""), &out, &errb)
+			if status != tt.status || !strings.Contains(out.String(), tt.stdout) || !strings.Contains(errb.String(), tt.stderr) {
+				t.Fatalf("status %d, want %d with %q and %q\nstdout:\n%s\nstderr:\n%s", status, tt.status, tt.stdout, tt.stderr, out.String(), errb.String())
+			}
+		})
+	}
+}
+
+// TestSweepOnAServer runs `tailscope sweep -server URL` against the API on the engine, with
+// the server's own local workers, as `go run ./server` starts them.
+func TestSweepOnAServer(t *testing.T) {
+	st := new(store.Memory)
+	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, t.TempDir(), st, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Shutdown(context.Background())
+	srv, err := api.New(api.Config{Store: st, Runs: rs, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	var out, errb bytes.Buffer
+	status, _ := dispatch(context.Background(), []string{"sweep", "-server", ts.URL, "kind=stable&n=500&alpha=1.2,1.8&seeds=1,2"}, nil, &out, &errb)
+	var got sweep.Status
+	if status != 0 || json.Unmarshal(out.Bytes(), &got) != nil || got.Counts["done"] != 4 || len(got.Runs[3].Result) == 0 {
+		t.Fatalf("status %d\nstdout:\n%s\nstderr:\n%s", status, out.String(), errb.String())
+	}
+	if !strings.Contains(errb.String(), "done 4, running 0, queued 0") {
+		t.Errorf("no final progress line:\n%s", errb.String())
+	}
+}

@@ -1,0 +1,131 @@
+package sweep
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tailscope/tailscope/sim/spec"
+)
+
+// Backend is where runs execute, with the speeds its cost estimates assume.
+type Backend struct {
+	Name string // "cpu"
+	// MACPerSecond is the multiply-adds per second one worker of the backend does on the
+	// mlp kind's products (training steps and noise measurements).
+	MACPerSecond float64
+	// WalkerStepsPerSecond is the Lévy walker steps per second one worker takes (exit, wells).
+	WalkerStepsPerSecond float64
+	// SamplesPerSecond is the samples per second one worker draws and estimates (stable).
+	SamplesPerSecond float64
+	// Overhead is the fixed cost of a run: loading its data, the engine's bookkeeping.
+	Overhead time.Duration
+}
+
+// CPU is one core of the CPU backend. Its speeds are those the kinds' budgets in sim/spec
+// assume (2e9 multiply-adds/s, 2e7 walker steps/s), which a core of the development machine
+// reaches or beats; server/README.md compares them with measured runs.
+var CPU = Backend{Name: "cpu", MACPerSecond: 2e9, WalkerStepsPerSecond: 2e7, SamplesPerSecond: 1e7, Overhead: 50 * time.Millisecond}
+
+// Backends lists the backends whose speeds are known. A GPU backend joins the list once its
+// speeds are measured.
+var Backends = []Backend{CPU}
+
+// RunSeconds estimates the seconds one worker of b takes for run s.
+func (b Backend) RunSeconds(s spec.Spec) float64 {
+	sec := b.Overhead.Seconds()
+	switch s.Kind {
+	case "mlp":
+		_, work := spec.MLPCost(s)
+		sec += work / b.MACPerSecond
+	case "exit", "wells":
+		noises := 1.0
+		if s.Get("noise").Str == "both" {
+			noises = 2
+		}
+		sec += noises * s.Get("walkers").Num * s.Get("steps").Num / b.WalkerStepsPerSecond
+	case "stable":
+		sec += s.Get("n").Num / b.SamplesPerSecond
+	}
+	return sec
+}
+
+// Cost is a sweep's estimated cost on one backend.
+type Cost struct {
+	Backend string  `json:"backend"`
+	Runs    int     `json:"runs"`
+	Seconds float64 `json:"seconds"` // on one worker: the sum over runs
+	Longest float64 `json:"longest"` // the longest run, in seconds: no number of workers finishes sooner
+}
+
+// Wall estimates the wall time on n workers: the work shared evenly, and never less than
+// the longest run.
+func (c Cost) Wall(workers int) time.Duration {
+	sec := max(c.Seconds/float64(max(workers, 1)), c.Longest)
+	return time.Duration(sec * float64(time.Second))
+}
+
+func (c Cost) String() string {
+	return fmt.Sprintf("%s: %d runs, %s on one worker (%s on 2, %s on 16)", c.Backend, c.Runs,
+		Human(c.Wall(1)), Human(c.Wall(2)), Human(c.Wall(16)))
+}
+
+// Estimate returns the sweep's cost on each known backend.
+func (sw Sweep) Estimate() []Cost {
+	out := make([]Cost, len(Backends))
+	for i, b := range Backends {
+		c := Cost{Backend: b.Name, Runs: sw.Count()}
+		for r := range c.Runs {
+			sec := b.RunSeconds(sw.Run(r))
+			c.Seconds += sec
+			c.Longest = max(c.Longest, sec)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// Budget bounds what one sweep may ask of a deployment.
+type Budget struct {
+	MaxRuns    int     // runs; 0: MaxRuns
+	MaxSeconds float64 // estimated seconds on one worker of the backend; 0: no bound
+	Backend    Backend // the backend the sweep runs on; zero: CPU
+}
+
+// Check refuses a sweep over the budget, with its numbers.
+func (b Budget) Check(sw Sweep) error {
+	if b.MaxRuns <= 0 {
+		b.MaxRuns = MaxRuns
+	}
+	if b.Backend.Name == "" {
+		b.Backend = CPU
+	}
+	if n := sw.Count(); n > b.MaxRuns {
+		return errorf("grid", "the sweep has %d runs, more than the %d this server takes at once", n, b.MaxRuns)
+	}
+	if b.MaxSeconds <= 0 {
+		return nil
+	}
+	var sec float64
+	for r := range sw.Count() {
+		sec += b.Backend.RunSeconds(sw.Run(r))
+	}
+	if sec > b.MaxSeconds {
+		return errorf("grid", "the sweep's %d runs would take about %s on one %s worker, more than the %s this server takes at once; use fewer values, seeds or iterations",
+			sw.Count(), Human(time.Duration(sec*float64(time.Second))), b.Backend.Name, Human(time.Duration(b.MaxSeconds*float64(time.Second))))
+	}
+	return nil
+}
+
+// Human writes a duration for people: "45 s", "12 min", "3.5 h", "4.2 days".
+func Human(d time.Duration) string {
+	s := d.Seconds()
+	switch {
+	case s < 90:
+		return fmt.Sprintf("%.0f s", s)
+	case s < 90*60:
+		return fmt.Sprintf("%.0f min", s/60)
+	case s < 48*3600:
+		return fmt.Sprintf("%.1f h", s/3600)
+	}
+	return fmt.Sprintf("%.1f days", s/86400)
+}
