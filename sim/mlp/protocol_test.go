@@ -248,7 +248,7 @@ func TestTestNoiseGaussian(t *testing.T) {
 	p := spec.MLPParams{Dataset: spec.DatasetBlobs, Subset: spec.SubsetFirst, N: 400, TestN: 2000, Width: dim, Depth: 2,
 		Loss: spec.LossHinge, Batch: b, LR: 0.1, Schedule: spec.ScheduleConstant, StepEvery: 1000, Gamma: 0.1,
 		Order: spec.OrderFixed, Iters: 10, EvalEvery: 10, LastBatch: spec.LastBatchDrop, TestNoise: true,
-		Zeros: spec.ZerosSkip, Count: spec.CountExact}
+		Zeros: spec.ZerosSkip, Count: spec.CountExact, Arch: spec.ArchFC, Ch: 64}
 	s, err := p.Spec(1)
 	if err != nil {
 		t.Fatal(err)
@@ -291,5 +291,31 @@ func TestTestNoiseProgress(t *testing.T) {
 	}
 	if ev.TestNoise == nil || ev.TestNoise.P != 6 || len(ev.TestNoise.Norms) != 6 || ev.TestAlpha != ev.TestNoise.Alpha.Alpha {
 		t.Errorf("test noise %+v, test α̂ %v: want 6 batches with their norms", ev.TestNoise, ev.TestAlpha)
+	}
+}
+
+// TestProtocolAlexNet: the reference options run on the AlexNet variant too: a short last
+// batch (105 = 10·10 + 5), momentum and weight decay on its weights, iters + 2 steps and the
+// test set's noise.
+func TestProtocolAlexNet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	img := &data.Set{Name: "cifar10", Dim: 3072, Classes: 10, X: make([]float32, 105*3072), Y: make([]uint8, 105)}
+	for i := range img.X {
+		img.X[i] = float32(r.NormFloat64())
+	}
+	for i := range img.Y {
+		img.Y[i] = uint8(i % 10)
+	}
+	s := small(t, "cifar10", 1, map[string]string{"arch": "alexnet", "ch": "2", "n": "105", "testN": "105", "batch": "10",
+		"iters": "12", "evalEvery": "6", "lastBatch": "keep", "momentum": "0.5", "weightDecay": "0.0005", "count": "reference", "testNoise": "1", "lr": "0.01"})
+	res, err := RunOn(context.Background(), s, img, img, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := res.Evaluations[len(res.Evaluations)-1]
+	if last.Iter != 14 || last.Noise.P != 11 || last.Noise.TrainExamples != 105 || last.TestNoise == nil || last.TestNoise.P != 11 ||
+		!(last.TestAlpha > 0) || len(last.Noise.Norms) != 11 {
+		t.Errorf("last measurement at %d: P %d on %d examples, test noise %v, test α̂ %v, %d norms; want 14, 11, 105, 11 batches, > 0, 11",
+			last.Iter, last.Noise.P, last.Noise.TrainExamples, last.TestNoise != nil, last.TestAlpha, len(last.Noise.Norms))
 	}
 }
