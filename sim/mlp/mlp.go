@@ -129,7 +129,34 @@ type Trainer struct {
 	perm        []int
 	bx          []float32
 	by          []uint8
+	dev         Device // nil: the CPU computes
 }
+
+// Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own
+// copy of the weights, made from Net() when it is attached. The Trainer keeps the protocol:
+// the batches, the learning rates, the divergence checks and the noise measurement's sums
+// and estimators are the same as on the CPU.
+type Device interface {
+	// Gradient computes the gradient of the mean loss over the examples x with labels y at
+	// the device's weights, and returns the loss statistics; it downloads the gradient into
+	// g when g is not nil (Net.Params' layout), and otherwise keeps it for SGD.
+	Gradient(x []float32, y []uint8, g []float32) (nn.Stats, error)
+	// SGD takes the step weights −= lr·gradient with the last gradient computed.
+	SGD(lr float32) error
+	// Forward returns the loss statistics of the examples x (at most the Forward batch the
+	// device was made for) with labels y.
+	Forward(x []float32, y []uint8) (nn.Stats, error)
+}
+
+// TestChunk is the number of test examples whose outputs are computed at once.
+const TestChunk = 500
+
+// UseDevice makes d compute the trainer's gradients, steps and outputs from now on; d holds
+// the weights (Net's are no longer updated). Call it before the first step.
+func (t *Trainer) UseDevice(d Device) { t.dev = d }
+
+// Loss returns the training loss.
+func (t *Trainer) Loss() nn.Loss { return t.loss }
 
 // LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST and
 // CIFAR (read from sim/data's data directory) it normalises and holds only the examples used.
@@ -374,7 +401,9 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
 	var st nn.Stats
 	var err error
-	if t.conv != nil {
+	if t.dev != nil {
+		st, err = t.dev.Gradient(x, y, nil)
+	} else if t.conv != nil {
 		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
 	} else {
 		st, err = t.ws.Gradient(t.net, t.loss, x, y, t.grad)
@@ -385,7 +414,14 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
-	if t.conv != nil {
+	if t.dev != nil {
+		if t.p.Momentum != 0 || t.p.WeightDecay != 0 {
+			return st, fmt.Errorf("mlp: momentum and weight decay run on the CPU only (the device steps plain SGD)")
+		}
+		if err := t.dev.SGD(float32(t.LR())); err != nil {
+			return st, err
+		}
+	} else if t.conv != nil {
 		t.conv.SGD(t.direction(), float32(t.LR()))
 	} else {
 		t.net.SGD(t.direction(), float32(t.LR()))
@@ -446,7 +482,13 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	if progress != nil {
 		cfg.Progress = func(done, _ int) { progress(float64(done) / all) }
 	}
-	m, err := noise.MeasureModel(ctx, t.model, t.train, cfg)
+	var m *noise.Measurement
+	var err error
+	if t.dev != nil {
+		m, err = noise.MeasureWith(ctx, t.net, t.train, cfg, t.dev.Gradient)
+	} else {
+		m, err = noise.MeasureModel(ctx, t.model, t.train, cfg)
+	}
 	if err != nil {
 		return Evaluation{}, err
 	}
@@ -468,7 +510,12 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 		if progress != nil {
 			tc.Progress = func(done, _ int) { progress(float64(work+done) / all) }
 		}
-		tm, err := noise.MeasureModel(ctx, t.model, t.test, tc)
+		var tm *noise.Measurement
+		if t.dev != nil {
+			tm, err = noise.MeasureWith(ctx, t.net, t.test, tc, t.dev.Gradient)
+		} else {
+			tm, err = noise.MeasureModel(ctx, t.model, t.test, tc)
+		}
 		if err != nil {
 			return Evaluation{}, fmt.Errorf("mlp: the test set's noise: %w", err)
 		}
@@ -502,8 +549,11 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 }
 
 func (t *Trainer) testStats() (loss, acc float64, err error) {
-	const chunk = 500
+	const chunk = TestChunk
 	forward := func(x []float32, y []uint8) (nn.Stats, error) {
+		if t.dev != nil {
+			return t.dev.Forward(x, y)
+		}
 		if t.conv != nil {
 			if t.convTestWS == nil {
 				t.convTestWS = t.conv.NewWorkspace(min(chunk, t.test.Len()))
@@ -549,6 +599,11 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 	if err != nil {
 		return nil, err
 	}
+	return RunTrainer(ctx, t, r)
+}
+
+// RunTrainer runs t (new, maybe with a device attached) to its end as Run does.
+func RunTrainer(ctx context.Context, t *Trainer, r spec.Reporter) (*Result, error) {
 	res := &Result{Spec: t.Spec(), Params: t.NumParams(), Full: t.EvalBatches() == t.P, Protocol: Differences(t.p)}
 	if t.conv != nil {
 		res.Net = t.conv.Describe()
@@ -564,7 +619,7 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 		last = time.Now()
 		r.Report(spec.Progress{Fraction: frac, Message: msg, Partial: append([]Evaluation(nil), res.Evaluations...)})
 	}
-	err = Loop{
+	err := Loop{
 		Stepped: func([]float32) error {
 			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
 			return nil

@@ -157,6 +157,22 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	return MeasureModel(ctx, FC(net, loss), set, cfg)
 }
 
+// GradientFunc sets g (one value per parameter, in Net.Params' layout) to the gradient of the
+// mean loss over the examples x with labels y, and returns the loss statistics.
+type GradientFunc func(x []float32, y []uint8, g []float32) (nn.Stats, error)
+
+// MeasureWith is Measure with the minibatch gradients computed by grad (another device, such
+// as a GPU, holding the weights), one at a time in batch order; shape gives the network's
+// layer sizes (its weights are not read). Everything else, the batches, the sums and the
+// estimators, is MeasureModel's, so both measure the same way.
+func MeasureWith(ctx context.Context, shape *nn.Net, set *data.Set, cfg Config, grad GradientFunc) (*Measurement, error) {
+	var unused nn.Loss
+	m := FC(shape, unused)
+	m.NewGradient = func(int) func([]float32, []uint8, []float32) (nn.Stats, error) { return grad }
+	cfg.Workers = 1 // grad is one device's: one gradient at a time
+	return MeasureModel(ctx, m, set, cfg)
+}
+
 // MeasureModel measures the gradient noise of model on set.
 func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (*Measurement, error) {
 	b := cfg.Batch

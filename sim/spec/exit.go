@@ -72,12 +72,8 @@ func (p ExitParams) Spec(seed uint64) (Spec, error) { return encodeTyped("exit",
 
 // checkNoiseBudget enforces walkers × steps and η × curvature.
 func checkNoiseBudget(s Spec, n NoiseParams, curvature float64) error {
-	runs := 1.0
-	if n.Noise == NoiseBoth {
-		runs = 2
-	}
-	if w := runs * float64(n.Walkers) * float64(n.Steps); w > maxWalkerSteps {
-		if runs == 2 {
+	if w := n.walkerSteps(); w > maxWalkerSteps {
+		if n.Noise == NoiseBoth {
 			return fieldErrorf("steps", "walkers × steps × 2 noises = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers, or one noise",
 				w, float64(maxWalkerSteps))
 		}

@@ -357,7 +357,7 @@ func (p *Page) RunOnServer(env vugu.EventEnv) {
 				job.Status = "cannot reach the server (" + err.Error() + "); retrying"
 			case st.State == "done" && st.Result != nil:
 				p.Sess.ShowResult(st.Result, "the server's run "+id)
-				job.Status = "finished on the server"
+				job.Status = st.FinishedStatus()
 				env.UnlockRender()
 				return
 			case st.Finished():
