@@ -18,7 +18,7 @@
 // The paper's normalisation is applied: x = (p/255 − 0.1307)/0.3081 for MNIST, and for CIFAR
 // x = (p/255 − mean_c)/std_c per colour plane c with the means and stds of the reference code
 // (github.com/umutsimsekli/sgd_tail_index, utils.py), computed in float32 as torchvision's
-// ToTensor and Normalize do (docs/science.md §4, "Data").
+// ToTensor and Normalize do (docs/science.md#protocol, "Data").
 //
 // # Compact binary form
 //
