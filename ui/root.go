@@ -34,6 +34,7 @@ const (
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
 	ViewIterates  ViewID = "iterates"
+	ViewPaper     ViewID = "paper"
 )
 
 // View describes one entry of the navigation.
@@ -50,6 +51,7 @@ var Views = []View{
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
 	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
+	{ViewPaper, "Paper", "The paper's figures: a grid of networks trained on the server, and the tail index α̂ against width and depth."},
 }
 
 // DefaultView is the view shown when none is chosen.
@@ -66,7 +68,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, paper)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the
