@@ -3,6 +3,7 @@ package paperview
 import (
 	"encoding/json"
 	"math"
+	"net/url"
 	"testing"
 )
 
@@ -61,6 +62,35 @@ func TestEstimateAndLink(t *testing.T) {
 	} {
 		if id, pr := ParseLink(tc.q); id != tc.id || pr != tc.preset {
 			t.Errorf("ParseLink(%q) = %q, %q", tc.q, id, pr)
+		}
+	}
+}
+
+func TestLinkSweep(t *testing.T) {
+	q, _ := url.ParseQuery("kind=mlp&dataset=blobs&iters=20&width=8,16&depth=2,3&seeds=1,2")
+	got, err := LinkSweep(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sw struct {
+		Base struct {
+			Kind   string         `json:"kind"`
+			Params map[string]any `json:"params"`
+		} `json:"base"`
+		Grid  map[string][]float64 `json:"grid"`
+		Seeds []int                `json:"seeds"`
+	}
+	if err := json.Unmarshal(got, &sw); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if sw.Base.Kind != "mlp" || sw.Base.Params["dataset"] != "blobs" || sw.Base.Params["iters"] != 20.0 ||
+		len(sw.Grid["width"]) != 2 || sw.Grid["depth"][1] != 3 || len(sw.Seeds) != 2 {
+		t.Errorf("LinkSweep = %s", got)
+	}
+	for _, bad := range []string{"kind=nope", "kind=mlp&colour=red", "kind=mlp&width=3"} {
+		q, _ := url.ParseQuery(bad)
+		if _, err := LinkSweep(q); err == nil {
+			t.Errorf("LinkSweep(%q) accepted it", bad)
 		}
 	}
 }

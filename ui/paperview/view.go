@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/tailscope/tailscope/ui/appstate"
@@ -37,6 +38,7 @@ type View struct {
 	status  *Status
 	charts  []*chart.Chart
 	stop    context.CancelFunc
+	link    string // the link's sweep in query form, once read
 }
 
 // Init takes the event environment when none is passed as a prop.
@@ -68,7 +70,12 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 	if c.State == nil {
 		return
 	}
-	id, preset := ParseLink(c.State.Queries[ViewName])
+	query := c.State.Queries[ViewName]
+	id, preset := ParseLink(query)
+	if q, err := url.ParseQuery(query); err == nil && q.Get("kind") != "" && id == "" && query != c.link {
+		c.link, c.chosen = query, "link"
+		c.estimateLink(q)
+	}
 	if preset != "" && c.chosen == "" {
 		c.chosen = preset
 	}
@@ -88,7 +95,7 @@ func (c *View) loadPresets() {
 			c.err = "Could not load the sweep presets: " + err.Error()
 			return
 		}
-		c.presets = ps
+		c.presets = append(slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name != "link" }), ps...)
 		if c.chosen == "" && len(ps) > 0 {
 			c.chosen = ps[len(ps)-1].Name // the smaller grid: the one that finishes here
 			for _, p := range ps {
@@ -97,6 +104,31 @@ func (c *View) loadPresets() {
 				}
 			}
 		}
+	}()
+}
+
+// estimateLink shows the sweep of the link as a preset named "link", with the server's estimate.
+func (c *View) estimateLink(q url.Values) {
+	body, err := LinkSweep(q)
+	if err != nil {
+		c.err = "The sweep in this link is not valid: " + err.Error()
+		return
+	}
+	env := c.eventEnv()
+	go func() {
+		var est struct {
+			Runs     int    `json:"runs"`
+			Estimate []Cost `json:"estimate"`
+		}
+		err := c.client.JSON(context.Background(), "POST", "/api/sweeps/estimate", body, &est)
+		env.Lock()
+		defer env.UnlockRender()
+		if err != nil {
+			c.err = "The sweep in this link is not valid: " + err.Error()
+			return
+		}
+		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + q.Encode(), Sweep: body, Runs: est.Runs, Estimate: est.Estimate}
+		c.presets = append([]Preset{p}, slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name == "link" })...)
 	}()
 }
 
