@@ -65,6 +65,8 @@ type Table struct {
 // Human writes a duration in seconds the way sweep.Human does: "40 s", "12 min", "3.5 h", "41 days".
 func Human(sec float64) string {
 	switch {
+	case sec < 1:
+		return "under 1 s"
 	case sec < 90:
 		return fmt.Sprintf("%.0f s", sec)
 	case sec < 90*60:
@@ -173,7 +175,7 @@ func (t *Table) chart(panel string, k, xi, li int, xName, lName string) *chart.C
 	c := &chart.Chart{
 		ID:      fmt.Sprintf("paper-alpha-%s-%d", xName, k+1),
 		Title:   "Tail index α̂ against " + xName,
-		Caption: "Mean over seeds, bars ±1 standard deviation; lower α̂ is heavier-tailed gradient noise.",
+		Caption: "Mean over seeds; bars ±1 sd. Lower α̂: heavier tails.",
 		X:       chart.Axis{Label: xName, Log: xName == "width"},
 		Y:       chart.Axis{Label: "α̂"},
 	}
@@ -203,6 +205,14 @@ func (t *Table) chart(panel string, k, xi, li int, xName, lName string) *chart.C
 			order = append(order, name)
 		}
 		lines[name] = append(lines[name], pt{x, st.Mean, st.SD})
+	}
+	if c.X.Log && len(order) > 0 { // the grid's range, not whole decades around it
+		c.X.Min, c.X.Max = math.Inf(1), math.Inf(-1)
+		for _, pts := range lines {
+			for _, p := range pts {
+				c.X.Min, c.X.Max = min(c.X.Min, p.x/1.25), max(c.X.Max, p.x*1.25)
+			}
+		}
 	}
 	for i, name := range order {
 		pts := lines[name]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tailscope/tailscope/ui/appstate"
@@ -127,7 +128,7 @@ func (c *View) estimateLink(q url.Values) {
 			c.err = "The sweep in this link is not valid: " + err.Error()
 			return
 		}
-		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + q.Encode(), Sweep: body, Runs: est.Runs, Estimate: est.Estimate}
+		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Runs: est.Runs, Estimate: est.Estimate}
 		c.presets = append([]Preset{p}, slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name == "link" })...)
 	}()
 }
