@@ -59,16 +59,7 @@ func TestBrowserPaper(t *testing.T) {
 	if est := p.eval(`document.getElementById("paper-estimate").textContent`); !strings.Contains(est, "cpu:") {
 		t.Errorf("estimate %q names no backend", est)
 	}
-	// A real click: the mouse pressed and released over the button's centre.
-	xy := p.eval(`(() => { const b = document.getElementById("paper-start"); b.scrollIntoView(); const r = b.getBoundingClientRect();
-		return (r.left + r.width / 2) + "," + (r.top + r.height / 2) })()`)
-	var x, y float64
-	if _, err := fmt.Sscanf(xy, "%g,%g", &x, &y); err != nil {
-		t.Fatalf("button position %q: %v", xy, err)
-	}
-	if err := chromedp.Do(tab, chromedp.MouseClickXY(x, y, chromedp.ButtonLeft)); err != nil {
-		t.Fatal(err)
-	}
+	click(t, p, "paper-start")
 	p.poll("the sweep to finish", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("4 of 4 runs done") && s.textContent.includes("finished") })()`, 90*time.Second)
 	p.poll("the charts", `document.querySelectorAll("#paper-charts svg").length === 2 && document.getElementById("paper-charts").dataset.done === "4"`, 10*time.Second)
 	for _, id := range []string{"paper-alpha-width-1", "paper-alpha-depth-1"} {
@@ -84,7 +75,32 @@ func TestBrowserPaper(t *testing.T) {
 		t.Errorf("the link %q does not name the sweep", h)
 	}
 	browsertest.Screenshot(t, tab, "finished")
+
+	// A long sweep: Cancel (clicked) stops its runs on the server.
+	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	loadApp(t, tab, srv.URL+"/#paper?kind=mlp&dataset=blobs&n=200&testN=100&iters=1000000&evalEvery=1000&width=8,16&seeds=1")
+	p.poll("the long sweep's estimate", `(() => { const e = document.getElementById("paper-estimate"); return !!e && e.textContent.startsWith("2 runs.") })()`, 30*time.Second)
+	click(t, p, "paper-start")
+	p.poll("the cancel button", `(() => { const s = document.getElementById("paper-status"); return !!document.getElementById("paper-cancel") && !!s && !s.textContent.includes(" 0 running") })()`, 30*time.Second)
+	click(t, p, "paper-cancel")
+	p.poll("the cancellation", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("2 cancelled") && s.textContent.includes("finished") })()`, 30*time.Second)
 	if errs := console.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// click presses and releases the mouse over the centre of element id, as a person does.
+func click(t *testing.T, p estPage, id string) {
+	t.Helper()
+	xy := p.eval(fmt.Sprintf(`(() => { const b = document.getElementById(%q); b.scrollIntoView(); const r = b.getBoundingClientRect();
+		return (r.left + r.width / 2) + "," + (r.top + r.height / 2) })()`, id))
+	var x, y float64
+	if _, err := fmt.Sscanf(xy, "%g,%g", &x, &y); err != nil {
+		t.Fatalf("position of #%s %q: %v", id, xy, err)
+	}
+	if err := chromedp.Do(p.tab, chromedp.MouseClickXY(x, y, chromedp.ButtonLeft)); err != nil {
+		t.Fatalf("clicking #%s: %v", id, err)
 	}
 }
