@@ -56,7 +56,7 @@ type runService struct {
 
 // startRuns starts the engine (and the embedded NATS server unless -nats names one) and
 // `workers` local worker slots.
-func startRuns(ctx context.Context, f engineFlags, dataDir string, st store.Store, workers int, runTimeout time.Duration) (*runService, error) {
+func startRuns(ctx context.Context, f engineFlags, backend simrun.Backend, dataDir string, st store.Store, workers int, runTimeout time.Duration) (*runService, error) {
 	rs := &runService{done: make(chan struct{})}
 	var err error
 	if f.natsURL == "" {
@@ -95,7 +95,7 @@ func startRuns(ctx context.Context, f engineFlags, dataDir string, st store.Stor
 			return nil, err
 		}
 	}
-	rs.workers = &engine.Worker{Conn: wc, Backend: simrun.CPU{Workers: 1}, Slots: workers, Name: "local", MaxRunTime: runTimeout}
+	rs.workers = &engine.Worker{Conn: wc, Backend: backend, Slots: workers, Name: "local", MaxRunTime: runTimeout}
 	go func() {
 		defer close(rs.done)
 		defer wc.Close()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tailscope/tailscope/server/api"
 	"github.com/tailscope/tailscope/server/store"
+	simrun "github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
@@ -46,7 +47,7 @@ func TestSweepAndWorkerCommands(t *testing.T) {
 // the server's own local workers, as `go run ./server` starts them.
 func TestSweepOnAServer(t *testing.T) {
 	st := new(store.Memory)
-	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, t.TempDir(), st, 2, 0)
+	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), st, 2, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tailscope/tailscope/server/api"
 	"github.com/tailscope/tailscope/server/internal/browsertest"
 	"github.com/tailscope/tailscope/server/store"
+	simrun "github.com/tailscope/tailscope/sim/run"
 )
 
 // paperServer is the app (testServer's) with its sweep routes answered by an API on the engine,
@@ -21,7 +22,7 @@ func paperServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	app, _ := testServer(t)
 	st := new(store.Memory)
-	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, t.TempDir(), st, 2, 0)
+	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), st, 2, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

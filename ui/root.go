@@ -1,11 +1,12 @@
 package ui
 
-// How a view plugs into the app (root.vugu): one line each, with these exact props,
+// How a view plugs into the app (root.vugu): one section each, mounted when the view is first
+// shown and then kept, hidden while another view shows (so a run survives a switch),
 //
-//	<estimatorview:View vg-if='c.Is(ViewEstimator)' :State='c.State' :Env='c.Env'></estimatorview:View>
-//	<landscapeview:View vg-if='c.Is(ViewLandscape)' :State='c.State' :Env='c.Env'></landscapeview:View>
-//	<networkview:View vg-if='c.Is(ViewNetwork)' :State='c.State' :Env='c.Env'></networkview:View>
-//	<iteratesview:View vg-if='c.Is(ViewIterates)' :State='c.State' :Env='c.Env'></iteratesview:View>
+//	<section vg-if='c.Mounted(ViewLandscape)' :id='c.SectionID(ViewLandscape)' :class='c.SectionClass(ViewLandscape)'>
+//		<div class="view-head">…title and blurb…</div>
+//		<landscapeview:View :State='c.State' :Env='c.Env'></landscapeview:View>
+//	</section>
 //
 // with the view's package imported in root.vugu's script block. The view's component has the
 // fields
@@ -16,12 +17,19 @@ package ui
 // State.SetSpec after every accepted control change rewrites the URL (a share link); a view
 // follows State in its Compute hook, so that a link opened or a hash edited takes effect.
 // State.ShareID and State.Result are set when the page was opened from /s/{id}.
+//
+// The page's layout (wasm/assets/style.css) is the view's business only through three classes:
+// a view puts its controls in an element of class "view-side" and its run's buttons and charts
+// in one of class "view-main", both in a "view-layout" grid; the shell collapses the side panel
+// (its "Hide controls" button, present mode). A view with a run registers appstate.Actions
+// (State.SetActions) so that the page's keys (Space, →, R) drive it.
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/qrcode"
 	"github.com/vugu/vugu"
 )
 
@@ -34,6 +42,7 @@ const (
 	ViewLandscape ViewID = "landscape"
 	ViewNetwork   ViewID = "network"
 	ViewIterates  ViewID = "iterates"
+	ViewTour      ViewID = "tour"
 	ViewPaper     ViewID = "paper"
 )
 
@@ -51,6 +60,7 @@ var Views = []View{
 	{ViewLandscape, "Landscape", "Watch Brownian and Lévy-driven SGD leave narrow and wide basins."},
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
 	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
+	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
 	{ViewPaper, "Paper", "The paper's figures: a grid of networks trained on the server, and the tail index α̂ against width and depth."},
 }
 
@@ -68,7 +78,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, paper)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, tour, paper)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the
@@ -87,6 +97,11 @@ type Root struct {
 	linkShown bool   // the fallback text field with the link is shown
 	linkNote  string // what happened to the copy
 	dismissed string // the banner text the person dismissed
+
+	present   bool            // present mode: larger type, help collapsed, controls hidden
+	sideShown map[bool]bool   // the controls panel's state chosen per mode (present or not); absent: the mode's default
+	keysShown bool            // the list of keys shows
+	mounted   map[ViewID]bool // the views shown once: they stay mounted (hidden) so that a run survives a switch
 }
 
 // NewRoot returns a Root on a fresh default state.
@@ -103,6 +118,49 @@ func (c *Root) Current() ViewID {
 		return v
 	}
 	return DefaultView
+}
+
+// Mounted reports whether view id is in the page: the shown view and every view shown before,
+// kept hidden, so that switching away and back keeps a run where it was. The tour, which shows
+// the other views' widgets itself, is alone in the page (the views it replaces start afresh).
+func (c *Root) Mounted(id ViewID) bool {
+	if c.mounted == nil || c.Is(ViewTour) {
+		c.mounted = map[ViewID]bool{}
+	}
+	if c.mounted[ViewTour] && !c.Is(ViewTour) {
+		delete(c.mounted, ViewTour)
+	}
+	if c.Is(id) {
+		c.mounted[id] = true
+	}
+	return c.mounted[id]
+}
+
+// SectionClass is the CSS class of view id's section: hidden unless it is the view shown.
+func (c *Root) SectionClass(id ViewID) string {
+	if c.Is(id) {
+		return "view"
+	}
+	return "view view-hidden"
+}
+
+// SectionID is the id of view id's section ("view-estimator", …) while it is shown; a hidden
+// view's section has none, so that a page has one element with an id "view-…".
+func (c *Root) SectionID(id ViewID) string {
+	if c.Is(id) {
+		return "view-" + string(id)
+	}
+	return ""
+}
+
+// ViewInfo is the entry of Views for id.
+func (c *Root) ViewInfo(id ViewID) View {
+	for _, v := range Views {
+		if v.ID == id {
+			return v
+		}
+	}
+	return Views[0]
 }
 
 // Is reports whether id is the view shown.
@@ -147,6 +205,134 @@ func (c *Root) Select(id ViewID) {
 	}
 }
 
+// AppClass is the CSS class of the page: "app", plus "present" in present mode and
+// "side-hidden" while the controls panel is collapsed.
+func (c *Root) AppClass() string {
+	cls := "app"
+	if c.present {
+		cls += " present"
+	}
+	if !c.SideShown() {
+		cls += " side-hidden"
+	}
+	return cls
+}
+
+// Present reports whether the page is in present mode.
+func (c *Root) Present() bool { return c.present }
+
+// TogglePresent enters or leaves present mode: larger type, help text collapsed, the controls
+// panel collapsed (its button shows it again), and the page fullscreen where the browser lets it.
+func (c *Root) TogglePresent() {
+	c.present = !c.present
+	c.keysShown = false
+	setFullscreen(c.present)
+}
+
+// PresentLabel is the text of the present-mode button.
+func (c *Root) PresentLabel() string {
+	if c.present {
+		return "Leave present mode"
+	}
+	return "Present"
+}
+
+// PresentPressed is the aria-pressed attribute of the present-mode button.
+func (c *Root) PresentPressed() string { return fmt.Sprint(c.present) }
+
+// SideShown reports whether the views' controls panel shows: by default outside present mode,
+// and as last chosen with its button in the current mode.
+func (c *Root) SideShown() bool {
+	if v, ok := c.sideShown[c.present]; ok {
+		return v
+	}
+	return !c.present
+}
+
+// ToggleSide collapses or shows the controls panel.
+func (c *Root) ToggleSide() {
+	if c.sideShown == nil {
+		c.sideShown = map[bool]bool{}
+	}
+	c.sideShown[c.present] = !c.SideShown()
+}
+
+// SideLabel is the text of the controls panel's button.
+func (c *Root) SideLabel() string {
+	if c.SideShown() {
+		return "Hide controls"
+	}
+	return "Show controls"
+}
+
+// SideExpanded is the aria-expanded attribute of the controls panel's button.
+func (c *Root) SideExpanded() string { return fmt.Sprint(c.SideShown()) }
+
+// KeysShown reports whether the list of keys shows.
+func (c *Root) KeysShown() bool { return c.keysShown }
+
+// ToggleKeys shows or hides the list of keys.
+func (c *Root) ToggleKeys() { c.keysShown = !c.keysShown }
+
+// Keys lists the page's keys and what they do, for the list shown by "?".
+var Keys = [][2]string{
+	{"Space", "play or pause the run"},
+	{"→", "step the run"},
+	{"R", "reset the run"},
+	{"F", "fullscreen on or off"},
+	{"P", "present mode on or off"},
+	{"C", "show or hide the controls"},
+	{"?", "show or hide this list"},
+	{"Esc", "close this list, or leave present mode"},
+}
+
+// Key handles a key pressed on the page outside a text field (key is KeyboardEvent.key) and
+// reports whether it did something with it. Space, → and R act on the shown view's run
+// through the appstate.Actions it registered; a view without a run ignores them.
+func (c *Root) Key(key string) bool {
+	var act appstate.Actions
+	if c.State != nil {
+		act = c.State.Actions(string(c.Current()))
+	}
+	switch key {
+	case " ", "Spacebar":
+		if act == nil {
+			return false
+		}
+		act.PlayPause()
+	case "ArrowRight":
+		if act == nil {
+			return false
+		}
+		act.Step()
+	case "r", "R":
+		if act == nil {
+			return false
+		}
+		act.Reset()
+	case "f", "F":
+		toggleFullscreen()
+	case "p", "P":
+		c.TogglePresent()
+	case "c", "C":
+		c.ToggleSide()
+	case "?":
+		c.ToggleKeys()
+	case "Escape":
+		switch {
+		case c.keysShown:
+			c.keysShown = false
+		case c.present:
+			c.TogglePresent()
+		default:
+			return false
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 // Banner is the sentence about the fields of the opened link that were not trusted ("" if none,
 // or once dismissed).
 func (c *Root) Banner() string {
@@ -167,7 +353,9 @@ func (c *Root) DismissBanner() {
 	}
 }
 
-// Link is the share link of what the page shows now.
+// Link is the share link of what the page shows now: on a page opened from a stored share
+// (/s/{id}) and not changed since, that share's link, which shows the stored result; else the
+// link whose fragment holds the shown view's spec.
 func (c *Root) Link() string {
 	base := c.LinkBase
 	if base == "" {
@@ -176,7 +364,11 @@ func (c *Root) Link() string {
 	if c.State == nil {
 		return base
 	}
-	return strings.TrimSuffix(base, "#") + c.State.Fragment()
+	base = strings.TrimSuffix(base, "#")
+	if c.State.ShareID != "" {
+		return base + "s/" + c.State.ShareID
+	}
+	return base + c.State.Fragment()
 }
 
 // CopyLink copies Link to the clipboard and shows it in a text field as well (the fallback where
@@ -184,13 +376,32 @@ func (c *Root) Link() string {
 func (c *Root) CopyLink() {
 	c.linkShown = true
 	c.linkNote = "Copying…"
+	caveat := ""
+	if c.State != nil && c.State.ShareID == "" {
+		if what := c.State.Unlinked(string(c.Current())); what != "" {
+			caveat = " It opens these settings without " + what + ", which stays in this browser."
+		}
+	}
 	copyText(c.Env, c.Link(), func(err error) {
 		if err != nil {
-			c.linkNote = "Copy the link from this box (the clipboard is not available here)."
+			c.linkNote = "Copy the link from this box (the clipboard is not available here)." + caveat
 			return
 		}
-		c.linkNote = "Copied to the clipboard."
+		c.linkNote = "Copied to the clipboard." + caveat
 	})
+}
+
+// CloseLink hides the link's box.
+func (c *Root) CloseLink() { c.linkShown, c.linkNote = false, "" }
+
+// LinkQR is an SVG QR code of Link, for a class to open the link on their phones ("" if the
+// link is too long for a QR code).
+func (c *Root) LinkQR() vugu.HTML {
+	svg, err := qrcode.SVG(c.Link(), "QR code of the link to this page")
+	if err != nil {
+		return ""
+	}
+	return vugu.HTML(svg)
 }
 
 // LinkShown reports whether the link's text field shows.

@@ -57,6 +57,7 @@ func run() error {
 	root := ui.NewRoot()
 	root.State, root.Env = st, env
 	root.LinkBase = loc.Get("origin").String() + "/"
+	root.ListenKeys()
 	// Every change rewrites the URL; a page opened from /s/{id} moves to / once changed.
 	st.OnChange = func(s *appstate.State) {
 		js.Global().Get("history").Call("replaceState", nil, "", "/"+s.Fragment())
@@ -65,7 +66,7 @@ func run() error {
 	onHash := js.FuncOf(func(js.Value, []js.Value) any {
 		env.Lock()
 		next := appstate.Parse(js.Global().Get("location").Get("hash").String())
-		st.View, st.Specs, st.Ignored = next.View, next.Specs, next.Ignored
+		st.View, st.Specs, st.Ignored, st.Step = next.View, next.Specs, next.Ignored, next.Step
 		env.UnlockRender()
 		return nil
 	})

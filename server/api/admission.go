@@ -20,15 +20,6 @@ import (
 // the cancel tokens that make a run its creator's. None of it is in the run service, so
 // that any implementation of Runs gets it.
 
-// Reference speeds of one core, the ones the spec's own budgets are stated in (see
-// sim/spec: the mlp kind's 2e13 multiply-adds are "about three hours on one core at
-// 2 GFLOP/s", the walkers' 1.2e10 steps "about ten minutes at 20 M steps/s").
-const (
-	MulAddsPerSecond     = 2e9  // mlp: multiply-adds per second
-	WalkerStepsPerSecond = 20e6 // exit, wells: walker steps per second
-	SamplesPerSecond     = 2e6  // stable: samples drawn and estimated per second
-)
-
 // Cost is what a run is expected to take on one reference core.
 type Cost struct {
 	Seconds float64
@@ -36,32 +27,12 @@ type Cost struct {
 	Field   string // the parameter that sets most of it
 }
 
-// EstimateCost estimates the run time of a valid spec from the same model its kind's
-// budget uses (spec.MLPCost for mlp; walkers × steps × noises for exit and wells).
+// EstimateCost estimates the run time of a valid spec on one reference core from the model
+// its kind's budget uses (spec.Spec.Work at spec.ReferenceSpeeds).
 func EstimateCost(s spec.Spec) Cost {
-	switch s.Kind {
-	case "mlp":
-		_, work := spec.MLPCost(s)
-		return Cost{work / MulAddsPerSecond, fmt.Sprintf("%.2g multiply-adds at %.0g per second", work, float64(MulAddsPerSecond)), "iters"}
-	case "exit", "wells":
-		var n spec.NoiseParams
-		if p, err := s.Exit(); err == nil {
-			n = p.NoiseParams
-		} else if p, err := s.Wells(); err == nil {
-			n = p.NoiseParams
-		}
-		noises := 1.0
-		if n.Noise == spec.NoiseBoth {
-			noises = 2
-		}
-		steps := noises * float64(n.Walkers) * float64(n.Steps)
-		return Cost{steps / WalkerStepsPerSecond, fmt.Sprintf("%.2g walker steps at %.0g per second", steps, float64(WalkerStepsPerSecond)), "steps"}
-	case "stable":
-		p, _ := s.Stable()
-		n := float64(p.N)
-		return Cost{n / SamplesPerSecond, fmt.Sprintf("%.2g samples at %.0g per second", n, float64(SamplesPerSecond)), "n"}
-	}
-	return Cost{}
+	w := s.Work()
+	rate := spec.ReferenceSpeeds[w.Unit]
+	return Cost{spec.ReferenceSpeeds.Seconds(w), fmt.Sprintf("%v at %.0g per second", w, rate), w.Field}
 }
 
 // admitCost refuses a run whose estimate exceeds the run time limit, naming the estimate.

@@ -2,6 +2,7 @@ package api
 
 // routes registers every route of the API: this table is the API's outline.
 func (s *Server) routes() {
+	s.mux.HandleFunc("GET /api/backend", s.getBackend)
 	s.mux.HandleFunc("GET /api/datasets", s.listDatasets)
 	s.mux.HandleFunc("GET /api/datasets/{name}", s.getDataset)
 

@@ -58,6 +58,9 @@ type Config struct {
 	// Datasets serves the training sets (a *DataCatalog natively); nil makes the dataset
 	// routes answer 501.
 	Datasets Datasets
+	// Backend says what runs the runs (GET /api/backend), e.g. the server's start line
+	// "backend: cuda on NVIDIA H100 …"; empty makes the route answer 501.
+	Backend string
 	// BaseURL prefixes the share URLs returned, e.g. "https://tailscope.example";
 	// empty: built from the request's Host.
 	BaseURL string

@@ -404,7 +404,9 @@ func (m *Manager) execute(ctx context.Context, j *job) {
 	}
 	m.notify(j)
 	tctx, stop := context.WithTimeoutCause(ctx, m.cfg.MaxRunTime, errTimeLimit)
+	start := time.Now()
 	result, err := m.call(tctx, j)
+	took := time.Since(start)
 	stop()
 
 	var enc []byte
@@ -424,6 +426,9 @@ func (m *Manager) execute(ctx context.Context, j *job) {
 	switch {
 	case err == nil:
 		r.State, r.Progress, r.Result, r.Message = store.Done, 1, enc, ""
+		if n, ok := m.cfg.Backend.(run.Namer); ok {
+			r.Ran = fmt.Sprintf("%s, %.1f s", n.Name(j.spec), took.Seconds())
+		}
 	case errors.Is(cause, errCancelled):
 		r.State, r.Message = store.Cancelled, "cancelled while running"
 	case errors.Is(cause, errShutdown):

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/server/store"
+	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
@@ -394,5 +395,46 @@ func TestQueueBoundConcurrent(t *testing.T) {
 	wg.Wait()
 	if a, r := accepted.Load(), refused.Load(); a != 5 || r != 35 {
 		t.Errorf("40 concurrent Submits into a queue of 5: %d accepted, %d refused; want 5 and 35", a, r)
+	}
+}
+
+// named is a backend that says which device runs a spec.
+type named struct{ backend }
+
+func (named) Name(s spec.Spec) string { return "cuda: Test GPU (" + s.Kind + ")" }
+
+// TestRunRan: a finished run's record says which backend and device ran it and how long.
+func TestRunRan(t *testing.T) {
+	tests := []struct {
+		name   string
+		b      run.Backend
+		prefix string
+	}{
+		{"named backend", named{echo}, "cuda: Test GPU (stable), "},
+		{"unnamed backend", echo, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := new(store.Memory)
+			m := newManager(t, Config{Backend: tt.b, Store: st, Workers: 1})
+			r, err := m.Submit(context.Background(), spec.MustNew("stable", 42))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := wait(t, m, r.ID)
+			if tt.prefix == "" {
+				if got.Ran != "" {
+					t.Fatalf("Ran = %q for a backend without a name", got.Ran)
+				}
+				return
+			}
+			if !strings.HasPrefix(got.Ran, tt.prefix) || !strings.HasSuffix(got.Ran, " s") {
+				t.Fatalf("Ran = %q, want %q then seconds", got.Ran, tt.prefix)
+			}
+			saved, _ := st.GetRun(context.Background(), r.ID)
+			if saved.Ran != got.Ran {
+				t.Fatalf("stored Ran %q, record %q", saved.Ran, got.Ran)
+			}
+		})
 	}
 }

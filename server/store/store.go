@@ -59,6 +59,9 @@ type Run struct {
 	Created  time.Time       `json:"created"`
 	Updated  time.Time       `json:"updated"`
 	Restarts int             `json:"restarts,omitempty"` // times the run was found running after a crash
+	// Ran says which backend and device ran the run and for how long, when Done, e.g.
+	// "cuda: NVIDIA H100 80GB HBM3, 3.1 s" or "cpu: AMD EPYC 7B13, 2 cores, 3.1 s".
+	Ran string `json:"ran,omitempty"`
 }
 
 // Store persists shares and runs. A nil error from a Put means the record is durable

@@ -1,7 +1,9 @@
 // Package mlp runs the "mlp" experiment kind: it trains a fully connected ReLU network (sim/nn)
-// on a dataset (sim/data) with plain SGD and, every evalEvery iterations, measures the tail
-// index of its stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019)
-// (docs/science.md#protocol).
+// or, with arch "alexnet", the reference code's AlexNet variant (sim/convnet) on a dataset
+// (sim/data) with plain SGD and, every evalEvery iterations, measures the tail index of its
+// stochastic gradient noise (sim/noise), as in Şimşekli et al. (2019)
+// (docs/science.md#protocol). AlexNet trains with dropout (masks drawn from the seed) and is
+// measured and tested without, as the reference code does (net.train(), net.eval()).
 //
 // A Trainer trains step by step (Step, and Evaluate when EvalDue); Loop is the one loop over
 // it, with callbacks: Run (the server and the CLI) and the browser's session both run it, the
@@ -23,6 +25,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/convnet"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/nn"
 	"github.com/tailscope/tailscope/sim/noise"
@@ -50,9 +53,10 @@ type Evaluation struct {
 // Result is a whole run.
 type Result struct {
 	Spec        spec.Spec    `json:"spec"`
-	Sizes       []int        `json:"sizes"`  // layer widths, input first
-	Params      int          `json:"params"` // weights
-	Full        bool         `json:"full"`   // noise measured on all P batches (the paper's protocol)
+	Sizes       []int        `json:"sizes"`         // layer widths, input first (fully connected nets)
+	Net         string       `json:"net,omitempty"` // the layers of a convolutional net
+	Params      int          `json:"params"`        // weights (and biases)
+	Full        bool         `json:"full"`          // noise measured on all P batches (the paper's protocol)
 	Evaluations []Evaluation `json:"evaluations"`
 }
 
@@ -61,9 +65,13 @@ type Trainer struct {
 	spec        spec.Spec
 	p           spec.MLPParams
 	train, test *data.Set
-	net         *nn.Net
+	net         *nn.Net // fully connected (arch fc), or nil
 	loss        nn.Loss
 	ws, testWS  *nn.Workspace
+	conv        *convnet.Net // convolutional (arch alexnet), or nil
+	convWS      *convnet.Workspace
+	convTestWS  *convnet.Workspace
+	model       noise.Model
 	grad        []float32
 	batch, P    int
 	iter        int
@@ -73,7 +81,34 @@ type Trainer struct {
 	perm        []int
 	bx          []float32
 	by          []uint8
+	dev         Device // nil: the CPU computes
 }
+
+// Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own
+// copy of the weights, made from Net() when it is attached. The Trainer keeps the protocol:
+// the batches, the learning rates, the divergence checks and the noise measurement's sums
+// and estimators are the same as on the CPU.
+type Device interface {
+	// Gradient computes the gradient of the mean loss over the examples x with labels y at
+	// the device's weights, and returns the loss statistics; it downloads the gradient into
+	// g when g is not nil (Net.Params' layout), and otherwise keeps it for SGD.
+	Gradient(x []float32, y []uint8, g []float32) (nn.Stats, error)
+	// SGD takes the step weights −= lr·gradient with the last gradient computed.
+	SGD(lr float32) error
+	// Forward returns the loss statistics of the examples x (at most the Forward batch the
+	// device was made for) with labels y.
+	Forward(x []float32, y []uint8) (nn.Stats, error)
+}
+
+// TestChunk is the number of test examples whose outputs are computed at once.
+const TestChunk = 500
+
+// UseDevice makes d compute the trainer's gradients, steps and outputs from now on; d holds
+// the weights (Net's are no longer updated). Call it before the first step.
+func (t *Trainer) UseDevice(d Device) { t.dev = d }
+
+// Loss returns the training loss.
+func (t *Trainer) Loss() nn.Loss { return t.loss }
 
 // LoadData returns the training and test sets a spec asks for (see Subsets); for MNIST and
 // CIFAR (read from sim/data's data directory) it normalises and holds only the examples used.
@@ -172,13 +207,29 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := nn.New(nn.Shape(train.Dim, p.Width, p.Depth, train.Classes), s.Seed)
-	if err != nil {
-		return nil, err
-	}
 	b := p.Batch
-	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, net: net, loss: loss, batch: b, P: train.Len() / b,
-		ws: net.NewWorkspace(b), grad: make([]float32, net.NumParams()), lastEval: -1}
+	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, loss: loss, batch: b, P: train.Len() / b, lastEval: -1}
+	switch p.Arch {
+	case spec.ArchAlexNet:
+		shape, err := convnet.ShapeOf(train.Dim)
+		if err != nil {
+			return nil, err
+		}
+		if t.conv, err = convnet.AlexNet(shape, p.Ch, train.Classes, s.Seed); err != nil {
+			return nil, err
+		}
+		t.convWS = t.conv.NewWorkspace(b)
+		t.convWS.SetDropout(rand.NewPCG(s.Seed, 0xd_0f0a7))
+		t.model = convModel(t.conv, loss)
+		t.grad = make([]float32, t.conv.NumParams())
+	default:
+		if t.net, err = nn.New(nn.Shape(train.Dim, p.Width, p.Depth, train.Classes), s.Seed); err != nil {
+			return nil, err
+		}
+		t.ws = t.net.NewWorkspace(b)
+		t.model = noise.FC(t.net, loss)
+		t.grad = make([]float32, t.net.NumParams())
+	}
 	if p.Order == spec.OrderShuffle {
 		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))
 		t.bx = make([]float32, b*train.Dim)
@@ -187,8 +238,31 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	return t, nil
 }
 
-// Net returns the network being trained (shared, not a copy).
+// convModel returns the noise.Model of a convolutional net: its gradients in evaluation
+// mode (no dropout), as the reference code measures them.
+func convModel(net *convnet.Net, loss nn.Loss) noise.Model {
+	offs := make([]int, net.NumLayers()+1)
+	for l := range offs {
+		offs[l] = net.Offset(l)
+	}
+	return noise.Model{Params: net.NumParams(), Dim: net.InputDim(), Offsets: offs,
+		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
+			ws := net.NewWorkspace(batch)
+			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) {
+				return ws.Gradient(net, loss, x, y, grad)
+			}
+		}}
+}
+
+// Net returns the fully connected network being trained (shared, not a copy); nil when
+// the architecture is convolutional (see ConvNet).
 func (t *Trainer) Net() *nn.Net { return t.net }
+
+// ConvNet returns the convolutional network being trained (shared); nil for arch fc.
+func (t *Trainer) ConvNet() *convnet.Net { return t.conv }
+
+// NumParams returns the number of parameters of the network being trained.
+func (t *Trainer) NumParams() int { return t.model.Params }
 
 // Spec returns the trainer's spec.
 func (t *Trainer) Spec() spec.Spec { return t.spec.Clone() }
@@ -265,14 +339,30 @@ func (t *Trainer) batchData() ([]float32, []uint8) {
 // It fails, leaving the weights as they were, if the loss is not finite: training diverged.
 func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
-	st, err := t.ws.Gradient(t.net, t.loss, x, y, t.grad)
+	var st nn.Stats
+	var err error
+	if t.dev != nil {
+		st, err = t.dev.Gradient(x, y, nil)
+	} else if t.conv != nil {
+		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
+	} else {
+		st, err = t.ws.Gradient(t.net, t.loss, x, y, t.grad)
+	}
 	if err != nil {
 		return st, err
 	}
 	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
-	t.net.SGD(t.grad, float32(t.LR()))
+	if t.dev != nil {
+		if err := t.dev.SGD(float32(t.LR())); err != nil {
+			return st, err
+		}
+	} else if t.conv != nil {
+		t.conv.SGD(t.grad, float32(t.LR()))
+	} else {
+		t.net.SGD(t.grad, float32(t.LR()))
+	}
 	t.iter++
 	return st, nil
 }
@@ -288,7 +378,13 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	if progress != nil {
 		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
 	}
-	m, err := noise.Measure(ctx, t.net, t.loss, t.train, cfg)
+	var m *noise.Measurement
+	var err error
+	if t.dev != nil {
+		m, err = noise.MeasureWith(ctx, t.net, t.train, cfg, t.dev.Gradient)
+	} else {
+		m, err = noise.MeasureModel(ctx, t.model, t.train, cfg)
+	}
 	if err != nil {
 		return Evaluation{}, err
 	}
@@ -313,16 +409,30 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 }
 
 func (t *Trainer) testStats() (loss, acc float64, err error) {
-	const chunk = 500
-	if t.testWS == nil {
-		t.testWS = t.net.NewWorkspace(min(chunk, t.test.Len()))
+	const chunk = TestChunk
+	forward := func(x []float32, y []uint8) (nn.Stats, error) {
+		if t.dev != nil {
+			return t.dev.Forward(x, y)
+		}
+		if t.conv != nil {
+			if t.convTestWS == nil {
+				t.convTestWS = t.conv.NewWorkspace(min(chunk, t.test.Len()))
+			}
+			st, _, err := t.convTestWS.Forward(t.conv, t.loss, x, y)
+			return st, err
+		}
+		if t.testWS == nil {
+			t.testWS = t.net.NewWorkspace(min(chunk, t.test.Len()))
+		}
+		st, _, err := t.testWS.Forward(t.net, t.loss, x, y)
+		return st, err
 	}
 	n, dim := t.test.Len(), t.test.Dim
 	var sum float64
 	correct := 0
 	for i := 0; i < n; i += chunk {
 		j := min(i+chunk, n)
-		st, _, err := t.testWS.Forward(t.net, t.loss, t.test.X[i*dim:j*dim], t.test.Y[i:j])
+		st, err := forward(t.test.X[i*dim:j*dim], t.test.Y[i:j])
 		if err != nil {
 			return 0, 0, err
 		}
@@ -349,7 +459,17 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Spec: t.Spec(), Sizes: t.net.Sizes, Params: t.net.NumParams(), Full: t.EvalBatches() == t.P}
+	return RunTrainer(ctx, t, r)
+}
+
+// RunTrainer runs t (new, maybe with a device attached) to its end as Run does.
+func RunTrainer(ctx context.Context, t *Trainer, r spec.Reporter) (*Result, error) {
+	res := &Result{Spec: t.Spec(), Params: t.NumParams(), Full: t.EvalBatches() == t.P}
+	if t.conv != nil {
+		res.Net = t.conv.Describe()
+	} else {
+		res.Sizes = t.net.Sizes
+	}
 	iters := t.p.Iters
 	last := time.Now()
 	report := func(frac float64, msg string, force bool) {
@@ -359,7 +479,7 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 		last = time.Now()
 		r.Report(spec.Progress{Fraction: frac, Message: msg, Partial: append([]Evaluation(nil), res.Evaluations...)})
 	}
-	err = Loop{
+	err := Loop{
 		Stepped: func([]float32) error {
 			report(t.Fraction(0), fmt.Sprintf("iteration %d of %d", t.iter, iters), false)
 			return nil

@@ -85,14 +85,67 @@ type Measurement struct {
 	GradNorm      float64 `json:"grad_norm"` // ‖ḡ‖₂
 }
 
+// Model is a network whose gradient noise is measured: any architecture (sim/nn's fully
+// connected nets, sim/convnet's convolutional ones) whose parameters lie in one flat vector.
+type Model struct {
+	Params int // M, the number of parameters
+	Dim    int // the dimension of one input
+	// Offsets[l] is the index of layer l's first parameter (the per-layer α̂ pools layer l's
+	// values [Offsets[l], Offsets[l+1])); the last is Params.
+	Offsets []int
+	// NewGradient returns a function that sets grad (Params values) to the gradient of the
+	// mean loss over a batch of up to batch examples x with labels y. Each worker calls
+	// NewGradient once, and uses its function on one goroutine only.
+	NewGradient func(batch int) func(x []float32, y []uint8, grad []float32) (nn.Stats, error)
+}
+
+// FC returns the Model of a fully connected network with loss.
+func FC(net *nn.Net, loss nn.Loss) Model {
+	offs := make([]int, net.Layers()+1)
+	for l := range offs {
+		offs[l] = net.Offset(l)
+	}
+	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: offs,
+		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
+			ws := net.NewWorkspace(batch)
+			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) {
+				return ws.Gradient(net, loss, x, y, grad)
+			}
+		}}
+}
+
 // Measure measures the gradient noise of net with loss on set.
 func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg Config) (*Measurement, error) {
+	return MeasureModel(ctx, FC(net, loss), set, cfg)
+}
+
+// GradientFunc sets g (one value per parameter, in Net.Params' layout) to the gradient of the
+// mean loss over the examples x with labels y, and returns the loss statistics.
+type GradientFunc func(x []float32, y []uint8, g []float32) (nn.Stats, error)
+
+// MeasureWith is Measure with the minibatch gradients computed by grad (another device, such
+// as a GPU, holding the weights), one at a time in batch order; shape gives the network's
+// layer sizes (its weights are not read). Everything else, the batches, the sums and the
+// estimators, is MeasureModel's, so both measure the same way.
+func MeasureWith(ctx context.Context, shape *nn.Net, set *data.Set, cfg Config, grad GradientFunc) (*Measurement, error) {
+	var unused nn.Loss
+	m := FC(shape, unused)
+	m.NewGradient = func(int) func([]float32, []uint8, []float32) (nn.Stats, error) { return grad }
+	cfg.Workers = 1 // grad is one device's: one gradient at a time
+	return MeasureModel(ctx, m, set, cfg)
+}
+
+// MeasureModel measures the gradient noise of model on set.
+func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (*Measurement, error) {
 	b := cfg.Batch
 	if b < 1 {
 		return nil, fmt.Errorf("noise: batch size %d, want ≥ 1", b)
 	}
-	if set.Dim != net.Sizes[0] {
-		return nil, fmt.Errorf("noise: data of dimension %d for a network with %d inputs", set.Dim, net.Sizes[0])
+	if set.Dim != model.Dim {
+		return nil, fmt.Errorf("noise: data of dimension %d for a network with %d inputs", set.Dim, model.Dim)
+	}
+	if len(model.Offsets) < 2 || model.Offsets[len(model.Offsets)-1] != model.Params {
+		return nil, fmt.Errorf("noise: layer offsets %v for %d parameters", model.Offsets, model.Params)
 	}
 	P := set.Len() / b
 	used := cfg.Batches
@@ -106,8 +159,9 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	for j := range batches {
 		batches[j] = j * P / used
 	}
-	M := net.NumParams()
-	L := net.Layers()
+	M := model.Params
+	L := len(model.Offsets) - 1
+	offs := model.Offsets
 	N := used * M
 	m := &Measurement{P: P, Used: used, Full: used == P, Params: M, N: N, K1: estimator.PaperK1(N)}
 
@@ -125,7 +179,7 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	// Pass 1: ḡ, and the loss and accuracy on the batches used.
 	var lossSum float64
 	correct := 0
-	err := forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
+	err := forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
 		lossSum += st.Loss
 		correct += st.Correct
 		for i, v := range g {
@@ -154,20 +208,20 @@ func Measure(ctx context.Context, net *nn.Net, loss nn.Loss, set *data.Set, cfg 
 	ref := estimator.MohammadiStream{K1: m.K1, KeepZeros: true}
 	layers := make([]estimator.MohammadiStream, L)
 	for l := range layers {
-		layers[l].K1 = estimator.PaperK1(used * (net.Offset(l+1) - net.Offset(l)))
+		layers[l].K1 = estimator.PaperK1(used * (offs[l+1] - offs[l]))
 	}
 	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
 	sub := make([]float64, 0, len(picks))
 	coords := newCoordSampler(M, cfg.Coords)
 	d := make([]float64, M)
-	err = forEachGradient(ctx, net, loss, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
+	err = forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
 		}
 		coords.add(d)
 		// one pass over the values feeds the three estimates each belongs to
 		for l := range layers {
-			estimator.AddAll(d[net.Offset(l):net.Offset(l+1)], &pooled, &ref, &layers[l])
+			estimator.AddAll(d[offs[l]:offs[l+1]], &pooled, &ref, &layers[l])
 		}
 		base := j * M
 		for len(sub) < len(picks) && picks[len(sub)] < base+M {

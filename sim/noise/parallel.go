@@ -13,18 +13,18 @@ import (
 // j = 0, 1, …, on the calling goroutine, so that every sum consume forms is the same whatever
 // the number of workers. At most 2·workers gradients are held at once. The slice consume
 // gets is reused after it returns.
-func forEachGradient(ctx context.Context, net *nn.Net, loss nn.Loss, workers, b, n int,
+func forEachGradient(ctx context.Context, model Model, workers, b, n int,
 	batch func(j int) ([]float32, []uint8), consume func(j int, g []float32, st nn.Stats) error) error {
-	M := net.NumParams()
+	M := model.Params
 	if workers <= 1 || n == 1 {
-		ws := net.NewWorkspace(b)
+		gradient := model.NewGradient(b)
 		g := make([]float32, M)
 		for j := 0; j < n; j++ {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			x, y := batch(j)
-			st, err := ws.Gradient(net, loss, x, y, g)
+			st, err := gradient(x, y, g)
 			if err != nil {
 				return fmt.Errorf("noise: batch %d: %w", j, err)
 			}
@@ -84,10 +84,10 @@ func forEachGradient(ctx context.Context, net *nn.Net, loss nn.Loss, workers, b,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ws := net.NewWorkspace(b)
+			gradient := model.NewGradient(b)
 			for jb := range jobs {
 				x, y := batch(jb.j)
-				st, err := ws.Gradient(net, loss, x, y, jb.g)
+				st, err := gradient(x, y, jb.g)
 				slots[jb.j%window] <- result{jb.g, st, err}
 			}
 		}()

@@ -6,6 +6,10 @@ package run
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
 
 	"github.com/tailscope/tailscope/sim/iterates"
 	"github.com/tailscope/tailscope/sim/levy"
@@ -45,3 +49,33 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	}
 	return nil, fmt.Errorf("run: no runner for kind %q on the CPU backend", s.Kind)
 }
+
+// Namer is a Backend that says which backend and device runs a spec, as users see it.
+type Namer interface {
+	Name(s spec.Spec) string
+}
+
+// Name says "cpu: " and the processor's model and the cores a run may use.
+func (c CPU) Name(spec.Spec) string {
+	workers := c.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	cores := min(workers, runtime.NumCPU())
+	if cores == 1 {
+		return fmt.Sprintf("cpu: %s, 1 core", cpuModel())
+	}
+	return fmt.Sprintf("cpu: %s, %d cores", cpuModel(), cores)
+}
+
+var cpuModel = sync.OnceValue(func() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+})

@@ -19,7 +19,7 @@ func noiseParams(eps, eta, steps float64) []Param {
 		{Name: "alpha", Type: Float, Default: 1.5, Min: 0, MinOpen: true, Max: 2, Step: 0.01,
 			Label: "tail index α", Help: "Tail index of the symmetric α-stable noise; 2 is Gaussian, smaller is heavier-tailed."},
 		{Name: "eps", Type: Float, Default: eps, Min: 0, MinOpen: true, Max: 10, Step: 0.01, Log: true,
-			Label: "noise scale ε", Help: "Scale ε of the noise: each step adds ε·η^{1/α}·S with S ~ SαS(1)."},
+			Label: "noise scale ε", Help: "Scale ε of the noise: each step adds ε·η¹ᐟᵅ·S, with S drawn from SαS(1)."},
 		{Name: "eta", Type: Float, Default: eta, Min: 0, MinOpen: true, Max: 1, Step: 1e-4, Log: true,
 			Label: "step η", Unit: "time", Help: "Time step η of the Euler scheme; small enough that η × curvature stays under 0.5."},
 		{Name: "walkers", Type: Int, Default: 1000, Min: 1, Max: maxWalkers, Log: true,
@@ -27,7 +27,7 @@ func noiseParams(eps, eta, steps float64) []Param {
 		{Name: "steps", Type: Int, Default: steps, Min: 1, Max: 1e9, Log: true,
 			Label: "steps", Unit: "steps", Help: "Steps per walker (the run ends earlier once every walker has left)."},
 		{Name: "noise", Type: Choice, DefaultChoice: string(NoiseBoth), Choices: choices(NoiseBoth, NoiseLevy, NoiseGauss),
-			Label: "noise", Help: "both: Lévy (α) and Gaussian (α = 2) walkers from the same seed, side by side; levy or gauss: one of them."},
+			Label: "noise", Help: "Lévy (tail index α) and Gaussian (α = 2) walkers side by side, from the same seed, or one of them alone."},
 		{Name: "trace", Type: Int, Default: 10, Min: 0, Max: 100,
 			Label: "traced walkers", Help: "How many walkers' thinned trajectories are returned for plotting."},
 	}
@@ -72,12 +72,8 @@ func (p ExitParams) Spec(seed uint64) (Spec, error) { return encodeTyped("exit",
 
 // checkNoiseBudget enforces walkers × steps and η × curvature.
 func checkNoiseBudget(s Spec, n NoiseParams, curvature float64) error {
-	runs := 1.0
-	if n.Noise == NoiseBoth {
-		runs = 2
-	}
-	if w := runs * float64(n.Walkers) * float64(n.Steps); w > maxWalkerSteps {
-		if runs == 2 {
+	if w := n.walkerSteps(); w > maxWalkerSteps {
+		if n.Noise == NoiseBoth {
 			return fieldErrorf("steps", "walkers × steps × 2 noises = %.3g walker steps, more than the %.3g a run may take; use fewer steps or walkers, or one noise",
 				w, float64(maxWalkerSteps))
 		}
@@ -111,6 +107,10 @@ func init() {
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Exit times page", Values: "seed=1",
 				Help: "What a fresh page of exit times shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers leaving a basin of width 1 and height 0.3."},
+			{Name: "height-1", Label: "Gaussian vs Lévy at ΔH = 1", Values: "seed=1&height=1&eta=0.01&steps=10000",
+				Help: "A basin of height 1 and width 1: nearly every Lévy walker jumps out within the run, almost no Gaussian one climbs out."},
+			{Name: "double-width", Label: "double the width", Values: "seed=1&height=1&a=2&b=2&eta=0.01&steps=10000",
+				Help: "The same basin of height 1, twice as wide: Lévy walkers stay about 2^α ≈ 2.8 times longer, because their exits are jumps over the width."},
 		},
 		Check: func(s Spec) error {
 			p, err := s.Exit()

@@ -44,11 +44,10 @@ func init() {
 				Help: "η/b at the critical value 2/(σ²(b+d+1)), where the variance of the iterates becomes infinite (tail index 2)."},
 		},
 		Check: func(s Spec) error {
-			p, err := s.Iterates()
-			if err != nil {
+			if _, err := s.Iterates(); err != nil {
 				return err
 			}
-			if w := float64(p.Chains) * float64(p.Steps) * float64(p.B) * float64(p.D); w > IteratesMaxWork {
+			if w := s.Work().Amount; w > IteratesMaxWork {
 				return fieldErrorf("steps", "chains × steps × b × d = %.3g Gaussian draws, more than the %.3g a run may take; use fewer chains or steps", w, float64(IteratesMaxWork))
 			}
 			return nil

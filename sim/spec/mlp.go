@@ -1,5 +1,7 @@
 package spec
 
+import "math/bits"
+
 // Budgets of the "mlp" kind: what a browser tab and a server job can hold.
 const (
 	// MLPMaxBytes bounds the memory a run needs (data, weights, gradients, the noise
@@ -35,6 +37,10 @@ func init() {
 				Label: "width", Unit: "units", Help: "Units in each hidden layer."},
 			{Name: "depth", Type: Int, Default: 3, Min: 2, Max: 10,
 				Label: "depth", Unit: "layers", Help: "Number of linear layers: 2 is one hidden layer."},
+			{Name: "arch", Type: Choice, DefaultChoice: string(ArchFC), Choices: choices(ArchFC, ArchAlexNet),
+				Label: "architecture", Help: "fc: fully connected ReLU network without biases (width, depth); alexnet: the reference code's AlexNet variant (five convolutions with ch channels, three max-pools, dropout and two hidden linear layers of ch·⌊1 + log₂ ch⌋ units, with biases), on MNIST or CIFAR."},
+			{Name: "ch", Type: Int, Default: 64, Min: 1, Max: 256, Log: true,
+				Label: "channels", Unit: "channels", Help: "AlexNet's channel scale: channels of each convolution (the reference code's --scale)."},
 			{Name: "loss", Type: Choice, DefaultChoice: string(LossCE), Choices: choices(LossCE, LossHinge),
 				Label: "loss", Help: "ce: cross-entropy; hinge: the paper's multi-class linear hinge loss, mean of max(0, 1 − t·out) with targets t = ±1."},
 			{Name: "batch", Type: Int, Default: 100, Min: 1, Max: 5000, Log: true,
@@ -59,10 +65,16 @@ func init() {
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Network page",
 				Values: "seed=1&n=2000&testN=1000&width=64&batch=50&iters=500&evalEvery=50",
-				Help:   "What a fresh Network page shows: 2000 MNIST digits, a 784-64-64-10 network, 500 steps of b = 50, the noise measured every 50 steps on all 40 batches; about a minute in a laptop's browser."},
-			{Name: "paper-mnist", Label: "Paper: MNIST",
+				Help:   "What a fresh Network page shows: 2000 MNIST digits, a 784-64-64-10 network, 500 steps of b = 50, the noise measured every 50 steps on all 40 batches; a few seconds in a browser (2–6 s measured in headless Chromium)."},
+			{Name: "paper-mnist", Label: "the paper's MNIST setting",
 				Values: "n=60000&testN=10000&width=128&iters=1000&evalEvery=100",
 				Help:   "The paper's MNIST setting: all 60000 digits, a 784-128-128-10 network, b = 100, η = 0.1, 1000 steps, the noise measured every 100 steps on all 600 batches (a server run)."},
+			{Name: "big-batch", Label: "a bigger batch is not more Gaussian",
+				Values: "seed=1&n=2000&testN=1000&width=64&batch=500&iters=500&evalEvery=50",
+				Help:   "The page's run with batches ten times larger (b = 500): if the noise were a sum of many small terms it would turn Gaussian (α̂ → 2); α̂ stays near 1.3."},
+			{Name: "curious-jumps", Label: "curious jumps",
+				Values: "seed=1&n=2000&testN=1000&width=64&depth=6&batch=50&lr=0.05&iters=600&evalEvery=25",
+				Help:   "A deeper network (six layers) with a smaller step: training sits on a plateau at chance level while α̂ falls from about 1.33 to 1.21, then the accuracy jumps (iteration 250 with seed 1)."},
 		},
 		Check: checkMLP,
 	}, MLPParams{})
@@ -126,6 +138,14 @@ const (
 	OrderShuffle Order = "shuffle" // a new permutation from the seed every epoch
 )
 
+// Arch is the network architecture of an "mlp" run.
+type Arch string
+
+const (
+	ArchFC      Arch = "fc"      // fully connected ReLU network without biases
+	ArchAlexNet Arch = "alexnet" // the reference code's AlexNet variant, on image datasets
+)
+
 // MLPParams are the parameters of the "mlp" kind.
 type MLPParams struct {
 	Dataset     Dataset  `spec:"dataset"`
@@ -134,6 +154,8 @@ type MLPParams struct {
 	TestN       int      `spec:"testN"` // test examples
 	Width       int      `spec:"width"` // units per hidden layer
 	Depth       int      `spec:"depth"` // linear layers (2: one hidden layer)
+	Arch        Arch     `spec:"arch"`  // fc (Width, Depth) or alexnet (Ch)
+	Ch          int      `spec:"ch"`    // AlexNet's channel scale
 	Loss        Loss     `spec:"loss"`
 	Batch       int      `spec:"batch"` // minibatch size b
 	LR          float64  `spec:"lr"`    // learning rate η
@@ -196,22 +218,74 @@ func MLPCost(s Spec) (bytes, work float64) {
 	return p.Cost()
 }
 
+// ImageShape returns the image shape (channels, height, width) of the dataset's inputs;
+// ok is false for the synthetic sets, which are points in the plane.
+func (d Dataset) ImageShape() (c, h, w int, ok bool) {
+	switch d {
+	case DatasetMNIST:
+		return 1, 28, 28, true
+	case DatasetCIFAR10, DatasetCIFAR100:
+		return 3, 32, 32, true
+	}
+	return 0, 0, 0, false
+}
+
+// alexNetSize returns the parameters, the multiply-adds of one example's forward pass and
+// the values held per example (activations, their gradients and the im2col matrices) of
+// the AlexNet variant (sim/convnet.AlexNet) with channel scale ch on c×h×w inputs.
+func alexNetSize(c, h, w, ch, classes int) (params, macs, held float64) {
+	conv := func(out, k, stride, pad int) {
+		oh, ow := (h+2*pad-k)/stride+1, (w+2*pad-k)/stride+1
+		ckk := float64(c * k * k)
+		params += float64(out)*ckk + float64(out)
+		macs += float64(out) * ckk * float64(oh*ow)
+		held += ckk*float64(oh*ow) + 4*float64(out*oh*ow) // im2col, conv and ReLU outputs and gradients
+		c, h, w = out, oh, ow
+	}
+	pool := func() {
+		h, w = (h-3)/2+1, (w-3)/2+1
+		held += 2 * float64(c*h*w)
+	}
+	conv(ch, 4, 2, 2)
+	pool()
+	conv(ch, 5, 1, 2)
+	pool()
+	conv(ch, 3, 1, 1)
+	conv(ch, 3, 1, 1)
+	conv(ch, 3, 1, 1)
+	pool()
+	size := c * h * w
+	width := size * bits.Len(uint(size))
+	for _, io := range [][2]int{{size, width}, {width, width}, {width, classes}} {
+		params += float64(io[0]*io[1] + io[1])
+		macs += float64(io[0] * io[1])
+		held += 6 * float64(io[1])
+	}
+	return params, macs, held
+}
+
 // Cost returns the memory (bytes) and work (multiply-adds) a run of p needs, as the kind's
 // check estimates them.
 func (p MLPParams) Cost() (bytes, work float64) {
 	dim, classes := p.Dataset.Shape()
-	w, depth := float64(p.Width), float64(p.Depth)
-	M := float64(dim)*w + (depth-2)*w*w + w*float64(classes)
 	n, testN, b := float64(p.N), float64(p.TestN), float64(p.Batch)
+	var M, fwd, held float64 // parameters, multiply-adds of one example's forward pass, values held per example
+	if c, h, w, ok := p.Dataset.ImageShape(); ok && p.Arch == ArchAlexNet {
+		M, fwd, held = alexNetSize(c, h, w, p.Ch, classes)
+	} else {
+		w, depth := float64(p.Width), float64(p.Depth)
+		M = float64(dim)*w + (depth-2)*w*w + w*float64(classes)
+		fwd, held = M, 2*(float64(dim)+w*(depth-1)+float64(classes))
+	}
 	used := float64(p.NoiseBatches())
 	iters := float64(p.Iters)
 	evals := float64(p.Evaluations())
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
-	// data (float32 features, plus the uint8 pixels of MNIST), two sets of activations.
-	bytes = 28*M + 5*(n+testN)*float64(dim) + 2*4*b*(float64(dim)+w*(depth-1)+float64(classes))
-	// A gradient costs three products of b·M multiply-adds; a forward pass one.
-	train := 3 * b * M * iters
-	eval := evals * (2*used*3*b*M + testN*M)
+	// data (float32 features, plus the uint8 pixels of MNIST), the activations of a batch.
+	bytes = 28*M + 5*(n+testN)*float64(dim) + 4*b*held
+	// A gradient costs three times a forward pass.
+	train := 3 * b * fwd * iters
+	eval := evals * (2*used*3*b*fwd + testN*fwd)
 	return bytes, train + eval
 }
 
@@ -221,6 +295,9 @@ func checkMLP(s Spec) error {
 		return err
 	}
 	n, b := p.N, p.Batch
+	if _, _, _, ok := p.Dataset.ImageShape(); p.Arch == ArchAlexNet && !ok {
+		return fieldErrorf("arch", "alexnet needs images (mnist, cifar10, cifar100), not %s", p.Dataset)
+	}
 	if trainN, testN := p.Dataset.Examples(); trainN > 0 && n > trainN {
 		return fieldErrorf("n", "%s has %d training examples, got %d", p.Dataset, trainN, n)
 	} else if testN > 0 && p.TestN > testN {

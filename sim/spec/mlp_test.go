@@ -8,6 +8,59 @@ import (
 	"testing"
 )
 
+func TestAlexNetSize(t *testing.T) {
+	// Parameters of sim/convnet's AlexNet (checked there against PyTorch): conv 4×4, 5×5,
+	// three 3×3, with biases, then linear layers size → width → width → classes, size = ch.
+	for _, tc := range []struct {
+		c, h, w, ch, classes int
+		params, macs         float64
+	}{
+		{3, 32, 32, 64, 10, (3*16*64 + 64) + (64*64*25 + 64) + 3*(64*64*9+64) + (64*448 + 448) + (448*448 + 448) + (448*10 + 10),
+			64*48*17*17 + 64*1600*8*8 + 3*64*576*3*3 + 64*448 + 448*448 + 448*10},
+		{1, 28, 28, 4, 10, (16*4 + 4) + (4*4*25 + 4) + 3*(4*4*9+4) + (4*12 + 12) + (12*12 + 12) + (12*10 + 10),
+			4*16*15*15 + 4*100*7*7 + 3*4*36*3*3 + 4*12 + 12*12 + 12*10},
+	} {
+		params, macs, _ := alexNetSize(tc.c, tc.h, tc.w, tc.ch, tc.classes)
+		if params != tc.params || macs != tc.macs {
+			t.Errorf("alexNetSize(%d×%d×%d, ch %d) = %v parameters, %v multiply-adds; want %v, %v", tc.c, tc.h, tc.w, tc.ch, params, macs, tc.params, tc.macs)
+		}
+	}
+}
+
+func TestMLPCheckAlexNet(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		query string
+		field string // "" when valid
+	}{
+		// On MNIST with ch 64: ~6.3e6 multiply-adds an example forward, ~6.6e12 in all.
+		{"mnist", "kind=mlp&arch=alexnet", ""},
+		{"cifar10-ch128", "kind=mlp&arch=alexnet&dataset=cifar10&ch=128&iters=200", ""},
+		{"blobs", "kind=mlp&arch=alexnet&dataset=blobs", "arch"}, // points, not images
+		{"spirals-fc", "kind=mlp&arch=fc&dataset=spirals", ""},
+		// On all of CIFAR-10 for 100000 steps: ~2.5e14 in training alone.
+		{"cifar10-long", "kind=mlp&arch=alexnet&dataset=cifar10&n=50000&iters=100000&evalEvery=100000", "iters"},
+		{"ch-0", "kind=mlp&arch=alexnet&ch=0", "ch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseArg(tc.query, "mlp")
+			if err == nil {
+				err = s.Validate()
+			}
+			if tc.field == "" {
+				if err != nil {
+					t.Errorf("got %v, want valid", err)
+				}
+				return
+			}
+			fe, ok := err.(*FieldError)
+			if !ok || fe.Field != tc.field {
+				t.Errorf("got %v, want an error on %s", err, tc.field)
+			}
+		})
+	}
+}
+
 func TestMLPCheck(t *testing.T) {
 	for _, tc := range []struct {
 		set   map[string]float64

@@ -17,7 +17,7 @@ const PagePreset = "page"
 // (query), and the fields it leaves out, the seed included, come from the preset.
 type Preset struct {
 	Name  string // e.g. "page", "paper-mnist": the "preset" field of a spec
-	Label string // e.g. "Paper: MNIST", for a one-click scenario
+	Label string // e.g. "the paper's MNIST setting", for a one-click scenario
 	Help  string // one sentence: what it shows
 
 	// Values are the seed and the parameters that differ from the table's defaults, in the

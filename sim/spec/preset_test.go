@@ -15,7 +15,17 @@ func TestPresets(t *testing.T) {
 	}{
 		{"stable", PagePreset, "seed=1"},
 		{"exit", PagePreset, "seed=1"},
-		{"wells", PagePreset, "seed=1"},
+		// A run of 100 time units in steps of 0.01: finishes within a minute in a browser.
+		{"wells", PagePreset, "seed=1&eta=0.01&steps=10000&walkers=500"},
+		{"wells", "narrow-vs-wide", "seed=1&eta=0.01&steps=10000&walkers=500&start=half"},
+		{"exit", "height-1", "seed=1&height=1&eta=0.01&steps=10000"},
+		{"exit", "double-width", "seed=1&height=1&a=2&b=2&eta=0.01&steps=10000"},
+		{"stable", "gaussian", "seed=1&dist=gauss"},
+		{"stable", "sas-1.5", "seed=1&dist=sas&alpha=1.5"},
+		{"stable", "student-t", "seed=1&dist=student&nu=3"},
+		{"stable", "mixture", "seed=1&dist=mixture"},
+		{"mlp", "big-batch", "seed=1&n=2000&testN=1000&width=64&depth=3&batch=500&lr=0.1&iters=500&evalEvery=50"},
+		{"mlp", "curious-jumps", "seed=1&n=2000&testN=1000&width=64&depth=6&batch=50&lr=0.05&iters=600&evalEvery=25"},
 		// What the Network view showed before presets: 2000 examples, 784-64-64-10, 500 steps of b = 50.
 		{"mlp", PagePreset, "seed=1&n=2000&testN=1000&width=64&depth=3&batch=50&lr=0.1&iters=500&evalEvery=50&evalBatches=0"},
 		// sim/README.md's MNIST evidence, the paper's setting.

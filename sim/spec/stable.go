@@ -10,7 +10,7 @@ func init() {
 		Help:  "Draw a sample from a heavy-tailed or a finite-variance law and estimate its tail index α with every method.",
 		Params: []Param{
 			{Name: "dist", Type: Choice, DefaultChoice: string(DistSaS), Choices: choices(DistSaS, DistStudent, DistMixture, DistGauss),
-				Label: "distribution", Help: "sas: symmetric α-stable; student: Student-t with ν degrees of freedom; mixture: two Gaussians of scales 1 and 10 (weight 0.9, 0.1); gauss: N(0, 1)."},
+				Label: "distribution", Help: "The law the values are drawn from: symmetric α-stable; Student-t with ν degrees of freedom; a mixture of two Gaussians of scales 1 and 10 (weights 0.9 and 0.1); or the standard Gaussian N(0, 1)."},
 			{Name: "alpha", Type: Float, Default: 1.5, Min: 0.3, Max: 2, Step: 0.01,
 				Label: "tail index α", Help: "The α of the symmetric α-stable law: 2 is Gaussian, smaller is heavier-tailed."},
 			{Name: "nu", Type: Float, Default: 3, Min: 0.5, Max: 50, Step: 0.1, Log: true,
@@ -23,6 +23,14 @@ func init() {
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Estimator page", Values: "seed=1",
 				Help: "What a fresh Estimator page shows: 10000 draws of a symmetric 1.5-stable law."},
+			{Name: "gaussian", Label: "Gaussian", Values: "seed=1&dist=gauss",
+				Help: "10000 draws of N(0, 1): every estimator should say α ≈ 2, the finite-variance case."},
+			{Name: "sas-1.5", Label: "SαS α = 1.5", Values: "seed=1&dist=sas&alpha=1.5",
+				Help: "10000 draws of a symmetric 1.5-stable law: heavy tails, infinite variance, and the estimators find α ≈ 1.5."},
+			{Name: "student-t", Label: "Student-t: a false alarm", Values: "seed=1&dist=student&nu=3",
+				Help: "Student-t with ν = 3 has a finite variance, so sums of it are Gaussian in the end, yet the estimators report α well below 2."},
+			{Name: "mixture", Label: "a Gaussian mixture: another false alarm", Values: "seed=1&dist=mixture",
+				Help: "Two Gaussians of scales 1 and 10: every moment is finite, yet a few wide draws make the estimators report heavy tails."},
 		},
 		Check: func(s Spec) error {
 			p, err := s.Stable()

@@ -101,7 +101,7 @@ func TestTypedDecodeEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := MLPParams{Dataset: DatasetSpirals, Subset: SubsetFirst, N: 10000, TestN: 2000, Width: 32, Depth: 3,
+	want := MLPParams{Dataset: DatasetSpirals, Subset: SubsetFirst, N: 10000, TestN: 2000, Width: 32, Depth: 3, Arch: ArchFC, Ch: 64,
 		Loss: LossCE, Batch: 100, LR: 0.05, Schedule: ScheduleConstant, StepEvery: 1000, Gamma: 0.1,
 		Order: OrderShuffle, Iters: 1000, EvalEvery: 100, EvalBatches: 4}
 	if p != want {

@@ -26,8 +26,10 @@ func init() {
 		Help:   "A double well with a narrow-deep and a wide-shallow minimum: Lévy walkers spend their time in the wide one, Gaussian walkers in the deep one.",
 		Params: params,
 		Presets: []Preset{
-			{Name: PagePreset, Label: "Narrow vs wide page", Values: "seed=1",
-				Help: "What a fresh Landscape page shows: 1000 Lévy (α = 1.5) and 1000 Gaussian walkers starting in the narrow-deep well."},
+			{Name: PagePreset, Label: "Narrow vs wide page", Values: "seed=1&eta=0.01&steps=10000&walkers=500",
+				Help: "What a fresh Landscape page shows: 500 Lévy (α = 1.5) and 500 Gaussian walkers starting in the narrow-deep well, for 100 time units in steps of η = 0.01 (a run that finishes within a minute in a browser)."},
+			{Name: "narrow-vs-wide", Label: "narrow-deep vs wide-shallow", Values: "seed=1&eta=0.01&steps=10000&walkers=500&start=half",
+				Help: "Half the walkers start in the narrow-deep well, half in the wide-shallow one: Lévy walkers gather in the wide well, Gaussian walkers stay where they started."},
 		},
 		Check: func(s Spec) error {
 			p, err := s.Wells()

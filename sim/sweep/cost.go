@@ -9,22 +9,15 @@ import (
 
 // Backend is where runs execute, with the speeds its cost estimates assume.
 type Backend struct {
-	Name string // "cpu"
-	// MACPerSecond is the multiply-adds per second one worker of the backend does on the
-	// mlp kind's products (training steps and noise measurements).
-	MACPerSecond float64
-	// WalkerStepsPerSecond is the Lévy walker steps per second one worker takes (exit, wells).
-	WalkerStepsPerSecond float64
-	// SamplesPerSecond is the samples per second one worker draws and estimates (stable).
-	SamplesPerSecond float64
+	Name   string      // "cpu"
+	Speeds spec.Speeds // one worker's rates per unit of work (spec.Spec.Work)
 	// Overhead is the fixed cost of a run: loading its data, the engine's bookkeeping.
 	Overhead time.Duration
 }
 
-// CPU is one core of the CPU backend. Its speeds are those the kinds' budgets in sim/spec
-// assume (2e9 multiply-adds/s, 2e7 walker steps/s), which a core of the development machine
-// reaches or beats; server/README.md compares them with measured runs.
-var CPU = Backend{Name: "cpu", MACPerSecond: 2e9, WalkerStepsPerSecond: 2e7, SamplesPerSecond: 1e7, Overhead: 50 * time.Millisecond}
+// CPU is one core of the CPU backend, at the reference speeds the kinds' budgets in sim/spec
+// are stated in; server/README.md compares them with measured runs.
+var CPU = Backend{Name: "cpu", Speeds: spec.ReferenceSpeeds, Overhead: 50 * time.Millisecond}
 
 // Backends lists the backends whose speeds are known. A GPU backend joins the list once its
 // speeds are measured.
@@ -32,21 +25,7 @@ var Backends = []Backend{CPU}
 
 // RunSeconds estimates the seconds one worker of b takes for run s.
 func (b Backend) RunSeconds(s spec.Spec) float64 {
-	sec := b.Overhead.Seconds()
-	switch s.Kind {
-	case "mlp":
-		_, work := spec.MLPCost(s)
-		sec += work / b.MACPerSecond
-	case "exit", "wells":
-		noises := 1.0
-		if s.Get("noise").Str == "both" {
-			noises = 2
-		}
-		sec += noises * s.Get("walkers").Num * s.Get("steps").Num / b.WalkerStepsPerSecond
-	case "stable":
-		sec += s.Get("n").Num / b.SamplesPerSecond
-	}
-	return sec
+	return b.Overhead.Seconds() + b.Speeds.Seconds(s.Work())
 }
 
 // Cost is a sweep's estimated cost on one backend.

@@ -4,7 +4,8 @@
 //	#landscape?kind=wells&seed=3&alpha=1.2&…
 //
 // that is, the view's name, then the spec of that view as a query (sim/spec's query form).
-// Only the shown view's spec is written, so a link reopens exactly what its sender saw.
+// Only the shown view's spec is written, so a link reopens exactly what its sender saw. The tour
+// (view "tour", which shows the other views' widgets) carries its step instead: #tour?step=3.
 // Fields a link leaves out come from the preset it names (preset=paper-mnist) or else the kind's
 // page preset, the seed included, so that a short link such as #estimator?alpha=0.9 shows
 // exactly a fresh page with α changed. A fragment that a person edited is not trusted: each
@@ -19,6 +20,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tailscope/tailscope/sim/spec"
@@ -30,8 +32,15 @@ var ViewKinds = map[string][]string{
 	"landscape": {"wells", "exit"},
 	"network":   {"mlp"},
 	"iterates":  {"iterates"},
-	"paper":     nil, // no spec kind: its fragment is a plain query (Queries), e.g. sweep=<id>
+	TourView:    nil, // shows the other views' widgets; its link carries the step
+	PaperView:   nil, // no spec kind: its fragment is a plain query (Queries), e.g. sweep=<id>
 }
+
+// PaperView is the Paper view's name; its fragment is a sweep's query, read by the view.
+const PaperView = "paper"
+
+// TourView is the guided tour's view; its fragment is "#tour?step=N", N from 1.
+const TourView = "tour"
 
 // DefaultView is the view of an empty fragment.
 const DefaultView = "estimator"
@@ -46,11 +55,54 @@ type State struct {
 	Ignored []*spec.FieldError   // fields of the last parsed fragment that were not trusted
 	ShareID string               // set when the page was opened from a stored share (/s/{id})
 	Result  json.RawMessage      // the stored share's result (GET /api/shares/{id}), for the view to compare
+	Step    int                  // the tour's step, from 1 (0: none chosen, the first)
 	Queries map[string]string    // the fragment's query of each view without a spec kind (the view parses it)
 
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
+
+	actions  map[string]Actions // what the shell's keys call on each view (SetActions)
+	unlinked map[string]string  // what each view shows that its link cannot carry (SetUnlinked)
 }
+
+// SetUnlinked records what view shows that its link cannot carry, e.g. "your file data.npy"
+// (a file stays in the browser); "" clears it. Copy link then says that the link leaves it out.
+func (s *State) SetUnlinked(view, what string) {
+	if s.unlinked == nil {
+		s.unlinked = map[string]string{}
+	}
+	if what == "" {
+		delete(s.unlinked, view)
+		return
+	}
+	s.unlinked[view] = what
+}
+
+// Unlinked is what view shows that its link cannot carry ("" when the link carries it all).
+func (s *State) Unlinked(view string) string { return s.unlinked[view] }
+
+// Actions are what the page's keyboard asks of a view that plays a run (Space, → and R in
+// present mode). A view registers itself with SetActions; the shell calls the shown view's.
+type Actions interface {
+	PlayPause() // start the run, or pause it when it plays
+	Step()      // advance the run by one step of its Step button
+	Reset()     // start the run over from its spec and seed
+}
+
+// SetActions records a's actions as view's (nil removes them).
+func (s *State) SetActions(view string, a Actions) {
+	if s.actions == nil {
+		s.actions = map[string]Actions{}
+	}
+	if a == nil {
+		delete(s.actions, view)
+		return
+	}
+	s.actions[view] = a
+}
+
+// Actions returns the actions view registered, or nil.
+func (s *State) Actions(view string) Actions { return s.actions[view] }
 
 // New returns the state of an empty fragment: the default view, every view's spec at its
 // kind's page preset (what a fresh page shows).
@@ -92,6 +144,17 @@ func Parse(fragment string) *State {
 		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "link", Msg: "is not a valid query: " + err.Error()})
 		return s
 	}
+	if s.View == TourView {
+		if text := q.Get("step"); text != "" {
+			n, err := strconv.Atoi(text)
+			if err != nil || n < 1 || n > MaxTourStep {
+				s.Ignored = append(s.Ignored, &spec.FieldError{Field: "step", Msg: "must be an integer in [1, " + strconv.Itoa(MaxTourStep) + "], got " + quote(text)})
+			} else {
+				s.Step = n
+			}
+		}
+		return s
+	}
 	kinds := ViewKinds[s.View]
 	if len(kinds) == 0 {
 		s.Queries[s.View] = q.Encode()
@@ -113,6 +176,9 @@ func Parse(fragment string) *State {
 
 // Fragment returns the fragment that reopens s: "#view?spec-query".
 func (s *State) Fragment() string {
+	if s.View == TourView {
+		return "#" + TourView + "?step=" + strconv.Itoa(max(1, s.Step))
+	}
 	sp, ok := s.Specs[s.View]
 	if !ok {
 		if q := s.Queries[s.View]; q != "" {
@@ -141,6 +207,15 @@ func (s *State) SetQuery(view, query string) {
 		s.Queries = map[string]string{}
 	}
 	s.Queries[view] = query
+	s.changed()
+}
+
+// MaxTourStep bounds the step a link may name (the tour itself has fewer; it shows its last).
+const MaxTourStep = 100
+
+// SetStep shows the tour's step n (from 1).
+func (s *State) SetStep(n int) {
+	s.Step = min(max(n, 1), MaxTourStep)
 	s.changed()
 }
 

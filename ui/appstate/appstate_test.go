@@ -1,6 +1,7 @@
 package appstate
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,8 +118,15 @@ func mustSet(s spec.Spec, name, text string) spec.Spec {
 func FuzzParse(f *testing.F) {
 	f.Add("#estimator?kind=stable&alpha=1.1&n=500&seed=9")
 	f.Add("#landscape?kind=wells")
+	f.Add("#tour?step=3")
 	f.Fuzz(func(t *testing.T, fragment string) {
 		s := Parse(fragment)
+		if s.Step < 0 || s.Step > MaxTourStep {
+			t.Fatalf("Parse(%q): tour step %d", fragment, s.Step)
+		}
+		if again := Parse(s.Fragment()); again.View != s.View || again.Fragment() != s.Fragment() {
+			t.Fatalf("Parse(%q): its fragment %q reopens as %q", fragment, s.Fragment(), again.Fragment())
+		}
 		for view, sp := range s.Specs {
 			if err := sp.Validate(); err != nil {
 				t.Fatalf("Parse(%q): spec of %s invalid: %v", fragment, view, err)
@@ -128,4 +136,41 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q): view %q", fragment, s.View)
 		}
 	})
+}
+
+func TestTourStep(t *testing.T) {
+	tests := []struct {
+		fragment string
+		step     int
+		ignored  bool
+		want     string // Fragment() of the parsed state
+	}{
+		{"#tour", 0, false, "#tour?step=1"},
+		{"#tour?step=3", 3, false, "#tour?step=3"},
+		{"#tour?step=0", 0, true, "#tour?step=1"},
+		{"#tour?step=x", 0, true, "#tour?step=1"},
+		{"#tour?step=101", 0, true, "#tour?step=1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fragment, func(t *testing.T) {
+			s := Parse(tt.fragment)
+			if s.View != TourView || s.Step != tt.step || (len(s.Ignored) > 0) != tt.ignored {
+				t.Errorf("Parse(%q): view %q, step %d, ignored %v; want tour, %d, ignored %v", tt.fragment, s.View, s.Step, s.Ignored, tt.step, tt.ignored)
+			}
+			if got := s.Fragment(); got != tt.want {
+				t.Errorf("Fragment() = %q, want %q", got, tt.want)
+			}
+			if _, ok := s.Spec("estimator"); !ok {
+				t.Error("the tour's state lost the estimator's spec, which its steps show")
+			}
+		})
+	}
+	s := New()
+	var links []string
+	s.OnChange = func(s *State) { links = append(links, s.Fragment()) }
+	s.SetView(TourView)
+	s.SetStep(4)
+	if want := []string{"#tour?step=1", "#tour?step=4"}; !slices.Equal(links, want) {
+		t.Errorf("links written: %q, want %q", links, want)
+	}
 }

@@ -37,6 +37,11 @@ func (c *Plot) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				_ = vgparent
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
 				vgparent.AppendChild(vgn)
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "sr-only"}}}
+				vgparent.AppendChild(vgn)
+				vgn.SetInnerHTML(c.Description())
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
+				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "export-label"}}}
 				vgparent.AppendChild(vgn)
 				vgn.SetInnerHTML(vugu.HTML("Export"))
@@ -44,8 +49,9 @@ func (c *Plot) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 				vgparent.AppendChild(vgn)
+				vgn.AddAttrInterface("aria-label", c.ExportLabel("SVG"))
 				vgn.AddAttrInterface("id", c.ButtonID("svg"))
-				vgn.AddAttrInterface("title", "Download this chart as an SVG image")
+				vgn.AddAttrInterface("title", c.ExportLabel("SVG"))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
 					Func:      func(event vugu.DOMEvent) { c.Export("svg") },
@@ -61,8 +67,9 @@ func (c *Plot) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 				vgparent.AppendChild(vgn)
+				vgn.AddAttrInterface("aria-label", c.ExportLabel("PNG"))
 				vgn.AddAttrInterface("id", c.ButtonID("png"))
-				vgn.AddAttrInterface("title", "Download this chart as a PNG image")
+				vgn.AddAttrInterface("title", c.ExportLabel("PNG"))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
 					Func:      func(event vugu.DOMEvent) { c.Export("png") },
@@ -78,8 +85,9 @@ func (c *Plot) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 				vgparent.AppendChild(vgn)
+				vgn.AddAttrInterface("aria-label", c.ExportLabel("CSV"))
 				vgn.AddAttrInterface("id", c.ButtonID("csv"))
-				vgn.AddAttrInterface("title", "Download the data behind this chart as CSV")
+				vgn.AddAttrInterface("title", c.ExportLabel("CSV"))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
 					Func:      func(event vugu.DOMEvent) { c.Export("csv") },
@@ -95,8 +103,9 @@ func (c *Plot) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}}}
 				vgparent.AppendChild(vgn)
+				vgn.AddAttrInterface("aria-label", c.ExportLabel("JSON"))
 				vgn.AddAttrInterface("id", c.ButtonID("json"))
-				vgn.AddAttrInterface("title", "Download the data behind this chart as JSON")
+				vgn.AddAttrInterface("title", c.ExportLabel("JSON"))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType: "click",
 					Func:      func(event vugu.DOMEvent) { c.Export("json") },

@@ -62,6 +62,7 @@ type Axis struct {
 	Label string // what is plotted, e.g. "value x"
 	Unit  string // e.g. "steps"; "" when dimensionless
 	Log   bool   // logarithmic scale (base 10); values ≤ 0 are not drawn
+	Whole bool   // ticks only at whole numbers (counts, layer numbers), never 0.5 apart
 
 	// Min and Max fix the range when Min < Max; otherwise it is taken from the data
 	// (with a little padding on linear axes, and widened to whole decades on log axes).
@@ -252,6 +253,9 @@ func (c *Chart) newScale(ax Axis, xAxis bool, p0, p1 float64) *scale {
 	}
 	s.lo, s.hi = lo, hi
 	s.tickVals = Ticks(lo, hi, 6)
+	if ax.Whole && len(s.tickVals) > 1 && s.tickVals[1]-s.tickVals[0] < 1 {
+		s.tickVals = Ticks(lo, hi, max(1, int(hi-lo))) // a step of at least 1 (NiceStep of ≥ 1)
+	}
 	return s
 }
 

@@ -317,3 +317,32 @@ func TestFingerprint(t *testing.T) {
 		t.Error("Plot.SVGText does not follow the chart's data")
 	}
 }
+
+// A Whole axis ticks at whole numbers only: the per-layer chart of three layers spans 0.5–3.5
+// and reads 1, 2, 3, not 0.5, 1, 1.5, ….
+func TestWholeTicks(t *testing.T) {
+	tests := []struct {
+		name   string
+		lo, hi float64
+		want   []float64
+	}{
+		{"three layers", 0.5, 3.5, []float64{1, 2, 3}},
+		{"one layer", 0.5, 1.5, []float64{1}},
+		{"twelve layers", 0.5, 12.5, []float64{2, 4, 6, 8, 10, 12}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Chart{X: Axis{Label: "layer", Whole: true, Min: tt.lo, Max: tt.hi}, Y: Axis{Label: "y", Min: 0, Max: 0.8}} // y ticks 0, 0.2, …, 0.8: none read as an x tick
+			svg := c.SVG()
+			var got []float64
+			for _, v := range []float64{0.5, 1, 1.5, 2, 2.5, 3, 4, 6, 8, 10, 12} {
+				if strings.Contains(svg, ">"+FormatTick(v, false)+"</text>") {
+					got = append(got, v)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("tick labels %v; want %v", got, tt.want)
+			}
+		})
+	}
+}

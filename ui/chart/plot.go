@@ -58,6 +58,28 @@ func (c *Plot) ButtonID(format string) string {
 	return c.Chart.ID + "-" + format
 }
 
+// ExportLabel is the accessible name of the export button for format ("SVG", …): it names the
+// chart, so that the page's many export rows are told apart.
+func (c *Plot) ExportLabel(format string) string {
+	what := "the chart"
+	if c.Chart != nil && c.Chart.Title != "" {
+		what = "“" + c.Chart.Title + "”"
+	}
+	switch format {
+	case "SVG", "PNG":
+		return "Download " + what + " as a " + format + " image"
+	}
+	return "Download the data of " + what + " as " + format
+}
+
+// Description is the chart's description for its caption ("" without a chart).
+func (c *Plot) Description() string {
+	if c.Chart == nil {
+		return ""
+	}
+	return c.Chart.Description()
+}
+
 // Export downloads the chart in format: "svg", "png", "csv" or "json".
 func (c *Plot) Export(format string) {
 	c.err = ""

@@ -302,6 +302,27 @@ func (s *Series) title(k int) string {
 	return fmt.Sprintf("%s(%s, %s)", name, short(s.X[k]), short(s.Y[k]))
 }
 
+// Description says in words what the chart shows, for its figure's caption (read by screen
+// readers): its title, its axes, its series and its caption sentence.
+func (c *Chart) Description() string {
+	var b strings.Builder
+	b.WriteString(c.ariaLabel())
+	var names []string
+	for _, s := range c.Series {
+		if s.Name != "" {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) > 0 {
+		b.WriteString("; shows " + strings.Join(names, ", "))
+	}
+	b.WriteString(".")
+	if c.Caption != "" {
+		b.WriteString(" " + c.Caption)
+	}
+	return b.String()
+}
+
 func (c *Chart) ariaLabel() string {
 	t := c.Title
 	if t == "" {

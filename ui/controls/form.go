@@ -14,7 +14,6 @@
 package controls
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -80,13 +79,20 @@ func ScaleOf(p spec.Param) Scale {
 // ID is the id of p's control.
 func (c *Form) ID(name string) string { return c.IDPrefix + name }
 
-// Label is p's label with its unit, unless a word of the label is the unit ("steps", not
-// "steps (steps)"; "left well width (w)").
+// Label is p's label with its unit, unless a word of the label is the unit, in the singular
+// or the plural ("steps", not "steps (steps)"; "sample size", not "sample size (samples)";
+// "left well width (w)").
 func Label(p spec.Param) string {
-	if p.Unit != "" && !slices.Contains(strings.Fields(p.Label), p.Unit) {
-		return p.Label + " (" + p.Unit + ")"
+	if p.Unit == "" {
+		return p.Label
 	}
-	return p.Label
+	unit := strings.TrimSuffix(p.Unit, "s")
+	for _, w := range strings.Fields(p.Label) {
+		if w == p.Unit || strings.TrimSuffix(w, "s") == unit {
+			return p.Label
+		}
+	}
+	return p.Label + " (" + p.Unit + ")"
 }
 
 // Value is the text shown for p's value, formatted as its slider formats it.

@@ -126,7 +126,8 @@ func FuzzFormText(f *testing.F) {
 func TestLabel(t *testing.T) {
 	for _, tc := range []struct{ kind, name, want string }{
 		{"mlp", "width", "width (units)"},
-		{"exit", "steps", "steps"}, // the label names the unit already
+		{"exit", "steps", "steps"},     // the label names the unit already
+		{"stable", "n", "sample size"}, // … or its singular
 		{"mlp", "n", "training examples"},
 		{"wells", "wl", "left well width (w)"}, // a one-letter unit inside a word is still written
 		{"stable", "alpha", "tail index α"},

@@ -152,7 +152,12 @@ func (res *Result) DriftChart() *chart.Chart {
 		k[i], a[i], lo[i], hi[i] = float64(p.K1), p.Alpha, p.Lo, p.Hi
 		ymin, ymax = math.Min(ymin, p.Lo), math.Max(ymax, p.Hi)
 	}
-	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*4)/4), math.Min(4, math.Ceil(math.Max(ymax, 2)*4)/4)
+	ymax = math.Max(ymax, 2) // the Gaussian value is always in sight
+	if res.TailIndex > 0 {
+		ymin, ymax = math.Min(ymin, res.TailIndex), math.Max(ymax, res.TailIndex)
+	}
+	// A margin of at least 0.1 keeps the true tail index's line and α = 2 off the frame.
+	c.Y.Min, c.Y.Max = math.Max(0, math.Floor((ymin-0.1)*4)/4), math.Min(4.25, math.Ceil((ymax+0.1)*4)/4)
 	c.X.Min, c.X.Max = k[0]/1.5, k[len(k)-1]*1.5
 	c.Series = append(c.Series,
 		chart.Series{Name: "95% interval", Kind: chart.Band, X: k, Y: lo, Y2: hi, Color: colData},

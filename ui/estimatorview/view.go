@@ -179,7 +179,7 @@ func (c *View) Cancel() {
 // Changed is called by the controls after each accepted change: it writes the spec to the shared
 // state (which rewrites the link) and returns from a file to the sample.
 func (c *View) Changed() {
-	c.file, c.fileErr, c.stopped = nil, "", ""
+	c.setFile(nil)
 	if c.State != nil {
 		c.State.SetSpec(ViewName, c.Edit.Clone())
 	}
@@ -216,11 +216,23 @@ func (c *View) ChoiceLabel(param, choice string) string {
 }
 
 // BackToSample leaves the person's file for the sample of the controls.
-func (c *View) BackToSample() { c.file, c.fileErr, c.stopped = nil, "", "" }
+func (c *View) BackToSample() { c.setFile(nil) }
+
+// setFile shows f (nil: the sample) and tells the shared state that a file is not in the link.
+func (c *View) setFile(f *userFile) {
+	c.file, c.fileErr, c.stopped = f, "", ""
+	if c.State != nil {
+		what := ""
+		if f != nil {
+			what = "your file " + f.name
+		}
+		c.State.SetUnlinked(ViewName, what)
+	}
+}
 
 // useFile shows the analysis of the person's file.
 func (c *View) useFile(name string, data []byte) {
-	c.file, c.fileErr, c.stopped = &userFile{name: name, data: data}, "", ""
+	c.setFile(&userFile{name: name, data: data})
 }
 
 // fileTooBig is the message for a file over MaxFileBytes.
@@ -291,6 +303,20 @@ func (c *View) ResKey() string { return c.resKey }
 
 // ShowingFile reports whether the person's file is shown.
 func (c *View) ShowingFile() bool { return c.file != nil }
+
+// FileNote says what became of the person's file: shown, being read, or not readable.
+func (c *View) FileNote() string {
+	if c.file == nil {
+		return ""
+	}
+	switch {
+	case c.Error() != "":
+		return "Your file " + c.file.name + " could not be analysed (the message above says why)."
+	case c.res == nil || c.resKey != c.wantKey():
+		return "Reading your file " + c.file.name + "…"
+	}
+	return "Showing your file " + c.file.name + ". Moving a control above returns to the sample."
+}
 
 // FileName is the person's file's name.
 func (c *View) FileName() string {

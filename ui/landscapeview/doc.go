@@ -12,8 +12,10 @@
 // these to the page and to the shared share-link state (ui/appstate), and runs the animation:
 // a goroutine that advances the run for about 10 ms, then blocks until the browser's next
 // animation frame (frame_js.go) so that the page paints and answers input between slices, and
-// asks for a redraw at most 20 times a second. All of it but that frame wait is plain Go, tested
-// natively and under node.
+// asks for a redraw at most 20 times a second. Sweep (sweep.go, sweepview.go) measures exit time
+// against width and against height beside the theory: one small "exit" run per point, computed
+// in 40 ms slices that hand the thread back through a MessageChannel (yield_js.go), cancellable.
+// All of it but those waits is plain Go, tested natively and under node.
 package landscapeview
 
 //go:generate go tool vugugen -s -skip-go-mod -skip-main .

@@ -120,10 +120,10 @@ func NewSim(sp spec.Spec) (*Sim, error) {
 				n.TheoryNote = "exact Gaussian mean (quadrature); grows like exp(ΔH/ε²)"
 			case w.H == 0:
 				n.Theory = []Component{{1, th.LevyNoDrift}}
-				n.TheoryNote = "exact mean without drift, (ab)^{α/2}/(ε^α Γ(1+α))"
+				n.TheoryNote = "exact mean without drift, (ab)ᵅᐟ²/(εᵅ·Γ(1+α))"
 			default:
 				n.Theory = []Component{{1, th.LevyAsymptotic}}
-				n.TheoryNote = "small-ε law: exponential, mean ∝ ε^−α (a^−α + b^−α)^−1, any height"
+				n.TheoryNote = "small-ε law: exponential, mean ∝ ε⁻ᵅ/(a⁻ᵅ + b⁻ᵅ), any height"
 			}
 		}
 	case "wells":

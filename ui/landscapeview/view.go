@@ -56,13 +56,14 @@ type View struct {
 	until  int64 // step at which the running loop stops (a Step press), 0: the end
 	cancel context.CancelFunc
 	bars   string // the bars' SVG last written into the page
+	sw     sweepState
 }
 
 // Init keeps the event environment for the animation loop.
 func (c *View) Init(ctx vugu.InitCtx) { c.env = ctx.EventEnv() }
 
 // Destroy stops the animation when the view leaves the page.
-func (c *View) Destroy(vugu.DestroyCtx) { c.stop() }
+func (c *View) Destroy(vugu.DestroyCtx) { c.stop(); c.StopSweep() }
 
 func (c *View) state() *appstate.State {
 	if c.State != nil {
@@ -85,6 +86,7 @@ func (c *View) Spec() spec.Spec {
 
 // Compute rebuilds the run when the shared spec changed (first render, a new link).
 func (c *View) Compute(vugu.ComputeCtx) {
+	c.state().SetActions(ViewName, c) // the page's Space, → and R keys
 	sp := c.Spec()
 	if sp.Key() == c.key && c.ctrls != nil {
 		return
@@ -243,6 +245,15 @@ func (c *View) Play() {
 	}
 	c.until = 0
 	c.start()
+}
+
+// PlayPause is Pause while the run plays, else Play (the page's Space key; appstate.Actions).
+func (c *View) PlayPause() {
+	if c.CanPause() {
+		c.Pause()
+		return
+	}
+	c.Play()
 }
 
 // Pause stops the animation; it is also the cancel of a Step in progress.

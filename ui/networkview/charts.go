@@ -126,7 +126,7 @@ func (s *Session) ZeroChart() *chart.Chart {
 
 // LayerChart shows α̂ of each layer at the latest measurement.
 func (s *Session) LayerChart() *chart.Chart {
-	c := &chart.Chart{ID: "chart-layers", Title: "α̂ per layer (latest measurement)", X: chart.Axis{Label: "layer (input side first)"}, Y: chart.Axis{Label: "α̂", Min: 0, Max: 2.2}}
+	c := &chart.Chart{ID: "chart-layers", Title: "α̂ per layer (latest measurement)", X: chart.Axis{Label: "layer (input side first)", Whole: true}, Y: chart.Axis{Label: "α̂", Min: 0, Max: 2.2}}
 	if len(s.Evals) == 0 {
 		return c
 	}

@@ -93,6 +93,16 @@ type RunStatus struct {
 	Partial  []mlp.Evaluation `json:"partial"`
 	Result   *mlp.Result      `json:"result"`
 	Error    string           `json:"error"`
+	Ran      string           `json:"ran"` // which backend and device ran it, and how long
+}
+
+// FinishedStatus is the line "Run bigger on the server" shows for a run that finished: it
+// names the backend and device that ran it when the server says so.
+func (r *RunStatus) FinishedStatus() string {
+	if r.Ran == "" {
+		return "finished on the server"
+	}
+	return "finished on the server (" + r.Ran + ")"
 }
 
 // Finished reports whether the run will not change any more.

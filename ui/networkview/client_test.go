@@ -67,7 +67,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			f.t.Error(err)
 		}
-		json.NewEncoder(w).Encode(map[string]any{"id": "run1", "state": "done", "progress": 1, "result": res})
+		json.NewEncoder(w).Encode(map[string]any{"id": "run1", "state": "done", "progress": 1, "result": res, "ran": "cuda: NVIDIA H100 80GB HBM3, 3.1 s"})
 	case r.Method == "POST" && r.URL.Path == "/api/shares":
 		b, _ := io.ReadAll(r.Body)
 		id := "s" + strconv.Itoa(len(f.shares))
@@ -118,6 +118,12 @@ func TestClient(t *testing.T) {
 	st, err = c.Run(ctx, id)
 	if err != nil || !st.Finished() || st.Result == nil {
 		t.Fatalf("second Run = %+v, %v; want done with a result", st, err)
+	}
+	if got, want := st.FinishedStatus(), "finished on the server (cuda: NVIDIA H100 80GB HBM3, 3.1 s)"; got != want {
+		t.Errorf("FinishedStatus = %q, want %q", got, want)
+	}
+	if got := (&RunStatus{State: "done"}).FinishedStatus(); got != "finished on the server" {
+		t.Errorf("FinishedStatus without ran = %q", got)
 	}
 	want, _ := mlp.Run(ctx, sp, nil)
 	if got := st.Result.Evaluations; len(got) != len(want.Evaluations) || got[2].Alpha != want.Evaluations[2].Alpha {

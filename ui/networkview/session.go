@@ -243,7 +243,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		s.unlock(true)
 		return
 	}
-	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.Net().NumParams())
+	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.NumParams())
 	s.unlock(true)
 
 	iters := tr.Params().Iters

@@ -11,6 +11,7 @@ import (
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 	"github.com/tailscope/tailscope/ui/chart"
+	"github.com/tailscope/tailscope/ui/qrcode"
 	"github.com/vugu/vugu"
 )
 
@@ -48,6 +49,7 @@ type Job struct {
 	ID     string
 	Spec   spec.Spec
 	Status string
+	Done   bool // the run ended on the server (finished, failed or cancelled): nothing to stop
 	cancel context.CancelFunc
 }
 
@@ -98,6 +100,7 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 		}
 	}
 	page.State = c.State
+	c.State.SetActions(ViewName, page)
 	if sp, ok := c.State.Spec(ViewName); ok && page.Sess.State != Remote && page.Job == nil && sp.Key() != page.Sess.Spec.Key() {
 		page.Sess.Reset(sp)
 	}
@@ -190,14 +193,27 @@ func (p *Page) Apply(sp spec.Spec) {
 	p.State.SetSpec(ViewName, sp)
 }
 
-// PlayPause starts or pauses training.
+// PlayPause starts or pauses training (the Play button, and the page's Space key).
 func (p *Page) PlayPause() {
+	if !p.CanRun() {
+		return
+	}
 	if p.Sess.Busy() {
 		p.Sess.Pause()
 		return
 	}
 	p.Sess.Start()
 }
+
+// Step trains one step, as the Step button does (the page's → key; appstate.Actions).
+func (p *Page) Step() {
+	if p.CanRun() && !p.Sess.Busy() {
+		p.Sess.StepOnce()
+	}
+}
+
+// Reset is ResetRun (the page's R key; appstate.Actions).
+func (p *Page) Reset() { p.ResetRun() }
 
 // PlayLabel is the text of the play/pause button.
 func (p *Page) PlayLabel() string {
@@ -247,6 +263,16 @@ func (p *Page) ProgressText() string { return fmt.Sprintf("%.0f%%", 100*p.Sess.F
 
 // Link is the link that reopens the spec shown, from the shared state.
 func (p *Page) Link() string { return pageOrigin() + "/" + p.State.Fragment() }
+
+// ShareQR is the QR code of a stored result's link, for a class to open it on their phones
+// ("" when the link cannot be drawn).
+func ShareQR(link string) vugu.HTML {
+	svg, err := qrcode.SVG(link, "QR code of the link to the stored results")
+	if err != nil {
+		return ""
+	}
+	return vugu.HTML(svg)
+}
 
 // Latest is the latest measurement's line, "" before the first.
 func (p *Page) Latest() string {
@@ -346,11 +372,11 @@ func (p *Page) RunOnServer(env vugu.EventEnv) {
 				job.Status = "cannot reach the server (" + err.Error() + "); retrying"
 			case st.State == "done" && st.Result != nil:
 				p.Sess.ShowResult(st.Result, "the server's run "+id)
-				job.Status = "finished on the server"
+				job.Status, job.Done = st.FinishedStatus(), true
 				env.UnlockRender()
 				return
 			case st.Finished():
-				job.Status = fmt.Sprintf("%s on the server: %s", st.State, st.Error)
+				job.Status, job.Done = fmt.Sprintf("%s on the server: %s", st.State, st.Error), true
 				env.UnlockRender()
 				return
 			default:

@@ -16,7 +16,7 @@ import (
 )
 
 // ViewName is the view's name in the page state and the URL fragment.
-const ViewName = "paper"
+const ViewName = appstate.PaperView
 
 // PollEvery is how often a followed sweep's status is asked for.
 const PollEvery = time.Second

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/tailscope/tailscope/server/internal/browsertest"
+)
+
+// The lecture's parts, driven with real input (mouse clicks and key presses sent through the
+// DevTools protocol): scenario links, the guided tour, the exit-time sweep, and the default
+// Landscape run's length and frame rate.
+
+// TestBrowserScenarios clicks one scenario of each view and checks that its spec is loaded (the
+// controls show it), that the link carries it, and that the link is marked as the one shown.
+func TestBrowserScenarios(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	check := consoleProblems(t, tab)
+	p := lsPage{t, tab}
+	tests := []struct {
+		view, preset string
+		ready        string // a JS condition: the view is there
+		loaded       string // a JS condition: the controls show the scenario
+	}{
+		{"estimator", "student-t", `!!document.getElementById("scenario-student-t")`,
+			`document.getElementById("est-dist").value === "student" && document.getElementById("est-nu-value").textContent.trim() === "3"`},
+		{"landscape", "height-1", `!!document.getElementById("ls-play")`,
+			`document.getElementById("ls-kind").value === "exit" && document.getElementById("ls-height-value").textContent.trim() === "1"`},
+		{"network", "curious-jumps", `!!document.getElementById("net-play")`,
+			`document.getElementById("net-depth-value").textContent.trim() === "6"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.view, func(t *testing.T) {
+			p.t = t
+			loadApp(t, tab, srv.URL+"/#"+tt.view)
+			p.waitFor("the "+tt.view+" view", tt.ready, 30*time.Second)
+			id := "scenario-" + tt.preset
+			if got := p.eval(fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-current")`, id)); got != "false" {
+				t.Errorf("before the click, #%s has aria-current %q", id, got)
+			}
+			if err := chromedp.Do(tab, chromedp.ScrollIntoView(chromedp.ID(id)), chromedp.Click(chromedp.ID(id))); err != nil {
+				t.Fatalf("clicking #%s: %v", id, err)
+			}
+			p.expect("the link to carry the preset", fmt.Sprintf(`location.hash.startsWith("#%s?") && location.hash.includes("preset=%s")`, tt.view, tt.preset), 10*time.Second)
+			p.expect("the controls to show the scenario", tt.loaded, 20*time.Second)
+			p.expect("the link to be marked as shown", fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-current") === "true"`, id), 10*time.Second)
+			browsertest.Screenshot(t, tab, tt.preset)
+		})
+	}
+	p.t = t
+	check()
+}
+
+// TestBrowserTour walks the tour with the arrow keys, the buttons and a step link, and checks
+// the step, the link and the widget each step shows.
+func TestBrowserTour(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	check := consoleProblems(t, tab)
+	p := lsPage{t, tab}
+	loadApp(t, tab, srv.URL+"/#tour?step=1")
+	p.waitFor("the tour", `!!document.getElementById("tour-title") && !!document.getElementById("net-play")`, 30*time.Second)
+	at := func(step int, widget, cond string) {
+		t.Helper()
+		p.expect(fmt.Sprintf("step %d", step), fmt.Sprintf(`document.getElementById("tour-count").textContent.startsWith("step %d of") && location.hash === "#tour?step=%d" && document.querySelector(".tour-widget").dataset.view === %q && (%s)`,
+			step, step, widget, cond), 20*time.Second)
+	}
+	at(1, "network", `!!document.getElementById("net-play")`)
+	browsertest.Screenshot(t, tab, "step1")
+	key := func(k string) {
+		t.Helper()
+		if err := chromedp.Do(tab, chromedp.KeyEvent(k)); err != nil {
+			t.Fatalf("pressing %q: %v", k, err)
+		}
+	}
+	key(kb.ArrowRight)
+	at(2, "landscape", `document.getElementById("ls-kind").value === "exit" && document.getElementById("ls-height-value").textContent.trim() === "1"`)
+	browsertest.Screenshot(t, tab, "step2")
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("tour-next"))); err != nil {
+		t.Fatalf("clicking Next: %v", err)
+	}
+	at(3, "estimator", `document.getElementById("est-dist").value === "sas"`)
+	// An arrow key on a slider moves the slider, not the tour.
+	if err := chromedp.Do(tab, chromedp.Focus(chromedp.ID("est-alpha")), chromedp.KeyEvent(kb.ArrowRight)); err != nil {
+		t.Fatalf("pressing → on the α slider: %v", err)
+	}
+	p.expect("α to move by the keyboard", `document.getElementById("est-alpha-value").textContent.trim() === "1.51"`, 10*time.Second)
+	at(3, "estimator", "true")
+	if err := chromedp.Do(tab, chromedp.Blur(chromedp.ID("est-alpha"))); err != nil {
+		t.Fatal(err)
+	}
+	key(kb.ArrowLeft)
+	at(2, "landscape", `!!document.getElementById("ls-play")`)
+	if err := chromedp.Do(tab, chromedp.ScrollIntoView(chromedp.ID("tour-step-7")), chromedp.Click(chromedp.ID("tour-step-7"))); err != nil {
+		t.Fatalf("clicking step 7: %v", err)
+	}
+	at(7, "landscape", `document.getElementById("ls-kind").value === "wells" && document.getElementById("ls-start").value === "half"`)
+	if got := p.eval(`document.getElementById("tour-next").disabled ? "disabled" : "enabled"`); got != "disabled" {
+		t.Errorf("Next on the last step is %s", got)
+	}
+	browsertest.Screenshot(t, tab, "step7")
+	check()
+}
+
+// TestBrowserExitSweep runs the exit-time sweep from its button and checks that both charts
+// appear with their theory curves and measured points, and the sentence on the small-ε theory.
+func TestBrowserExitSweep(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	check := consoleProblems(t, tab)
+	p := lsPage{t, tab}
+	loadApp(t, tab, srv.URL+"/#landscape")
+	p.waitFor("the sweep's button", `!!document.getElementById("ls-sweep-run")`, 30*time.Second)
+	if err := chromedp.Do(tab, chromedp.ScrollIntoView(chromedp.ID("ls-sweep-run")), chromedp.Click(chromedp.ID("ls-sweep-run"))); err != nil {
+		t.Fatalf("clicking Run the sweep: %v", err)
+	}
+	start := time.Now()
+	p.waitFor("the sweep to run", `document.getElementById("ls-sweep-status").dataset.phase !== "idle"`, 10*time.Second)
+	// The tab's whole test has browsertest.DefaultTimeout (90 s): wait at most 70 s.
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-sweep-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second))); err != nil {
+		t.Fatalf("the sweep did not end within %.0f s: %s", time.Since(start).Seconds(), p.text("ls-sweep-status"))
+	}
+	t.Logf("sweep in the page: %.1f s", time.Since(start).Seconds())
+	for _, axis := range []string{"width", "height"} {
+		id := "ls-sweep-" + axis
+		got := p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); if (!s) return "no chart";
+			return [s.querySelectorAll("path[stroke-dasharray]").length, s.querySelectorAll("circle title").length].join(" ") })()`, id))
+		var dashed, points int
+		if _, err := fmt.Sscan(got, &dashed, &points); err != nil {
+			t.Errorf("%s: %s", id, got)
+			continue
+		}
+		want := 5 * 2
+		if axis == "height" {
+			want = 5 * 2
+		}
+		if dashed < 2 || points != want {
+			t.Errorf("%s: %d dashed theory curves, %d measured points; want 2 and %d", id, dashed, points, want)
+		}
+	}
+	if note := p.text("ls-sweep-note"); !strings.Contains(note, "small-ε asymptote") {
+		t.Errorf("the note on the theory reads %q", note)
+	}
+	if err := chromedp.Do(tab, chromedp.ScrollIntoView(chromedp.ID("ls-sweep-note"))); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, tab, "done")
+	check()
+}
+
+// TestBrowserLandscapeDefaultRun plays the default "Narrow vs wide" run with a real click and
+// measures, with requestAnimationFrame timestamps, the frame rate while it plays, and how long it
+// takes to the end. The figures are logged for the README (go test -v -run DefaultRun ./server);
+// they depend on the machine, so the test checks that the run ends and frames are painted.
+func TestBrowserLandscapeDefaultRun(t *testing.T) {
+	srv, _ := testServer(t)
+	tab := browsertest.New(t)
+	check := consoleProblems(t, tab)
+	p := lsPage{t, tab}
+	loadApp(t, tab, srv.URL+"/#landscape")
+	p.waitFor("the landscape view", `!!document.getElementById("ls-play") && !!document.getElementById("ls-landscape-levy")`, 30*time.Second)
+	if st := p.text("ls-status"); !strings.Contains(st, "of 10000") {
+		t.Errorf("the default run: %q, want 10000 steps", st)
+	}
+	// Frame timestamps are recorded in the page from now on.
+	p.eval(`(() => { window.lecFrames = []; const f = (t) => { window.lecFrames.push(t); if (window.lecFrames.length < 100000) requestAnimationFrame(f); }; requestAnimationFrame(f); return ""; })()`)
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("ls-play"))); err != nil {
+		t.Fatalf("clicking Play: %v", err)
+	}
+	start := time.Now()
+	p.waitFor("the run to start", `document.getElementById("ls-status").dataset.phase === "running"`, 10*time.Second)
+	p.eval(`(() => { window.lecFrom = performance.now(); return ""; })()`)
+	// The tab's whole test has browsertest.DefaultTimeout (90 s): wait at most 70 s for the end,
+	// and report how far the run got if it did not end.
+	_, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second)))
+	took := time.Since(start)
+	if err != nil {
+		t.Errorf("the default run did not end within %.0f s: %s", took.Seconds(), p.text("ls-status"))
+	}
+	stats := p.eval(`(() => { const f = window.lecFrames.filter(t => t >= window.lecFrom); const n = f.length - 1;
+		if (n < 1) return "0 0 0"; const gaps = []; for (let i = 1; i < f.length; i++) gaps.push(f[i] - f[i-1]); gaps.sort((a, b) => a - b);
+		return [n / ((f[n] - f[0]) / 1000), gaps[Math.floor(gaps.length / 2)], gaps[Math.floor(gaps.length * 0.95)]].join(" ") })()`)
+	var fps, median, p95 float64
+	if _, err := fmt.Sscan(stats, &fps, &median, &p95); err != nil {
+		t.Fatalf("frame statistics %q: %v", stats, err)
+	}
+	t.Logf("default Landscape run (500+500 walkers × 10000 steps): %.1f s to the end; while playing %.1f frames/s, median frame %.1f ms, 95th percentile %.1f ms; %s",
+		took.Seconds(), fps, median, p95, p.text("ls-status"))
+	if fps <= 0 {
+		t.Errorf("no frame painted while the run played")
+	}
+	browsertest.Screenshot(t, tab, "done")
+	check()
+}
