@@ -12,7 +12,8 @@
 //
 // Data order: with order "fixed" (the paper's), iteration k uses the examples
 // [(k mod P)·b, (k mod P + 1)·b) of the training set, P = ⌊n/b⌋, cycling through it (the last
-// n mod b examples are never used); with "shuffle", each epoch uses a new permutation drawn
+// n mod b examples are never used; with lastBatch "keep", P = ⌈n/b⌉ and they form a short
+// last batch, as in the reference code); with "shuffle", each epoch uses a new permutation drawn
 // from the seed and its consecutive batches. The weights are drawn from the seed
 // (PyTorch's nn.Linear default law), and so are the synthetic datasets and the subsample the
 // other tail-index estimators see.
@@ -48,7 +49,17 @@ type Evaluation struct {
 	ZeroFrac   float64            `json:"zero_frac"`
 	LayerAlpha []float64          `json:"layer_alpha"`
 	Noise      *noise.Measurement `json:"noise"`
+	// TestAlpha, TestLo and TestHi are the same estimate of the test set's noise (the
+	// gradients over its minibatches of size b), TestNoise all of it; with testNoise only.
+	TestAlpha float64            `json:"test_alpha,omitempty"`
+	TestLo    float64            `json:"test_lo,omitempty"`
+	TestHi    float64            `json:"test_hi,omitempty"`
+	TestNoise *noise.Measurement `json:"test_noise,omitempty"`
 }
+
+// MaxNorms bounds the per-batch noise norms a result keeps over all its evaluations (about
+// 20 bytes each in JSON): past it, each evaluation keeps only their histogram.
+const MaxNorms = 100000
 
 // Result is a whole run.
 type Result struct {
@@ -58,6 +69,41 @@ type Result struct {
 	Params      int          `json:"params"`        // weights (and biases)
 	Full        bool         `json:"full"`          // noise measured on all P batches (the paper's protocol)
 	Evaluations []Evaluation `json:"evaluations"`
+	// Stopped says why the run ended before its steps were all taken ("" if it did not):
+	// "fit" when it stopped at 100 % training accuracy.
+	Stopped string `json:"stopped,omitempty"`
+	// Protocol lists, in words, where this run differs from the reference code's protocol
+	// and which parameter offers the reference's choice (docs/science.md#protocol).
+	Protocol []string `json:"protocol"`
+}
+
+// Differences lists where a run of p differs from the reference code's protocol, each with
+// the parameter that offers the reference's choice.
+func Differences(p spec.MLPParams) []string {
+	var out []string
+	if p.Zeros != spec.ZerosKeep {
+		out = append(out, "headline α̂ skips noise values that are exactly 0; the reference counts them with log(|x| + 2⁻⁵²) (recorded as alpha_ref; zeros=keep)")
+	}
+	if p.Count != spec.CountReference {
+		out = append(out, "takes iters steps; the reference takes iters + 2 (count=reference)")
+	}
+	if p.LastBatch != spec.LastBatchKeep && p.N%p.Batch != 0 {
+		out = append(out, "leaves out the n mod b last examples; the reference keeps a short last batch (lastBatch=keep)")
+	}
+	if !p.StopAtFit {
+		out = append(out, "does not stop at 100 % training accuracy; the reference does (stopAtFit=1)")
+	}
+	if !p.TestNoise {
+		out = append(out, "does not measure the test set's noise; the reference does (testNoise=1)")
+	}
+	if p.EvalBatches != 0 && p.EvalBatches != p.Batches(p.N) {
+		out = append(out, "measures the noise on fewer batches than all P (evalBatches=0)")
+	}
+	if p.Order != spec.OrderFixed {
+		out = append(out, "shuffles the training data; the reference does not (order=fixed)")
+	}
+	out = append(out, "the noise is streamed in float64 from float32 gradients; the reference's --double (float64 training) is not offered")
+	return out
 }
 
 // Trainer trains one network step by step.
@@ -74,6 +120,8 @@ type Trainer struct {
 	model       noise.Model
 	grad        []float32
 	batch, P    int
+	velocity    []float32 // momentum buffer (nil until the first step with momentum)
+	stopAt      int       // step after which to stop at 100 % training accuracy; -1 none
 	iter        int
 	lastEval    int
 	evals       int // measurements made
@@ -208,7 +256,7 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 		return nil, err
 	}
 	b := p.Batch
-	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, loss: loss, batch: b, P: train.Len() / b, lastEval: -1}
+	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, loss: loss, batch: b, P: p.Batches(train.Len()), lastEval: -1, stopAt: -1}
 	switch p.Arch {
 	case spec.ArchAlexNet:
 		shape, err := convnet.ShapeOf(train.Dim)
@@ -273,8 +321,12 @@ func (t *Trainer) Params() spec.MLPParams { return t.p }
 // Iter returns the number of steps taken.
 func (t *Trainer) Iter() int { return t.iter }
 
-// Done reports whether the spec's iterations are all taken.
-func (t *Trainer) Done() bool { return t.iter >= t.p.Iters }
+// Done reports whether the spec's steps are all taken (Iters, or Iters + 2 with count
+// "reference"), or the run stops at 100 % training accuracy.
+func (t *Trainer) Done() bool { return t.iter >= t.p.Steps() || (t.stopAt >= 0 && t.iter >= t.stopAt) }
+
+// Stopped reports whether the run stopped at 100 % training accuracy before its last step.
+func (t *Trainer) Stopped() bool { return t.stopAt >= 0 && t.iter >= t.stopAt && t.iter < t.p.Steps() }
 
 // EvalDue reports whether the noise should be measured now: at iteration 0, every
 // evalEvery iterations and at the last, once each.
@@ -302,19 +354,26 @@ func params(s spec.Spec) (spec.MLPParams, error) {
 // measurement 2·EvalBatches (its two passes), made at 0, every evalEvery and at the end.
 func (t *Trainer) Fraction(measuring float64) float64 {
 	evalWork := float64(2 * t.p.NoiseBatches())
-	measurements := t.p.Iters/t.p.EvalEvery + 1
-	if t.p.Iters%t.p.EvalEvery != 0 {
+	if t.p.TestNoise {
+		evalWork += float64(2 * t.p.TestBatches())
+	}
+	steps := t.p.Steps()
+	measurements := steps/t.p.EvalEvery + 1
+	if steps%t.p.EvalEvery != 0 {
 		measurements++
 	}
-	total := float64(t.p.Iters) + evalWork*float64(measurements)
+	total := float64(steps) + evalWork*float64(measurements)
 	return min(1, (float64(t.iter)+evalWork*(float64(t.evals)+measuring))/total)
 }
 
 // LR returns the learning rate of the next step.
 func (t *Trainer) LR() float64 {
 	lr := t.p.LR
-	if t.p.Schedule == spec.ScheduleStep {
+	switch t.p.Schedule {
+	case spec.ScheduleStep:
 		lr *= math.Pow(t.p.Gamma, float64(t.iter/t.p.StepEvery))
+	case spec.ScheduleThirds:
+		lr = t.p.ThirdsLR(t.iter)
 	}
 	return lr
 }
@@ -322,17 +381,18 @@ func (t *Trainer) LR() float64 {
 // batchData returns the examples of iteration t.iter.
 func (t *Trainer) batchData() ([]float32, []uint8) {
 	k, b, dim := t.iter%t.P, t.batch, t.train.Dim
+	hi := min((k+1)*b, t.train.Len()) // short only for the kept last batch
 	if t.shuffle == nil {
-		return t.train.X[k*b*dim : (k+1)*b*dim], t.train.Y[k*b : (k+1)*b]
+		return t.train.X[k*b*dim : hi*dim], t.train.Y[k*b : hi]
 	}
 	if k == 0 {
 		t.perm = t.shuffle.Perm(t.train.Len())
 	}
-	for i, e := range t.perm[k*b : (k+1)*b] {
+	for i, e := range t.perm[k*b : hi] {
 		copy(t.bx[i*dim:(i+1)*dim], t.train.X[e*dim:(e+1)*dim])
 		t.by[i] = t.train.Y[e]
 	}
-	return t.bx, t.by
+	return t.bx[:(hi-k*b)*dim], t.by[:hi-k*b]
 }
 
 // Step takes one SGD step and returns the loss statistics of its minibatch (before the step).
@@ -355,16 +415,51 @@ func (t *Trainer) Step() (nn.Stats, error) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
 	if t.dev != nil {
+		if t.p.Momentum != 0 || t.p.WeightDecay != 0 {
+			return st, fmt.Errorf("mlp: momentum and weight decay run on the CPU only (the device steps plain SGD)")
+		}
 		if err := t.dev.SGD(float32(t.LR())); err != nil {
 			return st, err
 		}
 	} else if t.conv != nil {
-		t.conv.SGD(t.grad, float32(t.LR()))
+		t.conv.SGD(t.direction(), float32(t.LR()))
 	} else {
-		t.net.SGD(t.grad, float32(t.LR()))
+		t.net.SGD(t.direction(), float32(t.LR()))
 	}
 	t.iter++
 	return st, nil
+}
+
+// weights returns the network's parameters, in the order of its gradient.
+func (t *Trainer) weights() []float32 {
+	if t.conv != nil {
+		return t.conv.Params
+	}
+	return t.net.Params
+}
+
+// direction returns what the step subtracts times η: the gradient, as it is for plain SGD,
+// or PyTorch's SGD direction with weight decay λ and momentum μ, in float32 as there:
+// d = g + λw; v = d at the first step, then v ← μv + d; the step is along v.
+func (t *Trainer) direction() []float32 {
+	mu, wd := float32(t.p.Momentum), float32(t.p.WeightDecay)
+	d := t.grad
+	if wd != 0 {
+		for i, w := range t.weights()[:len(d)] {
+			d[i] += wd * w
+		}
+	}
+	if mu == 0 {
+		return d
+	}
+	if t.velocity == nil {
+		t.velocity = append([]float32(nil), d...)
+		return t.velocity
+	}
+	for i, v := range t.velocity {
+		t.velocity[i] = mu*v + d[i]
+	}
+	return t.velocity
 }
 
 // Evaluate measures the gradient noise and the train and test loss and accuracy at the
@@ -374,9 +469,18 @@ func (t *Trainer) Step() (nn.Stats, error) {
 // seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
 // the numbers do not depend on how many.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
-	cfg := noise.Config{Batch: t.batch, Batches: t.p.NoiseBatches(), Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	cfg := noise.Config{Batch: t.batch, Batches: t.p.NoiseBatches(), KeepLast: t.p.LastBatch == spec.LastBatchKeep,
+		Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+	// The fraction counts minibatch gradients: 2 per training batch used, and 2 per test
+	// batch with testNoise (whose measurement reports on the same scale, so that the
+	// browser keeps yielding through it).
+	work, testWork := 2*t.p.NoiseBatches(), 0
+	if t.p.TestNoise {
+		testWork = 2 * t.p.TestBatches()
+	}
+	all := float64(work + testWork)
 	if progress != nil {
-		cfg.Progress = func(done, total int) { progress(float64(done) / float64(total)) }
+		cfg.Progress = func(done, _ int) { progress(float64(done) / all) }
 	}
 	var m *noise.Measurement
 	var err error
@@ -390,8 +494,39 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	}
 	ev := Evaluation{Iter: t.iter, LR: t.LR(), TrainLoss: m.TrainLoss, TrainAcc: m.TrainAcc,
 		Alpha: m.Alpha.Alpha, Lo: m.Alpha.Lo, Hi: m.Alpha.Hi, ZeroFrac: m.ZeroFrac, Noise: m}
+	if t.p.Evaluations()*(t.p.NoiseBatches()+t.p.TestBatches()) > MaxNorms {
+		m.Norms = nil // the histogram stays
+	}
+	if t.p.Zeros == spec.ZerosKeep {
+		ev.Alpha, ev.Lo, ev.Hi = m.AlphaRef.Alpha, m.AlphaRef.Lo, m.AlphaRef.Hi
+	}
 	for _, e := range m.Layers {
 		ev.LayerAlpha = append(ev.LayerAlpha, e.Alpha)
+	}
+	if t.p.TestNoise {
+		// The same pipeline on the test set's batches, without the other estimators.
+		tc := cfg
+		tc.Batches, tc.Subsample = 0, -1
+		if progress != nil {
+			tc.Progress = func(done, _ int) { progress(float64(work+done) / all) }
+		}
+		var tm *noise.Measurement
+		if t.dev != nil {
+			tm, err = noise.MeasureWith(ctx, t.net, t.test, tc, t.dev.Gradient)
+		} else {
+			tm, err = noise.MeasureModel(ctx, t.model, t.test, tc)
+		}
+		if err != nil {
+			return Evaluation{}, fmt.Errorf("mlp: the test set's noise: %w", err)
+		}
+		if m.Norms == nil {
+			tm.Norms = nil
+		}
+		ev.TestNoise = tm
+		ev.TestAlpha, ev.TestLo, ev.TestHi = tm.Alpha.Alpha, tm.Alpha.Lo, tm.Alpha.Hi
+		if t.p.Zeros == spec.ZerosKeep {
+			ev.TestAlpha, ev.TestLo, ev.TestHi = tm.AlphaRef.Alpha, tm.AlphaRef.Lo, tm.AlphaRef.Hi
+		}
 	}
 	ev.TestLoss, ev.TestAcc, err = t.testStats()
 	if err != nil {
@@ -405,6 +540,11 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	}
 	t.lastEval = t.iter
 	t.evals++
+	if t.p.StopAtFit && t.stopAt < 0 && m.Full && ev.TrainAcc == 1 {
+		// As the reference: the step of this iteration is still taken, then the last
+		// measurement.
+		t.stopAt = t.iter + 1
+	}
 	return ev, nil
 }
 
@@ -464,7 +604,7 @@ func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Repor
 
 // RunTrainer runs t (new, maybe with a device attached) to its end as Run does.
 func RunTrainer(ctx context.Context, t *Trainer, r spec.Reporter) (*Result, error) {
-	res := &Result{Spec: t.Spec(), Params: t.NumParams(), Full: t.EvalBatches() == t.P}
+	res := &Result{Spec: t.Spec(), Params: t.NumParams(), Full: t.EvalBatches() == t.P, Protocol: Differences(t.p)}
 	if t.conv != nil {
 		res.Net = t.conv.Describe()
 	} else {
@@ -493,5 +633,8 @@ func RunTrainer(ctx context.Context, t *Trainer, r spec.Reporter) (*Result, erro
 			return nil
 		},
 	}.Run(ctx, t)
+	if err == nil && t.Stopped() {
+		res.Stopped = "fit"
+	}
 	return res, err
 }

@@ -1,6 +1,7 @@
 // Package noise measures the stochastic gradient noise of a network as Şimşekli et al. (2019)
 // do (docs/science.md#protocol): split the training set into P fixed minibatches of the training batch
-// size b (examples [jb, (j+1)b) form batch j; the last n mod b examples are left out), compute
+// size b (examples [jb, (j+1)b) form batch j; the last n mod b examples are left out, or
+// with KeepLast form a short last batch as in the reference code), compute
 // each minibatch gradient g_j and their mean ḡ (the full gradient), and estimate the tail
 // index α of the noise values g_j − ḡ.
 //
@@ -18,6 +19,9 @@
 // (McCulloch, Hill, Koutrouvelis, the order-statistics Mohammadi variant and the batch
 // Mohammadi) on a seeded uniform random subsample of the noise values, reported as such.
 //
+// Also recorded: the noise norm ‖g_j − ḡ‖₂ of each batch used, as the reference code logs
+// it, and their histogram.
+//
 // A cheaper mode uses P' < P of the batches, evenly spaced (batch ⌊jP/P'⌋ for j < P'),
 // with ḡ their mean; Measurement.Full is then false.
 package noise
@@ -31,8 +35,10 @@ import (
 	"slices"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/nn"
+	"gonum.org/v1/gonum/floats"
 )
 
 // DefaultSubsample is the size of the subsample the other estimators see.
@@ -42,6 +48,10 @@ const DefaultSubsample = 20000
 type Config struct {
 	Batch   int // minibatch size b, the training batch size
 	Batches int // P' batches to use, ≥ 2; 0 means all P = ⌊n/b⌋
+	// KeepLast keeps the short last batch of the n mod b last examples, as the reference
+	// code's data loader does: P = ⌈n/b⌉, the last gradient the mean over its own examples,
+	// and the loss and accuracy weighted by examples.
+	KeepLast bool
 	// Subsample is the number of noise values drawn (uniformly, without replacement, with
 	// Seed) for the other estimators; 0 means DefaultSubsample, < 0 none.
 	Subsample int
@@ -83,6 +93,34 @@ type Measurement struct {
 	TrainAcc      float64 `json:"train_acc"`
 	TrainExamples int     `json:"train_examples"`
 	GradNorm      float64 `json:"grad_norm"` // ‖ḡ‖₂
+
+	// Norms are the noise norms ‖g_j − ḡ‖₂ of the batches used, in order (the reference
+	// code's noise_norm), and NormHist their histogram.
+	Norms    []float64 `json:"norms,omitempty"`
+	NormHist Histogram `json:"norm_hist"`
+}
+
+// NormBins is the number of bins of a Measurement's NormHist.
+const NormBins = 20
+
+// Histogram is a histogram with NormBins equal bins over [Lo, Hi].
+type Histogram struct {
+	Lo     float64   `json:"lo"`
+	Hi     float64   `json:"hi"`
+	Counts []float64 `json:"counts"`
+}
+
+// NormHistogram bins the noise norms x over [0, max x] (estimator/hist).
+func NormHistogram(x []float64) Histogram {
+	hi := 0.0
+	for _, v := range x {
+		hi = max(hi, v)
+	}
+	if !(hi > 0) || math.IsInf(hi, 0) {
+		return Histogram{}
+	}
+	b := hist.Equal(x, 0, hi, NormBins)
+	return Histogram{Lo: 0, Hi: hi, Counts: b.Counts}
 }
 
 // Model is a network whose gradient noise is measured: any architecture (sim/nn's fully
@@ -148,6 +186,9 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		return nil, fmt.Errorf("noise: layer offsets %v for %d parameters", model.Offsets, model.Params)
 	}
 	P := set.Len() / b
+	if cfg.KeepLast {
+		P = (set.Len() + b - 1) / b
+	}
 	used := cfg.Batches
 	if used == 0 {
 		used = P
@@ -169,7 +210,8 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 	total := 2 * used
 	batch := func(j int) (x []float32, y []uint8) {
 		k := batches[j]
-		return set.X[k*b*set.Dim : (k+1)*b*set.Dim], set.Y[k*b : (k+1)*b]
+		hi := min((k+1)*b, set.Len())
+		return set.X[k*b*set.Dim : hi*set.Dim], set.Y[k*b : hi]
 	}
 	workers := cfg.Workers
 	if workers == 0 {
@@ -177,11 +219,13 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 	}
 
 	// Pass 1: ḡ, and the loss and accuracy on the batches used.
-	var lossSum float64
-	correct := 0
+	var lossSum, weighted float64
+	correct, examples := 0, 0
 	err := forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
 		lossSum += st.Loss
+		weighted += st.Loss * float64(st.N)
 		correct += st.Correct
+		examples += st.N
 		for i, v := range g {
 			mean[i] += float64(v)
 		}
@@ -201,6 +245,10 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 	m.GradNorm = math.Sqrt(norm)
 	m.TrainLoss = lossSum / float64(used)
 	m.TrainExamples = used * b
+	if cfg.KeepLast {
+		m.TrainLoss = weighted / float64(examples)
+		m.TrainExamples = examples
+	}
 	m.TrainAcc = float64(correct) / float64(m.TrainExamples)
 
 	// Pass 2: stream g_j − ḡ.
@@ -214,6 +262,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 	sub := make([]float64, 0, len(picks))
 	coords := newCoordSampler(M, cfg.Coords)
 	d := make([]float64, M)
+	m.Norms = make([]float64, used)
 	err = forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
 		for i, v := range g {
 			d[i] = float64(v) - mean[i]
@@ -223,6 +272,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		for l := range layers {
 			estimator.AddAll(d[offs[l]:offs[l+1]], &pooled, &ref, &layers[l])
 		}
+		m.Norms[j] = floats.Norm(d, 2)
 		base := j * M
 		for len(sub) < len(picks) && picks[len(sub)] < base+M {
 			sub = append(sub, d[picks[len(sub)]-base])
@@ -236,6 +286,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		return nil, err
 	}
 	m.ZeroFrac = float64(pooled.Zeros()) / float64(N)
+	m.NormHist = NormHistogram(m.Norms)
 	m.PerCoord = coords.result()
 	m.Alpha = estimate("mohammadi", pooled.Estimate)
 	m.AlphaRef = estimate("mohammadi", ref.Estimate)

@@ -47,8 +47,8 @@ func init() {
 				Label: "batch size b", Unit: "examples", Help: "Minibatch size of training, and of the P = n/b batches the noise is measured on."},
 			{Name: "lr", Type: Float, Default: 0.1, Min: 0, MinOpen: true, Max: 10, Log: true, Step: 0.001,
 				Label: "learning rate η", Help: "Step size of plain SGD."},
-			{Name: "schedule", Type: Choice, DefaultChoice: string(ScheduleConstant), Choices: choices(ScheduleConstant, ScheduleStep),
-				Label: "lr schedule", Help: "constant: η throughout; step: η multiplied by γ every stepEvery iterations."},
+			{Name: "schedule", Type: Choice, DefaultChoice: string(ScheduleConstant), Choices: choices(ScheduleConstant, ScheduleStep, ScheduleThirds),
+				Label: "lr schedule", Help: "constant: η throughout; step: η multiplied by γ every stepEvery iterations; thirds: the reference code's --lr_schedule, η multiplied by γ after iters/3 and again after 2·iters/3 iterations (the reference's γ is 0.5)."},
 			{Name: "stepEvery", Type: Int, Default: 1000, Min: 1, Max: 1000000, Log: true,
 				Label: "step every", Unit: "iterations", Help: "Period of the step schedule."},
 			{Name: "gamma", Type: Float, Default: 0.1, Min: 0, MinOpen: true, Max: 1, Step: 0.01,
@@ -61,6 +61,22 @@ func init() {
 				Label: "measure every", Unit: "steps", Help: "The noise is measured at iteration 0, every evalEvery iterations and at the end."},
 			{Name: "evalBatches", Type: Int, Default: 0, Min: 0, Max: 60000,
 				Label: "noise batches", Unit: "batches", Help: "Minibatches the noise is measured on: 0 for all P = n/b (the paper's protocol), or fewer (at least 2) for a cheaper estimate."},
+			// The reference protocol's options (docs/science.md#protocol); every default keeps
+			// Tailscope's own choice, so results made before they existed are unchanged.
+			{Name: "momentum", Type: Float, Default: 0, Min: 0, Max: 0.99, Step: 0.01,
+				Label: "momentum", Help: "Heavy-ball momentum μ as PyTorch's SGD applies it (v ← μv + g, w ← w − ηv; the reference's --mom); 0 is plain SGD."},
+			{Name: "weightDecay", Type: Float, Default: 0, Min: 0, Max: 0.1, Step: 0.0001,
+				Label: "weight decay", Help: "L2 weight decay λ added to the step's gradient as PyTorch's SGD does (g + λw; the reference's --wd); the measured noise is of the loss alone, as there."},
+			{Name: "lastBatch", Type: Choice, DefaultChoice: string(LastBatchDrop), Choices: choices(LastBatchDrop, LastBatchKeep),
+				Label: "last batch", Help: "drop: P = ⌊n/b⌋ batches, the n mod b last examples unused; keep: the short last batch is trained on and measured, P = ⌈n/b⌉, as the reference's data loader does."},
+			{Name: "stopAtFit", Type: Bool, Default: 0,
+				Label: "stop at 100 %", Help: "Stop once a measurement on all batches (evalBatches 0) finds every training example classified right: one more step, then a last measurement, as the reference code does."},
+			{Name: "testNoise", Type: Bool, Default: 0,
+				Label: "test-set noise", Help: "Also measure the noise of the gradients over the test set's minibatches (of size b) at every measurement, as the reference code does."},
+			{Name: "zeros", Type: Choice, DefaultChoice: string(ZerosSkip), Choices: choices(ZerosSkip, ZerosKeep),
+				Label: "zeros in α̂", Help: "skip: the headline α̂ leaves out noise values that are exactly 0 (dead units); keep: it counts them with log(|x| + 2⁻⁵²) as the reference code does. Both values are recorded either way."},
+			{Name: "count", Type: Choice, DefaultChoice: string(CountExact), Choices: choices(CountExact, CountReference),
+				Label: "step count", Help: "exact: iters steps; reference: iters + 2 steps, as the reference code's loop takes (it stops after the step with index > iters)."},
 		},
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Network page",
@@ -69,6 +85,9 @@ func init() {
 			{Name: "paper-mnist", Label: "the paper's MNIST setting",
 				Values: "n=60000&testN=10000&width=128&iters=1000&evalEvery=100",
 				Help:   "The paper's MNIST setting: all 60000 digits, a 784-128-128-10 network, b = 100, η = 0.1, 1000 steps, the noise measured every 100 steps on all 600 batches (a server run)."},
+			{Name: "reference", Label: "Reference protocol",
+				Values: "n=60000&testN=10000&width=100&iters=1000&evalEvery=100&lastBatch=keep&stopAtFit=1&testNoise=1&zeros=keep&count=reference&gamma=0.5",
+				Help:   "Every choice of the reference code's defaults: all of MNIST, a 784-100-100-10 network, b = 100, η = 0.1 without momentum or weight decay, the short last batch kept, test-set noise measured, exact zeros counted in α̂, iters + 2 steps, a stop at 100 % training accuracy (with schedule=thirds, its --lr_schedule, γ = 0.5); float32, as its default (a server run)."},
 			{Name: "big-batch", Label: "a bigger batch is not more Gaussian",
 				Values: "seed=1&n=2000&testN=1000&width=64&batch=500&iters=500&evalEvery=50",
 				Help:   "The page's run with batches ten times larger (b = 500): if the noise were a sum of many small terms it would turn Gaussian (α̂ → 2); α̂ stays near 1.3."},
@@ -128,6 +147,33 @@ type Schedule string
 const (
 	ScheduleConstant Schedule = "constant" // η throughout
 	ScheduleStep     Schedule = "step"     // η·γ every StepEvery iterations
+	// η·γ after Iters/3 and again after 2·Iters/3 iterations: the reference code's
+	// MultiStepLR stepped with the iteration index after each step (see ThirdsLR).
+	ScheduleThirds Schedule = "thirds"
+)
+
+// LastBatch is what an "mlp" run does with the n mod b examples past the last full batch.
+type LastBatch string
+
+const (
+	LastBatchDrop LastBatch = "drop" // P = ⌊n/b⌋ full batches; the rest is unused
+	LastBatchKeep LastBatch = "keep" // P = ⌈n/b⌉, the last one short, as PyTorch's DataLoader
+)
+
+// Zeros is whether the headline α̂ of an "mlp" run counts noise values that are exactly 0.
+type Zeros string
+
+const (
+	ZerosSkip Zeros = "skip" // Tailscope's choice: exact zeros left out
+	ZerosKeep Zeros = "keep" // the reference's: log(|x| + 2⁻⁵²) of every value
+)
+
+// Count is how many steps an "mlp" run takes for its iters.
+type Count string
+
+const (
+	CountExact     Count = "exact"     // iters steps
+	CountReference Count = "reference" // iters + 2 steps, as the reference code's loop
 )
 
 // Order is the order in which an "mlp" run visits its training data.
@@ -166,7 +212,51 @@ type MLPParams struct {
 	Iters       int      `spec:"iters"`       // SGD steps
 	EvalEvery   int      `spec:"evalEvery"`   // iterations between noise measurements
 	EvalBatches int      `spec:"evalBatches"` // minibatches the noise is measured on; 0: all (use NoiseBatches)
+	// The reference protocol's options; their defaults are Tailscope's own choices.
+	Momentum    float64   `spec:"momentum"`    // heavy-ball momentum, PyTorch's form
+	WeightDecay float64   `spec:"weightDecay"` // L2 weight decay added to the step's gradient
+	LastBatch   LastBatch `spec:"lastBatch"`   // drop or keep the short last batch
+	StopAtFit   bool      `spec:"stopAtFit"`   // stop at 100 % training accuracy
+	TestNoise   bool      `spec:"testNoise"`   // also measure the test set's noise
+	Zeros       Zeros     `spec:"zeros"`       // what the headline α̂ does with exact zeros
+	Count       Count     `spec:"count"`       // iters or iters + 2 steps
 }
+
+// Batches returns the number of minibatches of size b in m examples: ⌊m/b⌋, or ⌈m/b⌉ when
+// the short last batch is kept.
+func (p MLPParams) Batches(m int) int {
+	if p.LastBatch == LastBatchKeep {
+		return (m + p.Batch - 1) / p.Batch
+	}
+	return m / p.Batch
+}
+
+// Steps returns the SGD steps a run takes at most: Iters, or Iters + 2 with count
+// "reference".
+func (p MLPParams) Steps() int {
+	if p.Count == CountReference {
+		return p.Iters + 2
+	}
+	return p.Iters
+}
+
+// ThirdsLR returns the learning rate of step k (0-based) of the "thirds" schedule, as the
+// reference code's MultiStepLR(milestones = [T, 2T], T = ⌊iters/3⌋) gives it when stepped
+// with scheduler.step(i) after step i: lr·γ^c with c the milestones ≤ max(k − 1, 0).
+func (p MLPParams) ThirdsLR(k int) float64 {
+	t := p.Iters / 3
+	last := max(k-1, 0)
+	lr := p.LR
+	for _, m := range []int{t, 2 * t} {
+		if m <= last {
+			lr *= p.Gamma
+		}
+	}
+	return lr
+}
+
+// TestBatches returns the minibatches the test set's noise is measured on (all of them).
+func (p MLPParams) TestBatches() int { return p.Batches(p.TestN) }
 
 // MLP returns the parameters of an "mlp" spec; it fails if s is of another kind.
 func (s Spec) MLP() (MLPParams, error) {
@@ -181,14 +271,14 @@ func (p MLPParams) Spec(seed uint64) (Spec, error) { return encodeTyped("mlp", s
 // P = n/b of them when it is 0 (the paper's protocol).
 func (p MLPParams) NoiseBatches() int {
 	if p.EvalBatches == 0 {
-		return p.N / p.Batch
+		return p.Batches(p.N)
 	}
 	return p.EvalBatches
 }
 
 // Evaluations returns how many evaluations a run records at most: at iteration 0, every
 // EvalEvery iterations and at the end.
-func (p MLPParams) Evaluations() int { return p.Iters/p.EvalEvery + 2 }
+func (p MLPParams) Evaluations() int { return p.Steps()/p.EvalEvery + 2 }
 
 // Shape returns the input dimension and the number of classes of the dataset.
 func (d Dataset) Shape() (dim, classes int) {
@@ -278,7 +368,7 @@ func (p MLPParams) Cost() (bytes, work float64) {
 		fwd, held = M, 2*(float64(dim)+w*(depth-1)+float64(classes))
 	}
 	used := float64(p.NoiseBatches())
-	iters := float64(p.Iters)
+	iters := float64(p.Steps())
 	evals := float64(p.Evaluations())
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
 	// data (float32 features, plus the uint8 pixels of MNIST), the activations of a batch.
@@ -286,6 +376,9 @@ func (p MLPParams) Cost() (bytes, work float64) {
 	// A gradient costs three times a forward pass.
 	train := 3 * b * fwd * iters
 	eval := evals * (2*used*3*b*fwd + testN*fwd)
+	if p.TestNoise {
+		eval += evals * 2 * float64(p.TestBatches()) * 3 * b * fwd
+	}
 	return bytes, train + eval
 }
 
@@ -306,8 +399,16 @@ func checkMLP(s Spec) error {
 	if b*2 > n {
 		return fieldErrorf("batch", "must leave at least 2 batches to measure noise on: at most n/2 = %d, got %d", n/2, b)
 	}
-	if eb := p.EvalBatches; eb == 1 || eb > n/b {
-		return fieldErrorf("evalBatches", "must be 0 (all) or 2 … n/b = %d, got %d", n/b, eb)
+	if eb, all := p.EvalBatches, p.Batches(n); eb == 1 || eb > all {
+		return fieldErrorf("evalBatches", "must be 0 (all) or 2 … n/b = %d, got %d", all, eb)
+	}
+	if evals := p.Evaluations(); p.TestNoise && 2*evals > MLPMaxEvaluations {
+		// A test-set measurement doubles an evaluation's size.
+		return fieldErrorf("evalEvery", "with testNoise the run would record %d evaluations, more than the %d a result may hold; take evalEvery ≥ %d",
+			evals, MLPMaxEvaluations/2, p.Steps()/(MLPMaxEvaluations/2-1)+1)
+	}
+	if p.TestNoise && p.TestBatches() < 2 {
+		return fieldErrorf("testNoise", "the test set's noise needs at least 2 batches: testN ≥ 2b = %d, got %d", 2*b, p.TestN)
 	}
 	if evals := p.Evaluations(); evals > MLPMaxEvaluations {
 		return fieldErrorf("evalEvery", "the run would record %d evaluations, more than the %d a result may hold; take evalEvery ≥ %d",

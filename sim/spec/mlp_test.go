@@ -204,3 +204,89 @@ func TestMLPCIFAR(t *testing.T) {
 		})
 	}
 }
+
+// TestMLPReferenceOptions: the reference protocol's options change the batch count, the
+// step count, the evaluations, the cost and the checks as documented.
+func TestMLPReferenceOptions(t *testing.T) {
+	for _, tc := range []struct {
+		query                        string
+		field                        string // "" when valid
+		batches, steps, evals, testB int
+		moreWork                     bool // costs more than the same spec without the options
+	}{
+		{"n=620&batch=50", "", 12, 1000, 12, 40, false},
+		{"n=620&batch=50&lastBatch=keep", "", 13, 1000, 12, 40, true},
+		{"n=620&batch=50&count=reference", "", 12, 1002, 12, 40, true},
+		{"n=620&batch=50&testNoise=1", "", 12, 1000, 12, 40, true},
+		{"n=620&batch=50&testN=2150&lastBatch=keep&testNoise=1", "", 13, 1000, 12, 43, true},
+		{"n=620&batch=50&momentum=0.9&weightDecay=0.0005&zeros=keep&stopAtFit=1", "", 12, 1000, 12, 40, false},
+		{"n=620&batch=60&testN=100&testNoise=1", "testNoise", 0, 0, 0, 0, false},
+		{"n=620&batch=50&lastBatch=keep&evalBatches=14", "evalBatches", 0, 0, 0, 0, false},
+		{"n=620&batch=50&lastBatch=keep&evalBatches=13", "", 13, 1000, 12, 40, false}, // 13 batches asked for either way
+		{"n=620&batch=50&iters=100000&evalEvery=100&testNoise=1", "evalEvery", 0, 0, 0, 0, false},
+		{"n=620&batch=50&momentum=1", "momentum", 0, 0, 0, 0, false},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			s, err := ParseArg("kind=mlp&dataset=blobs&"+tc.query, "")
+			if err == nil {
+				err = s.Validate()
+			}
+			if tc.field != "" {
+				if fe, ok := err.(*FieldError); !ok || fe.Field != tc.field {
+					t.Fatalf("got %v, want an error on %s", err, tc.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got %v, want valid", err)
+			}
+			p, _ := s.MLP()
+			if p.NoiseBatches() != tc.batches || p.Steps() != tc.steps || p.Evaluations() != tc.evals || p.TestBatches() != tc.testB {
+				t.Errorf("batches %d, steps %d, evaluations %d, test batches %d; want %d, %d, %d, %d",
+					p.NoiseBatches(), p.Steps(), p.Evaluations(), p.TestBatches(), tc.batches, tc.steps, tc.evals, tc.testB)
+			}
+			plain := p
+			plain.LastBatch, plain.Count, plain.TestNoise = LastBatchDrop, CountExact, false
+			_, w := p.Cost()
+			_, w0 := plain.Cost()
+			if (w > w0) != tc.moreWork {
+				t.Errorf("work %.4g, without the options %.4g: more = %v, want %v", w, w0, w > w0, tc.moreWork)
+			}
+		})
+	}
+}
+
+// TestMLPThirdsLR: milestones ⌊iters/3⌋ and twice that, a step late as the reference steps
+// its scheduler after each step; iters < 3 puts both milestones at 0.
+func TestMLPThirdsLR(t *testing.T) {
+	p := MLPParams{LR: 0.1, Gamma: 0.5, Iters: 300}
+	for k, want := range map[int]float64{0: 0.1, 100: 0.1, 101: 0.05, 200: 0.05, 201: 0.025, 301: 0.025} {
+		if got := p.ThirdsLR(k); got != want {
+			t.Errorf("iters 300, step %d: %v, want %v", k, got, want)
+		}
+	}
+	p.Iters = 2
+	for k, want := range map[int]float64{0: 0.025, 1: 0.025, 3: 0.025} {
+		if got := p.ThirdsLR(k); got != want {
+			t.Errorf("iters 2, step %d: %v, want %v", k, got, want)
+		}
+	}
+}
+
+// TestMLPReferencePreset: the preset picks every reference choice the kind offers.
+func TestMLPReferencePreset(t *testing.T) {
+	p, err := MustPreset("mlp", "reference").MLP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{p.Dataset, p.N, p.TestN, p.Width, p.Depth, p.Loss, p.Batch, p.LR, p.Schedule, p.Gamma, p.Order, p.Iters, p.EvalEvery,
+		p.EvalBatches, p.Momentum, p.WeightDecay, p.LastBatch, p.StopAtFit, p.TestNoise, p.Zeros, p.Count}
+	want := []any{DatasetMNIST, 60000, 10000, 100, 3, LossCE, 100, 0.1, ScheduleConstant, 0.5, OrderFixed, 1000, 100,
+		0, 0.0, 0.0, LastBatchKeep, true, true, ZerosKeep, CountReference}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("reference preset %v\nwant %v", got, want)
+	}
+	if p.Steps() != 1002 || p.TestBatches() != 100 || p.NoiseBatches() != 600 {
+		t.Errorf("steps %d, test batches %d, batches %d; want 1002, 100, 600", p.Steps(), p.TestBatches(), p.NoiseBatches())
+	}
+}

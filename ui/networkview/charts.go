@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tailscope/tailscope/sim/noise"
 	"github.com/tailscope/tailscope/ui/chart"
 )
 
@@ -101,10 +102,26 @@ func (s *Session) AlphaChart() *chart.Chart {
 		ymin, ymax = math.Min(ymin, e.Lo), math.Max(ymax, e.Hi)
 	}
 	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
+	// The test set's noise, when the spec measures it (testNoise).
+	var tit, ta []float64
+	var ttitles []string
+	for _, e := range s.Evals {
+		if e.TestAlpha <= 0 {
+			continue
+		}
+		tit = append(tit, float64(e.Iter))
+		ta = append(ta, e.TestAlpha)
+		ttitles = append(ttitles, fmt.Sprintf("iteration %d: test-set α̂ = %.3f, 95%% interval [%.3f, %.3f]", e.Iter, e.TestAlpha, e.TestLo, e.TestHi))
+		ymin, ymax = math.Min(ymin, e.TestLo), math.Max(ymax, e.TestHi)
+	}
+	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
 	c.Series = append(c.Series,
 		chart.Series{Name: "95% interval", Color: colOrange, Kind: chart.Band, X: it, Y: lo, Y2: hi},
-		chart.Series{Name: "α = 2 (Gaussian)", Color: colBlack, Kind: chart.Line, X: []float64{0, float64(mlpParams(s.Spec).Iters)}, Y: []float64{2, 2}, Dash: true},
+		chart.Series{Name: "α = 2 (Gaussian)", Color: colBlack, Kind: chart.Line, X: []float64{0, float64(mlpParams(s.Spec).Steps())}, Y: []float64{2, 2}, Dash: true},
 		chart.Series{Name: "α̂", Color: colVermilion, Kind: chart.Scatter, X: it, Y: a, Titles: titles})
+	if len(ta) > 0 {
+		c.Series = append(c.Series, chart.Series{Name: "test-set α̂", Color: colBlue, Kind: chart.Scatter, X: tit, Y: ta, Titles: ttitles})
+	}
 	s.iterAxis(c)
 	return c
 }
@@ -188,8 +205,42 @@ func (s *Session) HistChart() *chart.Chart {
 	return c
 }
 
+// NormChart shows the histogram of the per-batch noise norms ‖g_j − ḡ‖ at the latest
+// measurement, of the training set and (with testNoise) of the test set.
+func (s *Session) NormChart() *chart.Chart {
+	c := &chart.Chart{ID: "chart-norms", Title: "Noise norms per batch (latest measurement)", X: chart.Axis{Label: "‖g_j − ḡ‖ (batch gradient − mean gradient)"},
+		Y: chart.Axis{Label: "batches", Min: 0}}
+	if len(s.Evals) == 0 {
+		return c
+	}
+	e := s.Evals[len(s.Evals)-1]
+	c.Title = fmt.Sprintf("Noise norms per batch at iteration %d", e.Iter)
+	add := func(name string, col int, m *noise.Measurement) {
+		if m == nil || len(m.NormHist.Counts) == 0 {
+			return
+		}
+		h := m.NormHist
+		n := len(h.Counts)
+		edges := make([]float64, n+1)
+		var titles []string
+		for i := range edges {
+			edges[i] = h.Lo + (h.Hi-h.Lo)*float64(i)/float64(n)
+		}
+		for i, k := range h.Counts {
+			titles = append(titles, fmt.Sprintf("%s: %.0f batches with norm in [%.3g, %.3g)", name, k, edges[i], edges[i+1]))
+			c.Y.Max = math.Max(c.Y.Max, k)
+		}
+		c.X.Max = math.Max(c.X.Max, h.Hi)
+		c.Series = append(c.Series, chart.Series{Name: name, Color: col, Kind: chart.Bars, X: edges, Y: h.Counts, Titles: titles})
+	}
+	add("training set", colSky, e.Noise)
+	add("test set", colBlue, e.TestNoise)
+	c.Y.Max *= 1.1
+	return c
+}
+
 // iterAxis sets the iteration axis to the whole run.
 func (s *Session) iterAxis(c *chart.Chart) {
-	n := math.Max(1, float64(mlpParams(s.Spec).Iters))
+	n := math.Max(1, float64(mlpParams(s.Spec).Steps()))
 	c.X.Min, c.X.Max = -0.02*n, 1.02*n // room for the points at 0 and at the end
 }

@@ -75,3 +75,33 @@ func TestCharts(t *testing.T) {
 		t.Errorf("the loss chart's SVG lacks the hover text of iteration 100")
 	}
 }
+
+// TestProtocolCharts: the test set's α̂ joins the α̂ chart, and the norm chart shows the
+// latest measurement's histograms of per-batch noise norms, training and test.
+func TestProtocolCharts(t *testing.T) {
+	s := &Session{Spec: spec.MustPreset("mlp", spec.PagePreset)}
+	s.Evals = []mlp.Evaluation{
+		{Iter: 0, Alpha: 1.2, Lo: 1.1, Hi: 1.3, TestAlpha: 1.4, TestLo: 1.3, TestHi: 1.5,
+			Noise:     &noise.Measurement{NormHist: noise.Histogram{Lo: 0, Hi: 4, Counts: []float64{3, 1}}},
+			TestNoise: &noise.Measurement{NormHist: noise.Histogram{Lo: 0, Hi: 6, Counts: []float64{1, 1, 2}}}},
+	}
+	a := s.AlphaChart()
+	if err := a.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	last := a.Series[len(a.Series)-1]
+	if last.Name != "test-set α̂" || !slices.Equal(last.Y, []float64{1.4}) {
+		t.Errorf("last α̂ series %q %v; want the test-set α̂ [1.4]", last.Name, last.Y)
+	}
+	c := s.NormChart()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Series) != 2 || !slices.Equal(c.Series[0].X, []float64{0, 2, 4}) || !slices.Equal(c.Series[1].X, []float64{0, 2, 4, 6}) ||
+		!slices.Equal(c.Series[1].Y, []float64{1, 1, 2}) || c.X.Max != 6 {
+		t.Errorf("norm chart %+v; want training bars at 0,2,4 and test bars at 0,2,4,6 up to 6", c.Series)
+	}
+	if want := "test set: 2 batches with norm in [4, 6)"; c.Series[1].Titles[2] != want {
+		t.Errorf("hover %q; want %q", c.Series[1].Titles[2], want)
+	}
+}

@@ -104,6 +104,19 @@ func WithChoice(sp spec.Spec, name, choice string) (spec.Spec, error) {
 	return fit(sp, out)
 }
 
+// WithTestNoise is WithValue for the testNoise checkbox (measure the test set's noise too).
+func WithTestNoise(sp spec.Spec, on bool) (spec.Spec, error) {
+	out := sp.Clone()
+	v := 0.0
+	if on {
+		v = 1
+	}
+	if err := out.Set("testNoise", v); err != nil {
+		return sp, err
+	}
+	return fit(sp, out)
+}
+
 // WithSeed is WithValue for the seed, given as the text of its input.
 func WithSeed(sp spec.Spec, text string) (spec.Spec, error) {
 	v, err := strconv.ParseUint(text, 10, 64)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/spec"
@@ -213,4 +214,31 @@ func FuzzWithSeed(f *testing.F) {
 			t.Errorf("WithSeed(%q) = seed %d, %v", text, got.Seed, err)
 		}
 	})
+}
+
+// TestWithTestNoise: the checkbox turns the test set's measurement on and off, and refuses a
+// test set too small for two batches with the reason.
+func TestWithTestNoise(t *testing.T) {
+	sp := spec.MustPreset("mlp", spec.PagePreset)
+	on, err := WithTestNoise(sp, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mlpParams(on).TestNoise || mlpParams(sp).TestNoise {
+		t.Errorf("testNoise %v after turning it on (was %v)", mlpParams(on).TestNoise, mlpParams(sp).TestNoise)
+	}
+	off, err := WithTestNoise(on, false)
+	if err != nil || off.Key() != sp.Key() {
+		t.Errorf("turned off: %v, key %q; want the page preset's %q", err, off.Key(), sp.Key())
+	}
+	small := sp.Clone()
+	if err := small.Set("testN", 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := small.Set("batch", 60); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WithTestNoise(small, true); err == nil || !strings.Contains(err.Error(), "testNoise") {
+		t.Errorf("testN 100, b 60: got %v, want an error on testNoise", err)
+	}
 }

@@ -246,7 +246,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 	s.State, s.Phase = Ready, fmt.Sprintf("ready: %d training and %d test examples, %d weights", train.Len(), test.Len(), tr.NumParams())
 	s.unlock(true)
 
-	iters := tr.Params().Iters
+	iters := tr.Params().Steps()
 	var (
 		measuring bool      // the loop's last wait was for a measurement
 		stepping  bool      // the slice in progress takes at most Steps steps (the Step button)

@@ -25,6 +25,10 @@ const (
 	TextZeros = "ReLU units that never fire give gradients that are exactly zero; the estimate skips these values, " +
 		"and this chart shows how many there are."
 
+	TextNorms = "How far each batch's gradient lies from the mean gradient, ‖g_j − ḡ‖, as the reference code logs it: " +
+		"a few batches far out are the heavy tail seen batch by batch. With test-set noise on, the test set's batches are shown too, " +
+		"and the α̂ chart above shows the test set's α̂ in blue."
+
 	TextServer = "A bigger run (all 60 000 MNIST images, the noise measured on every batch as in the paper) takes " +
 		"minutes: the server can run it and show its progress and result here."
 )

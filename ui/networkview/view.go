@@ -175,6 +175,16 @@ func (c *View) OnChoice(name string, e vugu.DOMEvent) {
 	page.Apply(sp)
 }
 
+// OnTestNoise applies the test-set noise checkbox.
+func (c *View) OnTestNoise(e vugu.DOMEvent) {
+	sp, err := WithTestNoise(page.Sess.Spec, e.PropBool("target", "checked"))
+	if err != nil {
+		page.Msg = err.Error()
+		return
+	}
+	page.Apply(sp)
+}
+
 // OnSeed applies the seed's input.
 func (c *View) OnSeed(e vugu.DOMEvent) {
 	sp, err := WithSeed(page.Sess.Spec, strings.TrimSpace(e.PropString("target", "value")))
@@ -315,6 +325,7 @@ func (p *Page) AlphaChart() *chart.Chart    { return p.Sess.AlphaChart() }
 func (p *Page) HistChart() *chart.Chart     { return p.Sess.HistChart() }
 func (p *Page) LayerChart() *chart.Chart    { return p.Sess.LayerChart() }
 func (p *Page) ZeroChart() *chart.Chart     { return p.Sess.ZeroChart() }
+func (p *Page) NormChart() *chart.Chart     { return p.Sess.NormChart() }
 
 // HistNote says where the histogram comes from, or why there is none.
 func (p *Page) HistNote() string {

@@ -85,4 +85,16 @@ func printTable(w io.Writer, res *mlp.Result) {
 			e.Iter, e.TrainLoss, e.TrainAcc, e.TestLoss, e.TestAcc, e.Alpha, e.Lo, e.Hi, e.Noise.AlphaRef.Alpha,
 			100*e.ZeroFrac, strings.Join(layers, " "), strings.Join(others, ", "))
 	}
+	for _, e := range res.Evaluations {
+		if e.TestNoise != nil {
+			fmt.Fprintf(w, "test-set noise at %d: α̂ %.3f (%.3f–%.3f), α̂ ref %.3f, zeros %.1f%%\n",
+				e.Iter, e.TestAlpha, e.TestLo, e.TestHi, e.TestNoise.AlphaRef.Alpha, 100*e.TestNoise.ZeroFrac)
+		}
+	}
+	if res.Stopped != "" {
+		fmt.Fprintf(w, "stopped early: %s\n", res.Stopped)
+	}
+	for _, d := range res.Protocol {
+		fmt.Fprintf(w, "differs from the reference: %s\n", d)
+	}
 }
