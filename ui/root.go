@@ -43,6 +43,7 @@ const (
 	ViewNetwork   ViewID = "network"
 	ViewIterates  ViewID = "iterates"
 	ViewTour      ViewID = "tour"
+	ViewPaper     ViewID = "paper"
 )
 
 // View describes one entry of the navigation.
@@ -60,6 +61,7 @@ var Views = []View{
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
 	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
 	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
+	{ViewPaper, "Paper", "The paper's figures: a grid of networks trained on the server, and the tail index α̂ against width and depth."},
 }
 
 // DefaultView is the view shown when none is chosen.
@@ -76,7 +78,7 @@ func ParseView(s string) (ViewID, error) {
 			return v.ID, nil
 		}
 	}
-	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, tour)", s)
+	return "", fmt.Errorf("ui: unknown view %q (want one of estimator, landscape, network, iterates, tour, paper)", s)
 }
 
 // Root is the application shell: title, navigation, the banner about untrusted link fields, the

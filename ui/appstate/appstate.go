@@ -33,7 +33,11 @@ var ViewKinds = map[string][]string{
 	"network":   {"mlp"},
 	"iterates":  {"iterates"},
 	TourView:    nil, // shows the other views' widgets; its link carries the step
+	PaperView:   nil, // no spec kind: its fragment is a plain query (Queries), e.g. sweep=<id>
 }
+
+// PaperView is the Paper view's name; its fragment is a sweep's query, read by the view.
+const PaperView = "paper"
 
 // TourView is the guided tour's view; its fragment is "#tour?step=N", N from 1.
 const TourView = "tour"
@@ -52,6 +56,7 @@ type State struct {
 	ShareID string               // set when the page was opened from a stored share (/s/{id})
 	Result  json.RawMessage      // the stored share's result (GET /api/shares/{id}), for the view to compare
 	Step    int                  // the tour's step, from 1 (0: none chosen, the first)
+	Queries map[string]string    // the fragment's query of each view without a spec kind (the view parses it)
 
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
@@ -102,7 +107,7 @@ func (s *State) Actions(view string) Actions { return s.actions[view] }
 // New returns the state of an empty fragment: the default view, every view's spec at its
 // kind's page preset (what a fresh page shows).
 func New() *State {
-	s := &State{View: DefaultView, Specs: map[string]spec.Spec{}}
+	s := &State{View: DefaultView, Specs: map[string]spec.Spec{}, Queries: map[string]string{}}
 	for view, kinds := range ViewKinds {
 		for _, k := range kinds {
 			if sp, err := spec.NewPreset(k, spec.PagePreset); err == nil {
@@ -151,6 +156,10 @@ func Parse(fragment string) *State {
 		return s
 	}
 	kinds := ViewKinds[s.View]
+	if len(kinds) == 0 {
+		s.Queries[s.View] = q.Encode()
+		return s
+	}
 	if k := q.Get("kind"); k != "" && !slices.Contains(kinds, k) {
 		s.Ignored = append(s.Ignored, &spec.FieldError{Field: "kind", Msg: "kind " + quote(k) + " is not shown by the " + s.View + " view"})
 		return s
@@ -172,6 +181,9 @@ func (s *State) Fragment() string {
 	}
 	sp, ok := s.Specs[s.View]
 	if !ok {
+		if q := s.Queries[s.View]; q != "" {
+			return "#" + s.View + "?" + q
+		}
 		return "#" + s.View
 	}
 	return "#" + s.View + "?" + sp.Query().Encode()
@@ -186,6 +198,15 @@ func (s *State) Spec(view string) (spec.Spec, bool) {
 // SetSpec records the spec shown by view (a view calls it after every control change).
 func (s *State) SetSpec(view string, sp spec.Spec) {
 	s.Specs[view] = sp
+	s.changed()
+}
+
+// SetQuery records the query of a view without a spec kind (rewriting the link like SetSpec).
+func (s *State) SetQuery(view, query string) {
+	if s.Queries == nil {
+		s.Queries = map[string]string{}
+	}
+	s.Queries[view] = query
 	s.changed()
 }
 

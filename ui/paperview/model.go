@@ -1,0 +1,252 @@
+package paperview
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tailscope/tailscope/ui/chart"
+)
+
+// The answers of the sweep routes, decoded here rather than with sim/sweep's types so that the
+// view needs none of the sweep package (main.wasm stays small).
+
+// Cost is a sweep's estimated cost on one backend (sweep.Cost).
+type Cost struct {
+	Backend string  `json:"backend"`
+	Runs    int     `json:"runs"`
+	Seconds float64 `json:"seconds"` // on one worker
+	Longest float64 `json:"longest"` // the longest run
+}
+
+// Preset is one of GET /api/sweeps/presets.
+type Preset struct {
+	Name     string          `json:"name"`
+	Label    string          `json:"label"`
+	Help     string          `json:"help"`
+	Sweep    json.RawMessage `json:"sweep"`
+	Link     string          `json:"link"`
+	Runs     int             `json:"runs"`
+	Estimate []Cost          `json:"estimate"`
+	Refused  string          `json:"refused,omitempty"`
+}
+
+// Status is GET /api/sweeps/{id} without results.
+type Status struct {
+	ID       string         `json:"id"`
+	Counts   map[string]int `json:"counts"`
+	Finished bool           `json:"finished"`
+	Runs     []struct {
+		State string `json:"state"`
+		Error string `json:"error,omitempty"`
+	} `json:"runs"`
+}
+
+// Stat is a metric's mean, standard deviation and count over seeds.
+type Stat struct {
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"`
+	N    int     `json:"n"`
+}
+
+// Table is GET /api/sweeps/{id}/table: one row per grid point.
+type Table struct {
+	Params []string `json:"params"`
+	Rows   []struct {
+		Values  []string        `json:"values"`
+		Metrics map[string]Stat `json:"metrics"`
+	} `json:"rows"`
+}
+
+// Human writes a duration in seconds the way sweep.Human does: "40 s", "12 min", "3.5 h", "41 days".
+func Human(sec float64) string {
+	switch {
+	case sec < 1:
+		return "under 1 s"
+	case sec < 90:
+		return fmt.Sprintf("%.0f s", sec)
+	case sec < 90*60:
+		return fmt.Sprintf("%.0f min", sec/60)
+	case sec < 48*3600:
+		return fmt.Sprintf("%.1f h", sec/3600)
+	}
+	return fmt.Sprintf("%.1f days", sec/86400)
+}
+
+// EstimateText says what a preset costs before anyone starts it: its runs and the estimated
+// time on each backend with one and with two workers.
+func (p Preset) EstimateText() string {
+	var parts []string
+	for _, c := range p.Estimate {
+		two := max(c.Seconds/2, c.Longest)
+		parts = append(parts, fmt.Sprintf("%s: %s on one worker, %s on two", c.Backend, Human(c.Seconds), Human(two)))
+	}
+	s := fmt.Sprintf("%d runs. Estimated time — %s.", p.Runs, strings.Join(parts, "; "))
+	if p.Refused != "" {
+		s += " This server refuses it: " + p.Refused
+	}
+	return s
+}
+
+// ProgressText says how far a sweep is.
+func (s *Status) ProgressText() string {
+	n := len(s.Runs)
+	c := s.Counts
+	txt := fmt.Sprintf("%d of %d runs done, %d running, %d queued", c["done"], n, c["running"], c["queued"])
+	if c["failed"] > 0 {
+		txt += fmt.Sprintf(", %d failed", c["failed"])
+	}
+	if c["cancelled"] > 0 {
+		txt += fmt.Sprintf(", %d cancelled", c["cancelled"])
+	}
+	if s.Finished {
+		txt += " — finished."
+	} else {
+		txt += "."
+	}
+	return txt
+}
+
+// FirstError is the error of the first failed run, "" when none failed.
+func (s *Status) FirstError() string {
+	for _, r := range s.Runs {
+		if r.State == "failed" && r.Error != "" {
+			return r.Error
+		}
+	}
+	return ""
+}
+
+// LinkQuery is the fragment query that reopens a sweep (sweep=id) or a preset (preset=name).
+func LinkQuery(key, value string) string { return url.Values{key: {value}}.Encode() }
+
+// ParseLink reads the view's fragment query: the sweep id or preset name it names.
+func ParseLink(query string) (sweepID, preset string) {
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return "", ""
+	}
+	return q.Get("sweep"), q.Get("preset")
+}
+
+// panelName names a panel by the values of the grid parameters other than width and depth
+// (dataset, loss, …), e.g. "dataset=mnist loss=ce"; "" when there are none.
+func panelName(params, values []string) string {
+	var parts []string
+	for i, p := range params {
+		if p != "width" && p != "depth" && i < len(values) {
+			parts = append(parts, p+"="+values[i])
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Charts draws the table: for each dataset and loss (each panel), α̂ against width with a line
+// per depth, and α̂ against depth with a line per width; each mean has an error bar of one
+// standard deviation over seeds. Grid points with no finished run are left out, so the charts
+// fill in as runs finish. A table without a width or depth axis draws nothing against it.
+func (t *Table) Charts() []*chart.Chart {
+	wi, di := slices.Index(t.Params, "width"), slices.Index(t.Params, "depth")
+	var panels []string
+	for _, r := range t.Rows {
+		if p := panelName(t.Params, r.Values); !slices.Contains(panels, p) {
+			panels = append(panels, p)
+		}
+	}
+	var out []*chart.Chart
+	for k, panel := range panels {
+		if wi >= 0 {
+			out = append(out, t.chart(panel, k, wi, di, "width", "depth"))
+		}
+		if di >= 0 {
+			out = append(out, t.chart(panel, k, di, wi, "depth", "width"))
+		}
+	}
+	return out
+}
+
+// chart draws α̂ of panel against parameter xi, a line per value of parameter li (one line when
+// li < 0).
+func (t *Table) chart(panel string, k, xi, li int, xName, lName string) *chart.Chart {
+	c := &chart.Chart{
+		ID:      fmt.Sprintf("paper-alpha-%s-%d", xName, k+1),
+		Title:   "Tail index α̂ against " + xName,
+		Caption: "Mean over seeds; bars ±1 sd. Lower α̂: heavier tails.",
+		X:       chart.Axis{Label: xName, Log: xName == "width"},
+		Y:       chart.Axis{Label: "α̂"},
+	}
+	if panel != "" {
+		c.Title += " (" + panel + ")"
+	}
+	type pt struct{ x, m, sd float64 }
+	lines := map[string][]pt{}
+	var order []string
+	for _, r := range t.Rows {
+		if panelName(t.Params, r.Values) != panel {
+			continue
+		}
+		st, ok := r.Metrics["alpha"]
+		if !ok || st.N == 0 || math.IsNaN(st.Mean) {
+			continue
+		}
+		x, err := strconv.ParseFloat(r.Values[xi], 64)
+		if err != nil {
+			continue
+		}
+		name := "all"
+		if li >= 0 {
+			name = lName + " " + r.Values[li]
+		}
+		if _, ok := lines[name]; !ok {
+			order = append(order, name)
+		}
+		lines[name] = append(lines[name], pt{x, st.Mean, st.SD})
+	}
+	if c.X.Log && len(order) > 0 { // the grid's range, not whole decades around it
+		c.X.Min, c.X.Max = math.Inf(1), math.Inf(-1)
+		for _, pts := range lines {
+			for _, p := range pts {
+				c.X.Min, c.X.Max = min(c.X.Min, p.x/1.25), max(c.X.Max, p.x*1.25)
+			}
+		}
+	}
+	for i, name := range order {
+		pts := lines[name]
+		slices.SortFunc(pts, func(a, b pt) int { return cmpFloat(a.x, b.x) })
+		line := chart.Series{Name: name, Kind: chart.Line, Color: i + 1}
+		dots := chart.Series{Name: name + " (points)", Kind: chart.Scatter, Color: i + 1}
+		bars := chart.Series{Name: name + " ±1 sd", Kind: chart.Line, Color: i + 1, Width: 1.5}
+		for _, p := range pts {
+			line.X, line.Y = append(line.X, p.x), append(line.Y, p.m)
+			dots.X, dots.Y = append(dots.X, p.x), append(dots.Y, p.m)
+			bars.X = append(bars.X, p.x, p.x, math.NaN())
+			bars.Y = append(bars.Y, p.m-p.sd, p.m+p.sd, math.NaN())
+		}
+		c.Series = append(c.Series, line, dots, bars)
+	}
+	return c
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Points counts the grid points with at least one finished run (for the page's status line).
+func (t *Table) Points() (done, all int) {
+	for _, r := range t.Rows {
+		if st, ok := r.Metrics["alpha"]; ok && st.N > 0 {
+			done++
+		}
+	}
+	return done, len(t.Rows)
+}

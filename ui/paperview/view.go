@@ -1,0 +1,305 @@
+package paperview
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/chart"
+	"github.com/tailscope/tailscope/ui/networkview"
+	"github.com/vugu/vugu"
+)
+
+// ViewName is the view's name in the page state and the URL fragment.
+const ViewName = appstate.PaperView
+
+// PollEvery is how often a followed sweep's status is asked for.
+const PollEvery = time.Second
+
+// View is the Paper view's component (see the package doc). Use it as
+//
+//	<paperview:View :State='c.State' :Env='c.Env'></paperview:View>
+type View struct {
+	State *appstate.State
+	Env   vugu.EventEnv
+
+	env     vugu.EventEnv
+	client  networkview.Client
+	presets []Preset
+	chosen  string // the preset shown
+	loaded  bool   // presets asked for
+	err     string
+	sweepID string // the sweep followed
+	token   string // its cancel token, when this page started it
+	status  *Status
+	charts  []*chart.Chart
+	stop    context.CancelFunc
+	link    string // the link's sweep in query form, once read
+}
+
+// Init takes the event environment when none is passed as a prop.
+func (c *View) Init(ctx vugu.InitCtx) { c.env = ctx.EventEnv() }
+
+// Destroy stops following the sweep (the sweep itself goes on on the server).
+func (c *View) Destroy(ctx vugu.DestroyCtx) {
+	if c.stop != nil {
+		c.stop()
+	}
+}
+
+func (c *View) eventEnv() vugu.EventEnv {
+	if c.Env != nil {
+		return c.Env
+	}
+	return c.env
+}
+
+// Compute follows the link: it loads the presets once and follows the sweep the link names.
+func (c *View) Compute(ctx vugu.ComputeCtx) {
+	if c.env == nil {
+		c.env = ctx.EventEnv()
+	}
+	if !c.loaded {
+		c.loaded = true
+		c.loadPresets()
+	}
+	if c.State == nil {
+		return
+	}
+	query := c.State.Queries[ViewName]
+	id, preset := ParseLink(query)
+	if q, err := url.ParseQuery(query); err == nil && q.Get("kind") != "" && id == "" && query != c.link {
+		c.link, c.chosen = query, "link"
+		c.estimateLink(q)
+	}
+	if preset != "" && c.chosen == "" {
+		c.chosen = preset
+	}
+	if id != "" && id != c.sweepID {
+		c.follow(id)
+	}
+}
+
+func (c *View) loadPresets() {
+	env := c.eventEnv()
+	go func() {
+		var ps []Preset
+		err := c.client.JSON(context.Background(), "GET", "/api/sweeps/presets", nil, &ps)
+		env.Lock()
+		defer env.UnlockRender()
+		if err != nil {
+			c.err = "Could not load the sweep presets: " + err.Error()
+			return
+		}
+		c.presets = append(slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name != "link" }), ps...)
+		if c.chosen == "" && len(ps) > 0 {
+			c.chosen = ps[len(ps)-1].Name // the smaller grid: the one that finishes here
+			for _, p := range ps {
+				if p.Name == "cpu" {
+					c.chosen = p.Name
+				}
+			}
+		}
+	}()
+}
+
+// estimateLink shows the sweep of the link as a preset named "link", with the server's estimate.
+func (c *View) estimateLink(q url.Values) {
+	body, err := LinkSweep(q)
+	if err != nil {
+		c.err = "The sweep in this link is not valid: " + err.Error()
+		return
+	}
+	env := c.eventEnv()
+	go func() {
+		var est struct {
+			Runs     int    `json:"runs"`
+			Estimate []Cost `json:"estimate"`
+		}
+		err := c.client.JSON(context.Background(), "POST", "/api/sweeps/estimate", body, &est)
+		env.Lock()
+		defer env.UnlockRender()
+		if err != nil {
+			c.err = "The sweep in this link is not valid: " + err.Error()
+			return
+		}
+		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Runs: est.Runs, Estimate: est.Estimate}
+		c.presets = append([]Preset{p}, slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name == "link" })...)
+	}()
+}
+
+// Presets are the server's sweep presets.
+func (c *View) Presets() []Preset { return c.presets }
+
+// Chosen is the preset shown (nil before the presets arrive).
+func (c *View) Chosen() *Preset {
+	for i := range c.presets {
+		if c.presets[i].Name == c.chosen {
+			return &c.presets[i]
+		}
+	}
+	return nil
+}
+
+// ChosenClass marks the chosen preset's button.
+func (c *View) ChosenClass(name string) string {
+	if name == c.chosen {
+		return "chosen"
+	}
+	return ""
+}
+
+// Choose shows preset name and its estimate; nothing starts.
+func (c *View) Choose(name string) {
+	c.chosen = name
+	if c.State != nil && c.sweepID == "" {
+		c.State.SetQuery(ViewName, LinkQuery("preset", name))
+	}
+}
+
+// Start submits the chosen preset's sweep to the server and follows it.
+func (c *View) Start() {
+	p := c.Chosen()
+	if p == nil {
+		return
+	}
+	body := p.Sweep
+	env := c.eventEnv()
+	c.err = ""
+	go func() {
+		var out struct{ ID, CancelToken string }
+		err := c.client.JSON(context.Background(), "POST", "/api/sweeps", json.RawMessage(body), &out)
+		env.Lock()
+		defer env.UnlockRender()
+		if err != nil {
+			c.err = "The server did not start the sweep: " + err.Error()
+			return
+		}
+		c.follow(out.ID)
+		c.token = out.CancelToken
+		if c.State != nil {
+			c.State.SetQuery(ViewName, LinkQuery("sweep", out.ID))
+		}
+	}()
+}
+
+// follow polls sweep id until it is finished (or another is followed), redrawing the charts
+// whenever more runs are done. Called under the render lock.
+func (c *View) follow(id string) {
+	if c.stop != nil {
+		c.stop()
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	c.sweepID, c.token, c.status, c.charts, c.stop = id, "", nil, nil, stop
+	env := c.eventEnv()
+	path := "/api/sweeps/" + url.PathEscape(id)
+	go func() {
+		lastDone := -1
+		for ctx.Err() == nil {
+			var st Status
+			err := c.client.JSON(ctx, "GET", path, nil, &st)
+			var tab *Table
+			if err == nil && st.Counts["done"] != lastDone {
+				var t Table
+				if err = c.client.JSON(ctx, "GET", path+"/table", nil, &t); err == nil {
+					tab, lastDone = &t, st.Counts["done"]
+				}
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			env.Lock()
+			if err != nil {
+				c.err = fmt.Sprintf("Could not follow sweep %s: %v", id, err)
+			} else {
+				c.err, c.status = "", &st
+				if tab != nil {
+					c.charts = tab.Charts()
+				}
+			}
+			env.UnlockRender()
+			if err == nil && st.Finished && tab == nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(PollEvery):
+			}
+		}
+	}()
+}
+
+// Cancel cancels the followed sweep on the server (only its creator holds the token).
+func (c *View) Cancel() {
+	id, tok := c.sweepID, c.token
+	env := c.eventEnv()
+	go func() {
+		err := c.client.JSON(context.Background(), "DELETE", "/api/sweeps/"+url.PathEscape(id), nil, nil, "Authorization", "Bearer "+tok)
+		if err != nil {
+			env.Lock()
+			c.err = "Could not cancel: " + err.Error()
+			env.UnlockRender()
+		}
+	}()
+}
+
+// CanCancel reports whether the page may cancel the followed sweep.
+func (c *View) CanCancel() bool {
+	return c.token != "" && c.status != nil && !c.status.Finished
+}
+
+// Running reports whether a sweep is followed and unfinished.
+func (c *View) Running() bool { return c.sweepID != "" && (c.status == nil || !c.status.Finished) }
+
+// Status is the followed sweep's status (nil before it arrives).
+func (c *View) Status() *Status { return c.status }
+
+// StatusText says where the followed sweep stands.
+func (c *View) StatusText() string {
+	if c.sweepID == "" {
+		return ""
+	}
+	if c.status == nil {
+		return "Sweep " + c.sweepID + ": asking the server…"
+	}
+	return "Sweep " + c.sweepID + ": " + c.status.ProgressText()
+}
+
+// ProgressValue is the fraction of runs finished, for the progress bar.
+func (c *View) ProgressValue() string {
+	if c.status == nil || len(c.status.Runs) == 0 {
+		return "0"
+	}
+	n := c.status.Counts["done"] + c.status.Counts["failed"] + c.status.Counts["cancelled"]
+	return fmt.Sprintf("%.3f", float64(n)/float64(len(c.status.Runs)))
+}
+
+// FailText is the first failed run's error, "" when none failed.
+func (c *View) FailText() string {
+	if c.status == nil {
+		return ""
+	}
+	if e := c.status.FirstError(); e != "" {
+		return "A run failed: " + e
+	}
+	return ""
+}
+
+// Error is the last error talking to the server.
+func (c *View) Error() string { return c.err }
+
+// Charts are the sweep's charts, filled in as runs finish.
+func (c *View) Charts() []*chart.Chart { return c.charts }
+
+// DoneCount is the number of runs done (data-done on the charts, for tests).
+func (c *View) DoneCount() string {
+	if c.status == nil {
+		return "0"
+	}
+	return fmt.Sprint(c.status.Counts["done"])
+}
