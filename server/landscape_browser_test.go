@@ -163,6 +163,8 @@ func TestBrowserLandscape(t *testing.T) {
 
 	// A slider changes the landscape (the drawn curve) and the link.
 	curve := `document.querySelector("#ls-landscape-levy path[stroke='#000000']").getAttribute("d")`
+	// The panel's SVG is written by a populate callback after the render that made its box.
+	p.waitFor("the drawn landscape curve", `!!document.querySelector("#ls-landscape-levy path[stroke='#000000']")`, 20*time.Second)
 	before := p.eval(curve)
 	p.slide("ls-hl", "2.5", "2.5")
 	if after := p.eval(curve); after == before {
