@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,7 +151,7 @@ func TestBrowserLandscape(t *testing.T) {
 	check := consoleProblems(t, tab)
 	p := lsPage{t, tab}
 
-	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&seed=5&walkers=400&steps=100000")
+	loadApp(t, tab, srv.URL+"/#landscape?kind=wells&seed=5&walkers=400&steps=100000&eta=0.001")
 	p.waitFor("the landscape view", `!!document.getElementById("ls-play") && !!document.getElementById("ls-landscape-levy")`, 20*time.Second)
 	if got := p.step(); got != 0 || p.phase() != "ready" {
 		t.Errorf("at load: step %d, phase %q; want 0, ready", got, p.phase())
@@ -167,9 +168,9 @@ func TestBrowserLandscape(t *testing.T) {
 	p.waitFor("the drawn landscape curve", `!!document.querySelector("#ls-landscape-levy path[stroke='#000000']")`, 20*time.Second)
 	before := p.eval(curve)
 	p.slide("ls-hl", "2.5", "2.5")
-	if after := p.eval(curve); after == before {
-		t.Error("moving the left depth to 2.5 did not change the drawn landscape")
-	}
+	// The panel is drawn again by its populate callback: wait for the new curve.
+	p.expect("moving the left depth to 2.5 to change the drawn landscape",
+		`(() => { const e = document.querySelector("#ls-landscape-levy path[stroke='#000000']"); return !!e && e.getAttribute("d") !== `+strconv.Quote(before)+` })()`, 10*time.Second)
 	p.expect("the link to follow the slider", `location.hash.includes("hl=2.5")`, 5*time.Second)
 
 	// The keyboard moves a slider, as the mouse does: one step of α to the right.
@@ -241,11 +242,14 @@ func TestBrowserLandscape(t *testing.T) {
 	}
 	browsertest.Screenshot(t, tab, "running")
 
-	// Leaving the view stops the run; coming back shows the same link's run from its start.
+	// Leaving the view hides it and keeps its run (a class does not lose the picture on a tab
+	// switch); coming back shows the same run, not a fresh one. Reset then starts it over.
 	p.click("nav-estimator")
-	p.waitFor("the estimator view", `!!document.getElementById("view-estimator") && !document.getElementById("ls-play")`, 10*time.Second)
+	p.waitFor("the estimator view", `!!document.getElementById("view-estimator") && document.getElementById("ls-play").offsetParent === null`, 10*time.Second)
 	p.click("nav-landscape")
-	p.waitFor("the landscape view again", `!!document.getElementById("ls-play") && document.getElementById("ls-status").dataset.phase === "ready"`, 10*time.Second)
+	p.waitFor("the landscape view again, its run kept", `document.getElementById("ls-play").offsetParent !== null && document.getElementById("ls-status").dataset.phase !== "ready" && !document.getElementById("ls-status").textContent.startsWith("step 0 ")`, 10*time.Second)
+	p.click("ls-reset")
+	p.waitFor("the reset", `document.getElementById("ls-status").dataset.phase === "ready"`, 5*time.Second)
 	p.click("ls-play")
 	p.waitFor("the run to start again", `document.getElementById("ls-status").dataset.phase === "running"`, 5*time.Second)
 	time.Sleep(300 * time.Millisecond)
