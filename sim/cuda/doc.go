@@ -51,4 +51,7 @@
 // builds them here (build.sh: CGO_ENABLED=0 go test -c, and the MNIST files) and runs them on
 // a GPU machine without Go (run.sh), beside the PyTorch peer torch_bench.py, printing one
 // table (README.md).
+//
+// The package builds natively only (every file but this one is !js && !wasip1): purego has no
+// js/wasm port, and the browser never runs GPU work.
 package cuda

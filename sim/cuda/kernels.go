@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 package cuda
 
 // kernelSource is the CUDA C++ of every custom kernel, compiled by NVRTC when a GPU is
