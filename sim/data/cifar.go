@@ -327,21 +327,7 @@ func CIFARSubset(c CIFAR, train bool, n int, balanced bool) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n < 1 || n > full.Len() {
-		return nil, fmt.Errorf("data: subset of %d examples of %s, which has %d", n, full.Name, full.Len())
-	}
-	var idx []int
-	if balanced {
-		if idx, err = full.balancedIndex(n); err != nil {
-			return nil, err
-		}
-	} else {
-		idx = make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-	}
-	return full.pick(idx), nil
+	return full.subset(n, balanced)
 }
 
 // WriteRecords writes examples in the binary version of c: for each, its label byte(s) and

@@ -70,21 +70,7 @@ func MNISTSubset(train bool, n int, balanced bool) (*Set, error) {
 	}
 	full := raw.set(train)
 	full.Y, full.Pixels = raw.labels, raw.pixels
-	if n < 1 || n > full.Len() {
-		return nil, fmt.Errorf("data: subset of %d examples of %s, which has %d", n, full.Name, full.Len())
-	}
-	var idx []int
-	if balanced {
-		if idx, err = full.balancedIndex(n); err != nil {
-			return nil, err
-		}
-	} else {
-		idx = make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-	}
-	return full.pick(idx), nil
+	return full.subset(n, balanced)
 }
 
 func loadMNIST(train bool) (*rawMNIST, error) {

@@ -190,3 +190,23 @@ func normalise(x []float32, p []uint8, mean, std float32) {
 		x[i] = (float32(v)/255 - mean) / std
 	}
 }
+
+// subset returns the first n examples of s, or Balanced(n) if balanced, normalising (and
+// holding) only those: MNISTSubset and CIFARSubset cut their sets with it.
+func (s *Set) subset(n int, balanced bool) (*Set, error) {
+	if n < 1 || n > s.Len() {
+		return nil, fmt.Errorf("data: subset of %d examples of %s, which has %d", n, s.Name, s.Len())
+	}
+	if !balanced {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		return s.pick(idx), nil
+	}
+	idx, err := s.balancedIndex(n)
+	if err != nil {
+		return nil, err
+	}
+	return s.pick(idx), nil
+}
