@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/tailscope/tailscope/ui/internal/browseryield"
 )
 
 // The sweep computes in slices of sweepSlice, handing the thread back to the browser between
-// them (yield: input and paint go first), and redraws its progress every sweepRenderEvery.
+// them (browseryield.Yield: input and paint go first), and redraws its progress every sweepRenderEvery.
 const (
 	sweepSlice       = 40 * time.Millisecond
 	sweepRenderEvery = time.Second // a redraw of the view costs more than the sweep's slices
@@ -72,7 +74,7 @@ func (c *View) RunSweep() {
 			if !more {
 				return
 			}
-			yield()
+			browseryield.Yield()
 		}
 	}()
 }
