@@ -16,6 +16,7 @@ import (
 // normalised per plane) and gets ready to train; for CIFAR-100, which this server lacks, it
 // says which command gets it.
 func TestBrowserNetworkCIFAR(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data.SetDir(dir)
 	defer data.SetDir("")

@@ -139,6 +139,7 @@ func (p estPage) setRange(id, value string) {
 // analysed; a malformed link and a malformed file each show their message; a run of a million
 // values leaves the page responsive and can be cancelled; no console errors.
 func TestBrowserEstimator(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t) // before the tab: building main.wasm must not eat the browser's time
 	tab := browsertest.New(t)
 	console := watchConsole(tab)

@@ -47,6 +47,7 @@ func number(t *testing.T, s, prefix string) float64 {
 // the numbers the server computes for the same spec; a scenario button moves to light tails and
 // rewrites the link; a large run leaves the page responsive and Cancel stops it; no console errors.
 func TestBrowserIterates(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	console := watchConsole(tab)

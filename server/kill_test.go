@@ -67,6 +67,7 @@ func postJSON(c *http.Client, url, body string) (int, []byte, error) {
 // directory and checks that every share the server acknowledged (201) is there, and that
 // a run that was running is resumed rather than lost.
 func TestKillDurability(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "tailscope-server")
 	build := exec.Command("go", "build", "-o", bin, ".")

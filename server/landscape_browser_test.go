@@ -18,7 +18,7 @@ import (
 
 // consoleProblems collects the console errors, uncaught exceptions and Go panics of tab from
 // now on; check reports them.
-func consoleProblems(t *testing.T, tab context.Context) (check func()) {
+func consoleProblems(t testing.TB, tab context.Context) (check func()) {
 	t.Helper()
 	var mu sync.Mutex
 	var problems []string
@@ -47,7 +47,7 @@ func consoleProblems(t *testing.T, tab context.Context) (check func()) {
 
 // lsPage drives the Landscape view in one tab.
 type lsPage struct {
-	t   *testing.T
+	t   testing.TB
 	tab context.Context
 }
 

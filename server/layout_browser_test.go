@@ -80,14 +80,19 @@ func (p layPage) blur() {
 	p.eval(`(document.activeElement && document.activeElement.blur && document.activeElement.blur(), "")`)
 }
 
-// viewportShot saves what the screen shows (not the whole page) as a PNG.
+// viewportShot saves what the screen shows (not the whole page) as a PNG, when
+// TAILSCOPE_SCREENSHOTS names a directory (browsertest.Screenshot's rule).
 func (p layPage) viewportShot(name string) {
 	p.t.Helper()
+	dir := browsertest.ScreenshotDir(p.t)
+	if dir == "" {
+		return
+	}
 	png, err := chromedp.Run(p.tab, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatalf("screenshot %q: %v", name, err)
 	}
-	path := filepath.Join(browsertest.ScreenshotDir(p.t), browsertest.FileName(p.t.Name()+"-"+name)+".png")
+	path := filepath.Join(dir, browsertest.FileName(p.t.Name()+"-"+name)+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		p.t.Fatal(err)
 	}
@@ -144,6 +149,7 @@ func (p layPage) labelSizes() []float64 {
 // and the charts' labels share one size; on the phone nothing is wider than the screen. It saves
 // a screenshot of each (TAILSCOPE_SCREENSHOTS=dir keeps them).
 func TestBrowserLayout(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	sizes := []struct {
@@ -249,6 +255,7 @@ func (p layPage) qrImage(sel string) image.Image {
 // the keys (Space, →, R, ?), switches views and back (the run stays), and copies the link, whose
 // QR code decodes to the link.
 func TestBrowserLayoutPresent(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	p := layPage{t, tab, srv.URL}
@@ -343,6 +350,7 @@ func TestBrowserLayoutPresent(t *testing.T) {
 // figure captions that describe the chart, and a focus ring (reached with the Tab key) of at
 // least 3:1 against the page.
 func TestBrowserLayoutReadable(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
@@ -452,6 +460,7 @@ func (p layPage) copyLink() (link, note string) {
 // its fragment: a person's file (the link says it leaves the file out), a malformed file (the page
 // does not claim to show it), and a page opened from a stored share (the link is the share's).
 func TestBrowserLayoutSharing(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	p := layPage{t, tab, srv.URL}

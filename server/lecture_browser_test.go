@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,11 +14,12 @@ import (
 
 // The lecture's parts, driven with real input (mouse clicks and key presses sent through the
 // DevTools protocol): scenario links, the guided tour, the exit-time sweep, and the default
-// Landscape run's length and frame rate.
+// Landscape run's length and frame rate (a benchmark).
 
 // TestBrowserScenarios clicks one scenario of each view and checks that its spec is loaded (the
 // controls show it), that the link carries it, and that the link is marked as the one shown.
 func TestBrowserScenarios(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	check := consoleProblems(t, tab)
@@ -59,6 +61,7 @@ func TestBrowserScenarios(t *testing.T) {
 // TestBrowserTour walks the tour with the arrow keys, the buttons and a step link, and checks
 // the step, the link and the widget each step shows.
 func TestBrowserTour(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	check := consoleProblems(t, tab)
@@ -110,6 +113,7 @@ func TestBrowserTour(t *testing.T) {
 // TestBrowserExitSweep runs the exit-time sweep from its button and checks that both charts
 // appear with their theory curves and measured points, and the sentence on the small-ε theory.
 func TestBrowserExitSweep(t *testing.T) {
+	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	check := consoleProblems(t, tab)
@@ -153,47 +157,70 @@ func TestBrowserExitSweep(t *testing.T) {
 	check()
 }
 
-// TestBrowserLandscapeDefaultRun plays the default "Narrow vs wide" run with a real click and
-// measures, with requestAnimationFrame timestamps, the frame rate while it plays, and how long it
-// takes to the end. The figures are logged for the README (go test -v -run DefaultRun ./server);
-// they depend on the machine, so the test checks that the run ends and frames are painted.
-func TestBrowserLandscapeDefaultRun(t *testing.T) {
-	srv, _ := testServer(t)
-	tab := browsertest.New(t)
-	check := consoleProblems(t, tab)
-	p := lsPage{t, tab}
-	loadApp(t, tab, srv.URL+"/#landscape")
+// BenchmarkLandscapeDefaultRun plays the default "Narrow vs wide" run with a real click and
+// measures, with requestAnimationFrame timestamps, the frame rate while it plays and how long it
+// takes to the end: the figures of the README (go test -run '^$' -bench LandscapeDefaultRun
+// -benchtime 1x ./server; .ci/run prints them). They depend on the machine and its load, so it is
+// a benchmark reporting them, not a timed test; it fails when the run does not end or no frame is
+// painted while it plays.
+func BenchmarkLandscapeDefaultRun(b *testing.B) {
+	srv, _ := testServer(b)
+	var took, fps, median, p95 float64
+	for b.Loop() {
+		s, f, m, p := landscapeDefaultRun(b, srv.URL)
+		took, fps, median, p95 = took+s, fps+f, median+m, p95+p
+	}
+	n := float64(b.N)
+	b.ReportMetric(took/n, "s-to-end")
+	b.ReportMetric(fps/n, "frames/s")
+	b.ReportMetric(median/n, "median-frame-ms")
+	b.ReportMetric(p95/n, "p95-frame-ms")
+}
+
+// landscapeDefaultRun plays the default Landscape run once in a tab of its own, on the app at
+// base, and returns the seconds to its end and the frame rate, median and 95th-percentile frame
+// times while it played.
+func landscapeDefaultRun(b *testing.B, base string) (took, fps, median, p95 float64) {
+	b.StopTimer()
+	tab := browsertest.New(b)
+	check := consoleProblems(b, tab)
+	p := lsPage{b, tab}
+	loadApp(b, tab, base+"/#landscape")
 	p.waitFor("the landscape view", `!!document.getElementById("ls-play") && !!document.getElementById("ls-landscape-levy")`, 30*time.Second)
 	if st := p.text("ls-status"); !strings.Contains(st, "of 10000") {
-		t.Errorf("the default run: %q, want 10000 steps", st)
+		b.Errorf("the default run: %q, want 10000 steps", st)
 	}
 	// Frame timestamps are recorded in the page from now on.
 	p.eval(`(() => { window.lecFrames = []; const f = (t) => { window.lecFrames.push(t); if (window.lecFrames.length < 100000) requestAnimationFrame(f); }; requestAnimationFrame(f); return ""; })()`)
+	b.StartTimer()
 	if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("ls-play"))); err != nil {
-		t.Fatalf("clicking Play: %v", err)
+		b.Fatalf("clicking Play: %v", err)
 	}
 	start := time.Now()
 	p.waitFor("the run to start", `document.getElementById("ls-status").dataset.phase === "running"`, 10*time.Second)
 	p.eval(`(() => { window.lecFrom = performance.now(); return ""; })()`)
-	// The tab's whole test has browsertest.DefaultTimeout (90 s): wait at most 70 s for the end,
-	// and report how far the run got if it did not end.
+	// The tab has browsertest.DefaultTimeout (90 s): wait at most 70 s for the end, and report
+	// how far the run got if it did not end.
 	_, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second)))
-	took := time.Since(start)
+	took = time.Since(start).Seconds()
+	b.StopTimer()
 	if err != nil {
-		t.Errorf("the default run did not end within %.0f s: %s", took.Seconds(), p.text("ls-status"))
+		b.Errorf("the default run did not end within %.0f s: %s", took, p.text("ls-status"))
 	}
 	stats := p.eval(`(() => { const f = window.lecFrames.filter(t => t >= window.lecFrom); const n = f.length - 1;
 		if (n < 1) return "0 0 0"; const gaps = []; for (let i = 1; i < f.length; i++) gaps.push(f[i] - f[i-1]); gaps.sort((a, b) => a - b);
 		return [n / ((f[n] - f[0]) / 1000), gaps[Math.floor(gaps.length / 2)], gaps[Math.floor(gaps.length * 0.95)]].join(" ") })()`)
-	var fps, median, p95 float64
 	if _, err := fmt.Sscan(stats, &fps, &median, &p95); err != nil {
-		t.Fatalf("frame statistics %q: %v", stats, err)
+		b.Fatalf("frame statistics %q: %v", stats, err)
 	}
-	t.Logf("default Landscape run (500+500 walkers × 10000 steps): %.1f s to the end; while playing %.1f frames/s, median frame %.1f ms, 95th percentile %.1f ms; %s",
-		took.Seconds(), fps, median, p95, p.text("ls-status"))
+	load, _ := os.ReadFile("/proc/loadavg") // the figures depend on what else the machine runs
+	b.Logf("default Landscape run (500+500 walkers × 10000 steps): %.1f s to the end; while playing %.1f frames/s, median frame %.1f ms, 95th percentile %.1f ms; %s; load average %s",
+		took, fps, median, p95, p.text("ls-status"), strings.TrimSpace(string(load)))
 	if fps <= 0 {
-		t.Errorf("no frame painted while the run played")
+		b.Errorf("no frame painted while the run played")
 	}
-	browsertest.Screenshot(t, tab, "done")
+	browsertest.Screenshot(b, tab, "done")
 	check()
+	b.StartTimer()
+	return took, fps, median, p95
 }

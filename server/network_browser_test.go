@@ -125,6 +125,7 @@ func netSpec(t *testing.T) spec.Spec {
 // pause, one step adds exactly one iteration; reset; the page's link reproduces the same
 // first α̂ values; no console errors.
 func TestBrowserNetwork(t *testing.T) {
+	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
@@ -259,6 +260,7 @@ func TestBrowserNetwork(t *testing.T) {
 // its measurements in the same charts, stores the result and opens its share link, which
 // shows the stored result without computing.
 func TestBrowserNetworkServer(t *testing.T) {
+	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
@@ -388,6 +390,7 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 // TestBrowserNetworkMNISTCache: the MNIST examples come from the server once; a reload
 // reads them from the browser's Cache API without asking the server again.
 func TestBrowserNetworkMNISTCache(t *testing.T) {
+	t.Parallel()
 	srv, requests := netServerCounting(t)
 	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)

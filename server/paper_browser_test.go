@@ -47,6 +47,7 @@ func paperServer(t *testing.T) *httptest.Server {
 // on Start runs it on the server; the progress line and the charts of α̂ against width and depth
 // fill in, and the link then names the sweep; no console errors.
 func TestBrowserPaper(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts a browser and the engine")
 	}

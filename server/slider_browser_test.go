@@ -180,6 +180,7 @@ func scaleOf(t *testing.T, kind, name string, lohi ...float64) controls.Scale {
 // rebuilt. Each has a browser of its own (and so the whole browser time budget).
 
 func TestBrowserSliderNetwork(t *testing.T) {
+	t.Parallel()
 	tab := browsertest.New(t)
 	srv, _ := testServer(t)
 	check := consoleProblems(t, tab)
@@ -245,6 +246,7 @@ func TestBrowserSliderNetwork(t *testing.T) {
 }
 
 func TestBrowserSliderLandscape(t *testing.T) {
+	t.Parallel()
 	tab := browsertest.New(t)
 	srv, _ := testServer(t)
 	check := consoleProblems(t, tab)
@@ -269,6 +271,7 @@ func TestBrowserSliderLandscape(t *testing.T) {
 }
 
 func TestBrowserSliderEstimator(t *testing.T) {
+	t.Parallel()
 	tab := browsertest.New(t)
 	srv, _ := testServer(t)
 	check := consoleProblems(t, tab)

@@ -8,13 +8,16 @@
 // Environment:
 //
 //	TAILSCOPE_CHROMIUM     path of the browser (default /usr/bin/chromium)
-//	TAILSCOPE_SCREENSHOTS  directory for screenshots (default: the test's t.TempDir())
+//	TAILSCOPE_SCREENSHOTS  directory for screenshots (unset: none are taken)
 //	CI=true                a missing browser is a failure, not a skip
 package browsertest
 
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -72,10 +77,15 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 
 // New returns the context of a blank tab for t, valid until the test ends or
 // DefaultTimeout passes. In a test binary whose TestMain calls Main, the tab
-// opens in one browser shared by the binary's tests (starting Chromium once
-// instead of once per test; every test still gets its own tab, and its own
-// server's origin keeps storage apart); otherwise New starts a browser for t.
-// Without Chromium it skips t (fails it under CI=true).
+// comes from one browser shared by the binary's tests (starting Chromium once
+// instead of once per test), and tabs are reused: a test that passes hands its
+// tab back, reset to about:blank with the viewport and touch emulation cleared,
+// and the next test takes it. Reusing a tab keeps its renderer process, whose
+// V8 keeps the compiled main.wasm: a fresh tab compiles the 7.5 MB module again,
+// about 5 CPU-seconds on a 2-core AMD EPYC, most of a short browser test.
+// Storage stays apart because every test serves its own origin (its own port).
+// Otherwise New starts a browser for t. Without Chromium it skips t (fails it
+// under CI=true).
 func New(t testing.TB) context.Context {
 	t.Helper()
 	if !shared.enabled {
@@ -83,18 +93,19 @@ func New(t testing.TB) context.Context {
 		t.Cleanup(stop)
 		return tab
 	}
-	browser := sharedBrowser(t)
-	tab, cancelTab := chromedp.NewContext(browser)
-	if err := chromedp.Do(tab); err != nil { // opens the tab
-		cancelTab()
-		t.Fatalf("opening a tab in the shared browser: %v", err)
-	}
-	timed, cancelTimeout := context.WithTimeout(tab, DefaultTimeout)
+	tab := leaseTab(t)
+	timed, cancelTimeout := context.WithTimeout(tab.ctx, DefaultTimeout)
 	t.Cleanup(func() {
-		cancelTimeout()
-		cancelTab() // closes the tab, not the browser
+		cancelTimeout() // also drops the listeners the test attached through timed
+		releaseTab(tab, t.Failed())
 	})
 	return timed
+}
+
+// pooledTab is a tab of the shared browser; cancel closes it.
+type pooledTab struct {
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // shared is the browser of New when Main runs the tests.
@@ -104,6 +115,72 @@ var shared struct {
 	browser context.Context // the browser's first tab; nil until a test needs it
 	stop    func()
 	dir     string
+	free    []pooledTab // tabs handed back, reset, for the next tests
+	idle    *httptest.Server
+}
+
+// idlePage returns the URL of the page a tab waits on in the pool: an empty
+// document on 127.0.0.1, started on first use.
+func idlePage() string {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.idle == nil {
+		shared.idle = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, "<!doctype html><title>idle</title>")
+		}))
+	}
+	return shared.idle.URL + "/"
+}
+
+// leaseTab returns a free tab of the shared browser, or opens one.
+func leaseTab(t testing.TB) pooledTab {
+	t.Helper()
+	browser := sharedBrowser(t)
+	shared.mu.Lock()
+	if n := len(shared.free); n > 0 {
+		tab := shared.free[n-1]
+		shared.free = shared.free[:n-1]
+		shared.mu.Unlock()
+		return tab
+	}
+	shared.mu.Unlock()
+	ctx, cancel := chromedp.NewContext(browser)
+	if err := chromedp.Do(ctx); err != nil { // opens the tab
+		cancel()
+		t.Fatalf("opening a tab in the shared browser: %v", err)
+	}
+	return pooledTab{ctx, cancel}
+}
+
+// releaseTab resets tab and puts it back in the pool (moving it to the idle
+// page also stops whatever the test's page was still running); a tab of a failed test,
+// or one that does not reset, is closed instead, so that nothing a failure
+// left behind reaches the next test.
+func releaseTab(tab pooledTab, failed bool) {
+	if failed {
+		tab.cancel()
+		return
+	}
+	ctx, cancel := context.WithTimeout(tab.ctx, 10*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(idlePage()),
+		chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, target, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, target, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{})
+			return err
+		}),
+	)
+	if err != nil {
+		tab.cancel()
+		return
+	}
+	shared.mu.Lock()
+	shared.free = append(shared.free, tab)
+	shared.mu.Unlock()
 }
 
 // Main runs the tests of m with one browser shared by every test that calls
@@ -114,6 +191,12 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
+	for _, tab := range shared.free {
+		tab.cancel()
+	}
+	if shared.idle != nil {
+		shared.idle.Close()
+	}
 	if shared.stop != nil {
 		shared.stop()
 	}
@@ -191,13 +274,13 @@ func Start(t testing.TB) (tab context.Context, stop func()) {
 	return tab, stop
 }
 
-// ScreenshotDir is $TAILSCOPE_SCREENSHOTS (created if needed) or, when that
-// is unset, a temporary directory of t.
+// ScreenshotDir is $TAILSCOPE_SCREENSHOTS, created if needed, or "" when
+// that is unset.
 func ScreenshotDir(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("TAILSCOPE_SCREENSHOTS")
 	if dir == "" {
-		return t.TempDir()
+		return ""
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatalf("creating screenshot directory: %v", err)
@@ -206,14 +289,22 @@ func ScreenshotDir(t testing.TB) string {
 }
 
 // Screenshot saves a PNG of the whole page of tab as
-// ScreenshotDir/<test name>-<name>.png and returns its path.
+// ScreenshotDir/<test name>-<name>.png and returns its path. Without
+// $TAILSCOPE_SCREENSHOTS it takes none and returns "": a picture nobody
+// keeps costs a whole-page PNG encode in the browser (tens of them slow the
+// package's tests by seconds on 2 cores), and it was a temporary file
+// removed with the test anyway.
 func Screenshot(t testing.TB, tab context.Context, name string) string {
 	t.Helper()
+	dir := ScreenshotDir(t)
+	if dir == "" {
+		return ""
+	}
 	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot %q: %v", name, err)
 	}
-	p := filepath.Join(ScreenshotDir(t), FileName(t.Name()+"-"+name)+".png")
+	p := filepath.Join(dir, FileName(t.Name()+"-"+name)+".png")
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		t.Fatalf("saving screenshot: %v", err)
 	}
