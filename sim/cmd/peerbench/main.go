@@ -7,7 +7,8 @@
 //     kernel of sim/kernel the machine runs) against PyTorch (Debian python3-torch, one
 //     thread), and the paper's noise evaluation (-noise-nets, P = 600; sim/noise, two passes,
 //     O(M) memory, one worker) against the fastest correct PyTorch procedure for the reference
-//     code's estimate, which keeps the P×M gradient matrix;
+//     code's estimate, which keeps the P×M gradient matrix, and SGD steps of the reference
+//     code's AlexNet on CIFAR-shaped inputs (-alexnet; sim/convnet) against PyTorch's;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
 //     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
 //     and the estimator's log-mean against plain JavaScript loops.
@@ -69,6 +70,8 @@ type config struct {
 	// shapes are the native step's networks and batch sizes, noiseNets the noise
 	// evaluation's networks (see parseShapes, parseNets).
 	shapes, noiseNets string
+	// alexnet lists the AlexNet steps (channel scale/batch) of the native comparison.
+	alexnet string
 	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
 	curve string
 }
@@ -88,6 +91,7 @@ func main() {
 	flag.BoolVar(&c.noise, "noise", true, "run the paper's noise evaluation natively (Go vs the PyTorch reference procedure, ~20 s a round)")
 	flag.StringVar(&c.shapes, "shapes", "784-64-64-10/100,784-128-128-10/100,784-256-256-10/100,784-1024-1024-10/100,784-128-128-10/500,784-128-128-10/10",
 		"native step shapes, SIZES/BATCH separated by commas")
+	flag.StringVar(&c.alexnet, "alexnet", "64/100", "native AlexNet steps on CIFAR-shaped inputs, CH/BATCH separated by commas (empty: none)")
 	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
 		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
 	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
