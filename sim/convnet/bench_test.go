@@ -3,6 +3,7 @@
 package convnet
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -44,4 +45,31 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkIm2col times the patch copy of AlexNet's convolutions at ch 64, b 100, CIFAR shape
+// (the second, 5×5 on 8×8, writes the 1600×6400 matrix), forward and adjoint.
+func BenchmarkIm2col(b *testing.B) {
+	net, err := AlexNet(CIFARShape, 64, 10, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 100
+	for i := range net.Layers {
+		l := &net.Layers[i]
+		if l.Op != Conv {
+			continue
+		}
+		in := make([]float32, batch*l.In.Size())
+		for j := range in {
+			in[j] = float32(j%7) - 3
+		}
+		col := make([]float32, l.In.C*l.K*l.K*batch*l.OutShape.H*l.OutShape.W)
+		b.Run(fmt.Sprintf("conv%d-%dx%d-k%d", i, l.In.H, l.In.W, l.K), func(b *testing.B) {
+			for range b.N {
+				im2col(l, batch, in, col)
+				col2im(l, batch, col, in)
+			}
+		})
+	}
 }
