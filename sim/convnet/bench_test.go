@@ -73,3 +73,33 @@ func BenchmarkIm2col(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMaxPool times AlexNet's first max-pool (3/2 on 64×17×17) at b 100; it reports
+// cpu-ms/op besides wall time, as BenchmarkAlexNetStep does.
+func BenchmarkMaxPool(b *testing.B) {
+	net, err := AlexNet(CIFARShape, 64, 10, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 100
+	for i := range net.Layers {
+		l := &net.Layers[i]
+		if l.Op != MaxPool {
+			continue
+		}
+		in := make([]float32, batch*l.In.Size())
+		r := rand.New(rand.NewPCG(1, 2))
+		for j := range in {
+			in[j] = float32(r.NormFloat64())
+		}
+		out := make([]float32, batch*l.OutShape.Size())
+		arg := make([]int32, len(out))
+		b.ResetTimer()
+		cpu0 := processCPU()
+		for range b.N {
+			poolForward(l, batch, in, out, arg)
+		}
+		b.ReportMetric(float64(processCPU()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+		return
+	}
+}
