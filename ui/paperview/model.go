@@ -157,15 +157,22 @@ func panelName(params, values []string) string {
 // metric is a table metric drawn as a family of lines, named by label ("" for the plain α̂).
 type metric struct{ key, label string }
 
-// The charts' captions: one plain sentence on what each shows.
+// The charts' captions: one short line under each (longer explanations are the page's, in
+// CoordNotes).
 const (
-	captionAlpha = "Mean over seeds; bars ±1 sd. Lower α̂: heavier tails."
-	captionTest  = "The same noise measured on the test set's minibatches (mean over seeds; bars ±1 sd)."
-	captionBatch = "The paper's pooled α̂ of the training-set and the test-set noise, mean over seeds; bars ±1 sd. Lower α̂: heavier tails."
-	captionCoord = "Pooled: all weights' noise in one sample, as the paper does. Median per coordinate: the typical α̂ of one weight's noise across the minibatches. " +
-		"Pooled, standardised: pooled after each weight's noise is brought to one scale; if it rises toward 2, the pooled heavy tail came from mixing scales."
-	captionRejected = "The share of weights whose noise across the minibatches an Anderson–Darling test calls non-Gaussian at 5 %; about 5 % (dashed) if every weight's noise is Gaussian."
+	captionAlpha    = "Mean over seeds; bars ±1 sd. Lower α̂: heavier tails."
+	captionTest     = "Test-set noise. Mean over seeds; bars ±1 sd."
+	captionCoord    = "Each weight's own noise next to the pooled. Bars ±1 sd."
+	captionRejected = "Dashed: the 5 % expected if every weight's noise is Gaussian."
 )
+
+// CoordNotes say in a plain sentence each what the per-coordinate charts show.
+var CoordNotes = []string{
+	"Pooled: the paper's α̂, with the noise of all weights in one sample.",
+	"Per coord.: the median of each weight's own α̂, from its noise across the minibatches.",
+	"Standardised: pooled again after each weight's noise is brought to one scale; if it rises toward 2, the pooled heavy tail came from mixing weights of different scales.",
+	"Rejected as Gaussian: the share of weights whose noise an Anderson–Darling test rejects at 5 %; about 5 % (the dashed line) if every weight's noise is Gaussian. A larger batch leaves fewer minibatches (n/b), so the test has less to go on.",
+}
 
 // Charts draws the table: for each dataset and loss (each panel), α̂ against width with a line
 // per depth, and α̂ against depth with a line per width, with the test set's α̂ in charts of
@@ -201,10 +208,10 @@ func (t *Table) Charts() []*chart.Chart {
 			if test {
 				ms = append(ms, metric{"test_alpha", "test set"})
 			}
-			out = append(out, t.chart(panel, k, xi, "alpha", "Tail index α̂ against batch size", captionBatch, ms))
+			out = append(out, t.chart(panel, k, xi, "alpha", "Tail index α̂ against batch size", captionAlpha, ms))
 			if coords {
-				out = append(out, t.chart(panel, k, xi, "coords", "Pooled and per-coordinate α̂ against batch size", captionCoord, []metric{
-					{"alpha", "pooled (the paper's)"}, {"coord_alpha_median", "median per coordinate"}, {"coord_std_alpha", "pooled, standardised"}}))
+				out = append(out, t.chart(panel, k, xi, "coords", "Pooled and per-coordinate α̂", captionCoord, []metric{
+					{"alpha", "pooled"}, {"coord_alpha_median", "per coord."}, {"coord_std_alpha", "standardised"}}))
 				out = append(out, t.rejectedChart(panel, k, xi))
 			}
 		}
@@ -220,8 +227,8 @@ func (t *Table) has(key string) bool {
 // rejectedChart draws the fraction of coordinates rejected as Gaussian against the batch size,
 // with the 5 % that Gaussian coordinates give.
 func (t *Table) rejectedChart(panel string, k, xi int) *chart.Chart {
-	c := t.chart(panel, k, xi, "rejected", "Coordinates rejected as Gaussian", captionRejected, []metric{{"coord_rejected", "rejected at 5 %"}})
-	c.Y = chart.Axis{Label: "fraction of coordinates", Min: 0, Max: 1}
+	c := t.chart(panel, k, xi, "rejected", "Weights rejected as Gaussian", captionRejected, []metric{{"coord_rejected", "rejected"}})
+	c.Y = chart.Axis{Label: "fraction of weights", Min: 0, Max: 1}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range c.Series {
 		for _, x := range s.X {
@@ -231,7 +238,7 @@ func (t *Table) rejectedChart(panel string, k, xi int) *chart.Chart {
 		}
 	}
 	if lo <= hi {
-		c.Series = append(c.Series, chart.Series{Name: "5 % (all Gaussian)", Kind: chart.Line, Dash: true, Color: 7, Width: 1.5,
+		c.Series = append(c.Series, chart.Series{Name: "5 %", Kind: chart.Line, Dash: true, Color: 7, Width: 1.5,
 			X: []float64{lo, hi}, Y: []float64{noiseLevel, noiseLevel}})
 	}
 	return c
@@ -326,6 +333,9 @@ func cmpFloat(a, b float64) int {
 	}
 	return 0
 }
+
+// HasCoords reports whether the table has the per-coordinate view (its charts are drawn).
+func (t *Table) HasCoords() bool { return t != nil && t.has("coord_rejected") && slices.Contains(t.Params, "batch") }
 
 // Points counts the grid points with at least one finished run (for the page's status line).
 func (t *Table) Points() (done, all int) {

@@ -195,19 +195,19 @@ func TestBatchCharts(t *testing.T) {
 	})
 	t.Run("per coordinate", func(t *testing.T) {
 		c := cs[1]
-		if len(c.Series) != 9 || !strings.Contains(c.Caption, "Median per coordinate") {
+		if len(c.Series) != 9 || c.Caption != captionCoord {
 			t.Fatalf("%d series, caption %q", len(c.Series), c.Caption)
 		}
-		check(t, c.Series, 0, "pooled (the paper's)", "alpha")
-		check(t, c.Series, 1, "median per coordinate", "coord_alpha_median")
-		check(t, c.Series, 2, "pooled, standardised", "coord_std_alpha")
+		check(t, c.Series, 0, "pooled", "alpha")
+		check(t, c.Series, 1, "per coord.", "coord_alpha_median")
+		check(t, c.Series, 2, "standardised", "coord_std_alpha")
 	})
 	t.Run("rejected", func(t *testing.T) {
 		c := cs[2]
 		if len(c.Series) != 4 || c.Y.Min != 0 || c.Y.Max != 1 {
 			t.Fatalf("%d series, y axis %+v", len(c.Series), c.Y)
 		}
-		check(t, c.Series, 0, "rejected at 5 %", "coord_rejected")
+		check(t, c.Series, 0, "rejected", "coord_rejected")
 		five := c.Series[3]
 		if !five.Dash || five.X[0] != 10 || five.X[1] != 100 || five.Y[0] != 0.05 || five.Y[1] != 0.05 {
 			t.Errorf("the 5 %% line %+v", five)

@@ -69,18 +69,18 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 	if c.env == nil {
 		c.env = ctx.EventEnv()
 	}
+	if c.State != nil && c.State.ShareID != "" && c.shared == nil && c.sweepID == "" {
+		if sh, ok := ParseShared(c.State.Result); ok { // a shared sweep: its stored figures, no server call
+			c.shared, c.charts, c.loaded = sh, sh.Table.Charts(), true
+			return
+		}
+	}
 	if !c.loaded {
 		c.loaded = true
 		c.loadPresets()
 	}
 	if c.State == nil {
 		return
-	}
-	if c.State.ShareID != "" && c.shared == nil && c.sweepID == "" {
-		if sh, ok := ParseShared(c.State.Result); ok {
-			c.shared, c.charts = sh, sh.Table.Charts()
-			return
-		}
 	}
 	query := c.State.Queries[ViewName]
 	id, preset := ParseLink(query)
@@ -299,6 +299,20 @@ func (c *View) Share() {
 		c.shareLink = out.URL
 	}()
 }
+
+// Shared reports whether the page shows a stored share's figures.
+func (c *View) Shared() bool { return c.shared != nil }
+
+// HasCoords reports whether the per-coordinate charts are shown (their notes go with them).
+func (c *View) HasCoords() bool {
+	if c.shared != nil {
+		return c.shared.Table.HasCoords()
+	}
+	return c.table.HasCoords()
+}
+
+// CoordNotes are the sentences under the per-coordinate charts.
+func (c *View) CoordNotes() []string { return CoordNotes }
 
 // ShareLink is the link of the share stored from this page ("" before).
 func (c *View) ShareLink() string { return c.shareLink }
