@@ -335,7 +335,9 @@ func cmpFloat(a, b float64) int {
 }
 
 // HasCoords reports whether the table has the per-coordinate view (its charts are drawn).
-func (t *Table) HasCoords() bool { return t != nil && t.has("coord_rejected") && slices.Contains(t.Params, "batch") }
+func (t *Table) HasCoords() bool {
+	return t != nil && t.has("coord_rejected") && slices.Contains(t.Params, "batch")
+}
 
 // Points counts the grid points with at least one finished run (for the page's status line).
 func (t *Table) Points() (done, all int) {
