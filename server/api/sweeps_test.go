@@ -77,15 +77,18 @@ func TestSweepRoutes(t *testing.T) {
 			Runs                int
 			Estimate            []sweep.Cost
 		}
-		if code != http.StatusOK || json.Unmarshal(body, &presets) != nil || len(presets) != 2 {
+		if code != http.StatusOK || json.Unmarshal(body, &presets) != nil || len(presets) != 3 {
 			t.Fatalf("%d %s", code, body)
 		}
-		paper, cpu := presets[0], presets[1]
+		paper, cpu, batch := presets[0], presets[1], presets[2]
 		if paper.Name != "paper" || paper.Runs%486 != 0 || !strings.Contains(paper.Refused, "runs are refused") || paper.Estimate[0].Seconds < 86400 {
 			t.Errorf("paper preset: %+v", paper)
 		}
 		if cpu.Name != "cpu" || cpu.Runs != 30 || cpu.Refused != "" || !strings.Contains(cpu.Link, "width=16,32,64,128,256") {
 			t.Errorf("cpu preset: %+v", cpu)
+		}
+		if batch.Name != "batch" || batch.Runs != 10 || batch.Refused != "" || !strings.Contains(batch.Link, "batch=10,25,50,100,250") || !strings.Contains(batch.Link, "testNoise=1") {
+			t.Errorf("batch preset: %+v", batch)
 		}
 	})
 	const good = `{"base":{"kind":"stable","params":{"n":200}},"grid":{"alpha":[1.2,1.6,2]},"seeds":[1,2]}`
