@@ -88,7 +88,7 @@ func TestBrowserPaper(t *testing.T) {
 	if !strings.HasPrefix(link, srv.URL+"/s/") {
 		t.Fatalf("share link %q", link)
 	}
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, link)

@@ -239,7 +239,9 @@ func TestSweepTable(t *testing.T) {
 	code, body, hdr := call(t, "GET", ts.URL+"/api/sweeps/"+created.ID+"/table?format=csv", "")
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
-		lines[0] != "width,alpha_mean,alpha_sd,alpha_n,train_acc_mean,train_acc_sd,train_acc_n,test_acc_mean,test_acc_sd,test_acc_n" ||
+		lines[0] != "width,alpha_mean,alpha_sd,alpha_n,train_acc_mean,train_acc_sd,train_acc_n,test_acc_mean,test_acc_sd,test_acc_n"+
+			// the per-coordinate view of the training noise, which every mlp run measures
+			",coord_alpha_median_mean,coord_alpha_median_sd,coord_alpha_median_n,coord_rejected_mean,coord_rejected_sd,coord_rejected_n,coord_std_alpha_mean,coord_std_alpha_sd,coord_std_alpha_n" ||
 		!strings.HasPrefix(lines[1], "8,") || !strings.HasSuffix(lines[2], ",2") {
 		t.Errorf("CSV: %d %s", code, body)
 	}
