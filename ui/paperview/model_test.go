@@ -277,9 +277,32 @@ func TestShare(t *testing.T) {
 	if !strings.Contains(sh.Text("p9"), "9 runs done, 3 of 3 grid points") {
 		t.Errorf("Text = %q", sh.Text("p9"))
 	}
-	for _, bad := range []string{`{"law":"SαS"}`, `null`, `{"paper_table":{"params":[]}}`, `[`} {
+	for _, bad := range []string{`{"law":"SαS"}`, `null`, `{"paper_table":{"params":[]}}`, `[`,
+		`{"paper_table":{"params":["batch","width"],"rows":[{"values":["10"],"metrics":{"alpha":{"mean":1,"n":1}}}]}}`} {
 		if _, ok := ParseShared([]byte(bad)); ok {
 			t.Errorf("ParseShared(%s) took it for a sweep", bad)
 		}
 	}
+}
+
+// FuzzParseShared: a share's result is anyone's JSON; whatever ParseShared accepts draws
+// without panicking, and every chart's series fit their kinds.
+func FuzzParseShared(f *testing.F) {
+	f.Add([]byte(`{"sweep_id":"s","counts":{"done":1},"paper_table":{"params":["batch"],"rows":[{"values":["10"],"metrics":{"alpha":{"mean":1.5,"sd":0.1,"n":2},"coord_rejected":{"mean":0.1,"n":1}}}]}}`))
+	f.Add([]byte(`{"paper_table":{"params":["width","depth","loss"],"rows":[{"values":["x","2","ce"],"metrics":{"alpha":{"mean":1,"n":1},"test_alpha":{"mean":1,"n":1}}}]}}`))
+	f.Add([]byte(`{"paper_table":{"params":["batch"],"rows":[{"values":["-1"],"metrics":{"coord_rejected":{"mean":-3,"sd":1e308,"n":5}}}]}}`))
+	f.Add([]byte(`{"paper_table":{"params":["batch"],"rows":[{"values":[]}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sh, ok := ParseShared(b)
+		if !ok {
+			return
+		}
+		_ = sh.Text("id")
+		for _, c := range sh.Table.Charts() {
+			if err := c.Validate(); err != nil {
+				t.Errorf("%s: %v", c.ID, err)
+			}
+			_ = c.SVG()
+		}
+	})
 }

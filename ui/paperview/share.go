@@ -19,11 +19,17 @@ type Shared struct {
 }
 
 // ParseShared reads a share's result as a shared sweep; false when it is not one (a share
-// of a single run).
+// of a single run, or a table whose rows do not have a value for each parameter: anyone may
+// store a share, so its table is checked before it is drawn).
 func ParseShared(result []byte) (*Shared, bool) {
 	var sh Shared
 	if json.Unmarshal(result, &sh) != nil || sh.Table == nil || len(sh.Table.Params) == 0 {
 		return nil, false
+	}
+	for _, r := range sh.Table.Rows {
+		if len(r.Values) != len(sh.Table.Params) {
+			return nil, false
+		}
 	}
 	return &sh, true
 }
