@@ -248,6 +248,8 @@ func tally(t *testing.T, sw sweep.Sweep, st sweep.Status, servers ...*proc) {
 		}
 		if r.State == "done" && n >= 1 {
 			completed++
+		} else if n >= 1 {
+			t.Logf("run %d (%s, id %s) was recorded %s, not done: %s %s", r.Index, r.Label, r.ID, r.State, r.Message, r.Error)
 		}
 	}
 	t.Logf("submitted %d, completed %d, duplicated %d, lost %d (runs recorded after a redelivery: %d; duplicate results discarded: %d; recorded by a server killed before its log line: %d)",
