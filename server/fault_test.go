@@ -21,6 +21,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/tailscope/tailscope/server/engine"
+
 	simrun "github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
@@ -132,6 +134,17 @@ func startServer(t *testing.T, dataDir string, natsPort int, natsURL string) (*p
 		t.Fatalf("the server did not start within 60 s:\n%s", p.text())
 	}
 	return nil, ""
+}
+
+// embeddedNATS is the URL of the embedded NATS server of a server started on dataDir, with the
+// token of its data directory in the URL form a worker accepts.
+func embeddedNATS(t *testing.T, dataDir string, port int) string {
+	t.Helper()
+	tok, err := os.ReadFile(filepath.Join(dataDir, engine.TokenFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("nats://%s@127.0.0.1:%d", strings.TrimSpace(string(tok)), port)
 }
 
 func startWorkers(t *testing.T, natsURL string, n int) []*proc {
@@ -285,10 +298,10 @@ func TestFaultWorkerKilled(t *testing.T) {
 		t.Skip("builds the binary and runs 48 runs on 3 worker processes")
 	}
 	port := freePort(t)
-	srv, base := startServer(t, t.TempDir(), port, "")
+	dir := t.TempDir()
+	srv, base := startServer(t, dir, port, "")
 	serverURL = base
-	natsURL := "nats://127.0.0.1:" + strconv.Itoa(port)
-	workers := startWorkers(t, natsURL, 3)
+	workers := startWorkers(t, embeddedNATS(t, dir, port), 3)
 	id, sw := submitSweep(t, base)
 	// Find a worker in the middle of a run and kill it.
 	var victim string
@@ -326,7 +339,7 @@ func TestFaultServerRestarted(t *testing.T) {
 	dir := t.TempDir()
 	srv1, base := startServer(t, dir, port, "")
 	serverURL = base
-	startWorkers(t, "nats://127.0.0.1:"+strconv.Itoa(port), 3)
+	startWorkers(t, embeddedNATS(t, dir, port), 3)
 	id, sw := submitSweep(t, base)
 	waitSweep(t, func() string { return base }, id, 60*time.Second, "a third of the sweep done", func(st sweep.Status) bool { return st.Counts["done"] >= 16 })
 	if err := srv1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
