@@ -119,6 +119,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 	// The admission of single runs holds for each run of a sweep: its dataset is on this
 	// server, and its estimate within the run time limit.
 	checked := map[string]bool{}
+	secs := make([]float64, sw.Count())
 	for i := range sw.Count() {
 		run := sw.Run(i)
 		if run.Kind == "mlp" && !checked[run.Get("dataset").Str] {
@@ -131,8 +132,16 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, fmt.Errorf("run %d (%s): %w", i, sw.Label(i), err))
 			return
 		}
+		secs[i] = s.runSeconds(run)
+	}
+	// The sweep's runs count against the client's share, as its single runs do.
+	client := s.clientKey(r)
+	if err := s.reserveSweep(r.Context(), client, secs); err != nil {
+		s.failSweep(w, r, err)
+		return
 	}
 	st, err := svc.SubmitSweep(r.Context(), sw)
+	s.releaseSweep(client, st.ID, secs)
 	if err != nil {
 		s.failSweep(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,11 +16,19 @@ import (
 	"github.com/tailscope/tailscope/server/engine"
 	"github.com/tailscope/tailscope/server/store"
 	simrun "github.com/tailscope/tailscope/sim/run"
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
 // sweepServer is the API on the JetStream engine (embedded NATS) with one local worker.
 func sweepServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	return sweepServerWith(t, api.Config{}, 2)
+}
+
+// sweepServerWith is the API with cfg on the JetStream engine with a local worker of slots
+// slots (0: no worker, so that runs stay queued).
+func sweepServerWith(t *testing.T, cfg api.Config, slots int) *httptest.Server {
 	t.Helper()
 	emb, err := engine.StartEmbedded(t.TempDir(), "127.0.0.1:0")
 	if err != nil {
@@ -37,14 +46,17 @@ func sweepServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		(&engine.Worker{Conn: nc, Backend: simrun.CPU{Workers: 1}, Slots: 2, Logf: t.Logf}).Run(ctx)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	srv, err := api.New(api.Config{Store: st, Runs: e, Logf: t.Logf})
+	if slots > 0 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			(&engine.Worker{Conn: nc, Backend: simrun.CPU{Workers: 1}, Slots: slots, Logf: t.Logf}).Run(ctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+	}
+	cfg.Store, cfg.Runs, cfg.Logf = st, e, t.Logf
+	srv, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,4 +269,99 @@ func TestNoSweepService(t *testing.T) {
 	if code != http.StatusNotImplemented {
 		t.Errorf("POST /api/sweeps without a run service: %d, want 501", code)
 	}
+}
+
+// TestSweepAdmissionPerClient: a sweep of N runs counts as its N runs, by their estimated time,
+// against the client's share (-runs-per-client runs of at most -run-timeout each), beside its
+// single runs; over it, a refusal with the numbers. No worker runs, so runs stay queued.
+func TestSweepAdmissionPerClient(t *testing.T) {
+	// At this speed a stable run of n = 1000 samples is estimated at 1000 s; the client's share
+	// is 2 × 1 h = 7200 s.
+	cfg := api.Config{RunTimeout: time.Hour, MaxRunsPerClient: 2, RunSpeed: 1000.0 / spec.ReferenceSpeeds[spec.Samples] / 1000,
+		ClientIP: api.HeaderClientIP("X-Test-Client")}
+	ts := sweepServerWith(t, cfg, 0)
+	sweepOf := func(runs int) string {
+		seeds := make([]string, runs)
+		for i := range seeds {
+			seeds[i] = strconv.Itoa(i + 1)
+		}
+		return `{"base":{"kind":"stable","params":{"n":1000}},"seeds":[` + strings.Join(seeds, ",") + `]}`
+	}
+	post := func(t *testing.T, path, body, client string) (int, string, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Test-Client", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	var first struct{ ID, CancelToken string }
+	steps := []struct {
+		name, path, body, client string
+		status                   int
+		want                     []string
+	}{
+		{"a sweep of 3 runs (50 min)", "/api/sweeps", sweepOf(3), "192.0.2.1", 202, nil},
+		{"a sweep of 5 more (83 min) passes the 2 h share", "/api/sweeps", sweepOf(5), "192.0.2.1", 429,
+			[]string{"you have 3 runs queued or running (about 50 min", "5 more of about 83 min", "2.0 h", "-runs-per-client 2 × -run-timeout 1h0m0s"}},
+		{"a sweep over the share by itself", "/api/sweeps", sweepOf(8), "192.0.2.1", 400,
+			[]string{`"field":"grid"`, "8 runs would take about 2.2 h", "more than the 2.0 h", "-runs-per-client 0 lifts it"}},
+		{"a single run fits beside the sweep", "/api/runs", `{"kind":"stable","params":{"n":1000}}`, "192.0.2.1", 202, nil},
+		{"a sweep of 4 (67 min) beside 4 runs (67 min) does not", "/api/sweeps", sweepOf(4), "192.0.2.1", 429,
+			[]string{"you have 4 runs queued or running (about 67 min", "4 more of about 67 min"}},
+		{"another client's sweep", "/api/sweeps", sweepOf(5), "192.0.2.2", 202, nil},
+	}
+	for i, tt := range steps {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body, hdr := post(t, tt.path, tt.body, tt.client)
+			if code != tt.status {
+				t.Fatalf("%d %s, want %d", code, body, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s\ndoes not say %q", body, w)
+				}
+			}
+			if code == 429 && hdr.Get("Retry-After") == "" {
+				t.Error("a 429 without Retry-After")
+			}
+			if i == 0 {
+				json.Unmarshal([]byte(body), &first)
+			}
+		})
+	}
+	t.Run("after cancelling the first sweep, the sweep of 4 fits", func(t *testing.T) {
+		req, _ := http.NewRequest("DELETE", ts.URL+"/api/sweeps/"+first.ID, nil)
+		req.Header.Set("Authorization", "Bearer "+first.CancelToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("cancel: %v %v", resp.StatusCode, err)
+		}
+		resp.Body.Close()
+		if code, body, _ := post(t, "/api/sweeps", sweepOf(4), "192.0.2.1"); code != 202 {
+			t.Fatalf("%d %s", code, body)
+		}
+	})
+	t.Run("without a run time limit, runs are counted", func(t *testing.T) {
+		ts := sweepServerWith(t, api.Config{MaxRunsPerClient: 4}, 0)
+		for _, step := range []struct {
+			runs, status int
+			want         string
+		}{
+			{3, 202, ""},
+			{2, 429, "you have 3 runs queued or running, sweeps included, and this sweep adds 2: more than the 4"},
+			{5, 400, "the sweep has 5 runs, more than the 4 runs one client may have"},
+			{1, 202, ""},
+		} {
+			code, body, _ := call(t, "POST", ts.URL+"/api/sweeps", sweepOf(step.runs))
+			if code != step.status || !strings.Contains(string(body), step.want) {
+				t.Errorf("a sweep of %d runs: %d %s, want %d saying %q", step.runs, code, body, step.status, step.want)
+			}
+		}
+	})
 }
