@@ -48,7 +48,7 @@ func (s *Server) admitCost(sp spec.Spec) error {
 		return nil
 	}
 	est := time.Duration(secs * float64(time.Second)).Round(time.Minute)
-	return &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server; ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
+	return &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server (-run-timeout); ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
 }
 
 // activeRuns is each client's unfinished work, for Config.MaxRunsPerClient: the single runs

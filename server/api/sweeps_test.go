@@ -23,12 +23,13 @@ import (
 // sweepServer is the API on the JetStream engine (embedded NATS) with one local worker.
 func sweepServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	return sweepServerWith(t, api.Config{}, 2)
+	return sweepServerWith(t, api.Config{}, 2, sweep.Budget{})
 }
 
 // sweepServerWith is the API with cfg on the JetStream engine with a local worker of slots
 // slots (0: no worker, so that runs stay queued).
-func sweepServerWith(t *testing.T, cfg api.Config, slots int) *httptest.Server {
+// The engine bounds sweeps by budget, as the server's -sweep-budget does.
+func sweepServerWith(t *testing.T, cfg api.Config, slots int, budget sweep.Budget) *httptest.Server {
 	t.Helper()
 	emb, err := engine.StartEmbedded(t.TempDir(), "127.0.0.1:0")
 	if err != nil {
@@ -46,6 +47,7 @@ func sweepServerWith(t *testing.T, cfg api.Config, slots int) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Close)
+	e.SetSweepBudget(budget)
 	if slots > 0 {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -279,7 +281,7 @@ func TestSweepAdmissionPerClient(t *testing.T) {
 	// is 2 × 1 h = 7200 s.
 	cfg := api.Config{RunTimeout: time.Hour, MaxRunsPerClient: 2, RunSpeed: 1000.0 / spec.ReferenceSpeeds[spec.Samples] / 1000,
 		ClientIP: api.HeaderClientIP("X-Test-Client")}
-	ts := sweepServerWith(t, cfg, 0)
+	ts := sweepServerWith(t, cfg, 0, sweep.Budget{})
 	sweepOf := func(runs int) string {
 		seeds := make([]string, runs)
 		for i := range seeds {
@@ -310,7 +312,7 @@ func TestSweepAdmissionPerClient(t *testing.T) {
 		{"a sweep of 5 more (83 min) passes the 2 h share", "/api/sweeps", sweepOf(5), "192.0.2.1", 429,
 			[]string{"you have 3 runs queued or running (about 50 min", "5 more of about 83 min", "2.0 h", "-runs-per-client 2 × -run-timeout 1h0m0s"}},
 		{"a sweep over the share by itself", "/api/sweeps", sweepOf(8), "192.0.2.1", 400,
-			[]string{`"field":"grid"`, "8 runs would take about 2.2 h", "more than the 2.0 h", "-runs-per-client 0 lifts it"}},
+			[]string{`"field":"grid"`, "8 runs would take about 2.2 h", "more than the 2.0 h", "a server started with -runs-per-client 0 takes it"}},
 		{"a single run fits beside the sweep", "/api/runs", `{"kind":"stable","params":{"n":1000}}`, "192.0.2.1", 202, nil},
 		{"a sweep of 4 (67 min) beside 4 runs (67 min) does not", "/api/sweeps", sweepOf(4), "192.0.2.1", 429,
 			[]string{"you have 4 runs queued or running (about 67 min", "4 more of about 67 min"}},
@@ -348,7 +350,7 @@ func TestSweepAdmissionPerClient(t *testing.T) {
 		}
 	})
 	t.Run("without a run time limit, runs are counted", func(t *testing.T) {
-		ts := sweepServerWith(t, api.Config{MaxRunsPerClient: 4}, 0)
+		ts := sweepServerWith(t, api.Config{MaxRunsPerClient: 4}, 0, sweep.Budget{})
 		for _, step := range []struct {
 			runs, status int
 			want         string
@@ -364,4 +366,94 @@ func TestSweepAdmissionPerClient(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPaperGridEstimate: the paper's grid is estimated (its 972 runs, its time per backend)
+// even though this server refuses it, and every limit it passes is named with the flag that
+// lifts it; a server started with those flags refuses it only for the runs its kind refuses.
+func TestPaperGridEstimate(t *testing.T) {
+	paper, ok := sweep.LookupPreset("paper")
+	if !ok {
+		t.Fatal("no paper preset")
+	}
+	body, _ := json.Marshal(paper.Sweep())
+	type answer struct {
+		Runs     int
+		Estimate []sweep.Cost
+		Refused  string
+		Refusals []struct {
+			Field, Limit, Flag, Message string
+			Runs                        int
+		}
+	}
+	flagsOf := func(a answer) []string {
+		var flags []string
+		for _, r := range a.Refusals {
+			flags = append(flags, r.Flag)
+		}
+		return flags
+	}
+	// The defaults of go run ./server: -run-timeout 1h, -runs-per-client 3, -sweep-budget 720h.
+	defaults := sweepServerWith(t, api.Config{RunTimeout: time.Hour, MaxRunsPerClient: 3}, 0, sweep.Budget{MaxSeconds: (720 * time.Hour).Seconds()})
+	lifted := sweepServerWith(t, api.Config{RunTimeout: 200 * time.Hour}, 0, sweep.Budget{})
+	for _, tt := range []struct {
+		name  string
+		url   string
+		flags []string
+	}{
+		{"default flags", defaults.URL, []string{"", "-run-timeout", "-sweep-budget", "-runs-per-client"}},
+		{"-run-timeout 200h -sweep-budget 0 -runs-per-client 0", lifted.URL, []string{""}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, resp, _ := call(t, "POST", tt.url+"/api/sweeps/estimate", string(body))
+			var a answer
+			if code != http.StatusOK || json.Unmarshal(resp, &a) != nil {
+				t.Fatalf("%d %s", code, resp)
+			}
+			if a.Runs != 972 || len(a.Estimate) == 0 || a.Estimate[0].Backend != "cpu" || a.Estimate[0].Runs != 972 || a.Estimate[0].Seconds < 100*86400 || a.Estimate[0].Longest < 3600 {
+				t.Errorf("the estimate: %d runs, %+v; want 972 runs, over 100 days on one cpu worker", a.Runs, a.Estimate)
+			}
+			if got := flagsOf(a); strings.Join(got, " ") != strings.Join(tt.flags, " ") {
+				t.Fatalf("refused by flags %q, want %q:\n%s", got, tt.flags, a.Refused)
+			}
+			kind := a.Refusals[0]
+			if kind.Runs != 240 || kind.Field != "iters" || !strings.Contains(kind.Message, "no flag of this server lifts it") {
+				t.Errorf("the kind's refusal: %+v", kind)
+			}
+			for _, r := range a.Refusals[1:] {
+				if !strings.Contains(r.Message, "a server started with "+r.Flag) {
+					t.Errorf("refusal %q does not say the flag that lifts it", r.Message)
+				}
+			}
+			t.Logf("%s", a.Refused)
+		})
+	}
+	t.Run("the preset list says the same", func(t *testing.T) {
+		code, resp, _ := call(t, "GET", defaults.URL+"/api/sweeps/presets", "")
+		var ps []answer
+		if code != http.StatusOK || json.Unmarshal(resp, &ps) != nil || len(ps) != 2 {
+			t.Fatalf("%d %s", code, resp)
+		}
+		if got := flagsOf(ps[0]); len(got) != 4 || ps[1].Refused != "" {
+			t.Errorf("paper refused by %q, cpu by %q", got, ps[1].Refused)
+		}
+	})
+}
+
+// TestSweepOverTheRunTimeLimit: a sweep with runs longer than -run-timeout is refused naming the
+// limit and the flag, with the value that takes it; a server started with it takes the sweep.
+func TestSweepOverTheRunTimeLimit(t *testing.T) {
+	// At this speed a stable run of n = 1000 samples is estimated at 1.5 h.
+	speed := 1000.0 / spec.ReferenceSpeeds[spec.Samples] / 5400
+	const sw = `{"base":{"kind":"stable","params":{"n":1000}},"grid":{"alpha":[1.2,1.5]},"seeds":[1,2]}`
+	strict := sweepServerWith(t, api.Config{RunTimeout: time.Hour, RunSpeed: speed}, 0, sweep.Budget{})
+	code, body, _ := call(t, "POST", strict.URL+"/api/sweeps", sw)
+	if code != 400 || !strings.Contains(string(body), "4 of 4 runs would take longer than the 1h0m0s a run may take on this server (the longest about 1.5 h); a server started with -run-timeout 2h0m0s takes them") ||
+		!strings.Contains(string(body), `"field":"n"`) {
+		t.Fatalf("%d %s", code, body)
+	}
+	lifted := sweepServerWith(t, api.Config{RunTimeout: 2 * time.Hour, RunSpeed: speed}, 0, sweep.Budget{})
+	if code, body, _ := call(t, "POST", lifted.URL+"/api/sweeps", sw); code != 202 {
+		t.Fatalf("with -run-timeout 2h: %d %s", code, body)
+	}
 }
