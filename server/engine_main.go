@@ -15,6 +15,7 @@ import (
 	"github.com/tailscope/tailscope/server/engine"
 	"github.com/tailscope/tailscope/server/store"
 	simrun "github.com/tailscope/tailscope/sim/run"
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
@@ -27,6 +28,8 @@ type engineFlags struct {
 	sweepBudget time.Duration
 	logRuns     bool
 	creds       engine.Credentials // for -nats: credentials besides those in its URL
+	maxRunWork  float64            // -max-run-work: the mlp kind's bound on a run's multiply-adds here; 0: the kind's
+	maxRunMem   byteSize           // -max-run-memory: the mlp kind's bound on a run's memory here; 0: the kind's
 }
 
 func defaultEngineFlags() engineFlags {
@@ -42,6 +45,8 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.attempts, "attempts", f.attempts, "deliveries of a run whose workers stop without reporting before it fails")
 	fs.BoolVar(&f.logRuns, "log-runs", f.logRuns, "log one line per run recorded final (id, state, attempt, worker)")
 	fs.DurationVar(&f.sweepBudget, "sweep-budget", f.sweepBudget, "the longest a sweep may take on one worker, by its estimate (0: no bound)")
+	fs.Float64Var(&f.maxRunWork, "max-run-work", f.maxRunWork, "the multiply-adds one mlp run may need on this server and its local workers (0: the kind's own bound, 2e13); give `tailscope worker` the same")
+	fs.Var(&f.maxRunMem, "max-run-memory", "the memory one mlp run may need on this server and its local workers, e.g. 4GiB (0: the kind's own bound, 1GiB, what a browser tab holds); give `tailscope worker` the same")
 }
 
 // runService is the engine with its NATS connection, the embedded NATS server if any, and
@@ -61,6 +66,13 @@ type runService struct {
 // `workers` local worker slots.
 func startRuns(ctx context.Context, f engineFlags, backend simrun.Backend, dataDir string, st store.Store, workers int, runTimeout time.Duration) (*runService, error) {
 	rs := &runService{done: make(chan struct{})}
+	// Runs are validated in this process (the API, the engine, the local workers).
+	if f.maxRunWork > 0 {
+		spec.SetMLPWorkLimit(f.maxRunWork)
+	}
+	if f.maxRunMem > 0 {
+		spec.SetMLPMemoryLimit(int64(f.maxRunMem))
+	}
 	var err error
 	if f.natsURL == "" {
 		rs.emb, err = engine.StartEmbedded(dataDir, f.natsListen)
@@ -166,6 +178,9 @@ func workerMain(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	slots := fs.Int("workers", runtime.NumCPU(), "runs at once")
 	name := fs.String("name", "", "this worker's name in the runs' messages (default: host/pid)")
 	runTimeout := fs.Duration("run-timeout", time.Hour, "a run still working after this long fails")
+	maxRunWork := fs.Float64("max-run-work", 0, "the multiply-adds one mlp run may need (0: the kind's own bound, 2e13); give it the server's -max-run-work, or runs it admitted beyond the kind's bound fail here")
+	var maxRunMem byteSize
+	fs.Var(&maxRunMem, "max-run-memory", "the memory one mlp run may need, e.g. 4GiB (0: the kind's own bound, 1GiB); give it the server's -max-run-memory")
 	grace := fs.Duration("grace", 10*time.Second, "at Ctrl-C or SIGTERM, how long running work may go on before it is handed back to another worker")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: tailscope worker -nats URL [-backend cpu] [-workers N]   (the token in $"+engine.TokenEnv+", -token or the URL)\n\nTakes runs from the server's NATS JetStream work queue and executes them here. The server prints\nthe command to start one with; its token is in its data directory's "+engine.TokenFile+".")
@@ -188,6 +203,12 @@ func workerMain(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if *slots < 1 {
 		fmt.Fprintf(stderr, "tailscope worker: -workers must be at least 1, got %d\n", *slots)
 		return 2
+	}
+	if *maxRunWork > 0 {
+		spec.SetMLPWorkLimit(*maxRunWork)
+	}
+	if maxRunMem > 0 {
+		spec.SetMLPMemoryLimit(int64(maxRunMem))
 	}
 	nc, err := engine.Dial(*url, "tailscope worker", creds)
 	if err != nil {

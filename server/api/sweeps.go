@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
@@ -96,14 +97,7 @@ func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
 // sweep longer than the sweep budget, and a sweep larger than one client's share.
 func (s *Server) sweepRefusals(sw sweep.Sweep) []refusal {
 	var out []refusal
-	if err := sw.Validate(); err != nil {
-		r := refusal{Field: "sweep", Limit: "the kind's checks and per-run budgets", Message: err.Error() + " (the kind's own bound: no flag of this server lifts it)"}
-		var se *sweep.Error
-		if errors.As(err, &se) {
-			r.Field, r.Runs = se.Field, se.Refused
-		}
-		out = append(out, r)
-	}
+	out = append(out, kindRefusals(sw)...)
 	secs := make([]float64, sw.Count())
 	var total, longest float64
 	over, field := 0, ""
@@ -148,6 +142,97 @@ func (s *Server) sweepRefusals(sw sweep.Sweep) []refusal {
 				len(secs), s.cfg.MaxRunsPerClient, len(secs))})
 	}
 	return out
+}
+
+// kindRefusals lists the runs of sw their kind refuses: those over the mlp kind's bounds on a
+// run's memory and multiply-adds, which -max-run-memory and -max-run-work lift, and the others,
+// which no flag does.
+func kindRefusals(sw sweep.Sweep) []refusal {
+	err := sw.Validate()
+	if err == nil {
+		return nil
+	}
+	var se *sweep.Error
+	if !errors.As(err, &se) || se.Refused == 0 {
+		return []refusal{{Field: "sweep", Limit: "the kind's checks", Message: err.Error()}}
+	}
+	var (
+		mem, work, other    int
+		mostBytes, mostWork float64
+		memField, workField string
+		firstOther          = -1
+		otherErr            error
+	)
+	memLimit, workLimit := spec.MLPMemoryLimit(), spec.MLPWorkLimit()
+	for i := range sw.Count() {
+		run := sw.Run(i)
+		verr := run.Validate()
+		if verr == nil {
+			continue
+		}
+		var fe *spec.FieldError
+		errors.As(verr, &fe)
+		bytes, w := spec.MLPCost(run)
+		overMem := run.Kind == "mlp" && bytes > float64(memLimit) && strings.Contains(verr.Error(), "MiB, more than")
+		overWork := run.Kind == "mlp" && w > workLimit && (overMem || strings.Contains(verr.Error(), "multiply-adds, more than"))
+		switch {
+		case overMem || overWork:
+			if overMem {
+				mem++
+				mostBytes = max(mostBytes, bytes)
+				if memField == "" && fe != nil {
+					memField = fe.Field
+				}
+			}
+			if overWork {
+				work++
+				mostWork = max(mostWork, w)
+				if workField == "" {
+					workField = "iters"
+					if fe != nil && !overMem {
+						workField = fe.Field
+					}
+				}
+			}
+		default:
+			other++
+			if firstOther < 0 {
+				firstOther, otherErr = i, verr
+			}
+		}
+	}
+	var out []refusal
+	n := sw.Count()
+	if mem > 0 {
+		mib := int64(math.Ceil(mostBytes / (1 << 20)))
+		out = append(out, refusal{Field: memField, Limit: fmt.Sprintf("%d MiB per mlp run", memLimit>>20), Flag: "-max-run-memory", Runs: mem,
+			Message: fmt.Sprintf("%d of %d runs are refused: they would need more than the %d MiB an mlp run may use (the most about %d MiB); a server started with -max-run-memory %dMiB takes them (give its workers the same)",
+				mem, n, memLimit>>20, mib, int64(roundUp2(float64(mib))))})
+	}
+	if work > 0 {
+		out = append(out, refusal{Field: workField, Limit: fmt.Sprintf("%.2g multiply-adds per mlp run", workLimit), Flag: "-max-run-work", Runs: work,
+			Message: fmt.Sprintf("%d of %d runs are refused: they would need more than the %.2g multiply-adds an mlp run may use (the most about %.2g); a server started with -max-run-work %.2g takes them (give its workers the same)",
+				work, n, workLimit, mostWork, roundUp2(mostWork))})
+	}
+	if other > 0 {
+		field := "sweep"
+		var fe *spec.FieldError
+		if errors.As(otherErr, &fe) {
+			field = fe.Field
+		}
+		out = append(out, refusal{Field: field, Limit: "the kind's checks", Runs: other,
+			Message: fmt.Sprintf("%d of %d runs are refused by their kind; the first is run %d (%s): %v (no flag of this server lifts it)", other, n, firstOther, sw.Label(firstOther), otherErr)})
+	}
+	return out
+}
+
+// roundUp2 rounds x up to two significant digits, as a flag's value.
+func roundUp2(x float64) float64 {
+	if x <= 0 {
+		return x
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x))-1)
+	return math.Ceil(x/p-1e-9) * p
 }
 
 // roundUpHour rounds secs up to a whole hour, as a flag's value.

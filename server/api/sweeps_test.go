@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -401,8 +402,8 @@ func TestPaperGridEstimate(t *testing.T) {
 		url   string
 		flags []string
 	}{
-		{"default flags", defaults.URL, []string{"", "-run-timeout", "-sweep-budget", "-runs-per-client"}},
-		{"-run-timeout 200h -sweep-budget 0 -runs-per-client 0", lifted.URL, []string{""}},
+		{"default flags", defaults.URL, []string{"-max-run-memory", "-max-run-work", "-run-timeout", "-sweep-budget", "-runs-per-client"}},
+		{"-run-timeout 200h -sweep-budget 0 -runs-per-client 0", lifted.URL, []string{"-max-run-memory", "-max-run-work"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, resp, _ := call(t, "POST", tt.url+"/api/sweeps/estimate", string(body))
@@ -416,11 +417,12 @@ func TestPaperGridEstimate(t *testing.T) {
 			if got := flagsOf(a); strings.Join(got, " ") != strings.Join(tt.flags, " ") {
 				t.Fatalf("refused by flags %q, want %q:\n%s", got, tt.flags, a.Refused)
 			}
-			kind := a.Refusals[0]
-			if kind.Runs != 240 || kind.Field != "iters" || !strings.Contains(kind.Message, "no flag of this server lifts it") {
-				t.Errorf("the kind's refusal: %+v", kind)
+			// The CIFAR-10 runs of width 1024 and depth 5 or more need more than 1 GiB (36 runs);
+			// the wide and deep ones, more than 2e13 multiply-adds (240 runs).
+			if mem, work := a.Refusals[0], a.Refusals[1]; mem.Runs != 36 || mem.Field != "n" || work.Runs != 240 || work.Field != "iters" {
+				t.Errorf("the kind's refusals: %+v", a.Refusals[:2])
 			}
-			for _, r := range a.Refusals[1:] {
+			for _, r := range a.Refusals {
 				if !strings.Contains(r.Message, "a server started with "+r.Flag) {
 					t.Errorf("refusal %q does not say the flag that lifts it", r.Message)
 				}
@@ -434,8 +436,36 @@ func TestPaperGridEstimate(t *testing.T) {
 		if code != http.StatusOK || json.Unmarshal(resp, &ps) != nil || len(ps) != 2 {
 			t.Fatalf("%d %s", code, resp)
 		}
-		if got := flagsOf(ps[0]); len(got) != 4 || ps[1].Refused != "" {
+		if got := flagsOf(ps[0]); len(got) != 5 || ps[1].Refused != "" {
 			t.Errorf("paper refused by %q, cpu by %q", got, ps[1].Refused)
+		}
+	})
+	t.Run("with -max-run-work too, the server takes it", func(t *testing.T) {
+		_, resp, _ := call(t, "POST", lifted.URL+"/api/sweeps/estimate", string(body))
+		var a answer
+		json.Unmarshal(resp, &a)
+		m := regexp.MustCompile(`-max-run-memory (\d+)MiB takes them.* -max-run-work (\S+) takes them`).FindStringSubmatch(a.Refused)
+		if m == nil {
+			t.Fatalf("no values for -max-run-memory and -max-run-work in %q", a.Refused)
+		}
+		mib, err1 := strconv.ParseInt(m[1], 10, 64)
+		work, err2 := strconv.ParseFloat(m[2], 64)
+		if err1 != nil || err2 != nil || mib <= spec.MLPMaxBytes>>20 || work < spec.MLPMaxWork {
+			t.Fatalf("-max-run-memory %sMiB -max-run-work %s", m[1], m[2])
+		}
+		// What -max-run-memory and -max-run-work do at the server's start.
+		spec.SetMLPMemoryLimit(mib << 20)
+		spec.SetMLPWorkLimit(work)
+		t.Cleanup(func() { spec.SetMLPWorkLimit(0); spec.SetMLPMemoryLimit(0) })
+		code, resp, _ := call(t, "POST", lifted.URL+"/api/sweeps/estimate", string(body))
+		var again answer
+		if json.Unmarshal(resp, &again) != nil || code != 200 || len(again.Refusals) != 0 || again.Runs != 972 {
+			t.Fatalf("with -max-run-work %g: %d %s", work, code, resp)
+		}
+		code, resp, _ = call(t, "POST", lifted.URL+"/api/sweeps", string(body))
+		var created struct{ Runs int }
+		if code != http.StatusAccepted || json.Unmarshal(resp, &created) != nil || created.Runs != 972 {
+			t.Fatalf("submitting it with -max-run-work %g: %d %.300s", work, code, resp)
 		}
 	})
 }
