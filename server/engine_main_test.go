@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	natsserver "github.com/nats-io/nats-server/v2/server"
+
 	"github.com/tailscope/tailscope/server/api"
 	"github.com/tailscope/tailscope/server/engine"
 	"github.com/tailscope/tailscope/server/store"
@@ -132,6 +134,68 @@ func TestWorkerCommandNeedsTheToken(t *testing.T) {
 			}
 			if strings.Contains(wout.String()+werr.String(), token) {
 				t.Errorf("the worker printed the token:\n%s%s", wout.String(), werr.String())
+			}
+		})
+	}
+}
+
+// TestExternalNATSCredentials: -nats URL to a NATS server that wants a token passes the
+// credentials through (in the URL, or in $TAILSCOPE_NATS_TOKEN), and is refused without them.
+func TestExternalNATSCredentials(t *testing.T) {
+	const token = "external-cluster-token-0123456789"
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true, Authorization: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS not ready")
+	}
+	url := ns.ClientURL()
+	for _, tt := range []struct {
+		name, url, env string
+		ok             bool
+	}{
+		{"no credentials", url, "", false},
+		{"the token in the URL", strings.Replace(url, "nats://", "nats://"+token+"@", 1), "", true},
+		{"the token in the environment", url, token, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(engine.TokenEnv, tt.env)
+			rs, err := startRuns(context.Background(), engineFlags{natsURL: tt.url, attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), new(store.Memory), 1, 0)
+			if !tt.ok {
+				if err == nil {
+					rs.Shutdown(context.Background())
+					t.Fatal("connected without the token")
+				}
+				if !strings.Contains(err.Error(), "refused this client's credentials") || strings.Contains(err.Error(), token) {
+					t.Fatalf("error %q: want a refusal that does not print the token", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Shutdown(context.Background())
+			if line := rs.workerCommand(); strings.Contains(line, token) {
+				t.Errorf("the start line prints the token: %s", line)
+			}
+			r, err := rs.Submit(context.Background(), spec.MustNew("stable", 5))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			ch, err := rs.Watch(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last store.Run
+			for last = range ch {
+			}
+			if last.State != store.Done {
+				t.Fatalf("run %s %q", last.State, last.Error)
 			}
 		})
 	}
