@@ -11,7 +11,7 @@ import (
 // The browser path: wasm/assets/kernels.js instantiates wasm/assets/kernels.wasm (WebAssembly SIMD, source
 // wasm/assets/kernels.wat) on this instance's memory before the Go program starts and publishes its
 // gemm and gemmtb as globalThis.tailscopeKernels; where the browser has relaxed SIMD, also
-// kernels_relaxed.wasm's (fused multiply-adds, 6×8 register blocks) as tailscopeKernels.relaxed.
+// kernels_relaxed.wasm's (fused multiply-adds, 5×8 register blocks) as tailscopeKernels.relaxed.
 // Both are registered, the relaxed one first: Use switches between them, and the tests check each
 // against the plain loops. Go passes the byte addresses of its slices; Go's collector does not
 // move objects, and runtime.KeepAlive holds them for the call.

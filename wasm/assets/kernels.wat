@@ -17,12 +17,13 @@
 ;; Blocking: the columns in stripes of 8 (stripe8), each computed for 4 rows at a time in 8 f32x4
 ;; accumulators: for each p, two loads of B and four broadcasts of A. Remaining rows use a 1×8
 ;; block; a remaining stripe of 4 columns uses stripe4, the last n mod 4 columns scalar loops.
-;; Products and sums are separate (mul then add), as the Go reference does. Larger blocks do
-;; not pay here: 6×8 needs 12 accumulators, 2 of B, the broadcast and a register for each
-;; product, one more than V8 allocates on x86-64 (15 xmm), and spilled (measured in Chromium).
-;; kernels_relaxed.wat holds the same functions with fused multiply-adds (relaxed SIMD), which
-;; need no product register, in 6×8 blocks; kernels.js loads it where the browser supports it.
-
+;; Products and sums are separate (mul then add), as the Go reference does. Larger blocks did
+;; not pay in Chromium 156: 5×8 and 6×8 need, besides their 10 or 12 accumulators, 2 registers of
+;; B, the broadcast and one for each product, and V8 allocates 15 xmm registers on x86-64 (both
+;; measured slower than 4×8). kernels_relaxed.wat holds the same functions with fused
+;; multiply-adds (relaxed SIMD), which need no product register, in 5×8 blocks; kernels.js loads
+;; it where the browser supports it.
+;;
 ;; axpy(y, x, n, alpha) sets y[i] += alpha·x[i] for i < n (mul then add, as the Go loop):
 ;; 8 floats per step in two f32x4 vectors, then one at a time.
 ;;

@@ -3,8 +3,10 @@
 ;; (x86-64 with FMA3, ARM64). The relaxed-SIMD proposal lets the engine round once or twice;
 ;; either way each sum differs from the Go reference only by float32 rounding, which sim/kernel's
 ;; tests bound. A fused multiply-add writes into its accumulator and needs no register for the
-;; product, so the register blocks here are 6 rows × 8 columns (12 f32x4 accumulators, 2 of B and
-;; the broadcast: the 15 xmm registers V8 allocates on x86-64) instead of kernels.wat's 4×8.
+;; product, so the register blocks here are 5 rows × 8 columns (10 f32x4 accumulators, 2 of B and
+;; the broadcast) instead of kernels.wat's 4×8. 6×8 would fill all 15 xmm registers that V8
+;; allocates on x86-64 and measured slower in Chromium 156 (spills, ~30 GFLOP/s on the step's
+;; products against ~40 for 5×8 and ~35 for 4×8, noisy: a loaded 2-core machine).
 ;;
 ;; A separate module because an engine without relaxed SIMD rejects any module that uses it:
 ;; kernels.js compiles this one when WebAssembly.validate accepts it and falls back to
@@ -64,18 +66,18 @@
   )
 
   ;; stripe8: C[0..m)[0..8) at $pc (row stride $ldc bytes) = A·B for 8 columns of B at $pb (row
-  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 6 rows × 8 columns in 12 f32x4
-  ;; accumulators (2 loads of B and 6 broadcasts of A per 12 multiply-adds), then single rows.
+  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 5 rows × 8 columns in 10 f32x4
+  ;; accumulators (2 loads of B and 5 broadcasts of A per 10 multiply-adds), then single rows.
   (func $stripe8
     (param $pc i32) (param $ldc i32) (param $pa i32) (param $rs i32) (param $ps i32)
     (param $pb i32) (param $ldb i32) (param $m i32) (param $k i32)
     (local $i i32) (local $p i32) (local $a i32) (local $b i32) (local $c i32)
     (local $b0 v128) (local $b1 v128) (local $x v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128) (local $c40 v128) (local $c41 v128)
     (local.set $i (i32.const 0))
     (block $idone
       (loop $iloop
-        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 6)) (local.get $m)))
+        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 5)) (local.get $m)))
         (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
         (local.set $b (local.get $pb))
         (local.set $c00 (v128.const i32x4 0 0 0 0))
@@ -88,8 +90,6 @@
         (local.set $c31 (v128.const i32x4 0 0 0 0))
         (local.set $c40 (v128.const i32x4 0 0 0 0))
         (local.set $c41 (v128.const i32x4 0 0 0 0))
-        (local.set $c50 (v128.const i32x4 0 0 0 0))
-        (local.set $c51 (v128.const i32x4 0 0 0 0))
         (local.set $p (local.get $k))
         (block $pdone
           (loop $ploop
@@ -111,9 +111,6 @@
             (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 4)))))
             (local.set $c40 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c40)))
             (local.set $c41 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c41)))
-            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 5)))))
-            (local.set $c50 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c50)))
-            (local.set $c51 (f32x4.relaxed_madd (local.get $x) (local.get $b1) (local.get $c51)))
             (local.set $a (i32.add (local.get $a) (local.get $ps)))
             (local.set $b (i32.add (local.get $b) (local.get $ldb)))
             (local.set $p (i32.sub (local.get $p) (i32.const 1)))
@@ -133,10 +130,7 @@
         (local.set $c (i32.add (local.get $c) (local.get $ldc)))
         (v128.store (local.get $c) (local.get $c40))
         (v128.store offset=16 (local.get $c) (local.get $c41))
-        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-        (v128.store (local.get $c) (local.get $c50))
-        (v128.store offset=16 (local.get $c) (local.get $c51))
-        (local.set $i (i32.add (local.get $i) (i32.const 6)))
+        (local.set $i (i32.add (local.get $i) (i32.const 5)))
         (br $iloop)))
     ;; remaining rows, one at a time
     (block $rdone
@@ -167,18 +161,18 @@
   )
 
   ;; stripe4: C[0..m)[0..4) at $pc (row stride $ldc bytes) = A·B for 4 columns of B at $pb (row
-  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 6 rows × 4 columns in 6 f32x4
-  ;; accumulators (1 loads of B and 6 broadcasts of A per 6 multiply-adds), then single rows.
+  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 5 rows × 4 columns in 5 f32x4
+  ;; accumulators (1 loads of B and 5 broadcasts of A per 5 multiply-adds), then single rows.
   (func $stripe4
     (param $pc i32) (param $ldc i32) (param $pa i32) (param $rs i32) (param $ps i32)
     (param $pb i32) (param $ldb i32) (param $m i32) (param $k i32)
     (local $i i32) (local $p i32) (local $a i32) (local $b i32) (local $c i32)
     (local $b0 v128) (local $x v128)
-    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $c40 v128) (local $c50 v128)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128) (local $c40 v128)
     (local.set $i (i32.const 0))
     (block $idone
       (loop $iloop
-        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 6)) (local.get $m)))
+        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 5)) (local.get $m)))
         (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
         (local.set $b (local.get $pb))
         (local.set $c00 (v128.const i32x4 0 0 0 0))
@@ -186,7 +180,6 @@
         (local.set $c20 (v128.const i32x4 0 0 0 0))
         (local.set $c30 (v128.const i32x4 0 0 0 0))
         (local.set $c40 (v128.const i32x4 0 0 0 0))
-        (local.set $c50 (v128.const i32x4 0 0 0 0))
         (local.set $p (local.get $k))
         (block $pdone
           (loop $ploop
@@ -202,8 +195,6 @@
             (local.set $c30 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c30)))
             (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 4)))))
             (local.set $c40 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c40)))
-            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 5)))))
-            (local.set $c50 (f32x4.relaxed_madd (local.get $x) (local.get $b0) (local.get $c50)))
             (local.set $a (i32.add (local.get $a) (local.get $ps)))
             (local.set $b (i32.add (local.get $b) (local.get $ldb)))
             (local.set $p (i32.sub (local.get $p) (i32.const 1)))
@@ -218,9 +209,7 @@
         (v128.store (local.get $c) (local.get $c30))
         (local.set $c (i32.add (local.get $c) (local.get $ldc)))
         (v128.store (local.get $c) (local.get $c40))
-        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
-        (v128.store (local.get $c) (local.get $c50))
-        (local.set $i (i32.add (local.get $i) (i32.const 6)))
+        (local.set $i (i32.add (local.get $i) (i32.const 5)))
         (br $iloop)))
     ;; remaining rows, one at a time
     (block $rdone

@@ -509,7 +509,7 @@ func openPage(ctx context.Context, c config) (_ *page, err error) {
 		}
 	}
 	version, _ := eval("navigator.userAgent")
-	p.notes = append(p.notes, fmt.Sprintf("browser: %v; Go js/wasm kernels %v, default %v (wasm/assets/kernels.js; wasm-relaxed-simd: f32x4.relaxed_madd in 6×8 blocks, wasm-simd128: mul and add in 4×8 blocks).", version, p.impls, impl))
+	p.notes = append(p.notes, fmt.Sprintf("browser: %v; Go js/wasm kernels %v, default %v (wasm/assets/kernels.js; wasm-relaxed-simd: f32x4.relaxed_madd in 5×8 blocks, wasm-simd128: mul and add in 4×8 blocks).", version, p.impls, impl))
 	for _, backend := range []string{"wasm", "cpu"} {
 		info, err := eval(fmt.Sprintf("peer.tfSetup(%q)", backend))
 		if err != nil {
