@@ -79,7 +79,7 @@ func TestBrowserPaper(t *testing.T) {
 	browsertest.Screenshot(t, tab, "finished")
 
 	// A long sweep: Cancel (clicked) stops its runs on the server.
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, srv.URL+"/#paper?kind=mlp&dataset=blobs&n=200&testN=100&iters=1000000&evalEvery=1000&width=8,16&seeds=1")
