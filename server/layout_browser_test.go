@@ -290,6 +290,13 @@ func TestBrowserLayoutPresent(t *testing.T) {
 		}
 		p.press("?")
 		p.poll("? to list the keys", `!!document.getElementById("keys-help") && /Space/.test(document.getElementById("keys-help").textContent)`, 5*time.Second)
+		// Every key the page answers is listed, the tour's ← and → included.
+		if got, want := p.eval(`[...document.querySelectorAll("#keys-help kbd")].map(k => k.textContent).join(" ")`), "Space → ← R F P C ? Esc"; got != want {
+			t.Errorf("the list of keys shows %q; want %q", got, want)
+		}
+		if got := p.eval(`document.getElementById("keys-help").textContent`); !strings.Contains(got, "in the tour, the next step") || !strings.Contains(got, "in the tour, the previous step") {
+			t.Errorf("the list of keys does not say what ← and → do in the tour: %q", got)
+		}
 		browsertest.Screenshot(t, tab, "keys")
 		p.press("?") // (Esc closes it too, but a fullscreen page's Esc goes to the browser)
 		p.poll("? to close the list", `!document.getElementById("keys-help")`, 5*time.Second)
