@@ -109,7 +109,7 @@ type layView struct {
 }
 
 var layViews = []layView{
-	{"estimator", `!!document.querySelector("#view-estimator .est-charts svg")`, "#view-estimator .est-charts figure", nil},
+	{"estimator", `document.querySelectorAll("#view-estimator .est-charts svg").length === 3 && !!document.getElementById("est-table")`, "#view-estimator .est-charts figure", nil},
 	{"landscape", `!!document.querySelector("#view-landscape .ls-panels .chart-svg svg")`, "#view-landscape .ls-panels .chart-svg", []string{"ls-play", "ls-step", "ls-reset"}},
 	{"network", `!!document.querySelector("#view-network .net-chart svg")`, "#view-network .net-chart figure", []string{"net-play", "net-step", "net-reset"}},
 }
@@ -144,6 +144,39 @@ func (p layPage) labelSizes() []float64 {
 	return px
 }
 
+// clippedJS lists (as one string, "" for none) the first elements that are cut off sideways:
+// an HTML element beyond the edge of the nearest box that clips it (overflow hidden or clip; the
+// screen when none), and an SVG text beyond its chart's svg. A box that scrolls sideways (overflow
+// auto or scroll) holds whatever is in it, and must itself be within what clips it. Hidden
+// elements and the screen-reader-only text (.sr-only, clipped on purpose) are left out.
+const clippedJS = `(() => {
+	const vw = document.documentElement.clientWidth, out = [];
+	const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className.split(" ")[0] : "") +
+		(e.textContent ? " «" + e.textContent.trim().slice(0, 40) + "»" : "");
+	for (const e of document.querySelectorAll("body *")) {
+		if (e.closest(".sr-only") || e.closest("defs, title, clipPath")) continue;
+		const r = e.getBoundingClientRect();
+		if (r.width < 1 || r.height < 1) continue;
+		let left = 0, right = vw, by = "the screen", slack = 1;
+		if (e instanceof SVGElement) {
+			if (e.tagName !== "text") continue;
+			const s = e.ownerSVGElement.getBoundingClientRect();
+			left = s.left; right = s.right; by = "its chart"; slack = 0; // a glyph past the edge is cut
+		} else {
+			for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+				const o = getComputedStyle(a).overflowX;
+				if (o === "visible") continue;
+				if (o === "auto" || o === "scroll") { left = -Infinity; right = Infinity; by = ""; }
+				else { const b = a.getBoundingClientRect(); left = b.left; right = b.right; by = name(a).slice(0, 40); }
+				break;
+			}
+		}
+		if (r.left < left - slack || r.right > right + slack) out.push(name(e) + " spans " + Math.round(r.left) + "–" + Math.round(r.right) + " px, cut by " + by + " (" + Math.round(left) + "–" + Math.round(right) + ")");
+		if (out.length >= 8) break;
+	}
+	return out.join("; ");
+})()`
+
 // TestBrowserLayout opens every view at a projector's sizes and a phone's: on the projector the
 // main chart and the Play, Step and Reset buttons are on the first screen, without scrolling,
 // and the charts' labels share one size; on the phone nothing is wider than the screen. It saves
@@ -166,11 +199,19 @@ func TestBrowserLayout(t *testing.T) {
 				loadApp(t, tab, srv.URL+"/#"+v.name)
 				p.poll(v.name+"'s chart", v.ready, 30*time.Second)
 				p.await(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+				if cut := p.eval(clippedJS); cut != "" {
+					t.Errorf("elements cut off sideways: %s", cut)
+				}
 				if sz.phone {
 					if w := p.eval(`String(document.documentElement.scrollWidth)`); mustFloat(t, w) > float64(sz.w) {
 						wide := p.eval(fmt.Sprintf(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > %d + 0.5)
 							.slice(0, 6).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className.baseVal + e.className).join(", ")`, sz.w))
 						t.Errorf("the page is %s px wide on a %d px screen; wider elements: %s", w, sz.w, wide)
+					}
+					// The tables fit the phone's width: none hides columns to be scrolled to.
+					if wide := p.eval(`Array.from(document.querySelectorAll("table")).filter(e => e.scrollWidth > e.clientWidth + 1)
+						.map(e => "#" + e.id + " " + e.scrollWidth + " px in " + e.clientWidth).join(", ")`); wide != "" {
+						t.Errorf("tables wider than their box on a %d px screen: %s", sz.w, wide)
 					}
 					browsertest.Screenshot(t, tab, "page")
 					return
