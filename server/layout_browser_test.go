@@ -231,6 +231,11 @@ func TestBrowserLayout(t *testing.T) {
 					}
 				}
 				within("the main chart "+v.chart, p.box(v.chart))
+				// The charts use the screen's width: the rightmost reaches past 70% of it (not
+				// a column of charts on the left half).
+				if right := mustFloat(t, p.eval(fmt.Sprintf(`String(Math.max(...Array.from(document.querySelectorAll("#view-%s .chart-svg svg")).map(s => s.getBoundingClientRect().right)))`, v.name))); right < 0.7*float64(sz.w) {
+					t.Errorf("the charts end at %.0f px on a %d px screen: the right %.0f%% is unused", right, sz.w, 100*(1-right/float64(sz.w)))
+				}
 				for _, id := range v.buttons {
 					within("#"+id, p.box("#"+id))
 				}
