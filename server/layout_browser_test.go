@@ -112,6 +112,7 @@ var layViews = []layView{
 	{"estimator", `document.querySelectorAll("#view-estimator .est-charts svg").length === 3 && !!document.getElementById("est-table")`, "#view-estimator .est-charts figure", nil},
 	{"landscape", `!!document.querySelector("#view-landscape .ls-panels .chart-svg svg")`, "#view-landscape .ls-panels .chart-svg", []string{"ls-play", "ls-step", "ls-reset"}},
 	{"network", `!!document.querySelector("#view-network .net-chart svg")`, "#view-network .net-chart figure", []string{"net-play", "net-step", "net-reset"}},
+	{"iterates", `document.getElementById("it-results").dataset.state === "done" && document.querySelectorAll("#view-iterates .est-charts svg").length === 2`, "#view-iterates .est-charts figure", nil},
 }
 
 // box is an element's rectangle on the screen.

@@ -75,7 +75,7 @@ var Steps = []Step{
 	{
 		Title: "Where the heavy tails come from: multiplicative noise",
 		Text: []string{
-			"Heavy-tailed iterates need no heavy-tailed noise. Run SGD on linear regression with Gaussian data: every minibatch gradient has finite moments of all orders. But each step multiplies the distance to the solution by a random matrix, M_k = I − (η/b) Σ a_i a_iᵀ, and the rare steps that stretch it compound. Where SGD ends up then has a power-law tail, with an index s that falls as η/b grows, and an infinite variance once s < 2, past η/b = 2/(σ²(b+d+1)).",
+			"Heavy-tailed iterates need no heavy-tailed noise. Run SGD on linear regression with Gaussian data: every minibatch gradient has finite moments of all orders. But each step multiplies the distance to the solution by a random matrix, Mₖ = I − (η/b) Σ aᵢaᵢᵀ, and the rare steps that stretch it compound. Where SGD ends up then has a power-law tail whose index s falls as η/b grows; past η/b = 2/(σ²(b + d + 1)), s < 2 and the variance is infinite.",
 			"Below, 4000 independent chains in two dimensions with b = 1 and η = 0.6, just past that critical step (0.5). The tail index of their final distances is measured beside the theory's prediction, while the gradient noise along the way stays light-tailed. Try the small step, or move η.",
 		},
 		View: "iterates", Kind: "iterates", Preset: spec.PagePreset,
