@@ -319,6 +319,9 @@ func TestBrowserLayoutPresent(t *testing.T) {
 	if got := p.eval(`getComputedStyle(document.querySelector(".blurb")).display + " " + (document.querySelector("#view-landscape .view-side") ? getComputedStyle(document.querySelector("#view-landscape .view-side")).display : "none")`); got != "none none" {
 		t.Errorf("in present mode the blurb and the controls show as %q; want them collapsed (none none)", got)
 	}
+	if cut := p.eval(clippedJS); cut != "" {
+		t.Errorf("in present mode, elements cut off sideways: %s", cut)
+	}
 	p.blur()
 
 	t.Run("keys", func(t *testing.T) {
