@@ -55,7 +55,7 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 		if err := sp.SetChoice("dataset", tc.dataset); err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+		if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())

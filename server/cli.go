@@ -37,7 +37,7 @@ var commands = []command{
 	{"tailcheck", "[-reps 100] [-seed 1] [-n 10000,100000]", "how often the tail check catches finite variance, and its false alarms", tailcheck.Main},
 	{"exitcompare", "[-alpha 1.5] [-eps 0.3] ...", "exit times from one basin, Lévy vs Gaussian: theory and simulation", exitcompare.Main},
 	{"worker", "-nats URL [-backend cpu] [-workers N]", "take runs from a server's NATS JetStream queue and execute them on this machine", workerMain},
-	{"sweep", "[-server URL] SWEEP", "a grid of runs (a preset: paper, cpu): its size and estimated time; with -server, run it there", sweepMain},
+	{"sweep", "[-server URL] SWEEP", "a grid of runs (a preset: paper, cpu, batch): its size and estimated time; with -server, run it there", sweepMain},
 	{"data", "get|list [-data DIR] [cifar10|cifar100]", "download CIFAR-10/100 into the data directory (resumable, checksummed), or list what is there", download.Main},
 	{"db", "check|compact|backup [-data DIR] [FILE]", "check, compact or back up the server's database (with the server stopped)", dbMain},
 	{"help", "", "this list", nil},

@@ -108,6 +108,9 @@ func TestMLPCommand(t *testing.T) {
 	if !strings.Contains(text, `"kind":"mlp"`) || !strings.Contains(text, "| iter | train loss |") {
 		t.Fatalf("no spec line or table header:\n%s", text)
 	}
+	if !strings.Contains(text, "| coord α̂ median | non-Gaussian coords | α̂ standardised |") {
+		t.Errorf("no per-coordinate columns in the header:\n%s", text)
+	}
 	for _, iter := range []string{"\n| 0 |", "\n| 2 |", "\n| 4 |"} {
 		if !strings.Contains(text, iter) {
 			t.Errorf("no row %q in:\n%s", strings.TrimSpace(iter), text)

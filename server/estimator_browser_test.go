@@ -187,8 +187,7 @@ func TestBrowserEstimator(t *testing.T) {
 	if !strings.HasPrefix(link, srv.URL+"/#estimator?") || !strings.Contains(link, "alpha=0.8") || !strings.Contains(link, "seed=1") {
 		t.Errorf("copied link %q: want %s/#estimator?… with alpha=0.8 and seed=1", link, srv.URL)
 	}
-	tab2, cancel2 := chromedp.NewContext(tab)
-	defer cancel2()
+	tab2 := browsertest.New(t)
 	console2 := watchConsole(tab2)
 	p2 := estPage{t, tab2}
 	loadApp(t, tab2, link)

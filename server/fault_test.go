@@ -41,19 +41,24 @@ var (
 	faultBinErr  error
 )
 
-// tailscopeBinary builds the tailscope command once per test binary, into a temporary folder.
+// tailscopeBinary returns the tailscope command to start as a process: a link named serverName to
+// this test binary, which TestMain then runs as the command (made once per test binary).
 func tailscopeBinary(t *testing.T) string {
 	t.Helper()
 	faultBinOnce.Do(func() {
+		self, err := os.Executable()
+		if err != nil {
+			faultBinErr = err
+			return
+		}
 		dir, err := os.MkdirTemp("", "tailscope-fault-")
 		if err != nil {
 			faultBinErr = err
 			return
 		}
-		faultBin = filepath.Join(dir, "tailscope")
-		out, err := exec.Command("go", "build", "-o", faultBin, ".").CombinedOutput()
-		if err != nil {
-			faultBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		faultBin = filepath.Join(dir, serverName)
+		if err := os.Symlink(self, faultBin); err != nil {
+			faultBinErr = fmt.Errorf("linking the test binary as the command: %w", err)
 		}
 	})
 	if faultBinErr != nil {

@@ -62,19 +62,14 @@ func postJSON(c *http.Client, url, body string) (int, []byte, error) {
 	return resp.StatusCode, b, err
 }
 
-// TestKillDurability builds the server, writes shares from several clients, kills the
+// TestKillDurability starts the server as a process, writes shares from several clients, kills the
 // process with SIGKILL in the middle of the writes, restarts it on the same data
 // directory and checks that every share the server acknowledged (201) is there, and that
 // a run that was running is resumed rather than lost.
 func TestKillDurability(t *testing.T) {
 	t.Parallel()
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "tailscope-server")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	dir := filepath.Join(tmp, "data")
+	bin := tailscopeBinary(t)
+	dir := filepath.Join(t.TempDir(), "data")
 	base, cmd := startBinary(t, bin, dir)
 	client := &http.Client{Timeout: 10 * time.Second}
 

@@ -238,7 +238,7 @@ func TestBrowserNetwork(t *testing.T) {
 	if !strings.Contains(href, "#network?") || !strings.Contains(href, "seed=3") {
 		t.Errorf("the link %q does not carry the spec", href)
 	}
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, href)
@@ -328,7 +328,7 @@ func TestBrowserNetworkServer(t *testing.T) {
 	if !strings.Contains(link, "/s/") {
 		t.Fatalf("share link %q", link)
 	}
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, link)
@@ -414,7 +414,7 @@ func TestBrowserNetworkMNISTCache(t *testing.T) {
 	ready := `((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready: 600 training and 200 test examples")`
 	link := srv.URL + "/#network?" + sp.Query().Encode()
 	for visit := 1; visit <= 2; visit++ {
-		if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+		if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, link)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,8 +80,28 @@ func TestBrowserPaper(t *testing.T) {
 	}
 	browsertest.Screenshot(t, tab, "finished")
 
+	// Share (clicked) stores the finished sweep's figures; its link opens them, drawn from the store.
+	svg := p.eval(`document.getElementById("paper-alpha-width-1").outerHTML`)
+	click(t, p, "paper-share")
+	p.poll("the share link", `!!document.getElementById("paper-share-link")`, 10*time.Second)
+	link := p.eval(`document.getElementById("paper-share-link").href`)
+	if !strings.HasPrefix(link, srv.URL+"/s/") {
+		t.Fatalf("share link %q", link)
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
+		t.Fatal(err)
+	}
+	loadApp(t, tab, link)
+	p.poll("the stored charts", `document.querySelectorAll("#paper-charts svg").length === 2 && document.getElementById("paper-charts").dataset.done === "4"`, 10*time.Second)
+	if st := p.eval(`document.getElementById("paper-status").textContent`); !strings.Contains(st, "nothing is recomputed") {
+		t.Errorf("the shared page says %q", st)
+	}
+	if got := p.eval(`document.getElementById("paper-alpha-width-1").outerHTML`); got != svg {
+		t.Errorf("the shared chart differs from the finished sweep's")
+	}
+
 	// A long sweep: Cancel (clicked) stops its runs on the server.
-	if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, srv.URL+"/#paper?kind=mlp&dataset=blobs&n=200&testN=100&iters=1000000&evalEvery=1000&width=8,16&seeds=1")
@@ -104,5 +126,88 @@ func click(t *testing.T, p estPage, id string) {
 	}
 	if err := chromedp.Do(p.tab, chromedp.MouseClickXY(x, y, chromedp.ButtonLeft)); err != nil {
 		t.Fatalf("clicking #%s: %v", id, err)
+	}
+}
+
+// TestBrowserPaperShare opens a stored share of a finished batch-size sweep (/s/{id}): the Paper
+// view draws α̂ against batch size for the training and the test set, the per-coordinate chart
+// and the fraction rejected as Gaussian with its 5 % line, each point at the stored mean over
+// seeds, and asks the server for no sweep: nothing is recomputed.
+func TestBrowserPaperShare(t *testing.T) {
+	t.Parallel()
+	app, _ := testServer(t)
+	var sweepCalls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/sweeps") {
+			sweepCalls.Add(1)
+		}
+		app.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	row := func(b string, alpha, test, median, rejected, std float64) string {
+		return fmt.Sprintf(`{"values":[%q],"metrics":{"alpha":{"mean":%g,"sd":0.05,"n":2},"test_alpha":{"mean":%g,"sd":0.05,"n":2},`+
+			`"coord_alpha_median":{"mean":%g,"sd":0.01,"n":2},"coord_rejected":{"mean":%g,"sd":0.01,"n":2},"coord_std_alpha":{"mean":%g,"sd":0.02,"n":2}}}`,
+			b, alpha, test, median, rejected, std)
+	}
+	table := `{"params":["batch"],"metrics":["alpha","test_alpha","coord_alpha_median","coord_rejected","coord_std_alpha"],"rows":[` +
+		row("10", 1.25, 1.4, 1.85, 0.3, 1.7) + "," + row("50", 1.35, 1.45, 1.9, 0.12, 1.8) + "," + row("250", 1.5, 1.55, 1.95, 0.06, 1.9) + `]}`
+	body := `{"spec":{"kind":"mlp","seed":1,"params":{"dataset":"blobs"}},"result":{"sweep_id":"sw1","counts":{"done":6},"paper_table":` + table + `}}`
+	resp, err := http.Post(srv.URL+"/api/shares", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ ID string }
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /api/shares: %d, %v", resp.StatusCode, err)
+	}
+
+	tab := browsertest.New(t)
+	console := watchConsole(tab)
+	p := estPage{t, tab}
+	loadApp(t, tab, srv.URL+"/s/"+out.ID)
+	p.poll("the stored charts", `document.querySelectorAll("#paper-charts svg").length === 3`, 20*time.Second)
+	if st := p.eval(`document.getElementById("paper-status").textContent`); !strings.Contains(st, "6 runs done, 3 of 3 grid points") || !strings.Contains(st, "nothing is recomputed") {
+		t.Errorf("status %q", st)
+	}
+	points := func(id string) string {
+		return p.eval(fmt.Sprintf(`Array.from(document.querySelectorAll("#%s circle title")).map(e => e.textContent).join("; ")`, id))
+	}
+	for _, tc := range []struct{ chart, want string }{
+		{"paper-alpha-batch-1", "training set (points): (10, 1.25); training set (points): (50, 1.35); training set (points): (250, 1.5); " +
+			"test set (points): (10, 1.4); test set (points): (50, 1.45); test set (points): (250, 1.55)"},
+		{"paper-coords-batch-1", "pooled (points): (10, 1.25); pooled (points): (50, 1.35); pooled (points): (250, 1.5); " +
+			"per coord. (points): (10, 1.85); per coord. (points): (50, 1.9); per coord. (points): (250, 1.95); " +
+			"standardised (points): (10, 1.7); standardised (points): (50, 1.8); standardised (points): (250, 1.9)"},
+		{"paper-rejected-batch-1", "rejected (points): (10, 0.3); rejected (points): (50, 0.12); rejected (points): (250, 0.06)"},
+	} {
+		if got := points(tc.chart); got != tc.want {
+			t.Errorf("#%s points:\n%s\nwant\n%s", tc.chart, got, tc.want)
+		}
+	}
+	if five := p.eval(`String(!!Array.from(document.querySelectorAll("#paper-rejected-batch-1 path title")).find(e => e.textContent.startsWith("5 %")))`); five != "true" {
+		t.Error("the rejected chart has no 5 % line")
+	}
+	if notes := p.eval(`document.getElementById("paper-coords-about").textContent`); !strings.Contains(notes, "Per coord.: the median of each weight's own α̂") ||
+		!strings.Contains(notes, "Standardised: pooled again") || !strings.Contains(notes, "about 5 % (the dashed line)") {
+		t.Errorf("the per-coordinate charts' notes %q do not say what each line means", notes)
+	}
+	if n := sweepCalls.Load(); n != 0 {
+		t.Errorf("the shared page asked the sweep routes %d times; it must draw the stored figures", n)
+	}
+	for _, sz := range []struct{ w, h int64 }{{1400, 900}, {1920, 1080}, {390, 844}} {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(sz.w, sz.h)); err != nil {
+			t.Fatal(err)
+		}
+		p.poll("a frame at the new size", fmt.Sprintf(`window.innerWidth === %d`, sz.w), 5*time.Second)
+		if w := p.eval(`String(document.documentElement.scrollWidth)`); w != fmt.Sprint(sz.w) {
+			t.Errorf("the shared page is %s px wide on a %d px screen", w, sz.w)
+		}
+		browsertest.Screenshot(t, tab, fmt.Sprintf("shared-batch-%dx%d", sz.w, sz.h))
+	}
+	if errs := console.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
 	}
 }

@@ -132,6 +132,12 @@ func TestApplyShare(t *testing.T) {
 		string(st.Result) != `{"law":"SαS"}` || len(st.Ignored) != 0 {
 		t.Errorf("good share: view %q, id %q, spec %v, result %s, ignored %v", st.View, st.ShareID, sp.Query(), st.Result, st.Ignored)
 	}
+	st = appstate.New()
+	sweepShare := `{"spec":{"kind":"mlp","seed":1},"result":{"sweep_id":"w1","counts":{"done":2},"paper_table":{"params":["batch"],"rows":[{"values":["10"],"metrics":{"alpha":{"mean":1.5,"sd":0.1,"n":2}}}]}}}`
+	ApplyShare(st, "p1", []byte(sweepShare), nil)
+	if st.View != appstate.PaperView || st.ShareID != "p1" || !strings.Contains(string(st.Result), `"paper_table"`) || len(st.Ignored) != 0 {
+		t.Errorf("a shared sweep: view %q, id %q, result %s, ignored %v; want the Paper view with the stored figures", st.View, st.ShareID, st.Result, st.Ignored)
+	}
 	for _, tc := range []struct {
 		name, body string
 		err        error

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/paperview"
 )
 
 // MaxShareBytes caps the body of GET /api/shares/{id} that the page reads.
@@ -35,7 +36,7 @@ type share struct {
 }
 
 // ApplyShare puts the share id's stored spec and result into st: the view of the spec's kind is
-// shown with that spec. A body that cannot be used (an error from the fetch, bad JSON, an invalid
+// shown with that spec, or the Paper view when the result is a shared sweep's figures. A body that cannot be used (an error from the fetch, bad JSON, an invalid
 // spec, a kind no view shows) leaves st's state as it was and is reported in st.Ignored.
 func ApplyShare(st *appstate.State, id string, body []byte, fetchErr error) {
 	fail := func(format string, args ...any) {
@@ -53,6 +54,10 @@ func ApplyShare(st *appstate.State, id string, body []byte, fetchErr error) {
 	sp, err := spec.Parse(sh.Spec)
 	if err != nil {
 		fail("its spec is invalid (%v)", err)
+		return
+	}
+	if _, ok := paperview.ParseShared(sh.Result); ok { // a finished sweep's figures: the Paper view draws them
+		st.View, st.ShareID, st.Result = appstate.PaperView, id, sh.Result
 		return
 	}
 	for view, kinds := range appstate.ViewKinds {

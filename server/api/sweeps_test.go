@@ -77,15 +77,18 @@ func TestSweepRoutes(t *testing.T) {
 			Runs                int
 			Estimate            []sweep.Cost
 		}
-		if code != http.StatusOK || json.Unmarshal(body, &presets) != nil || len(presets) != 2 {
+		if code != http.StatusOK || json.Unmarshal(body, &presets) != nil || len(presets) != 3 {
 			t.Fatalf("%d %s", code, body)
 		}
-		paper, cpu := presets[0], presets[1]
+		paper, cpu, batch := presets[0], presets[1], presets[2]
 		if paper.Name != "paper" || paper.Runs%486 != 0 || !strings.Contains(paper.Refused, "runs are refused") || paper.Estimate[0].Seconds < 86400 {
 			t.Errorf("paper preset: %+v", paper)
 		}
 		if cpu.Name != "cpu" || cpu.Runs != 30 || cpu.Refused != "" || !strings.Contains(cpu.Link, "width=16,32,64,128,256") {
 			t.Errorf("cpu preset: %+v", cpu)
+		}
+		if batch.Name != "batch" || batch.Runs != 10 || batch.Refused != "" || !strings.Contains(batch.Link, "batch=10,25,50,100,250") || !strings.Contains(batch.Link, "testNoise=1") {
+			t.Errorf("batch preset: %+v", batch)
 		}
 	})
 	const good = `{"base":{"kind":"stable","params":{"n":200}},"grid":{"alpha":[1.2,1.6,2]},"seeds":[1,2]}`
@@ -236,7 +239,9 @@ func TestSweepTable(t *testing.T) {
 	code, body, hdr := call(t, "GET", ts.URL+"/api/sweeps/"+created.ID+"/table?format=csv", "")
 	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
 	if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
-		lines[0] != "width,alpha_mean,alpha_sd,alpha_n,train_acc_mean,train_acc_sd,train_acc_n,test_acc_mean,test_acc_sd,test_acc_n" ||
+		lines[0] != "width,alpha_mean,alpha_sd,alpha_n,train_acc_mean,train_acc_sd,train_acc_n,test_acc_mean,test_acc_sd,test_acc_n"+
+			// the per-coordinate view of the training noise, which every mlp run measures
+			",coord_alpha_median_mean,coord_alpha_median_sd,coord_alpha_median_n,coord_rejected_mean,coord_rejected_sd,coord_rejected_n,coord_std_alpha_mean,coord_std_alpha_sd,coord_std_alpha_n" ||
 		!strings.HasPrefix(lines[1], "8,") || !strings.HasSuffix(lines[2], ",2") {
 		t.Errorf("CSV: %d %s", code, body)
 	}

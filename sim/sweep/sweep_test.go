@@ -163,6 +163,27 @@ func TestPresets(t *testing.T) {
 			t.Errorf("estimated wall time on 2 workers %v, want within (1 s, 10 min)", w)
 		}
 	})
+	t.Run("batch", func(t *testing.T) {
+		p, _ := LookupPreset("batch")
+		sw := p.Sweep()
+		if err := sw.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if sw.Count() != 10 || len(sw.Grid) != 1 || sw.Grid[0].Param != "batch" {
+			t.Fatalf("Count = %d, grid %+v; want 5 batch sizes × 2 seeds", sw.Count(), sw.Grid)
+		}
+		for i := range sw.Count() {
+			r := sw.Run(i)
+			// Every run measures the test-set noise and has at least 8 noise batches (the
+			// Gaussianity test needs 8 values per coordinate).
+			if r.Get("testNoise").Num == 0 || r.Get("n").Num/r.Get("batch").Num < 8 {
+				t.Errorf("run %d: testNoise %v, n/b = %g", i, r.Get("testNoise").Num != 0, r.Get("n").Num/r.Get("batch").Num)
+			}
+		}
+		if w := sw.Estimate()[0].Wall(2); w > 10*time.Minute || w < time.Second {
+			t.Errorf("estimated wall time on 2 workers %v, want within (1 s, 10 min)", w)
+		}
+	})
 	t.Run("paper", func(t *testing.T) {
 		p, _ := LookupPreset("paper")
 		sw := p.Sweep()

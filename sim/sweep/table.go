@@ -5,13 +5,21 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// TableMetrics are the numbers Table summarises: fields of the last evaluation of an mlp
-// result (the tail index α̂ of the gradient noise and the accuracies at the end of training).
+// TableMetrics are the numbers Table always summarises: fields of the last evaluation of an
+// mlp result (the tail index α̂ of the gradient noise and the accuracies at the end of training).
 var TableMetrics = []string{"alpha", "train_acc", "test_acc"}
+
+// ExtraMetrics are summarised when at least one done run has them (a table of runs without
+// them keeps its columns): the test-set noise's α̂ (testNoise) and the per-coordinate view of
+// the training noise (sim/noise's PerCoord, docs/science.md#per-coordinate): the median of the
+// per-coordinate α̂, the fraction of coordinates the Gaussianity test rejects at 5 %, and the
+// pooled α̂ after each coordinate is standardised.
+var ExtraMetrics = []string{"test_alpha", "coord_alpha_median", "coord_rejected", "coord_std_alpha"}
 
 // Stat is a mean and its spread over seeds.
 type Stat struct {
@@ -39,7 +47,7 @@ type Table struct {
 // metric, are left out of the means.
 func Summarize(st Status) Table {
 	sw := st.Sweep
-	t := Table{Metrics: TableMetrics}
+	t := Table{Metrics: slices.Clone(TableMetrics)}
 	for _, a := range sw.Grid {
 		t.Params = append(t.Params, a.Param)
 	}
@@ -61,12 +69,17 @@ func Summarize(st Status) Table {
 				samples[name] = append(samples[name], x)
 			}
 		}
-		for _, name := range t.Metrics {
+		for _, name := range slices.Concat(TableMetrics, ExtraMetrics) {
 			if xs := samples[name]; len(xs) > 0 {
 				row.Metrics[name] = stat(xs)
 			}
 		}
 		t.Rows[p] = row
+	}
+	for _, name := range ExtraMetrics {
+		if slices.ContainsFunc(t.Rows, func(r Row) bool { _, ok := r.Metrics[name]; return ok }) {
+			t.Metrics = append(t.Metrics, name)
+		}
 	}
 	return t
 }
@@ -81,11 +94,31 @@ func lastEvaluation(result json.RawMessage) map[string]float64 {
 	}
 	last := r.Evaluations[len(r.Evaluations)-1]
 	out := map[string]float64{}
-	for _, name := range TableMetrics {
-		var x float64
-		if json.Unmarshal(last[name], &x) == nil && !math.IsNaN(x) && !math.IsInf(x, 0) {
+	put := func(name string, x float64, ok bool) {
+		if ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 			out[name] = x
 		}
+	}
+	for _, name := range slices.Concat(TableMetrics, []string{"test_alpha"}) {
+		var x float64
+		put(name, x, last[name] != nil && json.Unmarshal(last[name], &x) == nil)
+	}
+	var n struct {
+		PerCoord *struct {
+			Coords         int        `json:"coords"`
+			Tested         int        `json:"tested"`
+			AlphaQuartiles [5]float64 `json:"alpha_quartiles"`
+			Rejected       float64    `json:"rejected"`
+			Standardised   struct {
+				Alpha float64 `json:"alpha"`
+			} `json:"standardised"`
+		} `json:"per_coord"`
+	}
+	if last["noise"] != nil && json.Unmarshal(last["noise"], &n) == nil && n.PerCoord != nil && n.PerCoord.Coords > 0 {
+		pc := n.PerCoord
+		put("coord_alpha_median", pc.AlphaQuartiles[2], pc.AlphaQuartiles[2] > 0)
+		put("coord_rejected", pc.Rejected, pc.Tested > 0)
+		put("coord_std_alpha", pc.Standardised.Alpha, pc.Standardised.Alpha > 0)
 	}
 	return out
 }

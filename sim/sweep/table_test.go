@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,58 @@ func TestSummarize(t *testing.T) {
 		"16,1.1,0.141421,2,0.5,0,2,0.4,0,1\n"
 	if b.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+func TestSummarizeTestAndPerCoordinate(t *testing.T) {
+	sw, err := ParseArg("kind=mlp&dataset=blobs&n=400&iters=50&testNoise=1&batch=10,50&seeds=1,2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last evaluation of a run with test-set noise and the per-coordinate analysis.
+	result := func(alpha, testAlpha, median, rejected, std float64) json.RawMessage {
+		return json.RawMessage(fmt.Sprintf(`{"evaluations":[{"iter":50,"alpha":%g,"train_acc":0.9,"test_acc":0.8,"test_alpha":%g,
+			"noise":{"per_coord":{"coords":256,"tested":250,"alpha_quartiles":[1.1,1.5,%g,1.9,2],"rejected":%g,"standardised":{"alpha":%g}}}}]}`,
+			alpha, testAlpha, median, rejected, std))
+	}
+	st := Status{Sweep: sw, Runs: []RunStatus{
+		{State: "done", Result: result(1.2, 1.4, 1.7, 0.30, 1.6)},
+		{State: "done", Result: result(1.4, 1.6, 1.9, 0.10, 1.8)},
+		{State: "done", Result: result(1.5, 1.7, 1.95, 0.06, 1.9)},
+		// no per-coordinate analysis (too few batches): only the pooled numbers count
+		{State: "done", Result: json.RawMessage(`{"evaluations":[{"iter":50,"alpha":1.7,"test_alpha":1.8,"noise":{"per_coord":{"coords":0}}}]}`)},
+	}}
+	tab := Summarize(st)
+	if want := "alpha train_acc test_acc test_alpha coord_alpha_median coord_rejected coord_std_alpha"; strings.Join(tab.Metrics, " ") != want {
+		t.Fatalf("Metrics = %v, want %s", tab.Metrics, want)
+	}
+	cases := []struct {
+		name   string
+		row    int
+		metric string
+		want   Stat
+	}{
+		{"test alpha", 0, "test_alpha", Stat{Mean: 1.5, SD: math.Sqrt(0.02), N: 2}},
+		{"median per-coordinate alpha", 0, "coord_alpha_median", Stat{Mean: 1.8, SD: math.Sqrt(0.02), N: 2}},
+		{"fraction rejected", 0, "coord_rejected", Stat{Mean: 0.2, SD: math.Sqrt(0.02), N: 2}},
+		{"standardised pooled alpha", 0, "coord_std_alpha", Stat{Mean: 1.7, SD: math.Sqrt(0.02), N: 2}},
+		{"test alpha of both seeds", 1, "test_alpha", Stat{Mean: 1.75, SD: math.Sqrt(0.005), N: 2}},
+		{"per-coordinate of one seed", 1, "coord_rejected", Stat{Mean: 0.06, N: 1}},
+		{"pooled alpha of both seeds", 1, "alpha", Stat{Mean: 1.6, SD: math.Sqrt(0.02), N: 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := tab.Rows[c.row].Metrics[c.metric]
+			if got.N != c.want.N || math.Abs(got.Mean-c.want.Mean) > 1e-12 || math.Abs(got.SD-c.want.SD) > 1e-12 {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+	var b bytes.Buffer
+	if err := tab.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(b.String(), "\n"); !strings.HasSuffix(head, ",coord_std_alpha_mean,coord_std_alpha_sd,coord_std_alpha_n") {
+		t.Errorf("CSV header %q lacks the per-coordinate columns", head)
 	}
 }

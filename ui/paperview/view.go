@@ -37,9 +37,14 @@ type View struct {
 	sweepID string // the sweep followed
 	token   string // its cancel token, when this page started it
 	status  *Status
+	table   *Table // the followed sweep's last table
 	charts  []*chart.Chart
 	stop    context.CancelFunc
 	link    string // the link's sweep in query form, once read
+
+	shared    *Shared // the stored sweep of the share the page was opened from
+	sharing   bool    // a share is being stored
+	shareLink string  // the link of the share stored from this page
 }
 
 // Init takes the event environment when none is passed as a prop.
@@ -63,6 +68,12 @@ func (c *View) eventEnv() vugu.EventEnv {
 func (c *View) Compute(ctx vugu.ComputeCtx) {
 	if c.env == nil {
 		c.env = ctx.EventEnv()
+	}
+	if c.State != nil && c.State.ShareID != "" && c.shared == nil && c.sweepID == "" {
+		if sh, ok := ParseShared(c.State.Result); ok { // a shared sweep: its stored figures, no server call
+			c.shared, c.charts, c.loaded = sh, sh.Table.Charts(), true
+			return
+		}
 	}
 	if !c.loaded {
 		c.loaded = true
@@ -195,7 +206,8 @@ func (c *View) follow(id string) {
 		c.stop()
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	c.sweepID, c.token, c.status, c.charts, c.stop = id, "", nil, nil, stop
+	c.sweepID, c.token, c.status, c.table, c.charts, c.stop = id, "", nil, nil, nil, stop
+	c.shared, c.shareLink = nil, ""
 	env := c.eventEnv()
 	path := "/api/sweeps/" + url.PathEscape(id)
 	go func() {
@@ -219,7 +231,7 @@ func (c *View) follow(id string) {
 			} else {
 				c.err, c.status = "", &st
 				if tab != nil {
-					c.charts = tab.Charts()
+					c.table, c.charts = tab, tab.Charts()
 				}
 			}
 			env.UnlockRender()
@@ -259,8 +271,57 @@ func (c *View) Running() bool { return c.sweepID != "" && (c.status == nil || !c
 // Status is the followed sweep's status (nil before it arrives).
 func (c *View) Status() *Status { return c.status }
 
+// CanShare reports whether the followed sweep is finished, with its table, and not yet shared.
+func (c *View) CanShare() bool {
+	return c.status != nil && c.status.Finished && c.table != nil && c.shareLink == "" && !c.sharing
+}
+
+// Share stores the finished sweep's figures as a share (POST /api/shares) and shows its link,
+// which opens this view drawing them without recomputing.
+func (c *View) Share() {
+	body, err := shareBody(c.sweepID, c.status, c.table)
+	if err != nil {
+		c.err = "Could not share: " + err.Error()
+		return
+	}
+	c.sharing, c.err = true, ""
+	env := c.eventEnv()
+	go func() {
+		var out struct{ ID, URL string }
+		err := c.client.JSON(context.Background(), "POST", "/api/shares", body, &out)
+		env.Lock()
+		defer env.UnlockRender()
+		c.sharing = false
+		if err != nil {
+			c.err = "The server did not store the share: " + err.Error()
+			return
+		}
+		c.shareLink = out.URL
+	}()
+}
+
+// Shared reports whether the page shows a stored share's figures.
+func (c *View) Shared() bool { return c.shared != nil }
+
+// HasCoords reports whether the per-coordinate charts are shown (their notes go with them).
+func (c *View) HasCoords() bool {
+	if c.shared != nil {
+		return c.shared.Table.HasCoords()
+	}
+	return c.table.HasCoords()
+}
+
+// CoordNotes are the sentences under the per-coordinate charts.
+func (c *View) CoordNotes() []string { return CoordNotes }
+
+// ShareLink is the link of the share stored from this page ("" before).
+func (c *View) ShareLink() string { return c.shareLink }
+
 // StatusText says where the followed sweep stands.
 func (c *View) StatusText() string {
+	if c.shared != nil {
+		return c.shared.Text(c.State.ShareID)
+	}
 	if c.sweepID == "" {
 		return ""
 	}
@@ -272,6 +333,9 @@ func (c *View) StatusText() string {
 
 // ProgressValue is the fraction of runs finished, for the progress bar.
 func (c *View) ProgressValue() string {
+	if c.shared != nil {
+		return "1"
+	}
 	if c.status == nil || len(c.status.Runs) == 0 {
 		return "0"
 	}
@@ -298,6 +362,9 @@ func (c *View) Charts() []*chart.Chart { return c.charts }
 
 // DoneCount is the number of runs done (data-done on the charts, for tests).
 func (c *View) DoneCount() string {
+	if c.shared != nil {
+		return fmt.Sprint(c.shared.Counts["done"])
+	}
 	if c.status == nil {
 		return "0"
 	}

@@ -79,13 +79,15 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 // DefaultTimeout passes. In a test binary whose TestMain calls Main, the tab
 // comes from one browser shared by the binary's tests (starting Chromium once
 // instead of once per test), and tabs are reused: a test that passes hands its
-// tab back, reset to about:blank with the viewport and touch emulation cleared,
+// tab back, moved to IdlePage with the viewport and touch emulation cleared,
 // and the next test takes it. Reusing a tab keeps its renderer process, whose
-// V8 keeps the compiled main.wasm: a fresh tab compiles the 7.5 MB module again,
-// about 5 CPU-seconds on a 2-core AMD EPYC, most of a short browser test.
-// Storage stays apart because every test serves its own origin (its own port).
-// Otherwise New starts a browser for t. Without Chromium it skips t (fails it
-// under CI=true).
+// V8 finds the main.wasm it compiled before: in a fresh tab a page load costs
+// about 2.5 CPU-seconds instead of 1.1 (AMD EPYC, 2 cores), since the 7.5 MB
+// module is compiled again. IdlePage is served from 127.0.0.1, the tests'
+// site, because a move to another site (about:blank included) swaps the
+// renderer process and loses that. Storage stays apart because every test
+// serves its own origin (its own port). Otherwise New starts a browser for t.
+// Without Chromium it skips t (fails it under CI=true).
 func New(t testing.TB) context.Context {
 	t.Helper()
 	if !shared.enabled {
@@ -119,9 +121,11 @@ var shared struct {
 	idle    *httptest.Server
 }
 
-// idlePage returns the URL of the page a tab waits on in the pool: an empty
-// document on 127.0.0.1, started on first use.
-func idlePage() string {
+// IdlePage returns the URL of an empty document on 127.0.0.1, started on
+// first use: the page a tab waits on in the pool, and the one a test visits
+// to leave the app so that its next Navigate loads it afresh. Prefer it to
+// about:blank, which swaps the renderer process and so compiles main.wasm again.
+func IdlePage() string {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.idle == nil {
@@ -165,7 +169,7 @@ func releaseTab(tab pooledTab, failed bool) {
 	ctx, cancel := context.WithTimeout(tab.ctx, 10*time.Second)
 	defer cancel()
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(idlePage()),
+		chromedp.Navigate(IdlePage()),
 		chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
 			if _, err := cdp.Call(ctx, target, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 				return err
