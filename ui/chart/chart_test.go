@@ -363,6 +363,8 @@ func TestWrappedText(t *testing.T) {
 		{"long title", "K1 drift: Mohammadi's α̂ against the block size", "", 1, 0},
 		{"long caption", "", long, 0, 3},
 		{"both long", long, long, 4, 3},
+		{"a line break", "", "Each dot is a walker.\n3 of the first 300 are beyond the edges.", 0, 2},
+		{"an empty last line", "", "Each dot is a walker.\n", 0, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -380,7 +382,7 @@ func TestWrappedText(t *testing.T) {
 						t.Errorf("%s line %q ends at %.0f, past the view box's %.0f", what, ln, end, l.w-10)
 					}
 				}
-				if got := strings.Join(lines, " "); got != whole {
+				if got := strings.Join(lines, " "); got != strings.ReplaceAll(whole, "\n", " ") {
 					t.Errorf("%s lines %q put together read %q; want %q", what, lines, got, whole)
 				}
 			}

@@ -43,29 +43,39 @@ const (
 	captionLine  = 1.25 * captionFont
 )
 
-// wrapped returns where text starts and its lines: at left when it fits on one line there,
-// otherwise at the view box's margin, wrapped at words to its width w.
+// wrapped returns where text starts and its lines: each line of text ("\n" breaks one) at
+// left when each fits there, otherwise from the view box's margin, wrapped at words to its width w.
+// An empty line stays (a chart can keep the room of a line whose text changes, e.g. a cached
+// drawing beside the full chart).
 func (c *Chart) wrapped(text string, left, w, font, advance float64) (x float64, lines []string) {
 	if text == "" {
 		return left, nil
 	}
-	if float64(len([]rune(text)))*advance <= w-left-10 {
-		return left, []string{text}
-	}
 	const margin = 10
-	limit := max(1, int((w-2*margin)/advance))
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len([]rune(line))+1+len([]rune(word)) > limit {
-			lines = append(lines, line)
-			line = ""
+	paras := strings.Split(text, "\n")
+	x, room := left, w-left-margin
+	for _, p := range paras {
+		if float64(len([]rune(p)))*advance > room {
+			x, room = margin, w-2*margin
+			break
 		}
-		if line != "" {
-			line += " "
-		}
-		line += word
 	}
-	return margin, append(lines, line)
+	limit := max(1, int(room/advance))
+	for _, p := range paras {
+		line := ""
+		for _, word := range strings.Fields(p) {
+			if line != "" && len([]rune(line))+1+len([]rune(word)) > limit {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		lines = append(lines, line)
+	}
+	return x, lines
 }
 
 // writeLines writes lines as one text element from (x, y), line under line; every line but the
