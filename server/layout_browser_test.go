@@ -420,7 +420,7 @@ func TestBrowserLayoutReadable(t *testing.T) {
 			p.poll(v.name+"'s chart", v.ready, 30*time.Second)
 			text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
 				Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
-			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "(samples)", "about a minute"} {
+			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "‖^", "(samples)", "about a minute"} {
 				if strings.Contains(text, bad) {
 					i := strings.Index(text, bad)
 					t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])
