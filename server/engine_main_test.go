@@ -5,12 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
 
 	"github.com/tailscope/tailscope/server/api"
+	"github.com/tailscope/tailscope/server/engine"
 	"github.com/tailscope/tailscope/server/store"
 	simrun "github.com/tailscope/tailscope/sim/run"
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
@@ -66,5 +72,131 @@ func TestSweepOnAServer(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "done 4, running 0, queued 0") {
 		t.Errorf("no final progress line:\n%s", errb.String())
+	}
+}
+
+// TestWorkerCommandNeedsTheToken: `tailscope worker` without the embedded NATS server's token
+// is refused with a message saying where it is; with it (flag, environment or URL) it runs the
+// server's runs. The server's start line says how to start one without printing the token.
+func TestWorkerCommandNeedsTheToken(t *testing.T) {
+	dir := t.TempDir()
+	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, dir, new(store.Memory), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Shutdown(context.Background())
+	token := rs.emb.Token
+	line := rs.workerCommand()
+	if !strings.Contains(line, engine.TokenEnv+"=$(cat "+filepath.Join(dir, engine.TokenFile)+") tailscope worker -nats "+rs.emb.URL) || strings.Contains(line, token) {
+		t.Errorf("the start line's worker command %q: want the token read from its file, not printed", line)
+	}
+	t.Setenv(engine.TokenEnv, "")
+	var out, errb bytes.Buffer
+	status, _ := dispatch(context.Background(), []string{"worker", "-nats", rs.emb.URL}, nil, &out, &errb)
+	if status != 1 || !strings.Contains(errb.String(), "refused this client's credentials") || !strings.Contains(errb.String(), engine.TokenFile) {
+		t.Fatalf("a worker without the token: status %d\n%s%s", status, out.String(), errb.String())
+	}
+	withURL := strings.Replace(rs.emb.URL, "nats://", "nats://"+token+"@", 1)
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  string
+	}{
+		{"-token", []string{"-nats", rs.emb.URL, "-token", token}, ""},
+		{"the environment", []string{"-nats", rs.emb.URL}, token},
+		{"the URL", []string{"-nats", withURL}, ""},
+	} {
+		t.Run("a worker with the token in "+tt.name+" runs", func(t *testing.T) {
+			t.Setenv(engine.TokenEnv, tt.env)
+			ctx, cancel := context.WithCancel(context.Background())
+			var wout, werr bytes.Buffer
+			done := make(chan int)
+			go func() {
+				status, _ := dispatch(ctx, append([]string{"worker", "-workers", "1", "-grace", "0s"}, tt.args...), nil, &wout, &werr)
+				done <- status
+			}()
+			r, err := rs.Submit(context.Background(), spec.MustNew("stable", 3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer wcancel()
+			ch, err := rs.Watch(wctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last store.Run
+			for last = range ch {
+			}
+			cancel()
+			if status := <-done; status != 0 || last.State != store.Done {
+				t.Fatalf("run %s %q; worker status %d\n%s%s", last.State, last.Error, status, wout.String(), werr.String())
+			}
+			if strings.Contains(wout.String()+werr.String(), token) {
+				t.Errorf("the worker printed the token:\n%s%s", wout.String(), werr.String())
+			}
+		})
+	}
+}
+
+// TestExternalNATSCredentials: -nats URL to a NATS server that wants a token passes the
+// credentials through (in the URL, or in $TAILSCOPE_NATS_TOKEN), and is refused without them.
+func TestExternalNATSCredentials(t *testing.T) {
+	const token = "external-cluster-token-0123456789"
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true, Authorization: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	defer ns.Shutdown()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("NATS not ready")
+	}
+	url := ns.ClientURL()
+	for _, tt := range []struct {
+		name, url, env string
+		ok             bool
+	}{
+		{"no credentials", url, "", false},
+		{"the token in the URL", strings.Replace(url, "nats://", "nats://"+token+"@", 1), "", true},
+		{"the token in the environment", url, token, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(engine.TokenEnv, tt.env)
+			rs, err := startRuns(context.Background(), engineFlags{natsURL: tt.url, attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), new(store.Memory), 1, 0)
+			if !tt.ok {
+				if err == nil {
+					rs.Shutdown(context.Background())
+					t.Fatal("connected without the token")
+				}
+				if !strings.Contains(err.Error(), "refused this client's credentials") || strings.Contains(err.Error(), token) {
+					t.Fatalf("error %q: want a refusal that does not print the token", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Shutdown(context.Background())
+			if line := rs.workerCommand(); strings.Contains(line, token) {
+				t.Errorf("the start line prints the token: %s", line)
+			}
+			r, err := rs.Submit(context.Background(), spec.MustNew("stable", 5))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			ch, err := rs.Watch(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last store.Run
+			for last = range ch {
+			}
+			if last.State != store.Done {
+				t.Fatalf("run %s %q", last.State, last.Error)
+			}
+		})
 	}
 }

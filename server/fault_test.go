@@ -21,6 +21,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/tailscope/tailscope/server/engine"
+
 	simrun "github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
@@ -139,6 +141,17 @@ func startServer(t *testing.T, dataDir string, natsPort int, natsURL string) (*p
 	return nil, ""
 }
 
+// embeddedNATS is the URL of the embedded NATS server of a server started on dataDir, with the
+// token of its data directory in the URL form a worker accepts.
+func embeddedNATS(t *testing.T, dataDir string, port int) string {
+	t.Helper()
+	tok, err := os.ReadFile(filepath.Join(dataDir, engine.TokenFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("nats://%s@127.0.0.1:%d", strings.TrimSpace(string(tok)), port)
+}
+
 func startWorkers(t *testing.T, natsURL string, n int) []*proc {
 	t.Helper()
 	var ws []*proc
@@ -253,6 +266,8 @@ func tally(t *testing.T, sw sweep.Sweep, st sweep.Status, servers ...*proc) {
 		}
 		if r.State == "done" && n >= 1 {
 			completed++
+		} else if n >= 1 {
+			t.Logf("run %d (%s, id %s) was recorded %s, not done: %s %s", r.Index, r.Label, r.ID, r.State, r.Message, r.Error)
 		}
 	}
 	t.Logf("submitted %d, completed %d, duplicated %d, lost %d (runs recorded after a redelivery: %d; duplicate results discarded: %d; recorded by a server killed before its log line: %d)",
@@ -288,10 +303,10 @@ func TestFaultWorkerKilled(t *testing.T) {
 		t.Skip("builds the binary and runs 48 runs on 3 worker processes")
 	}
 	port := freePort(t)
-	srv, base := startServer(t, t.TempDir(), port, "")
+	dir := t.TempDir()
+	srv, base := startServer(t, dir, port, "")
 	serverURL = base
-	natsURL := "nats://127.0.0.1:" + strconv.Itoa(port)
-	workers := startWorkers(t, natsURL, 3)
+	workers := startWorkers(t, embeddedNATS(t, dir, port), 3)
 	id, sw := submitSweep(t, base)
 	// Find a worker in the middle of a run and kill it.
 	var victim string
@@ -329,7 +344,7 @@ func TestFaultServerRestarted(t *testing.T) {
 	dir := t.TempDir()
 	srv1, base := startServer(t, dir, port, "")
 	serverURL = base
-	startWorkers(t, "nats://127.0.0.1:"+strconv.Itoa(port), 3)
+	startWorkers(t, embeddedNATS(t, dir, port), 3)
 	id, sw := submitSweep(t, base)
 	waitSweep(t, func() string { return base }, id, 60*time.Second, "a third of the sweep done", func(st sweep.Status) bool { return st.Counts["done"] >= 16 })
 	if err := srv1.cmd.Process.Signal(syscall.SIGKILL); err != nil {

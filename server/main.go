@@ -214,7 +214,7 @@ func serve(ctx context.Context, o options, ln net.Listener, say func(string)) er
 	if cfg.Hosts == nil {
 		fmt.Fprintln(os.Stderr, "tailscope: listening beyond loopback without -base-url: any Host is answered (set -base-url to refuse other names)")
 	}
-	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers; add machines with: tailscope worker -nats %s)\n", appURL(ln.Addr()), o.dataDir, o.workers, runs.natsURL))
+	say(fmt.Sprintf("Tailscope is running at %s (data in %s, %d workers; add machines with: %s)\n", appURL(ln.Addr()), o.dataDir, o.workers, runs.workerCommand()))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(limitListener(ln, o.maxConns)) }()
 	select {

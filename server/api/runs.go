@@ -65,13 +65,13 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	client := s.clientKey(r)
-	if ok, n := s.reserve(r.Context(), client); !ok {
-		s.fail(w, r, tooManyRuns{n, s.cfg.MaxRunsPerClient})
+	client, secs := s.clientKey(r), s.runSeconds(sp)
+	if err := s.reserve(r.Context(), client, secs); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	run, err := s.cfg.Runs.Submit(r.Context(), sp)
-	s.release(client, run.ID)
+	s.release(client, run.ID, secs)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
 )
 
@@ -49,47 +51,226 @@ func (s *Server) failSweep(w http.ResponseWriter, r *http.Request, err error) {
 	s.fail(w, r, err)
 }
 
-// presetView is a preset with its sweep, size and estimated cost, and why it is refused if it is.
+// presetView is a preset with its sweep, size and estimated cost, and why this server refuses
+// it if it does.
 type presetView struct {
-	Name     string       `json:"name"`
-	Label    string       `json:"label"`
-	Help     string       `json:"help"`
-	Sweep    sweep.Sweep  `json:"sweep"`
-	Link     string       `json:"link"` // the query form, for a URL
-	Runs     int          `json:"runs"`
-	Estimate []sweep.Cost `json:"estimate"`
-	Refused  string       `json:"refused,omitempty"`
+	Name  string      `json:"name"`
+	Label string      `json:"label"`
+	Help  string      `json:"help"`
+	Sweep sweep.Sweep `json:"sweep"`
+	Link  string      `json:"link"` // the query form, for a URL
+	sweepEstimate
 }
 
-// listSweepPresets: GET /api/sweeps/presets → the presets with their estimates.
+// sweepEstimate is what a sweep would take, and what on this server refuses it: the answer of
+// POST /api/sweeps/estimate, given even for a sweep that would be refused, so that its size and
+// time are seen before anyone starts it.
+type sweepEstimate struct {
+	Runs     int          `json:"runs"`
+	Estimate []sweep.Cost `json:"estimate"`
+	Refused  string       `json:"refused,omitempty"` // every refusal's message, in one text
+	Refusals []refusal    `json:"refusals,omitempty"`
+}
+
+// refusal is one limit of this server that a sweep passes, with the flag that lifts it.
+type refusal struct {
+	Field   string `json:"field"`          // the sweep's part it concerns ("grid": its size)
+	Limit   string `json:"limit"`          // the limit, in words
+	Flag    string `json:"flag,omitempty"` // the server flag that lifts it; "": none does
+	Runs    int    `json:"runs"`           // the runs over it; 0: the sweep as a whole
+	Message string `json:"message"`
+}
+
+// estimate is the sweep's size, estimated cost per backend and its refusals on this server.
+func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
+	e := sweepEstimate{Runs: sw.Count(), Estimate: sw.Estimate(), Refusals: s.sweepRefusals(sw)}
+	msgs := make([]string, len(e.Refusals))
+	for i, r := range e.Refusals {
+		msgs[i] = r.Message
+	}
+	e.Refused = strings.Join(msgs, " Also: ")
+	return e
+}
+
+// sweepRefusals lists what on this server refuses sw: runs its kind refuses (its own checks
+// and per-run budgets, which no server flag changes), runs longer than the run time limit, a
+// sweep longer than the sweep budget, and a sweep larger than one client's share.
+func (s *Server) sweepRefusals(sw sweep.Sweep) []refusal {
+	var out []refusal
+	out = append(out, kindRefusals(sw)...)
+	secs := make([]float64, sw.Count())
+	var total, longest float64
+	over, field := 0, ""
+	for i := range secs {
+		run := sw.Run(i)
+		secs[i] = s.runSeconds(run)
+		total += secs[i]
+		if s.cfg.RunTimeout > 0 && secs[i] > s.cfg.RunTimeout.Seconds() {
+			over++
+			if field == "" {
+				field = EstimateCost(run).Field
+			}
+		}
+		longest = max(longest, secs[i])
+	}
+	if over > 0 {
+		out = append(out, refusal{Field: field, Limit: fmt.Sprintf("%v per run", s.cfg.RunTimeout), Flag: "-run-timeout", Runs: over,
+			Message: fmt.Sprintf("%d of %d runs would take longer than the %v a run may take on this server (the longest about %s); a server started with -run-timeout %v takes them",
+				over, len(secs), s.cfg.RunTimeout, sweep.Human(seconds(longest)), roundUpHour(longest))})
+	}
+	if b, ok := s.cfg.Runs.(interface{ SweepBudget() sweep.Budget }); ok {
+		budget := b.SweepBudget()
+		if budget.MaxSeconds > 0 && budget.Backend.Name == "" {
+			var sum float64
+			for i := range sw.Count() {
+				sum += sweep.CPU.RunSeconds(sw.Run(i))
+			}
+			if sum > budget.MaxSeconds {
+				out = append(out, refusal{Field: "grid", Limit: sweep.Human(seconds(budget.MaxSeconds)) + " per sweep on one worker", Flag: "-sweep-budget",
+					Message: fmt.Sprintf("the sweep would take about %s on one cpu worker, more than the %s a sweep may take on this server; a server started with -sweep-budget %v (or 0: no bound) takes it",
+						sweep.Human(seconds(sum)), sweep.Human(seconds(budget.MaxSeconds)), roundUpHour(sum))})
+			}
+		}
+	}
+	if limit := s.clientLimit(); s.cfg.MaxRunsPerClient > 0 && limit > 0 && total > limit {
+		out = append(out, refusal{Field: "grid", Limit: sweep.Human(seconds(limit)) + " of runs waiting per client", Flag: "-runs-per-client",
+			Message: fmt.Sprintf("the sweep's %d runs would take about %s here, more than the %s of runs one client may have waiting on this server (-runs-per-client %d × -run-timeout %v); a server started with -runs-per-client 0 takes it",
+				len(secs), sweep.Human(seconds(total)), sweep.Human(seconds(limit)), s.cfg.MaxRunsPerClient, s.cfg.RunTimeout)})
+	} else if s.cfg.MaxRunsPerClient > 0 && limit <= 0 && len(secs) > s.cfg.MaxRunsPerClient {
+		out = append(out, refusal{Field: "grid", Limit: fmt.Sprintf("%d runs per client", s.cfg.MaxRunsPerClient), Flag: "-runs-per-client",
+			Message: fmt.Sprintf("the sweep has %d runs, more than the %d runs one client may have queued or running on this server; a server started with -runs-per-client %d (or 0: no limit) takes it",
+				len(secs), s.cfg.MaxRunsPerClient, len(secs))})
+	}
+	return out
+}
+
+// kindRefusals lists the runs of sw their kind refuses: those over the mlp kind's bounds on a
+// run's memory and multiply-adds, which -max-run-memory and -max-run-work lift, and the others,
+// which no flag does.
+func kindRefusals(sw sweep.Sweep) []refusal {
+	err := sw.Validate()
+	if err == nil {
+		return nil
+	}
+	var se *sweep.Error
+	if !errors.As(err, &se) || se.Refused == 0 {
+		return []refusal{{Field: "sweep", Limit: "the kind's checks", Message: err.Error()}}
+	}
+	var (
+		mem, work, other    int
+		mostBytes, mostWork float64
+		memField, workField string
+		firstOther          = -1
+		otherErr            error
+	)
+	memLimit, workLimit := spec.MLPMemoryLimit(), spec.MLPWorkLimit()
+	for i := range sw.Count() {
+		run := sw.Run(i)
+		verr := run.Validate()
+		if verr == nil {
+			continue
+		}
+		var fe *spec.FieldError
+		errors.As(verr, &fe)
+		bytes, w := spec.MLPCost(run)
+		overMem := run.Kind == "mlp" && bytes > float64(memLimit) && strings.Contains(verr.Error(), "MiB, more than")
+		overWork := run.Kind == "mlp" && w > workLimit && (overMem || strings.Contains(verr.Error(), "multiply-adds, more than"))
+		switch {
+		case overMem || overWork:
+			if overMem {
+				mem++
+				mostBytes = max(mostBytes, bytes)
+				if memField == "" && fe != nil {
+					memField = fe.Field
+				}
+			}
+			if overWork {
+				work++
+				mostWork = max(mostWork, w)
+				if workField == "" {
+					workField = "iters"
+					if fe != nil && !overMem {
+						workField = fe.Field
+					}
+				}
+			}
+		default:
+			other++
+			if firstOther < 0 {
+				firstOther, otherErr = i, verr
+			}
+		}
+	}
+	var out []refusal
+	n := sw.Count()
+	if mem > 0 {
+		mib := int64(math.Ceil(mostBytes / (1 << 20)))
+		out = append(out, refusal{Field: memField, Limit: fmt.Sprintf("%d MiB per mlp run", memLimit>>20), Flag: "-max-run-memory", Runs: mem,
+			Message: fmt.Sprintf("%d of %d runs are refused: they would need more than the %d MiB an mlp run may use (the most about %d MiB); a server started with -max-run-memory %dMiB takes them (give its workers the same)",
+				mem, n, memLimit>>20, mib, int64(roundUp2(float64(mib))))})
+	}
+	if work > 0 {
+		out = append(out, refusal{Field: workField, Limit: fmt.Sprintf("%.2g multiply-adds per mlp run", workLimit), Flag: "-max-run-work", Runs: work,
+			Message: fmt.Sprintf("%d of %d runs are refused: they would need more than the %.2g multiply-adds an mlp run may use (the most about %.2g); a server started with -max-run-work %.2g takes them (give its workers the same)",
+				work, n, workLimit, mostWork, roundUp2(mostWork))})
+	}
+	if other > 0 {
+		field := "sweep"
+		var fe *spec.FieldError
+		if errors.As(otherErr, &fe) {
+			field = fe.Field
+		}
+		out = append(out, refusal{Field: field, Limit: "the kind's checks", Runs: other,
+			Message: fmt.Sprintf("%d of %d runs are refused by their kind; the first is run %d (%s): %v (no flag of this server lifts it)", other, n, firstOther, sw.Label(firstOther), otherErr)})
+	}
+	return out
+}
+
+// roundUp2 rounds x up to two significant digits, as a flag's value.
+func roundUp2(x float64) float64 {
+	if x <= 0 {
+		return x
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x))-1)
+	return math.Ceil(x/p-1e-9) * p
+}
+
+// roundUpHour rounds secs up to a whole hour, as a flag's value.
+func roundUpHour(secs float64) time.Duration {
+	return time.Duration(math.Ceil(secs/3600-1e-9)) * time.Hour
+}
+
+// listSweepPresets: GET /api/sweeps/presets → the presets with their estimates and, for a preset
+// this server refuses, every limit it passes and the flag that lifts it.
 func (s *Server) listSweepPresets(w http.ResponseWriter, r *http.Request) {
 	var out []presetView
 	for _, p := range sweep.Presets() {
 		sw := p.Sweep()
-		v := presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), Runs: sw.Count(), Estimate: sw.Estimate()}
-		if err := sw.Validate(); err != nil {
-			v.Refused = err.Error()
-		}
-		out = append(out, v)
+		out = append(out, presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), sweepEstimate: s.estimate(sw)})
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, r, http.StatusOK, out)
 }
 
-// estimateSweep: POST /api/sweeps/estimate with a sweep → {runs, estimate}, or the 400 a
-// submission would get; nothing is run.
+// estimateSweep: POST /api/sweeps/estimate with a sweep → 200 {runs, estimate, refused,
+// refusals}: its size and estimated time per backend, given even when this server would refuse
+// it, with each limit it passes and the flag that lifts it. A sweep that cannot be read is a 400;
+// nothing is run.
 func (s *Server) estimateSweep(w http.ResponseWriter, r *http.Request) {
-	sw, ok := s.readSweep(w, r)
+	sw, ok := s.readSweepOf(w, r, true)
 	if !ok {
 		return
 	}
-	writeJSON(w, r, http.StatusOK, struct {
-		Runs     int          `json:"runs"`
-		Estimate []sweep.Cost `json:"estimate"`
-	}{sw.Count(), sw.Estimate()})
+	writeJSON(w, r, http.StatusOK, s.estimate(sw))
 }
 
 func (s *Server) readSweep(w http.ResponseWriter, r *http.Request) (sweep.Sweep, bool) {
+	return s.readSweepOf(w, r, false)
+}
+
+// readSweepOf reads the sweep of the request's body; withRefusedRuns takes a well-formed sweep
+// some of whose runs their kind refuses (to estimate it), where a submission gets a 400.
+func (s *Server) readSweepOf(w http.ResponseWriter, r *http.Request, withRefusedRuns bool) (sweep.Sweep, bool) {
 	if !checkJSONType(w, r) {
 		return sweep.Sweep{}, false
 	}
@@ -99,6 +280,10 @@ func (s *Server) readSweep(w http.ResponseWriter, r *http.Request) (sweep.Sweep,
 		return sweep.Sweep{}, false
 	}
 	sw, err := sweep.Parse(body)
+	var se *sweep.Error
+	if err != nil && withRefusedRuns && errors.As(err, &se) && se.Refused > 0 {
+		err = nil // sweepRefusals says it again
+	}
 	if err != nil {
 		s.failSweep(w, r, err)
 		return sweep.Sweep{}, false
@@ -117,8 +302,10 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The admission of single runs holds for each run of a sweep: its dataset is on this
-	// server, and its estimate within the run time limit.
+	// server, and its estimate within the run time limit; the sweep is within the server's
+	// limits (each refusal names its limit and the flag that lifts it).
 	checked := map[string]bool{}
+	secs := make([]float64, sw.Count())
 	for i := range sw.Count() {
 		run := sw.Run(i)
 		if run.Kind == "mlp" && !checked[run.Get("dataset").Str] {
@@ -127,12 +314,20 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if err := s.admitCost(run); err != nil {
-			s.fail(w, r, fmt.Errorf("run %d (%s): %w", i, sw.Label(i), err))
-			return
-		}
+		secs[i] = s.runSeconds(run)
+	}
+	if est := s.estimate(sw); len(est.Refusals) > 0 {
+		writeError(w, http.StatusBadRequest, est.Refusals[0].Field, "%s", est.Refused)
+		return
+	}
+	// The sweep's runs count against the client's share, as its single runs do.
+	client := s.clientKey(r)
+	if err := s.reserveSweep(r.Context(), client, secs); err != nil {
+		s.failSweep(w, r, err)
+		return
 	}
 	st, err := svc.SubmitSweep(r.Context(), sw)
+	s.releaseSweep(client, st.ID, secs)
 	if err != nil {
 		s.failSweep(w, r, err)
 		return

@@ -506,6 +506,14 @@ func (e *Engine) record(m jetstream.Msg) {
 			m.NakWithDelay(time.Second)
 			return
 		}
+		if err != nil && resultMayBeLate(m) {
+			// The worker stored the result before it sent this event, so "not found" is most
+			// likely a stale read: the object store answers gets from any replica (direct
+			// get), and on a cluster a replica that lags (a node lost, a loaded machine) does
+			// not have the result yet. Ask again later rather than fail a run that worked.
+			m.NakWithDelay(resultRetryDelay)
+			return
+		}
 		out = e.finish(ctx, l, func(r *store.Run) {
 			if err != nil {
 				r.State, r.Error = store.Failed, "the worker "+ev.Worker+" reported a result that is no longer in the object store"
@@ -538,6 +546,20 @@ func (e *Engine) record(m jetstream.Msg) {
 		}
 	}
 	m.Ack()
+}
+
+// A done event whose result is not found is delivered again after resultRetryDelay, until it
+// has been delivered resultDeliveries times (about half a minute): only then is the result
+// taken as lost and the run failed.
+const (
+	resultRetryDelay = time.Second
+	resultDeliveries = 30
+)
+
+// resultMayBeLate says whether the result of event m may still appear in the object store.
+func resultMayBeLate(m jetstream.Msg) bool {
+	md, err := m.Metadata()
+	return err == nil && md.NumDelivered < resultDeliveries
 }
 
 // Outcomes of finish.

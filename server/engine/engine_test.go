@@ -325,6 +325,44 @@ func TestFailures(t *testing.T) {
 	})
 }
 
+// TestLateResult is a done event read before its result can be: on a cluster the object store
+// answers from any replica, and one that lags has not got the result yet. The run must wait for
+// it, not fail.
+func TestLateResult(t *testing.T) {
+	f := newFixture(t, Setup{})
+	e := f.engine(t)
+	ctx := context.Background()
+	r, err := e.Submit(ctx, timed(t, 100, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A worker that takes the run and reports it done, its result not yet readable.
+	cons, err := e.res.js.Consumer(ctx, WorkStream, workersPrefix+DefaultBackend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(event{ID: r.ID, Type: evDone, Attempt: 1, Worker: "lagging"})
+	if _, err := e.res.js.Publish(ctx, eventPrefix+r.ID, data); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2*resultRetryDelay + resultRetryDelay/2)
+	if got, _ := e.Get(ctx, r.ID); got.State.Terminal() {
+		t.Fatalf("recorded %s (%q) before its result could be read", got.State, got.Error)
+	}
+	if _, err := e.res.results.PutBytes(ctx, r.ID, []byte(`{"late":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	m.Ack()
+	got := waitFinal(t, e, r.ID, 10*time.Second)
+	if got.State != store.Done || string(got.Result) != `{"late":true}` {
+		t.Fatalf("%s %q, result %s: want done with the late result", got.State, got.Error, got.Result)
+	}
+}
+
 func TestRestartQueuesNothingTwice(t *testing.T) {
 	f := newFixture(t, Setup{})
 	e1 := f.engine(t)

@@ -2,11 +2,17 @@ package engine
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,14 +24,78 @@ import (
 // Embedded is a NATS server with JetStream running in this process.
 type Embedded struct {
 	Server *server.Server
-	URL    string // nats://host:port, for workers on other processes
+	URL    string // nats://host:port, for workers on other processes (without the token)
+	// Token is what every client must present (nats.Token, TAILSCOPE_NATS_TOKEN for `tailscope
+	// worker`, or the URL form nats://TOKEN@host:port); it is kept in TokenPath.
+	Token     string
+	TokenPath string
+}
+
+// TokenFile is the file, in the data directory, that holds the embedded NATS server's token.
+const TokenFile = "nats-token"
+
+// TokenEnv is the environment variable from which `tailscope worker` (and the server, for
+// -nats) read a NATS token.
+const TokenEnv = "TAILSCOPE_NATS_TOKEN"
+
+// LoadToken returns the token kept in dir/nats-token, creating it on first use: 32 random
+// bytes in URL-safe base64, in a file only its owner may read (0600). A file that others may
+// read is made private again: the token is what keeps other users of the machine (and, with
+// -nats-listen beyond loopback, of the network) from taking or forging runs.
+func LoadToken(dir string) (token, path string, err error) {
+	path = filepath.Join(dir, TokenFile)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", path, fmt.Errorf("the NATS token's directory: %w", err)
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		token = base64.RawURLEncoding.EncodeToString(b)
+		_, werr := f.WriteString(token + "\n")
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			os.Remove(path)
+			return "", path, fmt.Errorf("writing the NATS token %s: %w", path, werr)
+		}
+		return token, path, nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return "", path, fmt.Errorf("creating the NATS token %s: %w", path, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", path, fmt.Errorf("the NATS token %s: %w", path, err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			return "", path, fmt.Errorf("the NATS token %s may be read by others (mode %v) and cannot be made private: %w", path, info.Mode().Perm(), err)
+		}
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return "", path, fmt.Errorf("reading the NATS token %s: %w", path, err)
+	}
+	token = strings.TrimSpace(string(text))
+	if len(token) < 16 || strings.ContainsAny(token, " \t\n@/:") {
+		return "", path, fmt.Errorf("the NATS token %s is not a token (16 or more characters, no spaces, '@', '/' or ':'); delete it to have a new one made, and give workers the new one", path)
+	}
+	return token, path, nil
 }
 
 // StartEmbedded starts a NATS server with JetStream that keeps its files under dir/jetstream and
 // listens on listen (host:port; port 0 picks a free one). If the port is taken, a free port is
-// used instead and said so in the returned URL. Every write is synced to disk before it is
-// acknowledged, so an accepted run survives a crash of the machine, not only of the process.
+// used instead and said so in the returned URL. Every client must present the token kept in
+// dir/nats-token (LoadToken), so that nothing else on the machine or network reaches the work
+// queue. Every write is synced to disk before it is acknowledged, so an accepted run survives a
+// crash of the machine, not only of the process.
 func StartEmbedded(dir, listen string) (*Embedded, error) {
+	token, tokenPath, err := LoadToken(dir)
+	if err != nil {
+		return nil, err
+	}
 	host, portText, err := net.SplitHostPort(listen)
 	if err != nil {
 		return nil, fmt.Errorf("-nats-listen %q: want host:port, e.g. 127.0.0.1:4222: %w", listen, err)
@@ -53,6 +123,8 @@ func StartEmbedded(dir, listen string) (*Embedded, error) {
 		NoSigs:     true,
 		NoLog:      true,
 		SyncAlways: true,
+		// Token authentication: the one secret a worker needs, kept in the data directory.
+		Authorization: token,
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -63,12 +135,12 @@ func StartEmbedded(dir, listen string) (*Embedded, error) {
 		ns.Shutdown()
 		return nil, errors.New("the embedded NATS server was not ready within 30 s")
 	}
-	return &Embedded{Server: ns, URL: ns.ClientURL()}, nil
+	return &Embedded{Server: ns, URL: ns.ClientURL(), Token: token, TokenPath: tokenPath}, nil
 }
 
 // Connect connects to the embedded server in-process (no socket).
 func (e *Embedded) Connect(name string) (*nats.Conn, error) {
-	return nats.Connect(e.URL, nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1))
+	return nats.Connect(e.URL, nats.InProcessServer(e.Server), nats.Name(name), nats.MaxReconnects(-1), nats.Token(e.Token))
 }
 
 // Close stops the embedded server, after the connections using it.
@@ -77,15 +149,64 @@ func (e *Embedded) Close() {
 	e.Server.WaitForShutdown()
 }
 
-// Dial connects to the NATS servers at urls (comma-separated), reconnecting for ever: a worker
-// outlives restarts of the server it talks to.
-func Dial(urls, name string) (*nats.Conn, error) {
-	nc, err := nats.Connect(urls, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond),
-		nats.RetryOnFailedConnect(false))
+// Credentials are what a client presents to NATS, besides any in the URL (nats://TOKEN@host,
+// nats://user:password@host), which NATS reads itself.
+type Credentials struct {
+	Token     string // a token (the embedded server's, in its data directory's nats-token)
+	CredsFile string // a user JWT and nkey seed file (.creds), for a cluster with decentralised auth
+	NkeyFile  string // an nkey seed file (a cluster with nkey users)
+}
+
+func (c Credentials) options() ([]nats.Option, error) {
+	var opts []nats.Option
+	if c.Token != "" {
+		opts = append(opts, nats.Token(c.Token))
+	}
+	if c.CredsFile != "" {
+		opts = append(opts, nats.UserCredentials(c.CredsFile))
+	}
+	if c.NkeyFile != "" {
+		o, err := nats.NkeyOptionFromSeed(c.NkeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("the nkey seed %s: %w", c.NkeyFile, err)
+		}
+		opts = append(opts, o)
+	}
+	return opts, nil
+}
+
+// Dial connects to the NATS servers at urls (comma-separated) with creds, reconnecting for
+// ever: a worker outlives restarts of the server it talks to. A server that refuses the
+// credentials (or their absence) is an error saying so.
+func Dial(urls, name string, creds Credentials) (*nats.Conn, error) {
+	opts, err := creds.options()
 	if err != nil {
-		return nil, fmt.Errorf("connecting to NATS at %s: %w", urls, err)
+		return nil, err
+	}
+	opts = append(opts, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond),
+		nats.RetryOnFailedConnect(false))
+	nc, err := nats.Connect(urls, opts...)
+	if err != nil {
+		if errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization") {
+			return nil, fmt.Errorf("NATS at %s refused this client's credentials (a Tailscope server's embedded NATS wants the token in its data directory's %s: set %s, or use -nats nats://TOKEN@host:port): %w", RedactURL(urls), TokenFile, TokenEnv, err)
+		}
+		return nil, fmt.Errorf("connecting to NATS at %s: %w", RedactURL(urls), err)
 	}
 	return nc, nil
+}
+
+// RedactURL hides the credentials of NATS URLs (comma-separated), for messages and logs.
+func RedactURL(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		u, err := url.Parse(strings.TrimSpace(p))
+		if err != nil || u.User == nil {
+			continue
+		}
+		u.User = url.User("REDACTED")
+		parts[i] = u.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 // Setup configures what the engine needs in JetStream: the streams, the consumers of the

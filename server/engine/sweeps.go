@@ -350,3 +350,7 @@ func (e *Engine) WatchSweep(ctx context.Context, id string) (<-chan []sweep.RunS
 	}()
 	return out, nil
 }
+
+// SweepBudget is the bound SetSweepBudget set (the server's -sweep-budget), for the API's
+// estimates to say whether a sweep is within it before anyone submits it.
+func (e *Engine) SweepBudget() sweep.Budget { e.mu.Lock(); defer e.mu.Unlock(); return e.budget }

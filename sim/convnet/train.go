@@ -277,35 +277,48 @@ func (w *Workspace) convBackward(i, b int, din, grad []float32) {
 }
 
 // im2col sets col ((C·K·K)×(b·OH·OW)) to the input patches: row (c·K + ki)·K + kj, column
-// e·OH·OW + oh·OW + ow holds in[e][c][oh·S − P + ki][ow·S − P + kj], zero outside.
+// e·OH·OW + oh·OW + ow holds in[e][c][oh·S − P + ki][ow·S − P + kj], zero outside. The rows
+// of AlexNet's outputs are short (3 to 17 values), so every value is written by a plain loop:
+// a copy or clear call per row costs more than the row.
 func im2col(l *Layer, b int, in, col []float32) {
 	C, H, W := l.In.C, l.In.H, l.In.W
-	OH, OW := l.OutShape.H, l.OutShape.W
-	cols := b * OH * OW
-	for c := 0; c < C; c++ {
-		for ki := 0; ki < l.K; ki++ {
-			for kj := 0; kj < l.K; kj++ {
+	OH, OW, S := l.OutShape.H, l.OutShape.W, l.Stride
+	ohw := OH * OW
+	cols := b * ohw
+	for kj := 0; kj < l.K; kj++ {
+		lo, hi := validCols(l, kj, OW, W)
+		off := kj - l.Pad // input column of output column ow is ow·S + off
+		for c := 0; c < C; c++ {
+			for ki := 0; ki < l.K; ki++ {
 				row := col[((c*l.K+ki)*l.K+kj)*cols:][:cols]
 				for e := 0; e < b; e++ {
 					plane := in[(e*C+c)*H*W : (e*C+c+1)*H*W]
-					dst := row[e*OH*OW : (e+1)*OH*OW]
+					dst := row[e*ohw : (e+1)*ohw]
 					for oh := 0; oh < OH; oh++ {
 						r := dst[oh*OW : (oh+1)*OW]
-						y := oh*l.Stride - l.Pad + ki
+						y := oh*S - l.Pad + ki
 						if y < 0 || y >= H {
-							clear(r)
+							for i := 0; i < len(r); i++ {
+								r[i] = 0
+							}
 							continue
 						}
 						src := plane[y*W : (y+1)*W]
-						lo, hi := validCols(l, kj, OW, W)
-						clear(r[:lo])
-						clear(r[hi:])
-						if l.Stride == 1 {
-							copy(r[lo:hi], src[lo-l.Pad+kj:])
+						for i := 0; i < lo; i++ {
+							r[i] = 0
+						}
+						for i := hi; i < len(r); i++ {
+							r[i] = 0
+						}
+						if S == 1 {
+							d, s := r[lo:hi], src[lo+off:hi+off]
+							for i := range d {
+								d[i] = s[i]
+							}
 							continue
 						}
 						for ow := lo; ow < hi; ow++ {
-							r[ow] = src[ow*l.Stride-l.Pad+kj]
+							r[ow] = src[ow*S+off]
 						}
 					}
 				}
@@ -336,32 +349,34 @@ func validCols(l *Layer, kj, OW, W int) (lo, hi int) {
 func col2im(l *Layer, b int, dcol, din []float32) {
 	clear(din)
 	C, H, W := l.In.C, l.In.H, l.In.W
-	OH, OW := l.OutShape.H, l.OutShape.W
-	cols := b * OH * OW
-	for c := 0; c < C; c++ {
-		for ki := 0; ki < l.K; ki++ {
-			for kj := 0; kj < l.K; kj++ {
+	OH, OW, S := l.OutShape.H, l.OutShape.W, l.Stride
+	ohw := OH * OW
+	cols := b * ohw
+	for kj := 0; kj < l.K; kj++ {
+		lo, hi := validCols(l, kj, OW, W)
+		off := kj - l.Pad
+		for c := 0; c < C; c++ {
+			for ki := 0; ki < l.K; ki++ {
 				row := dcol[((c*l.K+ki)*l.K+kj)*cols:][:cols]
 				for e := 0; e < b; e++ {
 					plane := din[(e*C+c)*H*W : (e*C+c+1)*H*W]
-					src := row[e*OH*OW : (e+1)*OH*OW]
+					src := row[e*ohw : (e+1)*ohw]
 					for oh := 0; oh < OH; oh++ {
-						y := oh*l.Stride - l.Pad + ki
+						y := oh*S - l.Pad + ki
 						if y < 0 || y >= H {
 							continue
 						}
 						dst := plane[y*W : (y+1)*W]
-						lo, hi := validCols(l, kj, OW, W)
 						r := src[oh*OW : (oh+1)*OW]
-						if l.Stride == 1 {
-							d := dst[lo-l.Pad+kj:][:hi-lo]
-							for i, v := range r[lo:hi] {
-								d[i] += v
+						if S == 1 {
+							d, v := dst[lo+off:hi+off], r[lo:hi]
+							for i := range d {
+								d[i] += v[i]
 							}
 							continue
 						}
 						for ow := lo; ow < hi; ow++ {
-							dst[ow*l.Stride-l.Pad+kj] += r[ow]
+							dst[ow*S+off] += r[ow]
 						}
 					}
 				}
@@ -374,19 +389,30 @@ func col2im(l *Layer, b int, dcol, din []float32) {
 // example; ties go to the first position in row-major order, as PyTorch's CPU kernel does.
 func poolForward(l *Layer, b int, in, out []float32, arg []int32) {
 	C, H, W := l.In.C, l.In.H, l.In.W
-	OH, OW := l.OutShape.H, l.OutShape.W
+	OH, OW, S, K := l.OutShape.H, l.OutShape.W, l.Stride, l.K
+	o := 0
 	for e := 0; e < b; e++ {
 		for c := 0; c < C; c++ {
 			base := (e*C + c) * H * W
 			plane := in[base : base+H*W]
-			o := (e*C + c) * OH * OW
 			for oh := 0; oh < OH; oh++ {
 				for ow := 0; ow < OW; ow++ {
-					best := (oh*l.Stride)*W + ow*l.Stride
-					for ki := 0; ki < l.K; ki++ {
-						for kj := 0; kj < l.K; kj++ {
-							if p := (oh*l.Stride+ki)*W + ow*l.Stride + kj; plane[p] > plane[best] {
-								best = p
+					// The maximum first (builtin max: no branch), then its first position: on
+					// random data a running argmax mispredicts about twice a window, this once.
+					top := oh*S*W + ow*S
+					bv := plane[top]
+					for ki := 0; ki < K; ki++ {
+						for _, v := range plane[top+ki*W : top+ki*W+K] {
+							bv = max(bv, v)
+						}
+					}
+					best := top
+				find:
+					for ki := 0; ki < K; ki++ {
+						for kj, v := range plane[top+ki*W : top+ki*W+K] {
+							if v == bv {
+								best = top + ki*W + kj
+								break find
 							}
 						}
 					}

@@ -6,8 +6,9 @@
 // on amd64 with AVX-512 or AVX2 and FMA, packed and cache-blocked products around
 // register-blocked assembly micro-kernels (packed_amd64.go, packed_amd64.s), split between
 // goroutines with SetThreads; in the
-// browser, a WebAssembly SIMD module (wasm/assets/kernels.wat) when the page has loaded it;
-// elsewhere the plain loops. The plain loops are kept as MatMulRef, MatMulTransARef and
+// browser, a WebAssembly SIMD module (wasm/assets/kernels.wat) when the page has loaded it, or
+// its relaxed-SIMD twin with fused multiply-adds (kernels_relaxed.wat) where the browser has
+// relaxed SIMD; elsewhere the plain loops. The plain loops are kept as MatMulRef, MatMulTransARef and
 // MatMulTransBRef: they are the reference that the fast kernels must reproduce within float32
 // rounding (the tests check this), and Impl names the kernel in use. Build with the tag purego
 // to force the plain loops.
@@ -62,8 +63,8 @@ func current() impl {
 // available lists the fast kernels this machine supports, best first (set by platform inits).
 var available []impl
 
-// Impl names the kernel that MatMul and friends use: "go" (plain loops), "avx2-fma" or
-// "wasm-simd128".
+// Impl names the kernel that MatMul and friends use: "go" (plain loops), "avx512", "avx2-fma",
+// "wasm-relaxed-simd" or "wasm-simd128".
 func Impl() string { return fastName }
 
 // Impls lists the kernels this machine can run, fastest first, ending with "go" (the plain
@@ -146,9 +147,9 @@ func TransBScratch(m, k, n int) int { return max(k*n, 32*(k+m)) }
 
 // MatMulTransBScratch sets c (m×n) = a · bᵀ where a is m×k and b is n×k (a layer's weights
 // stored out×in), using scratch (at least TransBScratch(m, k, n) elements, contents ignored)
-// and allocating nothing once warm. On amd64 it packs b into panels as it multiplies (its own
-// pooled buffers; scratch is not used); with other fast kernels it transposes b whole
-// and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
+// and allocating nothing once warm. On amd64 and in the browser it packs b into panels as it
+// multiplies (its own buffers; scratch is not used); with other fast kernels it transposes b
+// whole and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
 // which skip zero entries of a (ReLU activations, MNIST's blank pixels). It panics if a slice
 // or scratch is too short.
 func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {

@@ -1,6 +1,10 @@
 package spec
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+	"sync/atomic"
+)
 
 // Budgets of the "mlp" kind: what a browser tab and a server job can hold.
 const (
@@ -16,6 +20,47 @@ const (
 	// measured every step would run for hours and then have its result refused.
 	MLPMaxEvaluations = 1500
 )
+
+// mlpWorkLimit holds the bound the mlp kind's check applies in this process, as float64 bits;
+// 0: MLPMaxWork.
+var mlpWorkLimit atomic.Uint64
+
+// SetMLPWorkLimit sets the multiply-adds an mlp run may need in this process (0: MLPMaxWork,
+// the default). A server whose operator bounds runs by their time instead raises it at start
+// (the server's and workers' -max-run-work), as sim/data's SetDir sets where data is read.
+func SetMLPWorkLimit(work float64) {
+	if work <= 0 || math.IsNaN(work) {
+		work = 0
+	}
+	mlpWorkLimit.Store(math.Float64bits(work))
+}
+
+// MLPWorkLimit returns the multiply-adds an mlp run may need in this process: MLPMaxWork unless
+// SetMLPWorkLimit raised it.
+func MLPWorkLimit() float64 {
+	if w := math.Float64frombits(mlpWorkLimit.Load()); w > 0 {
+		return w
+	}
+	return MLPMaxWork
+}
+
+// mlpByteLimit holds the memory bound the mlp kind's check applies in this process; 0:
+// MLPMaxBytes.
+var mlpByteLimit atomic.Int64
+
+// SetMLPMemoryLimit sets the bytes an mlp run may need in this process (0: MLPMaxBytes, the
+// default, which a wasm32 browser tab can hold). A server, whose runs are native, raises it at
+// start (the server's and workers' -max-run-memory).
+func SetMLPMemoryLimit(bytes int64) { mlpByteLimit.Store(max(bytes, 0)) }
+
+// MLPMemoryLimit returns the bytes an mlp run may need in this process: MLPMaxBytes unless
+// SetMLPMemoryLimit raised it.
+func MLPMemoryLimit() int64 {
+	if b := mlpByteLimit.Load(); b > 0 {
+		return b
+	}
+	return MLPMaxBytes
+}
 
 // The "mlp" kind: train a fully connected ReLU network without biases with SGD and measure
 // the tail index of its gradient noise as Şimşekli et al. (2019) do (docs/science.md#protocol).
@@ -415,15 +460,15 @@ func checkMLP(s Spec) error {
 			evals, MLPMaxEvaluations, p.Iters/(MLPMaxEvaluations-1)+1)
 	}
 	bytes, work := p.Cost()
-	if bytes > MLPMaxBytes {
+	if limit := MLPMemoryLimit(); bytes > float64(limit) {
 		field := "width"
 		dim, _ := p.Dataset.Shape()
 		if 5*float64(p.N+p.TestN)*float64(dim) > bytes/2 {
 			field = "n"
 		}
-		return fieldErrorf(field, "the run would need about %.0f MiB, more than the %d MiB a run may use", bytes/(1<<20), MLPMaxBytes>>20)
+		return fieldErrorf(field, "the run would need about %.0f MiB, more than the %d MiB a run may use", bytes/(1<<20), limit>>20)
 	}
-	if work > MLPMaxWork {
+	if limit := MLPWorkLimit(); work > limit {
 		once := p
 		once.EvalEvery = p.Iters + 1
 		_, base := once.Cost()
@@ -431,7 +476,7 @@ func checkMLP(s Spec) error {
 		if work-base > base {
 			field = "evalEvery"
 		}
-		return fieldErrorf(field, "the run would need about %.2g multiply-adds, more than the %.0g a run may use (fewer iterations, a larger evalEvery, fewer evalBatches or a narrower network)", work, MLPMaxWork)
+		return fieldErrorf(field, "the run would need about %.2g multiply-adds, more than the %.2g a run may use (fewer iterations, a larger evalEvery, fewer evalBatches or a narrower network)", work, limit)
 	}
 	return nil
 }

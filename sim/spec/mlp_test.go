@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -288,5 +289,74 @@ func TestMLPReferencePreset(t *testing.T) {
 	}
 	if p.Steps() != 1002 || p.TestBatches() != 100 || p.NoiseBatches() != 600 {
 		t.Errorf("steps %d, test batches %d, batches %d; want 1002, 100, 600", p.Steps(), p.TestBatches(), p.NoiseBatches())
+	}
+}
+
+// TestMLPWorkLimit: a process may raise the mlp kind's bound on a run's multiply-adds (a server
+// bounding runs by time); the default comes back with 0.
+func TestMLPWorkLimit(t *testing.T) {
+	// Width 512, depth 4 on 50 000 MNIST examples, 65 000 steps measured every 6500: ≈ 2.2e13.
+	s := MustNew("mlp", 1)
+	for name, v := range map[string]string{"n": "50000", "testN": "10000", "iters": "65000", "evalEvery": "6500", "width": "512", "depth": "4"} {
+		if err := s.SetText(name, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, work := MLPCost(s)
+	if work < MLPMaxWork || work > 1.2*MLPMaxWork {
+		t.Fatalf("the spec needs %.3g multiply-adds, want just over %.3g", work, float64(MLPMaxWork))
+	}
+	t.Cleanup(func() { SetMLPWorkLimit(0) })
+	for _, tt := range []struct {
+		name  string
+		limit float64
+		want  string // "" valid
+	}{
+		{"the default", 0, "more than the 2e+13 a run may use"},
+		{"raised", 3e13, ""},
+		{"raised too little", 2.1e13, "more than the 2.1e+13 a run may use"},
+		{"back to the default", 0, "more than the 2e+13 a run may use"},
+		{"a negative limit is the default", -1, "more than the 2e+13 a run may use"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			SetMLPWorkLimit(tt.limit)
+			err := s.Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("limit %g: %v, want %q", tt.limit, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestMLPMemoryLimit: a native process may raise the mlp kind's memory bound (a browser tab's);
+// the default comes back with 0.
+func TestMLPMemoryLimit(t *testing.T) {
+	s := MustNew("mlp", 1)
+	for name, v := range map[string]string{"dataset": "cifar10", "n": "50000", "testN": "10000", "iters": "100", "evalEvery": "100", "width": "1024", "depth": "5"} {
+		if err := s.SetText(name, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bytes, _ := MLPCost(s)
+	if bytes < MLPMaxBytes || bytes > 1.2*MLPMaxBytes {
+		t.Fatalf("the spec needs %.0f MiB, want just over %d", bytes/(1<<20), MLPMaxBytes>>20)
+	}
+	t.Cleanup(func() { SetMLPMemoryLimit(0) })
+	for _, tt := range []struct {
+		name  string
+		limit int64
+		want  string
+	}{
+		{"the default", 0, "more than the 1024 MiB a run may use"},
+		{"raised", 2 << 30, ""},
+		{"back to the default", 0, "more than the 1024 MiB a run may use"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			SetMLPMemoryLimit(tt.limit)
+			err := s.Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("limit %d: %v, want %q", tt.limit, err, tt.want)
+			}
+		})
 	}
 }

@@ -79,7 +79,9 @@ func errorf(field, format string, args ...any) *Error {
 }
 
 // New returns the sweep of base over grid (parameter → values in text form) with seeds,
-// validated. The grid's order is taken from the kind's parameter table.
+// validated. The grid's order is taken from the kind's parameter table. When the sweep is
+// well formed but some of its runs are refused by their kind (an *Error with Refused > 0), the
+// sweep is returned with the error, so that its size and estimated cost can still be shown.
 func New(base spec.Spec, grid map[string][]string, seeds []uint64) (Sweep, error) {
 	k, ok := spec.Lookup(base.Kind)
 	if !ok {
@@ -103,6 +105,9 @@ func New(base spec.Spec, grid map[string][]string, seeds []uint64) (Sweep, error
 		return Sweep{}, err
 	}
 	if err := sw.Validate(); err != nil {
+		if se, ok := err.(*Error); ok && se.Refused > 0 {
+			return sw, err
+		}
 		return Sweep{}, err
 	}
 	return sw, nil
@@ -314,7 +319,8 @@ func (sw Sweep) MarshalJSON() ([]byte, error) {
 
 // Parse reads a sweep from its JSON form, strictly: an unknown field, kind or parameter, a
 // value out of its bounds, a repeated value or seed, or any run the kind refuses is an error
-// naming the field. The result is valid.
+// naming the field. The result is valid, but for runs the kind refuses: then it comes with
+// the error, as from New.
 func Parse(data []byte) (Sweep, error) {
 	if len(data) > MaxJSON {
 		return Sweep{}, errorf("sweep", "is %d bytes, more than the %d allowed", len(data), MaxJSON)

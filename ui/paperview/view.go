@@ -131,6 +131,7 @@ func (c *View) estimateLink(q url.Values) {
 		var est struct {
 			Runs     int    `json:"runs"`
 			Estimate []Cost `json:"estimate"`
+			Refused  string `json:"refused"` // the server estimates a sweep it would refuse, and says why
 		}
 		err := c.client.JSON(context.Background(), "POST", "/api/sweeps/estimate", body, &est)
 		env.Lock()
@@ -139,7 +140,7 @@ func (c *View) estimateLink(q url.Values) {
 			c.err = "The sweep in this link is not valid: " + err.Error()
 			return
 		}
-		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Runs: est.Runs, Estimate: est.Estimate}
+		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Runs: est.Runs, Estimate: est.Estimate, Refused: est.Refused}
 		c.presets = append([]Preset{p}, slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name == "link" })...)
 	}()
 }

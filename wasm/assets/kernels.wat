@@ -8,9 +8,21 @@
 ;; elements. The same function serves sim/kernel's MatMul (ars = k, aps = 1) and MatMulTransA
 ;; (ars = 1, aps = m).
 ;;
-;; Blocking: 4 rows × 8 columns of C in 8 f32x4 accumulators; for each p, two loads of B and
-;; four broadcasts of A. Remaining rows use a 1×8 block; remaining columns (n mod 8) use scalar
-;; loops. Products and sums are separate (mul then add), exactly as the Go reference does.
+;; gemmtb(c, a, b, m, k, n, pack) computes C = A·Bᵀ for a row-major m×k and B row-major n×k
+;; (sim/kernel's MatMulTransB: the forward pass, with weights stored out×in): each 8 rows of B
+;; are transposed, 4×4 blocks at a time with shuffles, into a k×8 panel at pack (8·k floats of
+;; scratch that Go passes), which the register blocks then read as gemm reads B. The panel is
+;; reused by every row of A, so the transpose costs 1/m of the product.
+;;
+;; Blocking: the columns in stripes of 8 (stripe8), each computed for 4 rows at a time in 8 f32x4
+;; accumulators: for each p, two loads of B and four broadcasts of A. Remaining rows use a 1×8
+;; block; a remaining stripe of 4 columns uses stripe4, the last n mod 4 columns scalar loops.
+;; Products and sums are separate (mul then add), as the Go reference does. Larger blocks did
+;; not pay in Chromium 156: 5×8 and 6×8 need, besides their 10 or 12 accumulators, 2 registers of
+;; B, the broadcast and one for each product, and V8 allocates 15 xmm registers on x86-64 (both
+;; measured slower than 4×8). kernels_relaxed.wat holds the same functions with fused
+;; multiply-adds (relaxed SIMD), which need no product register, in 5×8 blocks; kernels.js loads
+;; it where the browser supports it.
 ;;
 ;; axpy(y, x, n, alpha) sets y[i] += alpha·x[i] for i < n (mul then add, as the Go loop):
 ;; 8 floats per step in two f32x4 vectors, then one at a time.
@@ -44,137 +56,287 @@
   (func $gemm (export "gemm")
     (param $c i32) (param $a i32) (param $ars i32) (param $aps i32)
     (param $b i32) (param $m i32) (param $k i32) (param $n i32)
-    (local $i i32) (local $j i32) (local $p i32)
-    (local $ldb i32) (local $ldc i32) (local $rs i32) (local $ps i32)
-    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
-    (local $b0 v128) (local $b1 v128) (local $x v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
-    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $s f32)
+    (local $j i32) (local $ldb i32) (local $rs i32) (local $ps i32)
     (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $ldc (local.get $ldb))
     (local.set $rs (i32.shl (local.get $ars) (i32.const 2)))
     (local.set $ps (i32.shl (local.get $aps) (i32.const 2)))
-
-    ;; column blocks of 8
     (local.set $j (i32.const 0))
     (block $jdone
       (loop $jloop
         (br_if $jdone (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
-        ;; row blocks of 4
+        (call $stripe8 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
+          (local.get $a) (local.get $rs) (local.get $ps)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb) (local.get $m) (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop)))
+    (if (i32.le_s (i32.add (local.get $j) (i32.const 4)) (local.get $n))
+      (then
+        (call $stripe4 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb)
+          (local.get $a) (local.get $rs) (local.get $ps)
+          (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldb) (local.get $m) (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+    (call $edge (local.get $c) (local.get $ldb) (local.get $a) (local.get $rs) (local.get $ps)
+      (local.get $b) (i32.const 4) (local.get $ldb) (local.get $m) (local.get $k) (local.get $j) (local.get $n))
+  )
+
+  ;; gemmtb(c, a, b, m, k, n, pack) sets c (m×n) = a·bᵀ, a m×k and b n×k row-major (a layer's
+  ;; weights stored out×in): each 8 rows of b are transposed into a k×8 panel at pack
+  ;; (8·k floats), which the register blocks then read as they read B in gemm.
+  (func $gemmtb (export "gemmtb")
+    (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $k i32) (param $n i32) (param $pack i32)
+    (local $j i32) (local $ldc i32) (local $rs i32)
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $rs (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+        (call $pack8 (local.get $pack) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rs))) (local.get $k))
+        (call $stripe8 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
+          (local.get $a) (local.get $rs) (i32.const 4)
+          (local.get $pack) (i32.const 32) (local.get $m) (local.get $k))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $jloop)))
+    (call $edge (local.get $c) (local.get $ldc) (local.get $a) (local.get $rs) (i32.const 4)
+      (local.get $b) (local.get $rs) (i32.const 4) (local.get $m) (local.get $k) (local.get $j) (local.get $n))
+  )
+
+  ;; stripe8: C[0..m)[0..8) at $pc (row stride $ldc bytes) = A·B for 8 columns of B at $pb (row
+  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 4 rows × 8 columns in 8 f32x4
+  ;; accumulators (2 loads of B and 4 broadcasts of A per 8 multiply-adds), then single rows.
+  (func $stripe8
+    (param $pc i32) (param $ldc i32) (param $pa i32) (param $rs i32) (param $ps i32)
+    (param $pb i32) (param $ldb i32) (param $m i32) (param $k i32)
+    (local $i i32) (local $p i32) (local $a i32) (local $b i32) (local $c i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $i (i32.const 0))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
+        (local.set $b (local.get $pb))
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0))
+        (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        (block $pdone
+          (loop $ploop
+            (br_if $pdone (i32.le_s (local.get $p) (i32.const 0)))
+            (local.set $b0 (v128.load (local.get $b)))
+            (local.set $b1 (v128.load offset=16 (local.get $b)))
+            (local.set $x (v128.load32_splat (local.get $a)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $rs))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 2)))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 3)))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $a (i32.add (local.get $a) (local.get $ps)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $ploop)))
+        (local.set $c (i32.add (local.get $pc) (i32.mul (local.get $i) (local.get $ldc))))
+        (v128.store (local.get $c) (local.get $c00))
+        (v128.store offset=16 (local.get $c) (local.get $c01))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c10))
+        (v128.store offset=16 (local.get $c) (local.get $c11))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c20))
+        (v128.store offset=16 (local.get $c) (local.get $c21))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c30))
+        (v128.store offset=16 (local.get $c) (local.get $c31))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))
+    ;; remaining rows, one at a time
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
+        (local.set $b (local.get $pb))
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        (block $p1done
+          (loop $p1loop
+            (br_if $p1done (i32.le_s (local.get $p) (i32.const 0)))
+            (local.set $x (v128.load32_splat (local.get $a)))
+            (local.set $b0 (v128.load (local.get $b)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $b1 (v128.load offset=16 (local.get $b)))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+            (local.set $a (i32.add (local.get $a) (local.get $ps)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $p1loop)))
+        (local.set $c (i32.add (local.get $pc) (i32.mul (local.get $i) (local.get $ldc))))
+        (v128.store (local.get $c) (local.get $c00))
+        (v128.store offset=16 (local.get $c) (local.get $c01))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rloop)))
+  )
+
+  ;; stripe4: C[0..m)[0..4) at $pc (row stride $ldc bytes) = A·B for 4 columns of B at $pb (row
+  ;; stride $ldb bytes), A(i, p) at $pa + i·$rs + p·$ps: blocks of 4 rows × 4 columns in 4 f32x4
+  ;; accumulators (1 loads of B and 4 broadcasts of A per 4 multiply-adds), then single rows.
+  (func $stripe4
+    (param $pc i32) (param $ldc i32) (param $pa i32) (param $rs i32) (param $ps i32)
+    (param $pb i32) (param $ldb i32) (param $m i32) (param $k i32)
+    (local $i i32) (local $p i32) (local $a i32) (local $b i32) (local $c i32)
+    (local $b0 v128) (local $x v128)
+    (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
+    (local.set $i (i32.const 0))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
+        (local.set $b (local.get $pb))
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        (block $pdone
+          (loop $ploop
+            (br_if $pdone (i32.le_s (local.get $p) (i32.const 0)))
+            (local.set $b0 (v128.load (local.get $b)))
+            (local.set $x (v128.load32_splat (local.get $a)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $rs))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 2)))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $x (v128.load32_splat (i32.add (local.get $a) (i32.mul (local.get $rs) (i32.const 3)))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $a (i32.add (local.get $a) (local.get $ps)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $ploop)))
+        (local.set $c (i32.add (local.get $pc) (i32.mul (local.get $i) (local.get $ldc))))
+        (v128.store (local.get $c) (local.get $c00))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c10))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c20))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (local.get $c30))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))
+    ;; remaining rows, one at a time
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
+        (local.set $b (local.get $pb))
+        (local.set $c00 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $k))
+        (block $p1done
+          (loop $p1loop
+            (br_if $p1done (i32.le_s (local.get $p) (i32.const 0)))
+            (local.set $x (v128.load32_splat (local.get $a)))
+            (local.set $b0 (v128.load (local.get $b)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+            (local.set $a (i32.add (local.get $a) (local.get $ps)))
+            (local.set $b (i32.add (local.get $b) (local.get $ldb)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $p1loop)))
+        (local.set $c (i32.add (local.get $pc) (i32.mul (local.get $i) (local.get $ldc))))
+        (v128.store (local.get $c) (local.get $c00))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rloop)))
+  )
+
+  ;; pack8(dst, b, k): dst[p·8 + r] = b[r·k + p] for r < 8, p < k: 4×4 blocks transposed
+  ;; with shuffles, then the k mod 4 last columns one by one.
+  (func $pack8 (param $dst i32) (param $b i32) (param $k i32)
+    (local $rs i32) (local $p i32) (local $r i32) (local $src i32) (local $d i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rs (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rdone
+      (loop $rloop
+        (br_if $rdone (i32.ge_s (local.get $r) (i32.const 8)))
+        (local.set $src (i32.add (local.get $b) (i32.mul (local.get $r) (local.get $rs))))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $p (i32.const 0))
+        (block $pdone
+          (loop $ploop
+            (br_if $pdone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+            (local.set $r0 (v128.load (local.get $src)))
+            (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $rs))))
+            (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $rs) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $rs) (i32.const 3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+            (v128.store offset=32 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+            (v128.store offset=64 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+            (v128.store offset=96 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 128)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $ploop)))
+        (block $qdone
+          (loop $qloop
+            (br_if $qdone (i32.ge_s (local.get $p) (local.get $k)))
+            (f32.store (local.get $d) (f32.load (local.get $src)))
+            (f32.store offset=4 (local.get $d) (f32.load (i32.add (local.get $src) (local.get $rs))))
+            (f32.store offset=8 (local.get $d) (f32.load (i32.add (local.get $src) (i32.shl (local.get $rs) (i32.const 1)))))
+            (f32.store offset=12 (local.get $d) (f32.load (i32.add (local.get $src) (i32.mul (local.get $rs) (i32.const 3)))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $qloop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rloop)))
+  )
+
+  ;; edge: columns j0..n−1 one at a time, c[i][j] = Σ_p A(i, p)·b[j·$bjs + p·$bps] (byte strides),
+  ;; multiply then add in the order of the Go reference.
+  (func $edge
+    (param $c i32) (param $ldc i32) (param $pa i32) (param $rs i32) (param $ps i32)
+    (param $pb i32) (param $bjs i32) (param $bps i32) (param $m i32) (param $k i32) (param $j i32) (param $n i32)
+    (local $i i32) (local $p i32) (local $a i32) (local $b i32) (local $s f32)
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.ge_s (local.get $j) (local.get $n)))
         (local.set $i (i32.const 0))
         (block $idone
           (loop $iloop
-            (br_if $idone (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pa1 (i32.add (local.get $pa0) (local.get $rs)))
-            (local.set $pa2 (i32.add (local.get $pa1) (local.get $rs)))
-            (local.set $pa3 (i32.add (local.get $pa2) (local.get $rs)))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $c00 (v128.const i32x4 0 0 0 0))
-            (local.set $c01 (v128.const i32x4 0 0 0 0))
-            (local.set $c10 (v128.const i32x4 0 0 0 0))
-            (local.set $c11 (v128.const i32x4 0 0 0 0))
-            (local.set $c20 (v128.const i32x4 0 0 0 0))
-            (local.set $c21 (v128.const i32x4 0 0 0 0))
-            (local.set $c30 (v128.const i32x4 0 0 0 0))
-            (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (br_if $idone (i32.ge_s (local.get $i) (local.get $m)))
+            (local.set $a (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rs))))
+            (local.set $b (i32.add (local.get $pb) (i32.mul (local.get $j) (local.get $bjs))))
+            (local.set $s (f32.const 0))
             (local.set $p (local.get $k))
             (block $pdone
               (loop $ploop
                 (br_if $pdone (i32.le_s (local.get $p) (i32.const 0)))
-                (local.set $b0 (v128.load (local.get $pb)))
-                (local.set $b1 (v128.load offset=16 (local.get $pb)))
-                (local.set $x (v128.load32_splat (local.get $pa0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-                (local.set $x (v128.load32_splat (local.get $pa1)))
-                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-                (local.set $x (v128.load32_splat (local.get $pa2)))
-                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-                (local.set $x (v128.load32_splat (local.get $pa3)))
-                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
-                (local.set $pa1 (i32.add (local.get $pa1) (local.get $ps)))
-                (local.set $pa2 (i32.add (local.get $pa2) (local.get $ps)))
-                (local.set $pa3 (i32.add (local.get $pa3) (local.get $ps)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $a)) (f32.load (local.get $b)))))
+                (local.set $a (i32.add (local.get $a) (local.get $ps)))
+                (local.set $b (i32.add (local.get $b) (local.get $bps)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $ploop)))
-            (local.set $pc (i32.add (local.get $c)
-              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
-            (v128.store (local.get $pc) (local.get $c00))
-            (v128.store offset=16 (local.get $pc) (local.get $c01))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c10))
-            (v128.store offset=16 (local.get $pc) (local.get $c11))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c20))
-            (v128.store offset=16 (local.get $pc) (local.get $c21))
-            (local.set $pc (i32.add (local.get $pc) (local.get $ldc)))
-            (v128.store (local.get $pc) (local.get $c30))
-            (v128.store offset=16 (local.get $pc) (local.get $c31))
-            (local.set $i (i32.add (local.get $i) (i32.const 4)))
-            (br $iloop)))
-        ;; remaining rows, one at a time
-        (block $rdone
-          (loop $rloop
-            (br_if $rdone (i32.ge_s (local.get $i) (local.get $m)))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $c00 (v128.const i32x4 0 0 0 0))
-            (local.set $c01 (v128.const i32x4 0 0 0 0))
-            (local.set $p (local.get $k))
-            (block $p1done
-              (loop $p1loop
-                (br_if $p1done (i32.le_s (local.get $p) (i32.const 0)))
-                (local.set $x (v128.load32_splat (local.get $pa0)))
-                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (v128.load (local.get $pb)))))
-                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $pb)))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
-                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-                (br $p1loop)))
-            (local.set $pc (i32.add (local.get $c)
-              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2)))))
-            (v128.store (local.get $pc) (local.get $c00))
-            (v128.store offset=16 (local.get $pc) (local.get $c01))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $rloop)))
-        (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br $jloop)))
-
-    ;; remaining columns (n mod 8), scalar
-    (block $cdone
-      (loop $cloop
-        (br_if $cdone (i32.ge_s (local.get $j) (local.get $n)))
-        (local.set $i (i32.const 0))
-        (block $sidone
-          (loop $siloop
-            (br_if $sidone (i32.ge_s (local.get $i) (local.get $m)))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
-            (local.set $s (f32.const 0))
-            (local.set $p (local.get $k))
-            (block $spdone
-              (loop $sploop
-                (br_if $spdone (i32.le_s (local.get $p) (i32.const 0)))
-                (local.set $s (f32.add (local.get $s)
-                  (f32.mul (f32.load (local.get $pa0)) (f32.load (local.get $pb)))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $ps)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
-                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-                (br $sploop)))
-            (f32.store (i32.add (local.get $c)
-              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2))))
+            (f32.store (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j) (i32.const 2))))
               (local.get $s))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $siloop)))
+            (br $iloop)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $cloop)))
+        (br $jloop)))
   )
 
   (func $axpy (export "axpy")

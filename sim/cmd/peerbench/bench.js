@@ -49,34 +49,41 @@ peer.tfSetup = async function (backend) {
   return info;
 };
 
-// tfStep times SGD steps of MLP 784-128-128-10 (no biases, ReLU, softmax cross-entropy) at
-// batch 100 on a TF.js backend for about `seconds`, and returns steps per second.
-peer.tfStep = async function (backend, seconds) {
+// tfStep times SGD steps of an MLP (layer widths sizes, default 784-128-128-10; no biases, ReLU,
+// softmax cross-entropy, lr 0.1) at batch (default 100) on N(0, 1) inputs with labels uniform
+// over the classes, as sim/nn's NewBenchStep, on a TF.js backend for about `seconds`, and
+// returns steps per second.
+peer.tfStep = async function (backend, seconds, sizes = [784, 128, 128, 10], batch = 100) {
   if (tf.getBackend() !== backend) {
     await tf.setBackend(backend);
     await tf.ready();
   }
-  let st = peer.tfState[backend];
+  const key = backend + " " + sizes.join("-") + " " + batch;
+  let st = peer.tfState[key];
   if (!st) {
     const he = (fanIn, fanOut, seed) => tf.variable(
       tf.randomNormal([fanIn, fanOut], 0, Math.sqrt(2 / fanIn), "float32", seed));
-    const labels = new Int32Array(100);
-    const u = uniform(100, 7);
-    for (let i = 0; i < 100; i++) labels[i] = Math.floor(u[i] * 10);
+    const classes = sizes[sizes.length - 1];
+    const labels = new Int32Array(batch);
+    const u = uniform(batch, 7);
+    for (let i = 0; i < batch; i++) labels[i] = Math.floor(u[i] * classes);
     st = {
-      w1: he(784, 128, 1), w2: he(128, 128, 2), w3: he(128, 10, 3),
-      x: tf.tensor2d(uniform(100 * 784, 2), [100, 784]),
-      y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat(),
-      opt: tf.train.sgd(0.01),
+      ws: sizes.slice(1).map((out, l) => he(sizes[l], out, l + 1)),
+      x: tf.randomNormal([batch, sizes[0]], 0, 1, "float32", 2),
+      y: tf.oneHot(tf.tensor1d(labels, "int32"), classes).toFloat(),
+      opt: tf.train.sgd(0.1),
     };
-    peer.tfState[backend] = st;
+    peer.tfState[key] = st;
   }
   const once = () => {
     const cost = st.opt.minimize(() => {
-      const h1 = tf.relu(tf.matMul(st.x, st.w1));
-      const h2 = tf.relu(tf.matMul(h1, st.w2));
-      return tf.losses.softmaxCrossEntropy(st.y, tf.matMul(h2, st.w3));
-    }, true, [st.w1, st.w2, st.w3]);
+      let h = st.x;
+      st.ws.forEach((w, l) => {
+        h = tf.matMul(h, w);
+        if (l < st.ws.length - 1) h = tf.relu(h);
+      });
+      return tf.losses.softmaxCrossEntropy(st.y, h);
+    }, true, st.ws);
     cost.dataSync();
     cost.dispose();
   };

@@ -27,8 +27,9 @@ var (
 )
 
 // runCurve measures the native step time of 784-w-w-10 against width (batch 100) and batch
-// (width 128), Go with each fast kernel and PyTorch on one thread, alternating as the other
-// benchmarks do, and returns a Markdown table; with svgPath it also draws the two curves there.
+// (width 128), Go with each fast kernel and PyTorch on one thread, and with -browser also Go's
+// js/wasm step and TF.js's wasm backend in Chromium, alternating as the other benchmarks do, and
+// returns a Markdown table; with svgPath it also draws the two curves there.
 func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 	if err := ensureTorch(ctx, c); err != nil {
 		return "", err
@@ -45,6 +46,28 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 		}
 	}
 	series := append([]string{fmt.Sprintf("PyTorch %v (%v)", hello["torch"], hello["blas"])}, prefixAll("Go ", kernels)...)
+	// speeds: the columns "a ×b", as indices into series.
+	type speed struct {
+		name string
+		a, b int
+	}
+	var speeds []speed
+	for i, k := range kernels {
+		speeds = append(speeds, speed{"speed ×PyTorch, " + k, i + 1, 0})
+	}
+	var pg *page
+	if c.browser {
+		if err := ensureNPM(ctx, c); err != nil {
+			return "", err
+		}
+		if pg, err = openPage(ctx, c); err != nil {
+			return "", err
+		}
+		defer pg.close()
+		n := len(series)
+		series = append(series, "Chromium Go wasm "+pg.impls[0], "Chromium TF.js 4.22 wasm (SIMD)")
+		speeds = append(speeds, speed{"Go wasm ×TF.js wasm", n, n + 1})
+	}
 	measure := func(width, batch int) (curvePoint, error) {
 		sizes := []int{784, width, width, 10}
 		step := nn.NewBenchStep(sizes, batch, nn.CrossEntropy, 1)
@@ -55,6 +78,15 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 		}}
 		for _, k := range kernels {
 			fs = append(fs, withKernel(k, func() (float64, error) { return goSteps(step, c.seconds), nil }))
+		}
+		if pg != nil {
+			js := fmt.Sprintf("[%s], %d", strings.Join(strings.Split(dashed(sizes), "-"), ","), batch)
+			goStep := pg.rate(fmt.Sprintf("peer.go('step', %g, %q, %s)", c.seconds, pg.impls[0], js))
+			tfStep := pg.rate(fmt.Sprintf("peer.tfStep('wasm', %g, %s)", c.seconds, js))
+			if _, err := pg.rate(fmt.Sprintf("peer.go('step', 0.1, %q, %s)", pg.impls[0], js))(); err != nil {
+				return curvePoint{}, err
+			}
+			fs = append(fs, goStep, tfStep)
 		}
 		rates, err := roundRobin(c, fs...)
 		if err != nil {
@@ -82,19 +114,22 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 		byBatch = append(byBatch, p)
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "Step time of MLP 784-w-w-10 (depth 3), native, 1 thread, ms per step (median of %d rounds × %.1f s); %s, %s.\n\n",
+	fmt.Fprintf(&out, "Step time of MLP 784-w-w-10 (depth 3), 1 thread (native, and in Chromium with -browser), ms per step (median of %d rounds × %.1f s); %s, %s.\n\n",
 		c.rounds, c.seconds, cpuModel(), strings.Join(series, ", "))
 	table := func(title string, pts []curvePoint, x func(curvePoint) int) {
-		speed := prefixAll("speed ×PyTorch, ", kernels)
-		fmt.Fprintf(&out, "| %s | %s | %s |\n|---:|%s\n", title, strings.Join(series, " | "), strings.Join(speed, " | "),
-			strings.Repeat("---:|", len(series)+len(speed)))
+		var speedNames []string
+		for _, sp := range speeds {
+			speedNames = append(speedNames, sp.name)
+		}
+		fmt.Fprintf(&out, "| %s | %s | %s |\n|---:|%s\n", title, strings.Join(series, " | "), strings.Join(speedNames, " | "),
+			strings.Repeat("---:|", len(series)+len(speeds)))
 		for _, p := range pts {
 			var cells []string
 			for _, v := range p.ms {
 				cells = append(cells, fmt.Sprintf("%.3g", v))
 			}
-			for _, v := range p.ms[1:] {
-				cells = append(cells, fmt.Sprintf("%.2f×", p.ms[0]/v))
+			for _, sp := range speeds {
+				cells = append(cells, fmt.Sprintf("%.2f×", p.ms[sp.b]/p.ms[sp.a]))
 			}
 			fmt.Fprintf(&out, "| %d | %s |\n", x(p), strings.Join(cells, " | "))
 		}
@@ -135,7 +170,7 @@ func drawCurves(series []string, panels []panel, cpu string) string {
 	const pw, ph, ml, mt, mb, gap = 360.0, 260.0, 60.0, 40.0, 50.0, 40.0
 	width := ml + float64(len(panels))*(pw+gap+ml) - ml
 	height := mt + ph + mb + 20*float64(len(series))
-	colors := []string{"#d62728", "#1f77b4", "#2ca02c", "#9467bd"}
+	colors := []string{"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="12">`+"\n", width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")

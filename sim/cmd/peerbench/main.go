@@ -7,7 +7,8 @@
 //     kernel of sim/kernel the machine runs) against PyTorch (Debian python3-torch, one
 //     thread), and the paper's noise evaluation (-noise-nets, P = 600; sim/noise, two passes,
 //     O(M) memory, one worker) against the fastest correct PyTorch procedure for the reference
-//     code's estimate, which keeps the P×M gradient matrix;
+//     code's estimate, which keeps the P×M gradient matrix, and SGD steps of the reference
+//     code's AlexNet on CIFAR-shaped inputs (-alexnet; sim/convnet) against PyTorch's;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
 //     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
 //     and the estimator's log-mean against plain JavaScript loops.
@@ -44,6 +45,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/nn"
 )
 
 //go:embed bench.html
@@ -66,9 +70,12 @@ type config struct {
 	out      string
 	install  bool
 	noise    bool
+	stepOnly bool // browser: the step rows only (no sampler, no log-mean)
 	// shapes are the native step's networks and batch sizes, noiseNets the noise
 	// evaluation's networks (see parseShapes, parseNets).
 	shapes, noiseNets string
+	// alexnet lists the AlexNet steps (channel scale/batch) of the native comparison.
+	alexnet string
 	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
 	curve string
 }
@@ -83,11 +90,13 @@ func main() {
 	flag.StringVar(&c.npmDir, "npm", filepath.Join(home, ".cache", "tailscope", "npm"), "npm prefix for the JavaScript peers")
 	flag.StringVar(&c.python, "python", "/usr/bin/python3", "Debian's python3 with python3-torch")
 	flag.StringVar(&c.chromium, "chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.BoolVar(&c.stepOnly, "browser-step-only", false, "in the browser, measure the step only (not the sampler and the log-mean)")
 	flag.StringVar(&c.out, "o", "", "also write the table to this file")
 	flag.BoolVar(&c.install, "install", true, "install missing peers (npm, apt-get)")
 	flag.BoolVar(&c.noise, "noise", true, "run the paper's noise evaluation natively (Go vs the PyTorch reference procedure, ~20 s a round)")
 	flag.StringVar(&c.shapes, "shapes", "784-64-64-10/100,784-128-128-10/100,784-256-256-10/100,784-1024-1024-10/100,784-128-128-10/500,784-128-128-10/10",
 		"native step shapes, SIZES/BATCH separated by commas")
+	flag.StringVar(&c.alexnet, "alexnet", "64/100", "native AlexNet steps on CIFAR-shaped inputs, CH/BATCH separated by commas (empty: none)")
 	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
 		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
 	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
@@ -379,30 +388,66 @@ func buildWasm(ctx context.Context, root, out string) error {
 	return nil
 }
 
-func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
+// page is peerbench's page open in Chromium, with the Go benchmark binary started.
+type page struct {
+	eval  func(expr string) (any, error)
+	impls []string // the Go side's kernels, fastest first, "go" last
+	notes []string
+	close func()
+}
+
+// rate returns a function that evaluates expr in the page and returns its number.
+func (p *page) rate(expr string) func() (float64, error) {
+	return func() (float64, error) {
+		v, err := p.eval(expr)
+		if err != nil {
+			return 0, err
+		}
+		f, ok := v.(float64)
+		if !ok {
+			return 0, fmt.Errorf("%s gave %v, not a number", expr, v)
+		}
+		return f, nil
+	}
+}
+
+// openPage builds the js/wasm benchmark, serves it with the peers on loopback and opens it in
+// Chromium; close ends both.
+func openPage(ctx context.Context, c config) (_ *page, err error) {
+	var cleanup []func()
+	closeAll := func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	if _, err := os.Stat(c.chromium); err != nil {
-		return nil, nil, fmt.Errorf("no Chromium at %s (apt-get install -y chromium): %w", c.chromium, err)
+		return nil, fmt.Errorf("no Chromium at %s (apt-get install -y chromium): %w", c.chromium, err)
 	}
 	if err := ensureNPM(ctx, c); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	root, err := repoRoot()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	tmp, err := os.MkdirTemp("", "peerbench")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	cleanup = append(cleanup, func() { os.RemoveAll(tmp) })
 	wasmFile := filepath.Join(tmp, "bench.wasm")
 	fmt.Fprintln(os.Stderr, "peerbench: building the js/wasm benchmark")
 	if err := buildWasm(ctx, root, wasmFile); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	goroot, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
 	if err != nil {
-		return nil, nil, fmt.Errorf("go env GOROOT: %w", err)
+		return nil, fmt.Errorf("go env GOROOT: %w", err)
 	}
 
 	mux := http.NewServeMux()
@@ -428,23 +473,23 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	mux.Handle("GET /tfjs-wasm/", http.StripPrefix("/tfjs-wasm/", http.FileServer(http.Dir(filepath.Join(c.npmDir, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist")))))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	defer srv.Close()
+	cleanup = append(cleanup, func() { srv.Close() })
 
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(c.chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(filepath.Join(tmp, "profile")))
-	defer acancel()
+	cleanup = append(cleanup, acancel)
 	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
+	cleanup = append(cleanup, bcancel)
 	url := "http://" + ln.Addr().String() + "/"
 	if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
-		return nil, nil, fmt.Errorf("open %s in Chromium: %w", url, err)
+		return nil, fmt.Errorf("open %s in Chromium: %w", url, err)
 	}
 	eval := func(expr string) (any, error) {
 		v, err := chromedp.Run(bctx, chromedp.Evaluate[any](expr, chromedp.EvalAwaitPromise))
@@ -453,50 +498,68 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 		}
 		return v, nil
 	}
-	rate := func(expr string) func() (float64, error) {
-		return func() (float64, error) {
-			v, err := eval(expr)
-			if err != nil {
-				return 0, err
-			}
-			f, ok := v.(float64)
-			if !ok {
-				return 0, fmt.Errorf("%s gave %v, not a number", expr, v)
-			}
-			return f, nil
-		}
-	}
 	impl, err := eval("peer.startGo()")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	implsV, err := eval("tailscopeBench.impls")
+	if err != nil {
+		return nil, err
+	}
+	p := &page{eval: eval, close: closeAll}
+	if l, ok := implsV.([]any); ok {
+		for _, v := range l {
+			p.impls = append(p.impls, fmt.Sprint(v))
+		}
 	}
 	version, _ := eval("navigator.userAgent")
-	mathImpl, _ := eval("tailscopeBench.mathImpl")
-	logImpl, _ := eval("tailscopeBench.logImpl")
-	var notes []string
-	notes = append(notes, fmt.Sprintf("browser: %v; Go js/wasm kernel %v (wasm/assets/kernels.js).", version, impl))
-	var rows []row
-	s := c.seconds
+	p.notes = append(p.notes, fmt.Sprintf("browser: %v; Go js/wasm kernels %v, default %v (wasm/assets/kernels.js; wasm-relaxed-simd: f32x4.relaxed_madd in 5×8 blocks, wasm-simd128: mul and add in 4×8 blocks).", version, p.impls, impl))
 	for _, backend := range []string{"wasm", "cpu"} {
 		info, err := eval(fmt.Sprintf("peer.tfSetup(%q)", backend))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		notes = append(notes, fmt.Sprintf("TF.js backend: %v.", info))
+		p.notes = append(p.notes, fmt.Sprintf("TF.js backend: %v.", info))
 	}
+	return p, nil
+}
+
+func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
+	pg, err := openPage(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer pg.close()
+	eval, rate := pg.eval, pg.rate
+	impl := pg.impls[0]
+	mathImpl, _ := eval("tailscopeBench.mathImpl")
+	logImpl, _ := eval("tailscopeBench.logImpl")
+	notes := pg.notes
+	var rows []row
+	s := c.seconds
 	type bench struct {
 		what, unit, peer, ours string
 		target                 float64
 		peerExpr, ourExpr      string
 	}
 	const nSamples, nLogs = 2_000_000, 20_000_000
-	benches := []bench{
-		{"MLP 784-128-128-10 step, b=100, Chromium", "steps/s", "TF.js 4.22 wasm (SIMD)", fmt.Sprintf("Go wasm %v", impl), 1,
-			fmt.Sprintf("peer.tfStep('wasm', %g)", s), fmt.Sprintf("peer.go('step', %g, false)", s)},
-		{"MLP 784-128-128-10 step, b=100, Chromium", "steps/s", "TF.js 4.22 cpu", fmt.Sprintf("Go wasm %v", impl), 0,
-			fmt.Sprintf("peer.tfStep('cpu', %g)", s), fmt.Sprintf("peer.go('step', %g, false)", s)},
-		{"MLP 784-128-128-10 step, b=100, Chromium", "steps/s", "TF.js 4.22 wasm (SIMD)", "Go wasm, plain loops", 0,
-			fmt.Sprintf("peer.tfStep('wasm', %g)", s), fmt.Sprintf("peer.go('step', %g, true)", s)},
+	const stepWhat = "MLP 784-128-128-10 (depth 3) step, b=100, Chromium"
+	var benches []bench
+	for i, k := range pg.impls {
+		target := 0.0
+		if i == 0 {
+			target = 10
+		}
+		name := "Go wasm " + k
+		if k == "go" {
+			name = "Go wasm, plain loops"
+		}
+		benches = append(benches, bench{stepWhat, "steps/s", "TF.js 4.22 wasm (SIMD)", name, target,
+			fmt.Sprintf("peer.tfStep('wasm', %g)", s), fmt.Sprintf("peer.go('step', %g, %q)", s, k)})
+	}
+	benches = append(benches, []bench{
+		{stepWhat, "steps/s", "TF.js 4.22 cpu", fmt.Sprintf("Go wasm %v", impl), 0,
+			fmt.Sprintf("peer.tfStep('cpu', %g)", s), fmt.Sprintf("peer.go('step', %g, %q)", s, impl)},
 		{"SαS sampler α=1.5, Chromium", "samples/s", "plain JS (CMS, Math.random)", fmt.Sprintf("Go wasm fastmath.SymStable (%v)", mathImpl), 1,
 			fmt.Sprintf("peer.jsSampler(1.5, %d)", nSamples), fmt.Sprintf("peer.go('sampler', 1.5, %d, true)", nSamples)},
 		{"SαS sampler α=1.5, Chromium", "samples/s", "plain JS (CMS, Math.random)", "Go wasm estimator.SymStable (gonum)", 0,
@@ -507,6 +570,9 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'kernel')", nLogs)},
 		{"log-mean Σlog\\|x\\|/n, Chromium", "terms/s", "plain JS (Math.log)", "Go wasm math.Log loop", 0,
 			fmt.Sprintf("peer.jsLogMean(%d)", nLogs), fmt.Sprintf("peer.go('logMean', %d, 'mathlog')", nLogs)},
+	}...)
+	if c.stepOnly {
+		benches = benches[:len(pg.impls)]
 	}
 	for _, bn := range benches {
 		fmt.Fprintf(os.Stderr, "peerbench: %s: %s vs %s\n", bn.what, bn.peer, bn.ours)
@@ -522,6 +588,24 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 			return nil, nil, err
 		}
 		rows = append(rows, row{what: bn.what, unit: bn.unit, peer: bn.peer, ours: bn.ours, target: bn.target, peerRates: p, ourRates: o})
+	}
+	// The in-page step against the native one (this process, one goroutine) on the same network
+	// and batch, alternating.
+	native := nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
+	for _, k := range kernel.Impls() {
+		if k == "go" {
+			continue
+		}
+		nativeRate := withKernel(k, func() (float64, error) { return goSteps(native, s), nil })
+		if _, err := nativeRate(); err != nil {
+			return nil, nil, err
+		}
+		p, o, err := alternate(c, nativeRate, rate(fmt.Sprintf("peer.go('step', %g, %q)", s, impl)))
+		if err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, row{what: "MLP 784-128-128-10 (depth 3) step, b=100, Chromium vs native", unit: "steps/s",
+			peer: "Go native, 1 thread, kernel " + k, ours: "Go wasm " + impl, target: 0.4, peerRates: p, ourRates: o})
 	}
 	return rows, notes, nil
 }

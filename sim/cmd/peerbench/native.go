@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/convnet"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
@@ -276,7 +277,12 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	if len(kernels) == 0 {
 		kernels = []string{"go"}
 	}
+	alexNets, err := parseAlexNets(c.alexnet)
+	if err != nil {
+		return nil, nil, err
+	}
 	var rows []row
+	var alexNotes []string
 	for _, sh := range shapes {
 		step := nn.NewBenchStep(sh.sizes, sh.batch, nn.CrossEntropy, 1)
 		goSteps(step, 0.2) // warm-up
@@ -312,6 +318,13 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 			row{what: what, unit: "steps/s", peer: "Go, 1 thread, kernel " + kernel.Impl(), ours: "Go, 2 threads", target: 1.7, peerRates: rates[0], ourRates: rates[1]},
 			row{what: what, unit: "steps/s", peer: torchName + ", 2 threads", ours: "Go, 2 threads, kernel " + kernel.Impl(), peerRates: rates[2], ourRates: rates[1]})
 	}
+	for _, a := range alexNets {
+		r, note, err := alexNetRow(c, tp, torchName, a)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows, alexNotes = append(rows, r), append(alexNotes, note)
+	}
 	notes := []string{
 		fmt.Sprintf("CPU: %s; Go kernels %v (default %s).", cpuModel(), kernel.Impls(), kernel.Impl()),
 		peakNote([]int{784, 1024, 1024, 10}, 100, kernels),
@@ -319,6 +332,7 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 			"Both sides: N(0, 1) inputs, labels uniform over the classes, SGD lr 0.1, cross-entropy, no biases.",
 			torchName, hello["blas"], hello["threads"]),
 	}
+	notes = append(notes, alexNotes...)
 	if !c.noise {
 		return rows, notes, nil
 	}
@@ -403,4 +417,83 @@ func parseNets(s string) ([][]int, error) {
 		out = append(out, sizes)
 	}
 	return out, nil
+}
+
+// alexNetShape is one AlexNet step of the native comparison: the channel scale and the batch.
+type alexNetShape struct{ ch, batch int }
+
+// parseAlexNets reads "64/100,16/100": channel scales and batch sizes; "" is none.
+func parseAlexNets(s string) ([]alexNetShape, error) {
+	var out []alexNetShape
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		chS, bS, ok := strings.Cut(f, "/")
+		ch, err1 := strconv.Atoi(chS)
+		b, err2 := strconv.Atoi(bS)
+		if !ok || err1 != nil || err2 != nil || ch < 1 || b < 1 {
+			return nil, fmt.Errorf("alexnet %q: want CH/BATCH with positive integers, e.g. 64/100", f)
+		}
+		out = append(out, alexNetShape{ch, b})
+	}
+	return out, nil
+}
+
+// alexNetStep returns one SGD step (lr 0.01, dropout on) of the reference code's AlexNet with
+// channel scale ch on a fixed batch of N(0, 1) CIFAR-shaped inputs, as torch_bench.py's
+// alexnet command does.
+func alexNetStep(ch, batch int) (func() error, error) {
+	net, err := convnet.AlexNet(convnet.CIFARShape, ch, 10, 1)
+	if err != nil {
+		return nil, err
+	}
+	set := randomSet(batch, convnet.CIFARShape.Size(), 10, 4)
+	ws := net.NewWorkspace(batch)
+	ws.SetDropout(rand.NewPCG(3, 4))
+	grad := make([]float32, net.NumParams())
+	return func() error {
+		if _, err := ws.Gradient(net, nn.CrossEntropy, set.X, set.Y, grad); err != nil {
+			return err
+		}
+		net.SGD(grad, 0.01)
+		return nil
+	}, nil
+}
+
+// alexNetRow measures the AlexNet step against PyTorch's, alternating, on one thread each.
+func alexNetRow(c config, tp *torchProc, torchName string, a alexNetShape) (row, string, error) {
+	step, err := alexNetStep(a.ch, a.batch)
+	if err != nil {
+		return row{}, "", err
+	}
+	goRate := func() (float64, error) {
+		steps, start := 0, time.Now()
+		for time.Since(start).Seconds() < c.seconds || steps < 3 {
+			if err := step(); err != nil {
+				return 0, err
+			}
+			steps++
+		}
+		return float64(steps) / time.Since(start).Seconds(), nil
+	}
+	for range 3 { // warm-up, as the peer's
+		if err := step(); err != nil {
+			return row{}, "", err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "peerbench: native AlexNet ch %d step b=%d, Go (kernel %s) vs PyTorch\n", a.ch, a.batch, kernel.Impl())
+	rates, err := roundRobin(c, func() (float64, error) {
+		return tp.rate(fmt.Sprintf("alexnet %d %d %g", a.ch, a.batch, c.seconds))
+	}, goRate)
+	if err != nil {
+		return row{}, "", err
+	}
+	r := row{
+		what: fmt.Sprintf("AlexNet ch %d step, b=%d, 3×32×32, native, 1 thread", a.ch, a.batch), unit: "steps/s",
+		peer: torchName, ours: "Go sim/convnet (im2col), kernel " + kernel.Impl(), target: 1.0, peerRates: rates[0], ourRates: rates[1],
+	}
+	note := fmt.Sprintf("AlexNet ch %d, b=%d: the reference code's variant (conv 4×4/2, pools 3/2, conv 5×5, three conv 3×3, "+
+		"dropout, two hidden linear layers, biases), N(0, 1) 3×32×32 inputs, one SGD step (lr 0.01) with dropout on, on both sides.", a.ch, a.batch)
+	return r, note, nil
 }

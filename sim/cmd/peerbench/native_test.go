@@ -71,3 +71,33 @@ func TestDrawCurves(t *testing.T) {
 		t.Errorf("%d polylines, want 2", lines)
 	}
 }
+
+func TestParseAlexNets(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // "ch/batch" pairs, or the error's start
+	}{
+		{"64/100", "64/100"},
+		{"64/100, 16/10", "64/100 16/10"},
+		{"", ""},
+		{"64", "error: alexnet \"64\": want CH/BATCH"},
+		{"0/100", "error: alexnet \"0/100\""},
+		{"64/x", "error: alexnet \"64/x\""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			nets, err := parseAlexNets(tc.in)
+			var got string
+			if err != nil {
+				got = "error: " + err.Error()
+			} else {
+				var parts []string
+				for _, a := range nets {
+					parts = append(parts, itoa(a.ch)+"/"+itoa(a.batch))
+				}
+				got = strings.Join(parts, " ")
+			}
+			if !strings.HasPrefix(got, tc.want) || (tc.want == "" && got != "") {
+				t.Errorf("parseAlexNets(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

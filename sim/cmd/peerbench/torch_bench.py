@@ -5,6 +5,10 @@
   step SIZES B SECONDS  SGD steps per second (lr 0.1) of the MLP SIZES (e.g. 784-128-128-10:
                         no biases, ReLU, cross-entropy) at batch B, on N(0, 1) inputs with labels
                         uniform over the classes, as sim/nn.NewBenchStep does on the Go side.
+  alexnet CH B SECONDS  SGD steps per second (lr 0.01) of the reference code's AlexNet variant
+                        (models.py of sgd_tail_index: channel scale CH, biases, dropout on,
+                        10 classes) at batch B on N(0, 1) 3x32x32 inputs, as the Go side's
+                        sim/convnet.AlexNet(CIFARShape, CH, 10) step.
   noise SIZES P         the paper's noise evaluation of the MLP SIZES on P minibatches of 100
                         N(0, 1) inputs, done the fastest correct way we know in PyTorch for the
                         reference code's estimate: the P minibatch gradients written into one
@@ -58,6 +62,49 @@ def stepper(sizes, b):
 
         for _ in range(3):
             step()  # warm-up: allocations, first-call paths
+        steppers[key] = step
+    return steppers[key]
+
+
+def alexnet(ch, classes=10):
+    # the reference code's AlexNet variant on 3x32x32 inputs; its hidden width follows its
+    # rule size * int(1 + log2(size)) with size the flattened features
+    nn = torch.nn
+    features = nn.Sequential(
+        nn.Conv2d(3, ch, kernel_size=4, stride=2, padding=2), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+        nn.Conv2d(ch, ch, kernel_size=5, padding=2), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+        nn.Conv2d(ch, ch, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(ch, ch, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(ch, ch, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+    )
+    size = features(torch.zeros(1, 3, 32, 32)).numel()
+    width = size * int(1 + math.log2(size))
+    return nn.Sequential(features, nn.Flatten(),
+                         nn.Dropout(), nn.Linear(size, width), nn.ReLU(inplace=True),
+                         nn.Dropout(), nn.Linear(width, width), nn.ReLU(inplace=True),
+                         nn.Linear(width, classes))
+
+
+def alexnet_stepper(ch, b):
+    key = ("alexnet", ch, b)
+    if key not in steppers:
+        model = alexnet(ch)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        x = torch.randn(b, 3, 32, 32)
+        y = torch.randint(0, 10, (b,))
+
+        def step():
+            opt.zero_grad(set_to_none=True)
+            loss = lossf(model(x), y)
+            loss.backward()
+            opt.step()
+
+        for _ in range(3):
+            step()
         steppers[key] = step
     return steppers[key]
 
@@ -148,8 +195,11 @@ for line in sys.stdin:
         if cmd[0] == "threads":
             torch.set_num_threads(int(cmd[1]))
             print(json.dumps({"threads": torch.get_num_threads()}), flush=True)
-        elif cmd[0] == "step":
-            step = stepper(sizes_of(cmd[1]), int(cmd[2]))
+        elif cmd[0] in ("step", "alexnet"):
+            if cmd[0] == "step":
+                step = stepper(sizes_of(cmd[1]), int(cmd[2]))
+            else:
+                step = alexnet_stepper(int(cmd[1]), int(cmd[2]))
             seconds = float(cmd[3])
             steps = 0
             t0 = time.perf_counter()

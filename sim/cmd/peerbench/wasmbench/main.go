@@ -7,6 +7,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"syscall/js"
@@ -19,28 +20,42 @@ import (
 )
 
 func main() {
-	steps := map[bool]func() nn.Stats{}
+	steps := map[string]func() nn.Stats{}
 	api := js.Global().Get("Object").New()
 	api.Set("impl", kernel.Impl())
+	var impls []any
+	for _, name := range kernel.Impls() {
+		impls = append(impls, name)
+	}
+	api.Set("impls", impls)
 	api.Set("mathImpl", fastmath.Impl())
 	api.Set("logImpl", estimator.LogAbsSumImpl())
-	// step(seconds, ref): SGD steps per second of sim/nn's MLP 784-128-128-10 at batch 100
-	// (nn.NewBenchStep), through the fastest kernel or (ref) the plain loops.
+	// step(seconds, kernel, sizes, batch): SGD steps per second of sim/nn's MLP (layer widths
+	// sizes, default 784-128-128-10) at batch (default 100) (nn.NewBenchStep), through the named
+	// kernel (one of impls; "" for the fastest, "go" for the plain loops).
 	best := kernel.Impls()[0]
 	api.Set("step", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		seconds, ref := args[0].Float(), args[1].Bool()
-		impl := best
-		if ref {
-			impl = "go"
+		seconds, impl := args[0].Float(), args[1].String()
+		sizes, batch := []int{784, 128, 128, 10}, 100
+		if len(args) > 3 && !args[2].IsUndefined() {
+			sizes = sizes[:0]
+			for i := range args[2].Length() {
+				sizes = append(sizes, args[2].Index(i).Int())
+			}
+			batch = args[3].Int()
+		}
+		if impl == "" {
+			impl = best
 		}
 		if err := kernel.Use(impl); err != nil {
 			return "error: " + err.Error()
 		}
 		defer kernel.Use(best)
-		step := steps[ref]
+		key := fmt.Sprint(sizes, batch)
+		step := steps[key]
 		if step == nil {
-			step = nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
-			steps[ref] = step
+			step = nn.NewBenchStep(sizes, batch, nn.CrossEntropy, 1)
+			steps[key] = step
 		}
 		n := 0
 		start := time.Now()
