@@ -68,9 +68,13 @@ func ownsKey(el js.Value, key string) bool {
 }
 
 // setFullscreen asks the browser to show the page fullscreen (on) or leave fullscreen; a
-// browser that refuses (no user gesture, an iframe) leaves the page as it is.
+// browser that refuses (no user gesture, an iframe) leaves the page as it is, and so does a
+// js/wasm host with no document (node, where the package's tests run).
 func setFullscreen(on bool) {
 	doc := js.Global().Get("document")
+	if doc.IsUndefined() || doc.IsNull() {
+		return
+	}
 	full := !doc.Get("fullscreenElement").IsNull() && !doc.Get("fullscreenElement").IsUndefined()
 	if on == full {
 		return
@@ -98,6 +102,10 @@ var ignoreRejection = js.FuncOf(func(js.Value, []js.Value) any { return nil })
 
 // toggleFullscreen turns fullscreen on when it is off, and off when it is on.
 func toggleFullscreen() {
-	fe := js.Global().Get("document").Get("fullscreenElement")
+	doc := js.Global().Get("document")
+	if doc.IsUndefined() || doc.IsNull() {
+		return // no document: node, where the package's tests run
+	}
+	fe := doc.Get("fullscreenElement")
 	setFullscreen(fe.IsNull() || fe.IsUndefined())
 }
