@@ -117,7 +117,7 @@ func (c *View) Sliders() []Slider {
 	var out []Slider
 	sp := page.Sess.Spec
 	for _, name := range Controls {
-		if IsChoice(name) {
+		if IsChoice(name) || !Shown(name, sp) {
 			continue
 		}
 		out = append(out, SliderFor(name, sp))
@@ -141,6 +141,10 @@ func ChoiceLabel(name, choice string) string {
 		return "CIFAR-10 images (from the server)"
 	case "dataset=cifar100":
 		return "CIFAR-100 images (from the server)"
+	case "arch=fc":
+		return "fully connected"
+	case "arch=alexnet":
+		return "AlexNet (convolutional)"
 	case "loss=ce":
 		return "cross-entropy"
 	case "loss=hinge":
