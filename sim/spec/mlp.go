@@ -135,7 +135,7 @@ func init() {
 				Help:   "Every choice of the reference code's defaults: all of MNIST, a 784-100-100-10 network, b = 100, η = 0.1 without momentum or weight decay, the short last batch kept, test-set noise measured, exact zeros counted in α̂, iters + 2 steps, a stop at 100 % training accuracy (with schedule=thirds, its --lr_schedule, γ = 0.5); float32, as its default (a server run)."},
 			{Name: "alexnet", Label: "a small AlexNet",
 				Values: "seed=1&arch=alexnet&ch=4&n=500&testN=200&batch=25&iters=200&evalEvery=25",
-				Help:   "The reference code's AlexNet variant with 4 channels per convolution on 500 MNIST digits, 200 steps of b = 25, the noise measured every 25 steps on all 20 batches: a run of seconds in a browser (about 20 s measured in Node's wasm on a shared AMD EPYC); the paper's AlexNet (ch 64, CIFAR-10) is a server run."},
+				Help:   "The reference code's AlexNet variant with 4 channels per convolution on 500 MNIST digits, 200 steps of b = 25, the noise measured every 25 steps on all 20 batches: a run of seconds in a browser (3–6 s measured in headless Chromium); the paper's AlexNet (ch 64, CIFAR-10) is a server run."},
 			{Name: "big-batch", Label: "a bigger batch is not more Gaussian",
 				Values: "seed=1&n=2000&testN=1000&width=64&batch=500&iters=500&evalEvery=50",
 				Help:   "The page's run with batches ten times larger (b = 500): if the noise were a sum of many small terms it would turn Gaussian (α̂ → 2); α̂ stays near 1.3."},
