@@ -12,7 +12,8 @@ import (
 )
 
 // TestBrowserNetworkAlexNet: a person switches the Network view to AlexNet with the keyboard
-// (the width and depth sliders give way to the channel scale), lowers the channels by one
+// (the width and depth sliders give way to the channel scale, the synthetic sets leave the
+// dataset select), lowers the channels by one
 // step, trains an MNIST subset in the page until two measurements are in, and gets a link
 // that carries arch=alexnet and ch and reproduces the same α̂ values in a fresh page.
 func TestBrowserNetworkAlexNet(t *testing.T) {
@@ -90,6 +91,10 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	poll("AlexNet's data", phase+`.startsWith("ready: 500 training and 200 test examples")`, 60*time.Second)
 	if got := eval(`[document.getElementById("net-arch").value, String(!!document.getElementById("net-width")), String(!!document.getElementById("net-depth")), (document.getElementById("net-ch-value")||{}).textContent].join(" ")`); got != "alexnet false false 4" {
 		t.Errorf("after choosing AlexNet: arch, width shown, depth shown, ch = %q; want \"alexnet false false 4\"", got)
+	}
+	// AlexNet takes images: the dataset select offers no synthetic set.
+	if got := eval(`[...document.querySelectorAll("#net-dataset option")].map(o => o.value).join(" ")`); got != "mnist cifar10 cifar100" {
+		t.Errorf("with AlexNet the datasets offered are %q; want the image sets \"mnist cifar10 cifar100\"", got)
 	}
 	// One step down the channel slider: 3 channels.
 	keys("net-ch", kb.ArrowLeft)

@@ -28,6 +28,22 @@ func Shown(name string, sp spec.Spec) bool {
 	return true
 }
 
+// Options returns the choices the view offers for choice parameter name with sp: AlexNet
+// takes images, so with it the synthetic datasets (points in the plane) are left out.
+func Options(name string, sp spec.Spec) []string {
+	all := Param(name).Choices
+	if name != "dataset" || mlpParams(sp).Arch != spec.ArchAlexNet {
+		return all
+	}
+	var out []string
+	for _, d := range all {
+		if _, _, _, ok := spec.Dataset(d).ImageShape(); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // AlexNetPreset is the "mlp" preset whose sizes the view takes when AlexNet is chosen: a run
 // of seconds in a browser, where the fully connected page's sizes would take minutes.
 const AlexNetPreset = "alexnet"

@@ -270,6 +270,24 @@ func TestShown(t *testing.T) {
 	}
 }
 
+// TestOptions: with AlexNet the dataset select offers the image sets only.
+func TestOptions(t *testing.T) {
+	for _, tt := range []struct {
+		preset, name, want string
+	}{
+		{spec.PagePreset, "dataset", "mnist blobs spirals cifar10 cifar100"},
+		{AlexNetPreset, "dataset", "mnist cifar10 cifar100"},
+		{AlexNetPreset, "arch", "fc alexnet"},
+		{AlexNetPreset, "loss", "ce hinge"},
+	} {
+		t.Run(tt.preset+"/"+tt.name, func(t *testing.T) {
+			if got := strings.Join(Options(tt.name, spec.MustPreset("mlp", tt.preset)), " "); got != tt.want {
+				t.Errorf("Options = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestWithChoiceArch: choosing AlexNet takes the alexnet preset's sizes (a run of seconds in
 // a browser) and an image dataset, keeps loss, η and seed; choosing it again or going back to
 // fully connected changes nothing else.

@@ -125,8 +125,8 @@ func (c *View) Sliders() []Slider {
 	return out
 }
 
-// Choices returns the choice parameter's options.
-func (c *View) Choices(name string) []string { return Param(name).Choices }
+// Choices returns the choice parameter's options for the session's spec.
+func (c *View) Choices(name string) []string { return Options(name, page.Sess.Spec) }
 
 // ChoiceLabel is the text of a choice's option.
 func ChoiceLabel(name, choice string) string {
