@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -108,7 +109,7 @@ func TestAbuse(t *testing.T) {
 		"%d of %d", faults, tried)
 
 	var tb strings.Builder
-	fmt.Fprintf(&tb, "\nfault and abuse suite, %s, GOMAXPROCS %d, %.1f s\n\n", cpuModel(), runtime.GOMAXPROCS(0), time.Since(suiteStart).Seconds())
+	fmt.Fprintf(&tb, "\nfault and abuse suite, %s, GOMAXPROCS %d, %.1f s\n\n", cpuinfo.Describe(), runtime.GOMAXPROCS(0), time.Since(suiteStart).Seconds())
 	tb.WriteString("| check | tried | outcome |\n|---|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&tb, "| %s | %s | %s |\n", r[0], r[1], r[2])
@@ -767,27 +768,4 @@ func damagePhase(t *testing.T, dir string, o options, row func(string, string, s
 	}
 	os.WriteFile(path, orig, 0o600)
 	row("damaged database", "the file truncated to half, to 0 bytes, its pages scribbled", "%d of %d refused at start, naming the file and the recovery command; no crash", refused, len(damages))
-}
-
-// cpuModel names the processor and its widest vector extension, for the figures.
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	model, vec := runtime.GOARCH, ""
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "model name"); ok && model == runtime.GOARCH {
-			model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-		if strings.HasPrefix(line, "flags") && vec == "" {
-			switch f := " " + line + " "; {
-			case strings.Contains(f, " avx512f "):
-				vec = ", AVX-512"
-			case strings.Contains(f, " avx2 "):
-				vec = ", AVX2"
-			}
-		}
-	}
-	return model + vec
 }

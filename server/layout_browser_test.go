@@ -109,9 +109,10 @@ type layView struct {
 }
 
 var layViews = []layView{
-	{"estimator", `!!document.querySelector("#view-estimator .est-charts svg")`, "#view-estimator .est-charts figure", nil},
+	{"estimator", `document.querySelectorAll("#view-estimator .est-charts svg").length === 3 && !!document.getElementById("est-table")`, "#view-estimator .est-charts figure", nil},
 	{"landscape", `!!document.querySelector("#view-landscape .ls-panels .chart-svg svg")`, "#view-landscape .ls-panels .chart-svg", []string{"ls-play", "ls-step", "ls-reset"}},
 	{"network", `!!document.querySelector("#view-network .net-chart svg")`, "#view-network .net-chart figure", []string{"net-play", "net-step", "net-reset"}},
+	{"iterates", `document.getElementById("it-results").dataset.state === "done" && document.querySelectorAll("#view-iterates .est-charts svg").length === 2`, "#view-iterates .est-charts figure", nil},
 }
 
 // box is an element's rectangle on the screen.
@@ -144,6 +145,39 @@ func (p layPage) labelSizes() []float64 {
 	return px
 }
 
+// clippedJS lists (as one string, "" for none) the first elements that are cut off sideways:
+// an HTML element beyond the edge of the nearest box that clips it (overflow hidden or clip; the
+// screen when none), and an SVG text beyond its chart's svg. A box that scrolls sideways (overflow
+// auto or scroll) holds whatever is in it, and must itself be within what clips it. Hidden
+// elements and the screen-reader-only text (.sr-only, clipped on purpose) are left out.
+const clippedJS = `(() => {
+	const vw = document.documentElement.clientWidth, out = [];
+	const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className.split(" ")[0] : "") +
+		(e.textContent ? " «" + e.textContent.trim().slice(0, 40) + "»" : "");
+	for (const e of document.querySelectorAll("body *")) {
+		if (e.closest(".sr-only") || e.closest("defs, title, clipPath")) continue;
+		const r = e.getBoundingClientRect();
+		if (r.width < 1 || r.height < 1) continue;
+		let left = 0, right = vw, by = "the screen", slack = 1;
+		if (e instanceof SVGElement) {
+			if (e.tagName !== "text") continue;
+			const s = e.ownerSVGElement.getBoundingClientRect();
+			left = s.left; right = s.right; by = "its chart"; slack = 0; // a glyph past the edge is cut
+		} else {
+			for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+				const o = getComputedStyle(a).overflowX;
+				if (o === "visible") continue;
+				if (o === "auto" || o === "scroll") { left = -Infinity; right = Infinity; by = ""; }
+				else { const b = a.getBoundingClientRect(); left = b.left; right = b.right; by = name(a).slice(0, 40); }
+				break;
+			}
+		}
+		if (r.left < left - slack || r.right > right + slack) out.push(name(e) + " spans " + Math.round(r.left) + "–" + Math.round(r.right) + " px, cut by " + by + " (" + Math.round(left) + "–" + Math.round(right) + ")");
+		if (out.length >= 8) break;
+	}
+	return out.join("; ");
+})()`
+
 // TestBrowserLayout opens every view at a projector's sizes and a phone's: on the projector the
 // main chart and the Play, Step and Reset buttons are on the first screen, without scrolling,
 // and the charts' labels share one size; on the phone nothing is wider than the screen. It saves
@@ -166,11 +200,19 @@ func TestBrowserLayout(t *testing.T) {
 				loadApp(t, tab, srv.URL+"/#"+v.name)
 				p.poll(v.name+"'s chart", v.ready, 30*time.Second)
 				p.await(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+				if cut := p.eval(clippedJS); cut != "" {
+					t.Errorf("elements cut off sideways: %s", cut)
+				}
 				if sz.phone {
 					if w := p.eval(`String(document.documentElement.scrollWidth)`); mustFloat(t, w) > float64(sz.w) {
 						wide := p.eval(fmt.Sprintf(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > %d + 0.5)
 							.slice(0, 6).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className.baseVal + e.className).join(", ")`, sz.w))
 						t.Errorf("the page is %s px wide on a %d px screen; wider elements: %s", w, sz.w, wide)
+					}
+					// The tables fit the phone's width: none hides columns to be scrolled to.
+					if wide := p.eval(`Array.from(document.querySelectorAll("table")).filter(e => e.scrollWidth > e.clientWidth + 1)
+						.map(e => "#" + e.id + " " + e.scrollWidth + " px in " + e.clientWidth).join(", ")`); wide != "" {
+						t.Errorf("tables wider than their box on a %d px screen: %s", sz.w, wide)
 					}
 					browsertest.Screenshot(t, tab, "page")
 					return
@@ -190,6 +232,11 @@ func TestBrowserLayout(t *testing.T) {
 					}
 				}
 				within("the main chart "+v.chart, p.box(v.chart))
+				// The charts use the screen's width: the rightmost reaches past 70% of it (not
+				// a column of charts on the left half).
+				if right := mustFloat(t, p.eval(fmt.Sprintf(`String(Math.max(...Array.from(document.querySelectorAll("#view-%s .chart-svg svg")).map(s => s.getBoundingClientRect().right)))`, v.name))); right < 0.7*float64(sz.w) {
+					t.Errorf("the charts end at %.0f px on a %d px screen: the right %.0f%% is unused", right, sz.w, 100*(1-right/float64(sz.w)))
+				}
 				for _, id := range v.buttons {
 					within("#"+id, p.box("#"+id))
 				}
@@ -272,6 +319,9 @@ func TestBrowserLayoutPresent(t *testing.T) {
 	if got := p.eval(`getComputedStyle(document.querySelector(".blurb")).display + " " + (document.querySelector("#view-landscape .view-side") ? getComputedStyle(document.querySelector("#view-landscape .view-side")).display : "none")`); got != "none none" {
 		t.Errorf("in present mode the blurb and the controls show as %q; want them collapsed (none none)", got)
 	}
+	if cut := p.eval(clippedJS); cut != "" {
+		t.Errorf("in present mode, elements cut off sideways: %s", cut)
+	}
 	p.blur()
 
 	t.Run("keys", func(t *testing.T) {
@@ -290,6 +340,13 @@ func TestBrowserLayoutPresent(t *testing.T) {
 		}
 		p.press("?")
 		p.poll("? to list the keys", `!!document.getElementById("keys-help") && /Space/.test(document.getElementById("keys-help").textContent)`, 5*time.Second)
+		// Every key the page answers is listed, the tour's ← and → included.
+		if got, want := p.eval(`[...document.querySelectorAll("#keys-help kbd")].map(k => k.textContent).join(" ")`), "Space → ← R F P C ? Esc"; got != want {
+			t.Errorf("the list of keys shows %q; want %q", got, want)
+		}
+		if got := p.eval(`document.getElementById("keys-help").textContent`); !strings.Contains(got, "in the tour, the next step") || !strings.Contains(got, "in the tour, the previous step") {
+			t.Errorf("the list of keys does not say what ← and → do in the tour: %q", got)
+		}
 		browsertest.Screenshot(t, tab, "keys")
 		p.press("?") // (Esc closes it too, but a fullscreen page's Esc goes to the browser)
 		p.poll("? to close the list", `!document.getElementById("keys-help")`, 5*time.Second)
@@ -363,7 +420,7 @@ func TestBrowserLayoutReadable(t *testing.T) {
 			p.poll(v.name+"'s chart", v.ready, 30*time.Second)
 			text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
 				Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
-			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "(samples)", "about a minute"} {
+			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "‖^", "(samples)", "about a minute"} {
 				if strings.Contains(text, bad) {
 					i := strings.Index(text, bad)
 					t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])

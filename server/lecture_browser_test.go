@@ -103,10 +103,19 @@ func TestBrowserTour(t *testing.T) {
 		t.Fatalf("clicking step 7: %v", err)
 	}
 	at(7, "landscape", `document.getElementById("ls-kind").value === "wells" && document.getElementById("ls-start").value === "half"`)
+	browsertest.Screenshot(t, tab, "step7")
+	// The last step: the Iterates widget runs its chains.
+	key(kb.ArrowRight)
+	at(8, "iterates", `document.getElementById("it-eta-value").textContent.trim() === "0.6" && document.getElementById("it-results").dataset.state !== "empty"`)
+	p.expect("the chains to end", `document.getElementById("it-results").dataset.state === "done" && document.getElementById("it-headline").textContent.includes("heavy-tailed")`, 40*time.Second)
 	if got := p.eval(`document.getElementById("tour-next").disabled ? "disabled" : "enabled"`); got != "disabled" {
 		t.Errorf("Next on the last step is %s", got)
 	}
-	browsertest.Screenshot(t, tab, "step7")
+	key(kb.ArrowRight) // past the end: stays
+	at(8, "iterates", "true")
+	browsertest.Screenshot(t, tab, "step8")
+	key(kb.ArrowLeft)
+	at(7, "landscape", `!!document.getElementById("ls-play")`)
 	check()
 }
 

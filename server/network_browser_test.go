@@ -307,6 +307,18 @@ func TestBrowserNetworkServer(t *testing.T) {
 	if n := eval(`document.querySelectorAll("#chart-alpha circle").length.toString()`); n < "3" {
 		t.Errorf("%s circles in the α̂ chart; want ≥ 3", n)
 	}
+	// The noise histogram is drawn from the binned sample the result kept: bars, not an empty frame.
+	histBars := func(from string) {
+		t.Helper()
+		bars := eval(`document.querySelectorAll("#chart-hist rect title").length.toString()`)
+		if n, _ := strconv.Atoi(bars); n < 10 {
+			t.Errorf("%s: %s bars in the noise histogram; want ≥ 10 (note: %q)", from, bars, eval(`document.getElementById("net-hist-note").textContent`))
+		}
+		if title := eval(`document.querySelector("#chart-hist").textContent`); !strings.Contains(title, "Noise histogram at iteration 60") {
+			t.Errorf("%s: the noise histogram is not the last measurement's: %.80q", from, title)
+		}
+	}
+	histBars("the server's run")
 	browsertest.Screenshot(t, tab, "network-server")
 
 	// Store it; the share link shows the same measurements at once.
@@ -324,6 +336,7 @@ func TestBrowserNetworkServer(t *testing.T) {
 	if again := strings.Fields(eval(series)); strings.Join(again, " ") != strings.Join(got, " ") {
 		t.Errorf("the share link shows %v; the server's run %v", again, got)
 	}
+	histBars("the stored result")
 	console.check(t)
 }
 

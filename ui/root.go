@@ -274,16 +274,26 @@ func (c *Root) KeysShown() bool { return c.keysShown }
 // ToggleKeys shows or hides the list of keys.
 func (c *Root) ToggleKeys() { c.keysShown = !c.keysShown }
 
-// Keys lists the page's keys and what they do, for the list shown by "?".
-var Keys = [][2]string{
-	{"Space", "play or pause the run"},
-	{"→", "step the run"},
-	{"R", "reset the run"},
-	{"F", "fullscreen on or off"},
-	{"P", "present mode on or off"},
-	{"C", "show or hide the controls"},
-	{"?", "show or hide this list"},
-	{"Esc", "close this list, or leave present mode"},
+// KeyHelp is one row of the list of keys: the key as shown, what it does, and the
+// KeyboardEvent.key values it stands for (so that a test can check the list against the keys the
+// page answers).
+type KeyHelp struct {
+	Label, Does string
+	Values      []string
+}
+
+// Keys lists the page's keys and what they do, for the list shown by "?": the shell's (Key) and
+// the tour's (tourview.View.Key), which takes → when it shows.
+var Keys = []KeyHelp{
+	{"Space", "play or pause the run", []string{" ", "Spacebar"}},
+	{"→", "step the run; in the tour, the next step", []string{"ArrowRight"}},
+	{"←", "in the tour, the previous step", []string{"ArrowLeft"}},
+	{"R", "reset the run", []string{"r", "R"}},
+	{"F", "fullscreen on or off", []string{"f", "F"}},
+	{"P", "present mode on or off", []string{"p", "P"}},
+	{"C", "show or hide the controls", []string{"c", "C"}},
+	{"?", "show or hide this list", []string{"?"}},
+	{"Esc", "close this list, or leave present mode", []string{"Escape"}},
 }
 
 // Key handles a key pressed on the page outside a text field (key is KeyboardEvent.key) and

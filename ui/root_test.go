@@ -7,6 +7,7 @@ import (
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/tourview"
 )
 
 func TestParseView(t *testing.T) {
@@ -184,4 +185,46 @@ func FuzzApplyShare(f *testing.F) {
 			}
 		}
 	})
+}
+
+// noActions stands for a view's run: the page's keys call it.
+type noActions struct{}
+
+func (noActions) PlayPause() {}
+func (noActions) Step()      {}
+func (noActions) Reset()     {}
+
+// TestKeysListed checks the list that "?" shows against the keys the page answers: every key the
+// shell (in present mode, on a view with a run) or the tour (at a middle step) handles is listed,
+// and every key listed is handled by one of them.
+func TestKeysListed(t *testing.T) {
+	listed := map[string]string{}
+	for _, k := range Keys {
+		for _, v := range k.Values {
+			listed[v] = k.Label
+		}
+	}
+	candidates := []string{"ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Escape", "Enter", "Tab",
+		"Home", "End", "PageUp", "PageDown", "Backspace", "Delete", "Spacebar", "F11"}
+	for r := ' '; r <= '~'; r++ {
+		candidates = append(candidates, string(r))
+	}
+	for _, key := range candidates {
+		t.Run(key, func(t *testing.T) {
+			c := NewRoot()
+			c.State.SetActions(string(c.Current()), noActions{})
+			c.TogglePresent()
+			byShell := c.Key(key)
+			tour := &tourview.View{State: appstate.Parse("#tour?step=4")}
+			tour.Compute(nil)
+			byTour := tour.Key(key)
+			label, ok := listed[key]
+			switch {
+			case (byShell || byTour) && !ok:
+				t.Errorf("the page answers %q (shell %v, tour %v) but the list of keys leaves it out", key, byShell, byTour)
+			case ok && !byShell && !byTour:
+				t.Errorf("the list of keys shows %q (%s) but nothing answers it", label, key)
+			}
+		})
+	}
 }

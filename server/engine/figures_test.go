@@ -3,8 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -24,16 +24,6 @@ import (
 // BenchmarkThroughput runs the same 24 small training runs with 1, 2 and 4 local worker slots
 // and reports runs per hour, against the same runs executed directly one after the other (the
 // best of three alternations of each).
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, line := range strings.Split(string(b), "\n") {
-		if name, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimLeft(name, "\t :"))
-		}
-	}
-	return "unknown CPU"
-}
 
 func benchFixture(b *testing.B) *fixture {
 	f := newFixture(b, Setup{})
@@ -93,7 +83,7 @@ func BenchmarkOverhead(b *testing.B) {
 		over := (eng - dir).Seconds() / n
 		b.ReportMetric(over*1000, "ms-overhead/run")
 		b.Logf("%s: %d tiny runs through the engine (1 slot, bbolt) in %v, directly in %v: overhead %.1f ms per run",
-			cpuModel(), sw.Count(), eng.Round(time.Millisecond), dir.Round(time.Millisecond), over*1000)
+			cpuinfo.Model(), sw.Count(), eng.Round(time.Millisecond), dir.Round(time.Millisecond), over*1000)
 	}
 }
 
@@ -119,7 +109,7 @@ func BenchmarkThroughput(b *testing.B) {
 				perHour := float64(sw.Count()) / d.Hours()
 				b.ReportMetric(perHour, "runs/h")
 				b.Logf("%s: %d runs with %d local workers in %v: %.0f runs/h; directly, one after the other, %v: %.0f runs/h; ratio %.2f",
-					cpuModel(), sw.Count(), slots, d.Round(time.Millisecond), perHour, dir.Round(time.Millisecond), float64(sw.Count())/dir.Hours(), dir.Seconds()/d.Seconds())
+					cpuinfo.Model(), sw.Count(), slots, d.Round(time.Millisecond), perHour, dir.Round(time.Millisecond), float64(sw.Count())/dir.Hours(), dir.Seconds()/d.Seconds())
 			}
 		})
 	}
@@ -143,6 +133,6 @@ func BenchmarkCPUGrid(b *testing.B) {
 	for b.Loop() {
 		d := runSweep(b, e, sw)
 		b.ReportMetric(d.Seconds(), "s/grid")
-		b.Logf("%s: the CPU-sized grid (%d runs) with 2 local workers in %v (estimate: %s)", cpuModel(), sw.Count(), d.Round(time.Second), sw.Estimate()[0])
+		b.Logf("%s: the CPU-sized grid (%d runs) with 2 local workers in %v (estimate: %s)", cpuinfo.Model(), sw.Count(), d.Round(time.Second), sw.Estimate()[0])
 	}
 }

@@ -85,8 +85,9 @@ type Measurement struct {
 	Others    []estimator.Estimate `json:"others,omitempty"`
 	Subsample int                  `json:"subsample"`
 	// Sample is that subsample itself, in position order, for plots (the browser's noise
-	// histogram); not serialised, to keep results small.
-	Sample []float64 `json:"-"`
+	// histogram); not serialised, to keep results small: SampleHist, its histogram, is.
+	Sample     []float64        `json:"-"`
+	SampleHist *SampleHistogram `json:"sample_hist,omitempty"`
 
 	// Loss and accuracy over the examples of the batches used, at the measured weights.
 	TrainLoss     float64 `json:"train_loss"`
@@ -121,6 +122,60 @@ func NormHistogram(x []float64) Histogram {
 	}
 	b := hist.Equal(x, 0, hi, NormBins)
 	return Histogram{Lo: 0, Hi: hi, Counts: b.Counts}
+}
+
+// SampleBins is the number of bins of a SampleHistogram.
+const SampleBins = 41
+
+// SampleHistogram is the histogram of a noise sample that a result keeps in place of the
+// values, so that a result computed elsewhere (a server run, a stored share) can still be
+// drawn. Exact zeros (dead ReLU units), NaNs and infinities are left out and counted in Zeros;
+// the SampleBins equal bins cover [−Lim, Lim], Lim the 99.9% quantile of |x|, and Clipped
+// counts the nonzero values beyond; Median is the median of |x|, to which fitted laws are
+// matched.
+type SampleHistogram struct {
+	N       int       `json:"n"`       // values in the sample
+	Zeros   int       `json:"zeros"`   // of which exactly zero (or not finite)
+	Clipped int       `json:"clipped"` // nonzero values beyond ±Lim
+	Lim     float64   `json:"lim"`
+	Median  float64   `json:"median"`
+	Counts  []float64 `json:"counts"` // SampleBins counts over [−Lim, Lim]
+}
+
+// NewSampleHistogram bins sample; it returns nil when fewer than 10 values are nonzero or
+// they have no spread (nothing to draw).
+func NewSampleHistogram(sample []float64) *SampleHistogram {
+	vals := make([]float64, 0, len(sample))
+	abs := make([]float64, 0, len(sample))
+	for _, x := range sample {
+		if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			vals = append(vals, x)
+			abs = append(abs, math.Abs(x))
+		}
+	}
+	if len(abs) < 10 {
+		return nil
+	}
+	slices.Sort(abs)
+	h := &SampleHistogram{N: len(sample), Zeros: len(sample) - len(abs),
+		Lim: hist.Quantile(abs, 0.999), Median: hist.Quantile(abs, 0.5)}
+	if !(h.Lim > 0) || !(h.Median > 0) {
+		return nil
+	}
+	b := hist.Equal(vals, -h.Lim, h.Lim, SampleBins)
+	h.Counts, h.Clipped = b.Counts, b.Below+b.Above
+	return h
+}
+
+// Edges returns the SampleBins+1 bin edges.
+func (h *SampleHistogram) Edges() []float64 {
+	return floats.Span(make([]float64, len(h.Counts)+1), -h.Lim, h.Lim)
+}
+
+// Density returns each bin's density: count over (nonzero values × bin width).
+func (h *SampleHistogram) Density() []float64 {
+	b := hist.Bins{Edges: h.Edges(), Counts: h.Counts}
+	return b.Density(h.N - h.Zeros)
 }
 
 // Model is a network whose gradient noise is measured: any architecture (sim/nn's fully
@@ -297,6 +352,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 	if len(sub) > 0 {
 		m.Subsample = len(sub)
 		m.Sample = sub
+		m.SampleHist = NewSampleHistogram(sub)
 		m.Others = others(sub)
 	}
 	return m, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/tailscope/tailscope/estimator"
@@ -170,5 +171,59 @@ func TestWorkersAgree(t *testing.T) {
 	}})
 	if !errors.Is(err, context.Canceled) || calls != 10 {
 		t.Errorf("cancelled after 10 batches: got %v after %d batches", err, calls)
+	}
+}
+
+// TestSampleHistogram bins a small sample whose quantiles are known and checks what a result
+// keeps of it.
+func TestSampleHistogram(t *testing.T) {
+	var sample []float64
+	for i := 1; i <= 10; i++ {
+		sample = append(sample, float64(i), -float64(i))
+	}
+	sample = append(sample, 0, 0, 0, math.NaN())
+	tests := []struct {
+		name   string
+		sample []float64
+		want   *SampleHistogram // nil: no histogram
+	}{
+		{"±1..±10 with zeros", sample, &SampleHistogram{N: 24, Zeros: 4, Clipped: 0, Lim: 10, Median: 5}},
+		{"nine nonzero values", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0}, nil},
+		{"all zero", make([]float64, 50), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := NewSampleHistogram(tt.sample)
+			if tt.want == nil {
+				if h != nil {
+					t.Fatalf("got %+v, want none", h)
+				}
+				return
+			}
+			if h == nil {
+				t.Fatal("no histogram")
+			}
+			if h.N != tt.want.N || h.Zeros != tt.want.Zeros || h.Clipped != tt.want.Clipped || h.Lim != tt.want.Lim || h.Median != tt.want.Median {
+				t.Errorf("got n %d zeros %d clipped %d lim %g median %g; want %+v", h.N, h.Zeros, h.Clipped, h.Lim, h.Median, *tt.want)
+			}
+			if len(h.Counts) != SampleBins || h.Counts[0] != 1 || h.Counts[SampleBins-1] != 1 || h.Counts[SampleBins/2] != 0 {
+				t.Errorf("counts %v: want %d bins, −10 and 10 alone in the outer ones, none in the middle", h.Counts, SampleBins)
+			}
+			e, d := h.Edges(), h.Density()
+			if e[0] != -10 || e[SampleBins] != 10 {
+				t.Errorf("edges from %g to %g, want ±10", e[0], e[SampleBins])
+			}
+			mass := 0.0
+			for i, v := range d {
+				mass += v * (e[i+1] - e[i])
+			}
+			if math.Abs(mass-1) > 1e-12 {
+				t.Errorf("the density integrates to %g, want 1", mass)
+			}
+			var back SampleHistogram
+			if b, err := json.Marshal(h); err != nil || json.Unmarshal(b, &back) != nil || !reflect.DeepEqual(back, *h) {
+				t.Errorf("JSON round trip: %+v, want %+v (%v)", back, *h, err)
+			}
+		})
 	}
 }

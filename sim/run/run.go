@@ -6,10 +6,8 @@ package run
 import (
 	"context"
 	"fmt"
-	"os"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"runtime"
-	"strings"
-	"sync"
 
 	"github.com/tailscope/tailscope/sim/iterates"
 	"github.com/tailscope/tailscope/sim/levy"
@@ -63,19 +61,7 @@ func (c CPU) Name(spec.Spec) string {
 	}
 	cores := min(workers, runtime.NumCPU())
 	if cores == 1 {
-		return fmt.Sprintf("cpu: %s, 1 core", cpuModel())
+		return fmt.Sprintf("cpu: %s, 1 core", cpuinfo.Model())
 	}
-	return fmt.Sprintf("cpu: %s, %d cores", cpuModel(), cores)
+	return fmt.Sprintf("cpu: %s, %d cores", cpuinfo.Model(), cores)
 }
-
-var cpuModel = sync.OnceValue(func() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return runtime.GOARCH
-})

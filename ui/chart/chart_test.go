@@ -346,3 +346,55 @@ func TestWholeTicks(t *testing.T) {
 		})
 	}
 }
+
+// TestWrappedText: a title or caption too long for the view box is wrapped at words into lines
+// that fit it, whose text, put together, is the sentence as written; a short one stays on one
+// line at the plot's left edge.
+func TestWrappedText(t *testing.T) {
+	long := "Each weight's noise across the batches, one coordinate at a time: the tail index of every sampled coordinate's noise, and how many look Gaussian"
+	tests := []struct {
+		name    string
+		title   string
+		caption string
+		titles  int // lines of the title
+		capts   int // lines of the caption
+	}{
+		{"short", "Tail index", "dashed: slope −α", 1, 1},
+		{"long title", "K1 drift: Mohammadi's α̂ against the block size", "", 1, 0},
+		{"long caption", "", long, 0, 3},
+		{"both long", long, long, 4, 3},
+		{"a line break", "", "Each dot is a walker.\n3 of the first 300 are beyond the edges.", 0, 2},
+		{"an empty last line", "", "Each dot is a walker.\n", 0, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Chart{Title: tt.title, Caption: tt.caption, Width: 640, Height: 420}
+			l := c.layout()
+			if len(l.title) != tt.titles || len(l.caption) != tt.capts {
+				t.Errorf("%d title and %d caption lines (%q, %q); want %d and %d", len(l.title), len(l.caption), l.title, l.caption, tt.titles, tt.capts)
+			}
+			check := func(what string, x float64, lines []string, advance float64, whole string) {
+				if len(lines) == 0 {
+					return
+				}
+				for _, ln := range lines {
+					if end := x + float64(len([]rune(ln)))*advance; end > l.w-10 {
+						t.Errorf("%s line %q ends at %.0f, past the view box's %.0f", what, ln, end, l.w-10)
+					}
+				}
+				if got := strings.Join(lines, " "); got != strings.ReplaceAll(whole, "\n", " ") {
+					t.Errorf("%s lines %q put together read %q; want %q", what, lines, got, whole)
+				}
+			}
+			check("title", l.titleX, l.title, titleCharW, tt.title)
+			check("caption", l.captionX, l.caption, captionCharW, tt.caption)
+			if l.top >= l.bottom-40 {
+				t.Errorf("no room left for the plot: top %.0f, bottom %.0f", l.top, l.bottom)
+			}
+			svg := c.SVG()
+			if tt.caption != "" && !strings.Contains(svg, `dy="`) == (tt.capts > 1) {
+				t.Errorf("the SVG does not break the caption into %d lines: %s", tt.capts, svg)
+			}
+		})
+	}
+}

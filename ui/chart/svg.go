@@ -14,6 +14,8 @@ type layout struct {
 	w, h                     float64
 	left, right, top, bottom float64 // plot area edges in px
 	legend                   []legendRow
+	titleX, captionX         float64  // where the title's and the caption's lines start
+	title, caption           []string // their lines, wrapped to the view box (none when empty)
 }
 
 type legendRow struct {
@@ -29,17 +31,81 @@ type legendItem struct {
 const (
 	charW   = 0.56 * FontSize // rough advance of one character, to place the legend
 	swatchW = 28
+
+	// The title (bold, larger) and the caption (smaller) are wrapped at words to the view box,
+	// with generous estimates of a character's advance: a line too long would be cut off by the
+	// svg's edge.
+	titleFont    = 1.15 * FontSize
+	titleCharW   = 0.62 * titleFont
+	titleLine    = 1.25 * titleFont
+	captionFont  = 0.85 * FontSize
+	captionCharW = 0.56 * captionFont
+	captionLine  = 1.25 * captionFont
 )
+
+// wrapped returns where text starts and its lines: each line of text ("\n" breaks one) at
+// left when each fits there, otherwise from the view box's margin, wrapped at words to its width w.
+// An empty line stays (a chart can keep the room of a line whose text changes, e.g. a cached
+// drawing beside the full chart).
+func (c *Chart) wrapped(text string, left, w, font, advance float64) (x float64, lines []string) {
+	if text == "" {
+		return left, nil
+	}
+	const margin = 10
+	paras := strings.Split(text, "\n")
+	x, room := left, w-left-margin
+	for _, p := range paras {
+		if float64(len([]rune(p)))*advance > room {
+			x, room = margin, w-2*margin
+			break
+		}
+	}
+	limit := max(1, int(room/advance))
+	for _, p := range paras {
+		line := ""
+		for _, word := range strings.Fields(p) {
+			if line != "" && len([]rune(line))+1+len([]rune(word)) > limit {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		lines = append(lines, line)
+	}
+	return x, lines
+}
+
+// writeLines writes lines as one text element from (x, y), line under line; every line but the
+// last keeps its trailing space, so that the element's text is the sentence as written.
+func writeLines(b *strings.Builder, x, y, lineH float64, attrs string, lines []string) {
+	fmt.Fprintf(b, `<text x="%s" y="%s"%s>`, num(x), num(y), attrs)
+	for i, ln := range lines {
+		if i < len(lines)-1 {
+			ln += " "
+		}
+		if i == 0 {
+			fmt.Fprintf(b, `<tspan>%s</tspan>`, esc(ln))
+			continue
+		}
+		fmt.Fprintf(b, `<tspan x="%s" dy="%s">%s</tspan>`, num(x), num(lineH), esc(ln))
+	}
+	b.WriteString(`</text>`)
+}
 
 func (c *Chart) layout() layout {
 	w, h := c.size()
 	l := layout{w: w, h: h, left: 92, right: w - 20, top: 20}
-	if c.Title != "" {
-		l.top = 16 + 1.6*FontSize
+	l.titleX, l.title = c.wrapped(c.Title, l.left, w, titleFont, titleCharW)
+	if len(l.title) > 0 {
+		l.top = 16 + 1.6*FontSize + float64(len(l.title)-1)*titleLine
 	}
 	bottom := h - 18 - 2.6*FontSize // x tick labels and the axis title
-	if c.Caption != "" {
-		bottom -= 1.4 * FontSize
+	l.captionX, l.caption = c.wrapped(c.Caption, l.left, w, captionFont, captionCharW)
+	if len(l.caption) > 0 {
+		bottom -= 1.4*FontSize + float64(len(l.caption)-1)*captionLine
 	}
 	// The legend: rows of entries under the axis title, as many rows as the names need.
 	var rows []legendRow
@@ -99,9 +165,8 @@ func (c *Chart) WriteSVG(b *strings.Builder) {
 	fmt.Fprintf(b, `<defs><clipPath id="%s"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath></defs>`,
 		clip, num(l.left), num(l.top), num(l.right-l.left), num(l.bottom-l.top))
 
-	if c.Title != "" {
-		fmt.Fprintf(b, `<text x="%s" y="%s" font-size="%s" font-weight="600" fill="#1a1a1a">%s</text>`,
-			num(l.left), num(16+FontSize), num(FontSize*1.15), esc(c.Title))
+	if len(l.title) > 0 {
+		writeLines(b, l.titleX, 16+FontSize, titleLine, fmt.Sprintf(` font-size="%s" font-weight="600" fill="#1a1a1a"`, num(titleFont)), l.title)
 	}
 
 	// Grid and ticks.
@@ -167,9 +232,8 @@ func (c *Chart) WriteSVG(b *strings.Builder) {
 			fmt.Fprintf(b, `<text x="%s" y="%s" fill="#1a1a1a">%s</text>`, num(it.x+swatchW+8), num(row.y), esc(s.Name))
 		}
 	}
-	if c.Caption != "" {
-		fmt.Fprintf(b, `<text x="%s" y="%s" fill="#555" font-size="%s">%s</text>`,
-			num(l.left), num(l.h-10), num(FontSize*0.85), esc(c.Caption))
+	if len(l.caption) > 0 {
+		writeLines(b, l.captionX, l.h-10-float64(len(l.caption)-1)*captionLine, captionLine, fmt.Sprintf(` fill="#555" font-size="%s"`, num(captionFont)), l.caption)
 	}
 	b.WriteString(`</svg>`)
 }

@@ -144,7 +144,7 @@ func (r *Result) SurvivalChart() *chart.Chart {
 	c := &chart.Chart{
 		ID:      "it-survival",
 		Title:   "Tail of the iterates",
-		Caption: "A power-law tail t^−s is a line of slope −s here; dashed: the theory's s.",
+		Caption: "A power-law tail t⁻ˢ is a line of slope −s here; dashed: the theory's s.",
 		X:       chart.Axis{Label: "distance to the solution t", Log: true},
 		Y:       chart.Axis{Label: "fraction of chains beyond t", Log: true},
 	}
@@ -175,7 +175,7 @@ func (r *Result) SurvivalChart() *chart.Chart {
 func (r *Result) HChart() *chart.Chart {
 	c := &chart.Chart{
 		ID:      "it-h",
-		Title:   "h(s) = log E‖M e₁‖^s",
+		Title:   "h(s) = log E‖M e₁‖ˢ",
 		Caption: "Where h crosses zero again is the tail index s.",
 		X:       chart.Axis{Label: "s"},
 		Y:       chart.Axis{Label: "h(s)"},

@@ -131,7 +131,7 @@ func (s *Sim) LandscapeChart(n *Noise) *chart.Chart {
 		dots.Titles = append(dots.Titles, "walker "+strconv.Itoa(i)+" at w = "+strconv.FormatFloat(x, 'g', 3, 64))
 	}
 	c.Series = []chart.Series{{Name: "loss f(w)", Kind: chart.Line, X: px, Y: py, Color: 7}, edge, dots}
-	c.Caption = fmt.Sprintf("Each dot is a walker on the curve, lifted a little so crowds show; %d of the first %d are beyond the edges.", beyond, shown)
+	c.Caption = fmt.Sprintf("Each dot is a walker on the curve, lifted a little so crowds show.\n%d of the first %d are beyond the edges.", beyond, shown)
 	return c
 }
 

@@ -60,9 +60,9 @@ func clipRect(svg string) (v [4]float64, err error) {
 func (s *Sim) landscapeBase(n *Noise) *chart.Chart {
 	c := s.LandscapeChart(n)
 	c.Title = n.Label
-	// One caption line as in the full chart (the layout depends on it); the count beyond the
-	// edges changes, so the page shows it under the panel (BeyondText).
-	c.Caption = "Each dot is a walker on the curve, lifted a little so crowds show."
+	// The caption's lines as in the full chart (the layout depends on them), the last left
+	// empty: the count beyond the edges changes, so the page shows it under the panel (BeyondText).
+	c.Caption = "Each dot is a walker on the curve, lifted a little so crowds show.\n"
 	dots := &c.Series[2]
 	dots.X, dots.Y, dots.Titles = nil, nil, nil
 	return c

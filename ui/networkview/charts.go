@@ -170,10 +170,12 @@ func (s *Session) LayerChart() *chart.Chart {
 
 // HistChart shows the noise histogram of the latest measurement on a log density scale
 // with the fitted SαS and Gaussian densities.
-func (s *Session) HistChart() *chart.Chart {
+func (s *Session) HistChart() *chart.Chart { return histChart(s.Histogram()) }
+
+// histChart draws h (nil: an empty frame).
+func histChart(h *NoiseHistogram) *chart.Chart {
 	c := &chart.Chart{ID: "chart-hist", Title: "Noise histogram (latest measurement)", X: chart.Axis{Label: "noise value (gradient − mean gradient)"},
 		Y: chart.Axis{Label: "density (log scale)", Log: true}}
-	h := s.Histogram()
 	if h == nil {
 		return c
 	}

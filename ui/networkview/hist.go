@@ -2,14 +2,13 @@ package networkview
 
 import (
 	"math"
-	"slices"
 
 	"github.com/tailscope/tailscope/estimator"
-	"github.com/tailscope/tailscope/estimator/hist"
+	"github.com/tailscope/tailscope/sim/noise"
 )
 
 // HistBins is the number of bins of the noise histogram.
-const HistBins = 41
+const HistBins = noise.SampleBins
 
 // NoiseHistogram is the histogram of one measurement's noise values (the seeded subsample
 // the estimators saw, sim/noise's Measurement.Sample) with two laws fitted to it.
@@ -50,31 +49,23 @@ func NewNoiseHistogram(sample []float64, iter int, alpha float64) *NoiseHistogra
 // newNoiseHistogram is NewNoiseHistogram calling pause, if not nil, every few curve
 // points (a browser's page yields there: the SαS density costs about 0.5 ms a point).
 func newNoiseHistogram(sample []float64, iter int, alpha float64, pause func()) *NoiseHistogram {
-	vals := make([]float64, 0, len(sample))
-	abs := make([]float64, 0, len(sample))
-	for _, x := range sample {
-		if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
-			vals = append(vals, x)
-			abs = append(abs, math.Abs(x))
-		}
-	}
-	if len(abs) < 10 {
+	return histogramOf(noise.NewSampleHistogram(sample), iter, alpha, pause)
+}
+
+// histogramOf fits the laws to a binned sample: the one a measurement in this page drew, or
+// the one a result from elsewhere (a server run, a stored share) kept. It returns nil for nil.
+func histogramOf(b *noise.SampleHistogram, iter int, alpha float64, pause func()) *NoiseHistogram {
+	if b == nil || !(b.Lim > 0) || !(b.Median > 0) || len(b.Counts) == 0 {
 		return nil
 	}
-	slices.Sort(abs)
-	q := func(p float64) float64 { return hist.Quantile(abs, p) }
-	med := q(0.5)
-	h := &NoiseHistogram{Iter: iter, Alpha: alpha, N: len(sample), Zeros: len(sample) - len(abs), Lim: q(0.999)}
-	if h.Lim <= 0 || med <= 0 {
-		return nil
-	}
+	med := b.Median
+	h := &NoiseHistogram{Iter: iter, Alpha: alpha, N: b.N, Zeros: b.Zeros, Clipped: b.Clipped, Lim: b.Lim,
+		Edges: b.Edges(), Density: b.Density()}
 	h.Std = med / probit75
 	if a := math.Min(2, alpha); a > 0.1 {
 		h.Alpha = a
 		h.Sigma = med / estimator.SymStable{Alpha: a, Sigma: 1}.Quantile(0.75)
 	}
-	bins := hist.Equal(vals, -h.Lim, h.Lim, HistBins)
-	h.Edges, h.Clipped, h.Density = bins.Edges, bins.Below+bins.Above, bins.Density(len(abs))
 	for i := range CurvePoints {
 		if pause != nil && i%16 == 15 {
 			pause()

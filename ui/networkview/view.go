@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/sim/mlp"
+	"github.com/tailscope/tailscope/sim/noise"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
 	"github.com/tailscope/tailscope/ui/chart"
@@ -42,6 +43,11 @@ type Page struct {
 	Share   string // the link of the last stored result
 	Storing bool   // a result is being stored
 	Job     *Job   // the server run shown, if any
+
+	// kept is the histogram of the latest measurement of a result from elsewhere, made from
+	// the binned sample it kept, and keptFrom that measurement (recomputed when it changes).
+	kept     *NoiseHistogram
+	keptFrom *noise.Measurement
 }
 
 // Job is a run on the server that the view follows.
@@ -326,20 +332,42 @@ func (p *Page) Rows(n int) []mlp.Evaluation {
 func (p *Page) LossChart() *chart.Chart     { return p.Sess.LossChart() }
 func (p *Page) AccuracyChart() *chart.Chart { return p.Sess.AccuracyChart() }
 func (p *Page) AlphaChart() *chart.Chart    { return p.Sess.AlphaChart() }
-func (p *Page) HistChart() *chart.Chart     { return p.Sess.HistChart() }
+func (p *Page) HistChart() *chart.Chart     { return histChart(p.Histogram()) }
 func (p *Page) LayerChart() *chart.Chart    { return p.Sess.LayerChart() }
 func (p *Page) ZeroChart() *chart.Chart     { return p.Sess.ZeroChart() }
 func (p *Page) NormChart() *chart.Chart     { return p.Sess.NormChart() }
 
+// Histogram is the noise histogram shown: the session's, of a run in this page, or else, for a
+// result from elsewhere (a server run, a stored share), the one its latest measurement kept.
+func (p *Page) Histogram() *NoiseHistogram {
+	if h := p.Sess.Histogram(); h != nil || p.Sess.State != Remote {
+		return h
+	}
+	var m *noise.Measurement
+	var e mlp.Evaluation
+	for i := len(p.Sess.Evals) - 1; i >= 0 && m == nil; i-- {
+		if e = p.Sess.Evals[i]; e.Noise != nil && e.Noise.SampleHist != nil {
+			m = e.Noise
+		}
+	}
+	if m != p.keptFrom {
+		p.kept, p.keptFrom = nil, m
+		if m != nil { // about 80 ms in a browser (the SαS density at CurvePoints points), once per measurement
+			p.kept = histogramOf(m.SampleHist, e.Iter, e.Alpha, nil)
+		}
+	}
+	return p.kept
+}
+
 // HistNote says where the histogram comes from, or why there is none.
 func (p *Page) HistNote() string {
-	h := p.Sess.Histogram()
+	h := p.Histogram()
 	switch {
 	case h != nil:
 		return fmt.Sprintf("%d values sampled at random from the noise (%d exactly zero, left out; %d beyond the axes). SαS fit: α = %.2f, σ = %.3g; Gaussian: s = %.3g.",
 			h.N, h.Zeros, h.Clipped, h.Alpha, h.Sigma, h.Std)
 	case p.Sess.State == Remote:
-		return "The server's results keep the estimates, not the noise values: the histogram is drawn for runs in this page."
+		return "This result kept no binned noise sample (it was stored before results kept one): the histogram is drawn for runs in this page."
 	}
 	return "Appears at the first measurement."
 }

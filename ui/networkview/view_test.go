@@ -9,6 +9,7 @@ import (
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/chart"
 	"github.com/vugu/vugu"
 )
 
@@ -65,6 +66,14 @@ func TestNewPage(t *testing.T) {
 	}
 	if got := p.Series(); got == "" || got[:2] != "0:" {
 		t.Errorf("share page: series %q", got)
+	}
+	// Its noise histogram is drawn from the binned sample the latest measurement kept.
+	last := res.Evaluations[len(res.Evaluations)-1]
+	kept := last.Noise.SampleHist
+	if h := p.Histogram(); h == nil || h.Iter != last.Iter || h.Alpha != min(2, last.Alpha) || h.N != kept.N || len(h.Density) != HistBins {
+		t.Errorf("share page: histogram %+v; want iteration %d, α %g, the %d values kept, %d bins", h, last.Iter, last.Alpha, kept.N, HistBins)
+	} else if c := p.HistChart(); len(c.Series) != 3 || c.Series[0].Kind != chart.Bars {
+		t.Errorf("share page: histogram chart with %d series; want bars and two fitted laws", len(c.Series))
 	}
 	// Reset leaves the stored result for the spec run here.
 	p.ResetRun()

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/tailscope/tailscope/ui/estimatorview"
+	"github.com/tailscope/tailscope/ui/iteratesview"
 	"github.com/tailscope/tailscope/ui/landscapeview"
 	"github.com/tailscope/tailscope/ui/networkview"
 )
@@ -201,6 +202,26 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					if vgcomp == nil {
 						// create new one if needed
 						vgcomp = new(networkview.View)
+						vgin.BuildEnv.WireComponent(vgcomp)
+					}
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
+					vgcomp.Env = c.Env
+					vgcomp.State = c.State
+					vgout.Components = append(vgout.Components, vgcomp)
+					vgn = &vugu.VGNode{Component: vgcomp}
+					vgparent.AppendChild(vgn)
+				}
+			}
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t"}
+			vgparent.AppendChild(vgn)
+			if c.Shows("iterates") {
+				{
+					vgcompKey := vugu.MakeCompKey(0xCCAAB9F359CADB91^vgin.CurrentPositionHash(), vgiterkey)
+					// ask BuildEnv for prior instance of this specific component
+					vgcomp, _ := vgin.BuildEnv.CachedComponent(vgcompKey).(*iteratesview.View)
+					if vgcomp == nil {
+						// create new one if needed
+						vgcomp = new(iteratesview.View)
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
 					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around

@@ -3,7 +3,7 @@
 // point. ← and → (or the buttons) move between steps, and the step is in the URL
 // (#tour?step=3), so a link opens the tour where its sender was.
 //
-// The widgets are the views themselves (estimatorview, landscapeview, networkview) on the
+// The widgets are the views themselves (estimatorview, landscapeview, networkview, iteratesview) on the
 // page's shared state: entering a step writes its scenario's spec into the state, without
 // rewriting the link, and the view follows it as it follows a new link.
 package tourview

@@ -10,8 +10,8 @@ import (
 
 // TestSteps checks that every step shows a scenario its view offers, with a title and a text.
 func TestSteps(t *testing.T) {
-	if len(Steps) != 7 {
-		t.Errorf("%d steps, want the talk's 7", len(Steps))
+	if len(Steps) != 8 {
+		t.Errorf("%d steps, want the talk's 7 and the heavy-tailed iterates", len(Steps))
 	}
 	for i, s := range Steps {
 		t.Run(s.Title, func(t *testing.T) {

@@ -12,14 +12,13 @@
 package tailcheck
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -209,22 +208,6 @@ func fmtN(n int) string {
 	return strconv.Itoa(n)
 }
 
-// cpuModel is the first "model name" of /proc/cpuinfo, or GOARCH.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
-
 // Main runs the command with its flags, writing the table to stdout and progress to
 // stderr, and returns the exit status.
 func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -259,7 +242,7 @@ func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "tailcheck: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d samples per row, seed %d; %s, %d threads, %s.\n\n", *reps, *seed, cpuModel(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "%d samples per row, seed %d; %s, %d threads, %s.\n\n", *reps, *seed, cpuinfo.Model(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
 	t.Markdown(stdout)
 	return 0
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math"
 	"os"
 	"slices"
@@ -115,7 +116,7 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "Step time of MLP 784-w-w-10 (depth 3), 1 thread (native, and in Chromium with -browser), ms per step (median of %d rounds × %.1f s); %s, %s.\n\n",
-		c.rounds, c.seconds, cpuModel(), strings.Join(series, ", "))
+		c.rounds, c.seconds, cpuinfo.Describe(), strings.Join(series, ", "))
 	table := func(title string, pts []curvePoint, x func(curvePoint) int) {
 		var speedNames []string
 		for _, sp := range speeds {
@@ -141,7 +142,7 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 		svg := drawCurves(series, []panel{
 			{"width w (batch 100)", byWidth, func(p curvePoint) int { return p.width }},
 			{"batch b (width 128)", byBatch, func(p curvePoint) int { return p.batch }},
-		}, cpuModel())
+		}, cpuinfo.Describe())
 		if err := os.WriteFile(svgPath, []byte(svg), 0o644); err != nil {
 			return "", err
 		}

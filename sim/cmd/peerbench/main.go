@@ -34,6 +34,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"net"
 	"net/http"
@@ -192,7 +193,7 @@ func human(v float64) string {
 func render(rows []row, notes []string, c config) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "peerbench, %s, %s/%s, %s, %d CPUs, %d rounds × %.1f s, medians (min–max)\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU(), c.rounds, c.seconds)
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, cpuinfo.Describe(), runtime.NumCPU(), c.rounds, c.seconds)
 	b.WriteString("| benchmark | peer | peer /s | Tailscope | Tailscope /s | ratio | target |\n")
 	b.WriteString("|---|---|---:|---|---:|---:|---:|\n")
 	for _, r := range rows {

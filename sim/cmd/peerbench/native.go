@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -80,43 +81,6 @@ func parseSizes(s string) ([]int, error) {
 		return nil, fmt.Errorf("%q: want at least input and output widths", s)
 	}
 	return sizes, nil
-}
-
-// cpuModel returns the CPU's model name and its vector extensions, from /proc/cpuinfo.
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH + " (no /proc/cpuinfo)"
-	}
-	model, flags := "", map[string]bool{}
-	for _, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "flags":
-			if len(flags) == 0 {
-				for _, f := range strings.Fields(v) {
-					flags[f] = true
-				}
-			}
-		}
-	}
-	var ext []string
-	for _, f := range []string{"avx2", "fma", "avx512f"} {
-		if flags[f] {
-			ext = append(ext, strings.ToUpper(f))
-		}
-	}
-	if !flags["avx512f"] {
-		ext = append(ext, "no AVX-512")
-	}
-	return fmt.Sprintf("%s (%s)", model, strings.Join(ext, ", "))
 }
 
 // goSteps times SGD steps of sim/nn (nn.NewBenchStep) for about seconds and returns steps per
@@ -326,7 +290,7 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		rows, alexNotes = append(rows, r), append(alexNotes, note)
 	}
 	notes := []string{
-		fmt.Sprintf("CPU: %s; Go kernels %v (default %s).", cpuModel(), kernel.Impls(), kernel.Impl()),
+		fmt.Sprintf("CPU: %s; Go kernels %v (default %s).", cpuinfo.Describe(), kernel.Impls(), kernel.Impl()),
 		peakNote([]int{784, 1024, 1024, 10}, 100, kernels),
 		fmt.Sprintf("native: %s with %v, OMP_NUM_THREADS=1 and torch.set_num_threads(1) (reported %v); Go on one goroutine. "+
 			"Both sides: N(0, 1) inputs, labels uniform over the classes, SGD lr 0.1, cross-entropy, no biases.",

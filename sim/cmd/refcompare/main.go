@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -157,7 +158,7 @@ func run(ctx context.Context, w io.Writer, base config, official, dataDir, work,
 	base.N, base.TestN = trainN, testN // the reference code always uses the whole files
 	data.SetDir(dataDir)
 
-	cpu := cpuModel()
+	cpu := fmt.Sprintf("%s, %d cores", cpuinfo.Describe(), runtime.NumCPU())
 	fmt.Fprintf(w, "CIFAR-10 %s: %d training and %d test images; b = %d, lr %g, %d iterations (+2), noise every %d; %s, %s\n\n",
 		map[bool]string{true: "synthetic (binary format, 10 classes)", false: "from " + dataDir}[synthetic],
 		trainN, testN, base.Batch, base.LR, base.Iters, base.Every, cpu, runtime.Version())
@@ -434,35 +435,4 @@ func summarise(rows []row) []summary {
 		}
 	}
 	return out
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	model, flags := "", ""
-	for _, line := range strings.Split(string(b), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "model name":
-			if model == "" {
-				model = strings.TrimSpace(v)
-			}
-		case "flags":
-			if flags == "" {
-				flags = " " + v + " "
-			}
-		}
-	}
-	switch {
-	case strings.Contains(flags, " avx512f "):
-		model += " with AVX-512"
-	case strings.Contains(flags, " avx2 "):
-		model += " with AVX2"
-	}
-	return fmt.Sprintf("%s, %d cores", model, runtime.NumCPU())
 }
