@@ -115,7 +115,7 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	if latest := eval(`document.getElementById("net-latest").textContent`); !strings.Contains(latest, "α̂ = ") {
 		t.Errorf("the latest line reads %q; want an α̂", latest)
 	}
-	for _, sz := range []struct{ w, h int64 }{{1400, 900}, {390, 844}} {
+	for _, sz := range []struct{ w, h int64 }{{1400, 900}, {1920, 1080}, {390, 844}} {
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(sz.w, sz.h)); err != nil {
 			t.Fatal(err)
 		}
