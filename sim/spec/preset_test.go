@@ -25,6 +25,8 @@ func TestPresets(t *testing.T) {
 		{"stable", "student-t", "seed=1&dist=student&nu=3"},
 		{"stable", "mixture", "seed=1&dist=mixture"},
 		{"mlp", "big-batch", "seed=1&n=2000&testN=1000&width=64&depth=3&batch=500&lr=0.1&iters=500&evalEvery=50"},
+		// A small AlexNet: a run of seconds in a browser.
+		{"mlp", "alexnet", "seed=1&dataset=mnist&arch=alexnet&ch=4&n=500&testN=200&batch=25&lr=0.1&iters=200&evalEvery=25&evalBatches=0"},
 		{"mlp", "curious-jumps", "seed=1&n=2000&testN=1000&width=64&depth=6&batch=50&lr=0.05&iters=600&evalEvery=25"},
 		// What the Network view showed before presets: 2000 examples, 784-64-64-10, 500 steps of b = 50.
 		{"mlp", PagePreset, "seed=1&n=2000&testN=1000&width=64&depth=3&batch=50&lr=0.1&iters=500&evalEvery=50&evalBatches=0"},

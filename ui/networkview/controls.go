@@ -10,8 +10,47 @@ import (
 )
 
 // Controls lists the parameters of the "mlp" kind the view shows, in order; the others
-// (subset, testN, schedule, order…) keep their values, which a share link carries.
-var Controls = []string{"dataset", "n", "width", "depth", "loss", "batch", "lr", "iters", "evalEvery", "evalBatches"}
+// (subset, testN, schedule, order…) keep their values, which a share link carries. Shown
+// says which of them apply to a spec.
+var Controls = []string{"dataset", "arch", "n", "width", "depth", "ch", "loss", "batch", "lr", "iters", "evalEvery", "evalBatches"}
+
+// Shown reports whether the view offers the control of parameter name for sp: the width and
+// depth of a fully connected network, the channel scale of AlexNet. A hidden parameter keeps
+// its value (and the link carries it), so switching back restores it.
+func Shown(name string, sp spec.Spec) bool {
+	alex := mlpParams(sp).Arch == spec.ArchAlexNet
+	switch name {
+	case "width", "depth":
+		return !alex
+	case "ch":
+		return alex
+	}
+	return true
+}
+
+// Options returns the choices the view offers for choice parameter name with sp: AlexNet
+// takes images, so with it the synthetic datasets (points in the plane) are left out.
+func Options(name string, sp spec.Spec) []string {
+	all := Param(name).Choices
+	if name != "dataset" || mlpParams(sp).Arch != spec.ArchAlexNet {
+		return all
+	}
+	var out []string
+	for _, d := range all {
+		if _, _, _, ok := spec.Dataset(d).ImageShape(); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// AlexNetPreset is the "mlp" preset whose sizes the view takes when AlexNet is chosen: a run
+// of seconds in a browser, where the fully connected page's sizes would take minutes.
+const AlexNetPreset = "alexnet"
+
+// alexNetSized are the parameters taken from AlexNetPreset when the architecture turns to
+// AlexNet; the others (loss, η, seed, an image dataset…) are kept.
+var alexNetSized = []string{"ch", "n", "testN", "batch", "iters", "evalEvery", "evalBatches"}
 
 // DefaultSpec is the view's starting spec, the "mlp" kind's page preset (declared in sim/spec).
 //
@@ -95,11 +134,25 @@ func WithValue(sp spec.Spec, name string, v float64) (spec.Spec, error) {
 	return fit(sp, out)
 }
 
-// WithChoice is WithValue for a choice parameter.
+// WithChoice is WithValue for a choice parameter. Choosing AlexNet for a fully connected run
+// also takes AlexNetPreset's sizes (and MNIST for a synthetic set, which has no images).
 func WithChoice(sp spec.Spec, name, choice string) (spec.Spec, error) {
 	out := sp.Clone()
 	if err := out.SetChoice(name, choice); err != nil {
 		return sp, err
+	}
+	if name == "arch" && choice == string(spec.ArchAlexNet) && mlpParams(sp).Arch != spec.ArchAlexNet {
+		small := spec.MustPreset("mlp", AlexNetPreset)
+		for _, p := range alexNetSized {
+			if err := out.Set(p, small.Get(p).Num); err != nil {
+				return sp, err
+			}
+		}
+		if _, _, _, ok := mlpParams(out).Dataset.ImageShape(); !ok {
+			if err := out.SetChoice("dataset", small.Get("dataset").Str); err != nil {
+				return sp, err
+			}
+		}
 	}
 	return fit(sp, out)
 }

@@ -242,3 +242,112 @@ func TestWithTestNoise(t *testing.T) {
 		t.Errorf("testN 100, b 60: got %v, want an error on testNoise", err)
 	}
 }
+
+// TestShown: width and depth apply to a fully connected network, the channel scale to AlexNet;
+// the other controls to both.
+func TestShown(t *testing.T) {
+	fc := spec.MustPreset("mlp", spec.PagePreset)
+	alex := spec.MustPreset("mlp", AlexNetPreset)
+	for _, tt := range []struct {
+		name     string
+		fc, alex bool
+	}{
+		{"width", true, false},
+		{"depth", true, false},
+		{"ch", false, true},
+		{"n", true, true},
+		{"batch", true, true},
+		{"arch", true, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Shown(tt.name, fc); got != tt.fc {
+				t.Errorf("fully connected: Shown = %v; want %v", got, tt.fc)
+			}
+			if got := Shown(tt.name, alex); got != tt.alex {
+				t.Errorf("AlexNet: Shown = %v; want %v", got, tt.alex)
+			}
+		})
+	}
+}
+
+// TestOptions: with AlexNet the dataset select offers the image sets only.
+func TestOptions(t *testing.T) {
+	for _, tt := range []struct {
+		preset, name, want string
+	}{
+		{spec.PagePreset, "dataset", "mnist blobs spirals cifar10 cifar100"},
+		{AlexNetPreset, "dataset", "mnist cifar10 cifar100"},
+		{AlexNetPreset, "arch", "fc alexnet"},
+		{AlexNetPreset, "loss", "ce hinge"},
+	} {
+		t.Run(tt.preset+"/"+tt.name, func(t *testing.T) {
+			if got := strings.Join(Options(tt.name, spec.MustPreset("mlp", tt.preset)), " "); got != tt.want {
+				t.Errorf("Options = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWithChoiceArch: choosing AlexNet takes the alexnet preset's sizes (a run of seconds in
+// a browser) and an image dataset, keeps loss, η and seed; choosing it again or going back to
+// fully connected changes nothing else.
+func TestWithChoiceArch(t *testing.T) {
+	small := spec.Must(spec.MustPreset("mlp", AlexNetPreset).MLP())
+	for _, tt := range []struct {
+		name, dataset, wantDataset string
+	}{
+		{"mnist", "mnist", "mnist"},
+		{"blobs to mnist", "blobs", "mnist"},
+		{"cifar10 kept", "cifar10", "cifar10"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sp := spec.MustPreset("mlp", spec.PagePreset)
+			sp.Seed = 7
+			if err := sp.SetChoice("dataset", tt.dataset); err != nil {
+				t.Fatal(err)
+			}
+			if err := sp.SetChoice("loss", "hinge"); err != nil {
+				t.Fatal(err)
+			}
+			got, err := WithChoice(sp, "arch", "alexnet")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := spec.Must(got.MLP())
+			if p.Arch != spec.ArchAlexNet || p.Ch != 4 || p.N != 500 || p.TestN != 200 || p.Batch != 25 ||
+				p.Iters != 200 || p.EvalEvery != 25 || p.EvalBatches != 0 || string(p.Dataset) != tt.wantDataset {
+				t.Errorf("AlexNet from %s: %+v; want ch 4, n 500, testN 200, b 25, 200 iterations every 25, dataset %s", tt.dataset, p, tt.wantDataset)
+			}
+			if p.Ch != small.Ch || p.N != small.N {
+				t.Errorf("sizes differ from the %s preset: ch %d n %d; want %d %d", AlexNetPreset, p.Ch, p.N, small.Ch, small.N)
+			}
+			if p.Loss != spec.LossHinge || p.LR != 0.1 || got.Seed != 7 {
+				t.Errorf("loss %s, lr %v, seed %d; want hinge, 0.1, 7 kept", p.Loss, p.LR, got.Seed)
+			}
+			// The link carries the architecture and the channels.
+			if q := got.Query(); q.Get("arch") != "alexnet" || q.Get("ch") != "4" {
+				t.Errorf("link %s: want arch=alexnet and ch=4", q.Encode())
+			}
+			// A larger ch on AlexNet is kept when another control changes.
+			wider, err := WithValue(got, "ch", 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := WithChoice(wider, "arch", "alexnet")
+			if err != nil || spec.Must(again.MLP()).Ch != 8 {
+				t.Errorf("choosing AlexNet again: ch %d, %v; want 8 kept", spec.Must(again.MLP()).Ch, err)
+			}
+			back, err := WithChoice(wider, "arch", "fc")
+			if bp := spec.Must(back.MLP()); err != nil || bp.Arch != spec.ArchFC || bp.Width != 64 || bp.Depth != 3 || bp.N != 500 {
+				t.Errorf("back to fully connected: %+v, %v; want fc 64×3 with n 500 kept", bp, err)
+			}
+		})
+	}
+	// AlexNet needs images: a synthetic set is refused with the field named.
+	alex := spec.MustPreset("mlp", AlexNetPreset)
+	_, err := WithChoice(alex, "dataset", "spirals")
+	var fe *spec.FieldError
+	if !errors.As(err, &fe) || fe.Field != "arch" {
+		t.Errorf("AlexNet on spirals: %v; want an error on arch", err)
+	}
+}

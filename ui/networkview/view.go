@@ -123,7 +123,7 @@ func (c *View) Sliders() []Slider {
 	var out []Slider
 	sp := page.Sess.Spec
 	for _, name := range Controls {
-		if IsChoice(name) {
+		if IsChoice(name) || !Shown(name, sp) {
 			continue
 		}
 		out = append(out, SliderFor(name, sp))
@@ -131,8 +131,8 @@ func (c *View) Sliders() []Slider {
 	return out
 }
 
-// Choices returns the choice parameter's options.
-func (c *View) Choices(name string) []string { return Param(name).Choices }
+// Choices returns the choice parameter's options for the session's spec.
+func (c *View) Choices(name string) []string { return Options(name, page.Sess.Spec) }
 
 // ChoiceLabel is the text of a choice's option.
 func ChoiceLabel(name, choice string) string {
@@ -147,6 +147,10 @@ func ChoiceLabel(name, choice string) string {
 		return "CIFAR-10 images (from the server)"
 	case "dataset=cifar100":
 		return "CIFAR-100 images (from the server)"
+	case "arch=fc":
+		return "fully connected"
+	case "arch=alexnet":
+		return "AlexNet (convolutional)"
 	case "loss=ce":
 		return "cross-entropy"
 	case "loss=hinge":

@@ -14,7 +14,7 @@ func TestFor(t *testing.T) {
 	}{
 		{"estimator", []string{"gaussian", "sas-1.5", "student-t", "mixture"}},
 		{"landscape", []string{"narrow-vs-wide", "height-1", "double-width"}},
-		{"network", []string{"paper-mnist", "reference", "big-batch", "curious-jumps"}},
+		{"network", []string{"paper-mnist", "reference", "alexnet", "big-batch", "curious-jumps"}},
 		{"nowhere", nil},
 	}
 	for _, tt := range tests {

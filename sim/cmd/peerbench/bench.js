@@ -97,6 +97,83 @@ peer.tfStep = async function (backend, seconds, sizes = [784, 128, 128, 10], bat
   return steps / ((performance.now() - t0) / 1000);
 };
 
+// tfAlexStep times SGD steps (lr 0.01, dropout on) of the reference code's AlexNet variant
+// with channel scale ch at batch on N(0, 1) 3×32×32 inputs with uniform labels, as the Go
+// side's alexStep (sim/convnet.AlexNet): conv ch 4×4 stride 2 pad 2, ReLU, max-pool 3/2, conv
+// ch 5×5 pad 2, ReLU, max-pool 3/2, three conv ch 3×3 pad 1 with ReLU, max-pool 3/2, then
+// dropout 0.5, linear (size → width), ReLU, dropout, linear (width → width), ReLU, linear
+// (width → 10), with biases, width = size·⌊1 + log₂ size⌋. TF.js runs convolutions in NHWC;
+// the flattening order differs from PyTorch's NCHW, the work does not. TF.js 4.22's wasm
+// backend registers no Conv2DBackpropFilter (it cannot train tf.conv2d), so each convolution
+// runs as a depth-1 tf.conv3d, whose filter gradient it has, on the input padded by tf.pad:
+// the same arithmetic. Returns steps per second.
+peer.tfAlexStep = async function (backend, ch, batch, seconds) {
+  if (tf.getBackend() !== backend) {
+    await tf.setBackend(backend);
+    await tf.ready();
+  }
+  const key = "alexnet " + backend + " " + ch + " " + batch;
+  let st = peer.tfState[key];
+  if (!st) {
+    let seed = 1;
+    const he = (shape, fanIn) => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), "float32", seed++));
+    const bias = (n) => tf.variable(tf.zeros([n]));
+    const convs = [[4, 2, 2], [5, 1, 2], [3, 1, 1], [3, 1, 1], [3, 1, 1]]; // kernel, stride, pad
+    const pools = new Set([0, 1, 4]); // max-pool 3/2 after these convolutions
+    let c = 3, h = 32;
+    const layers = [];
+    convs.forEach(([k, s, p], i) => {
+      layers.push({ w: he([1, k, k, c, ch], c * k * k), b: bias(ch), s, p, pool: pools.has(i) });
+      c = ch;
+      h = Math.floor((h + 2 * p - k) / s) + 1;
+      if (pools.has(i)) h = Math.floor((h - 3) / 2) + 1;
+    });
+    const size = c * h * h;
+    const width = size * (Math.floor(Math.log2(size)) + 1);
+    const dense = [[size, width], [width, width], [width, 10]].map(([i, o]) => ({ w: he([i, o], i), b: bias(o) }));
+    const labels = new Int32Array(batch);
+    const u = uniform(batch, 7);
+    for (let i = 0; i < batch; i++) labels[i] = Math.floor(u[i] * 10);
+    st = {
+      layers, dense,
+      vars: layers.flatMap((l) => [l.w, l.b]).concat(dense.flatMap((d) => [d.w, d.b])),
+      x: tf.randomNormal([batch, 32, 32, 3], 0, 1, "float32", 2),
+      y: tf.oneHot(tf.tensor1d(labels, "int32"), 10).toFloat(),
+      opt: tf.train.sgd(0.01),
+    };
+    peer.tfState[key] = st;
+  }
+  const once = () => {
+    const cost = st.opt.minimize(() => {
+      let h = st.x;
+      for (const l of st.layers) {
+        const [b, hh, ww, c] = h.shape;
+        const x5 = tf.reshape(tf.pad(h, [[0, 0], [l.p, l.p], [l.p, l.p], [0, 0]]), [b, 1, hh + 2 * l.p, ww + 2 * l.p, c]);
+        const y5 = tf.conv3d(x5, l.w, [1, l.s, l.s], "valid");
+        h = tf.relu(tf.add(tf.reshape(y5, [b, y5.shape[2], y5.shape[3], y5.shape[4]]), l.b));
+        if (l.pool) h = tf.maxPool(h, 3, 2, "valid");
+      }
+      h = tf.reshape(h, [batch, -1]);
+      st.dense.forEach((d, i) => {
+        if (i < 2) h = tf.dropout(h, 0.5);
+        h = tf.add(tf.matMul(h, d.w), d.b);
+        if (i < 2) h = tf.relu(h);
+      });
+      return tf.losses.softmaxCrossEntropy(st.y, h);
+    }, true, st.vars);
+    cost.dataSync();
+    cost.dispose();
+  };
+  once(); // warm-up (kernel compilation, allocations)
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || steps < 3) {
+    once();
+    steps++;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+};
+
 // jsSampler draws n SαS(1) samples with a plain JavaScript Chambers–Mallows–Stuck loop
 // (docs/science.md#stable-laws) into a reused buffer of 2^16 and returns samples per second.
 peer.sampleBuf = new Float64Array(1 << 16);

@@ -10,8 +10,9 @@
 //     code's estimate, which keeps the P×M gradient matrix, and SGD steps of the reference
 //     code's AlexNet on CIFAR-shaped inputs (-alexnet; sim/convnet) against PyTorch's;
 //   - in headless Chromium: the same step compiled to js/wasm (with wasm/kernels.js) against
-//     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, and the SαS sampler
-//     and the estimator's log-mean against plain JavaScript loops.
+//     TensorFlow.js 4.22 on its wasm backend (SIMD) and its cpu backend, the AlexNet step
+//     (-browser-alexnet) against TF.js's wasm backend, and the SαS sampler and the
+//     estimator's log-mean against plain JavaScript loops.
 //
 // Usage, from the repository root:
 //
@@ -77,6 +78,10 @@ type config struct {
 	shapes, noiseNets string
 	// alexnet lists the AlexNet steps (channel scale/batch) of the native comparison.
 	alexnet string
+	// browserAlexnet lists the AlexNet steps of the browser comparison; alexnetOnly skips
+	// the browser's other rows.
+	browserAlexnet string
+	alexnetOnly    bool
 	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
 	curve string
 }
@@ -98,6 +103,8 @@ func main() {
 	flag.StringVar(&c.shapes, "shapes", "784-64-64-10/100,784-128-128-10/100,784-256-256-10/100,784-1024-1024-10/100,784-128-128-10/500,784-128-128-10/10",
 		"native step shapes, SIZES/BATCH separated by commas")
 	flag.StringVar(&c.alexnet, "alexnet", "64/100", "native AlexNet steps on CIFAR-shaped inputs, CH/BATCH separated by commas (empty: none)")
+	flag.StringVar(&c.browserAlexnet, "browser-alexnet", "4/25,64/100", "AlexNet steps on CIFAR-shaped inputs in Chromium, Go wasm vs TF.js wasm, CH/BATCH separated by commas (empty: none)")
+	flag.BoolVar(&c.alexnetOnly, "browser-alexnet-only", false, "in the browser, measure the AlexNet steps only (-browser-alexnet)")
 	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
 		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
 	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
@@ -575,6 +582,23 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	if c.stepOnly {
 		benches = benches[:len(pg.impls)]
 	}
+	alexNets, err := parseAlexNets(c.browserAlexnet)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.alexnetOnly {
+		benches = nil
+	}
+	for _, a := range alexNets {
+		benches = append(benches, bench{fmt.Sprintf("AlexNet ch %d step, b=%d, 3×32×32, Chromium", a.ch, a.batch), "steps/s",
+			"TF.js 4.22 wasm (SIMD)", "Go wasm sim/convnet " + impl, 0,
+			fmt.Sprintf("peer.tfAlexStep('wasm', %d, %d, %g)", a.ch, a.batch, s), fmt.Sprintf("peer.go('alexStep', %g, %d, %d)", s, a.ch, a.batch)})
+	}
+	if len(alexNets) > 0 {
+		notes = append(notes, "AlexNet in Chromium: the reference code's variant as in the native row, SGD lr 0.01 with dropout on, N(0, 1) 3×32×32 inputs; "+
+			"TF.js in NHWC (maxPool, dropout, matMul; tf.train.sgd), each convolution a depth-1 conv3d on tf.pad'ed input because its wasm backend "+
+			"registers no Conv2DBackpropFilter (tf.conv2d cannot be trained there); Go's sim/convnet in NCHW through im2col and the page's kernels.")
+	}
 	for _, bn := range benches {
 		fmt.Fprintf(os.Stderr, "peerbench: %s: %s vs %s\n", bn.what, bn.peer, bn.ours)
 		// warm-up both sides once (JIT, allocations), then alternate
@@ -594,7 +618,7 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	// and batch, alternating.
 	native := nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
 	for _, k := range kernel.Impls() {
-		if k == "go" {
+		if k == "go" || c.alexnetOnly {
 			continue
 		}
 		nativeRate := withKernel(k, func() (float64, error) { return goSteps(native, s), nil })

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/sim/convnet"
 	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
@@ -61,6 +62,49 @@ func main() {
 		start := time.Now()
 		for time.Since(start).Seconds() < seconds || n < 3 {
 			step()
+			n++
+		}
+		return float64(n) / time.Since(start).Seconds()
+	}))
+	// alexStep(seconds, ch, batch): SGD steps per second (lr 0.01, dropout on) of the reference
+	// code's AlexNet (sim/convnet.AlexNet) with channel scale ch on a fixed batch of N(0, 1)
+	// 3×32×32 inputs, as peerbench's native row and bench.js's tfAlexStep.
+	alexSteps := map[[2]int]func() error{}
+	api.Set("alexStep", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		seconds, ch, batch := args[0].Float(), args[1].Int(), args[2].Int()
+		key := [2]int{ch, batch}
+		step := alexSteps[key]
+		if step == nil {
+			net, err := convnet.AlexNet(convnet.CIFARShape, ch, 10, 1)
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			r := rand.New(rand.NewPCG(4, 5))
+			x, y := make([]float32, batch*convnet.CIFARShape.Size()), make([]uint8, batch)
+			for i := range x {
+				x[i] = float32(r.NormFloat64())
+			}
+			for i := range y {
+				y[i] = uint8(r.IntN(10))
+			}
+			ws := net.NewWorkspace(batch)
+			ws.SetDropout(rand.NewPCG(3, 4))
+			grad := make([]float32, net.NumParams())
+			step = func() error {
+				if _, err := ws.Gradient(net, nn.CrossEntropy, x, y, grad); err != nil {
+					return err
+				}
+				net.SGD(grad, 0.01)
+				return nil
+			}
+			alexSteps[key] = step
+		}
+		n := 0
+		start := time.Now()
+		for time.Since(start).Seconds() < seconds || n < 3 {
+			if err := step(); err != nil {
+				return "error: " + err.Error()
+			}
 			n++
 		}
 		return float64(n) / time.Since(start).Seconds()
