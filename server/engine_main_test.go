@@ -143,27 +143,34 @@ func TestWorkerCommandNeedsTheToken(t *testing.T) {
 // credentials through (in the URL, or in $TAILSCOPE_NATS_TOKEN), and is refused without them.
 func TestExternalNATSCredentials(t *testing.T) {
 	const token = "external-cluster-token-0123456789"
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true, Authorization: token})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	defer ns.Shutdown()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
-	url := ns.ClientURL()
 	for _, tt := range []struct {
-		name, url, env string
-		ok             bool
+		name       string
+		tokenInURL bool
+		env        string
+		ok         bool
 	}{
-		{"no credentials", url, "", false},
-		{"the token in the URL", strings.Replace(url, "nats://", "nats://"+token+"@", 1), "", true},
-		{"the token in the environment", url, token, true},
+		{"no credentials", false, "", false},
+		{"the token in the URL", true, "", true},
+		{"the token in the environment", false, token, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			// A cluster of its own for each case: a run pulled by the previous case's
+			// stopped engine would only come back after the work queue's ack wait.
+			ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true, Authorization: token})
+			if err != nil {
+				t.Fatal(err)
+			}
+			go ns.Start()
+			defer ns.Shutdown()
+			if !ns.ReadyForConnections(10 * time.Second) {
+				t.Fatal("NATS not ready")
+			}
+			url := ns.ClientURL()
+			if tt.tokenInURL {
+				url = strings.Replace(url, "nats://", "nats://"+token+"@", 1)
+			}
 			t.Setenv(engine.TokenEnv, tt.env)
-			rs, err := startRuns(context.Background(), engineFlags{natsURL: tt.url, attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), new(store.Memory), 1, 0)
+			rs, err := startRuns(context.Background(), engineFlags{natsURL: url, attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), new(store.Memory), 1, 0)
 			if !tt.ok {
 				if err == nil {
 					rs.Shutdown(context.Background())
