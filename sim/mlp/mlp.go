@@ -367,16 +367,7 @@ func (t *Trainer) Fraction(measuring float64) float64 {
 }
 
 // LR returns the learning rate of the next step.
-func (t *Trainer) LR() float64 {
-	lr := t.p.LR
-	switch t.p.Schedule {
-	case spec.ScheduleStep:
-		lr *= math.Pow(t.p.Gamma, float64(t.iter/t.p.StepEvery))
-	case spec.ScheduleThirds:
-		lr = t.p.ThirdsLR(t.iter)
-	}
-	return lr
-}
+func (t *Trainer) LR() float64 { return t.p.LRAt(t.iter) }
 
 // batchData returns the examples of iteration t.iter.
 func (t *Trainer) batchData() ([]float32, []uint8) {
