@@ -29,13 +29,10 @@ type stepShape struct {
 // label names a network by its layer widths and its depth as sim/nn counts it (linear layers:
 // 784-100-100-100-10 has depth 4).
 func label(sizes []int) string {
-	parts := make([]string, len(sizes))
-	for i, s := range sizes {
-		parts[i] = strconv.Itoa(s)
-	}
-	return fmt.Sprintf("MLP %s (depth %d)", strings.Join(parts, "-"), len(sizes)-1)
+	return fmt.Sprintf("MLP %s (depth %d)", dashed(sizes), len(sizes)-1)
 }
 
+// dashed writes sizes as "784-128-128-10".
 func dashed(sizes []int) string {
 	parts := make([]string, len(sizes))
 	for i, s := range sizes {
@@ -206,6 +203,17 @@ func maxWidth(sizes []int) int {
 	return w
 }
 
+// fastKernels lists the machine's kernels other than the plain Go loops ("go").
+func fastKernels() []string {
+	var out []string
+	for _, k := range kernel.Impls() {
+		if k != "go" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // withKernel runs f with kernel name selected, restoring the default after.
 func withKernel(name string, f func() (float64, error)) func() (float64, error) {
 	return func() (float64, error) {
@@ -232,12 +240,7 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	}
 	defer tp.close()
 	torchName := fmt.Sprintf("PyTorch %v", hello["torch"])
-	var kernels []string
-	for _, k := range kernel.Impls() {
-		if k != "go" {
-			kernels = append(kernels, k)
-		}
-	}
+	kernels := fastKernels()
 	if len(kernels) == 0 {
 		kernels = []string{"go"}
 	}
