@@ -83,13 +83,22 @@ func parseSizes(s string) ([]int, error) {
 // goSteps times SGD steps of sim/nn (nn.NewBenchStep) for about seconds and returns steps per
 // second.
 func goSteps(step func() nn.Stats, seconds float64) float64 {
+	r, _ := stepRate(seconds, func() error { step(); return nil })
+	return r
+}
+
+// stepRate runs step for about seconds (at least 3 times) and returns steps per second, or
+// step's first error.
+func stepRate(seconds float64, step func() error) (float64, error) {
 	steps := 0
 	start := time.Now()
 	for time.Since(start).Seconds() < seconds || steps < 3 {
-		step()
+		if err := step(); err != nil {
+			return 0, err
+		}
 		steps++
 	}
-	return float64(steps) / time.Since(start).Seconds()
+	return float64(steps) / time.Since(start).Seconds(), nil
 }
 
 // randomSet makes n examples of N(0, 1) inputs (dim) with labels uniform over classes, the
@@ -434,16 +443,7 @@ func alexNetRow(c config, tp *torchProc, torchName string, a alexNetShape) (row,
 	if err != nil {
 		return row{}, "", err
 	}
-	goRate := func() (float64, error) {
-		steps, start := 0, time.Now()
-		for time.Since(start).Seconds() < c.seconds || steps < 3 {
-			if err := step(); err != nil {
-				return 0, err
-			}
-			steps++
-		}
-		return float64(steps) / time.Since(start).Seconds(), nil
-	}
+	goRate := func() (float64, error) { return stepRate(c.seconds, step) }
 	for range 3 { // warm-up, as the peer's
 		if err := step(); err != nil {
 			return row{}, "", err
