@@ -5,12 +5,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/nn"
 )
 
