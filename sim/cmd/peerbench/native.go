@@ -416,30 +416,9 @@ func parseAlexNets(s string) ([]alexNetShape, error) {
 	return out, nil
 }
 
-// alexNetStep returns one SGD step (lr 0.01, dropout on) of the reference code's AlexNet with
-// channel scale ch on a fixed batch of N(0, 1) CIFAR-shaped inputs, as torch_bench.py's
-// alexnet command does.
-func alexNetStep(ch, batch int) (func() error, error) {
-	net, err := convnet.AlexNet(convnet.CIFARShape, ch, 10, 1)
-	if err != nil {
-		return nil, err
-	}
-	set := randomSet(batch, convnet.CIFARShape.Size(), 10, 4)
-	ws := net.NewWorkspace(batch)
-	ws.SetDropout(rand.NewPCG(3, 4))
-	grad := make([]float32, net.NumParams())
-	return func() error {
-		if _, err := ws.Gradient(net, nn.CrossEntropy, set.X, set.Y, grad); err != nil {
-			return err
-		}
-		net.SGD(grad, 0.01)
-		return nil
-	}, nil
-}
-
 // alexNetRow measures the AlexNet step against PyTorch's, alternating, on one thread each.
 func alexNetRow(c config, tp *torchProc, torchName string, a alexNetShape) (row, string, error) {
-	step, err := alexNetStep(a.ch, a.batch)
+	step, err := convnet.NewBenchStep(a.ch, a.batch)
 	if err != nil {
 		return row{}, "", err
 	}
