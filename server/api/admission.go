@@ -271,26 +271,26 @@ func (e tooManyRuns) Error() string {
 }
 func (tooManyRuns) RetryAfter() time.Duration { return 30 * time.Second }
 
-// cancelToken is the token that lets its holder cancel run id: an HMAC of the id under the
-// server's key, so that nothing needs to be stored and tokens outlive a restart when the
-// key does (Config.RunKey).
-func (s *Server) cancelToken(id string) string {
+// cancelToken is the token that lets its holder cancel the run or sweep (what) id: an HMAC
+// of both under the server's key, so that nothing needs to be stored, tokens outlive a
+// restart when the key does (Config.RunKey), and a run's token does not open a sweep.
+func (s *Server) cancelToken(what, id string) string {
 	m := hmac.New(sha256.New, s.runKey)
-	m.Write([]byte("cancel run " + id))
+	m.Write([]byte("cancel " + what + " " + id))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
-// checkCancelToken answers 403 unless the request carries run id's cancel token
-// (Authorization: Bearer <token>).
-func (s *Server) checkCancelToken(w http.ResponseWriter, r *http.Request, id string) bool {
+// checkCancelToken answers 403 unless the request carries the cancel token of the run or
+// sweep (what) id (Authorization: Bearer <token>).
+func (s *Server) checkCancelToken(w http.ResponseWriter, r *http.Request, what, id string) bool {
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
-		writeError(w, http.StatusForbidden, "", "cancelling a run needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)")
+		writeError(w, http.StatusForbidden, "", "cancelling a %s needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)", what)
 		return false
 	}
-	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.cancelToken(id))) {
-		writeError(w, http.StatusForbidden, "", "this is not the cancel token of run %s; only the client that started a run may cancel it", id)
+	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.cancelToken(what, id))) {
+		writeError(w, http.StatusForbidden, "", "this is not the cancel token of %s %s; only the client that started a %s may cancel it", what, id, what)
 		return false
 	}
 	return true

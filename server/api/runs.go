@@ -82,7 +82,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		ID          string      `json:"id"`
 		State       store.State `json:"state"`
 		CancelToken string      `json:"cancelToken"`
-	}{run.ID, run.State, s.cancelToken(run.ID)})
+	}{run.ID, run.State, s.cancelToken("run", run.ID)})
 }
 
 // getRun: GET /api/runs/{id} → the run.
@@ -110,7 +110,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := checkID(w, r)
-	if !ok || !s.checkCancelToken(w, r, id) {
+	if !ok || !s.checkCancelToken(w, r, "run", id) {
 		return
 	}
 	run, err := s.cfg.Runs.Cancel(r.Context(), id)

@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -340,7 +337,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 		Counts      map[string]int `json:"counts"`
 		Estimate    []sweep.Cost   `json:"estimate"`
 		CancelToken string         `json:"cancelToken"`
-	}{st.ID, len(st.Runs), st.Counts, st.Estimate, s.sweepCancelToken(st.ID)})
+	}{st.ID, len(st.Runs), st.Counts, st.Estimate, s.cancelToken("sweep", st.ID)})
 }
 
 // getSweep: GET /api/sweeps/{id}[?results=1] → the sweep and its runs (with their results).
@@ -371,14 +368,6 @@ func (s *Server) getSweep(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, st)
 }
 
-// sweepCancelToken is the token that lets its holder cancel sweep id, as cancelToken is for
-// runs (a different message under the same key, so neither token opens the other).
-func (s *Server) sweepCancelToken(id string) string {
-	m := hmac.New(sha256.New, s.runKey)
-	m.Write([]byte("cancel sweep " + id))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
-}
-
 // cancelSweep: DELETE /api/sweeps/{id} with Authorization: Bearer <cancelToken> → the sweep,
 // its unfinished runs cancelled. Only the holder of the token createSweep gave may cancel.
 func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
@@ -390,9 +379,7 @@ func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.sweepCancelToken(id))) {
-		writeError(w, http.StatusForbidden, "", "cancelling a sweep needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)")
+	if !s.checkCancelToken(w, r, "sweep", id) {
 		return
 	}
 	st, err := svc.CancelSweep(r.Context(), id)
