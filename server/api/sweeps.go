@@ -403,16 +403,7 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	select {
-	case <-s.closing:
-		writeError(w, http.StatusServiceUnavailable, "", "the server is shutting down")
-		return
-	default:
-	}
-	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
-		s.streams.Add(-1)
-		w.Header().Set("Retry-After", "10")
-		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET /api/sweeps/%s instead, or retry later", s.cfg.MaxStreams, id)
+	if !s.takeStream(w, "/api/sweeps/"+id) {
 		return
 	}
 	defer s.streams.Add(-1)
@@ -422,15 +413,8 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 		s.failSweep(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	if rc.Flush() != nil {
+	rc, ok := startStream(w)
+	if !ok {
 		return
 	}
 	beat := time.NewTicker(s.cfg.Heartbeat)
