@@ -121,13 +121,12 @@ func (o options) hosts(port string) []string {
 	}
 	host, _, _ := net.SplitHostPort(o.addr)
 	ip := net.ParseIP(host)
-	if host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return append(hs, api.LoopbackHosts(port)...)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) && o.baseURL == "" {
+		return nil
 	}
-	if o.baseURL != "" {
-		return append(hs, api.LoopbackHosts(port)...) // for checks on the machine itself
-	}
-	return nil
+	// With -base-url on a network interface, the loopback names serve checks on the
+	// machine itself.
+	return append(hs, api.LoopbackHosts(port)...)
 }
 
 // run listens on -addr and serves until ctx is cancelled.
