@@ -78,9 +78,10 @@ type refusal struct {
 	Message string `json:"message"`
 }
 
-// estimate is the sweep's size, estimated cost per backend and its refusals on this server.
-func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
-	e := sweepEstimate{Runs: sw.Count(), Estimate: sw.Estimate(), Refusals: s.sweepRefusals(sw)}
+// estimate is the sweep's size, estimated cost per backend and its refusals on this server;
+// secs are its runs' estimated seconds here (sweepSeconds).
+func (s *Server) estimate(sw sweep.Sweep, secs []float64) sweepEstimate {
+	e := sweepEstimate{Runs: sw.Count(), Estimate: sw.Estimate(), Refusals: s.sweepRefusals(sw, secs)}
 	msgs := make([]string, len(e.Refusals))
 	for i, r := range e.Refusals {
 		msgs[i] = r.Message
@@ -89,23 +90,30 @@ func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
 	return e
 }
 
-// sweepRefusals lists what on this server refuses sw: runs its kind refuses (its own checks
-// and per-run budgets, which no server flag changes), runs longer than the run time limit, a
-// sweep longer than the sweep budget, and a sweep larger than one client's share.
-func (s *Server) sweepRefusals(sw sweep.Sweep) []refusal {
+// sweepSeconds is the estimated time here of each run of sw (runSeconds).
+func (s *Server) sweepSeconds(sw sweep.Sweep) []float64 {
+	secs := make([]float64, sw.Count())
+	for i := range secs {
+		secs[i] = s.runSeconds(sw.Run(i))
+	}
+	return secs
+}
+
+// sweepRefusals lists what on this server refuses sw, whose runs take secs here: runs its
+// kind refuses (its own checks and per-run budgets, which no server flag changes), runs
+// longer than the run time limit, a sweep longer than the sweep budget, and a sweep larger
+// than one client's share.
+func (s *Server) sweepRefusals(sw sweep.Sweep, secs []float64) []refusal {
 	var out []refusal
 	out = append(out, kindRefusals(sw)...)
-	secs := make([]float64, sw.Count())
 	var total, longest float64
 	over, field := 0, ""
 	for i := range secs {
-		run := sw.Run(i)
-		secs[i] = s.runSeconds(run)
 		total += secs[i]
 		if s.cfg.RunTimeout > 0 && secs[i] > s.cfg.RunTimeout.Seconds() {
 			over++
 			if field == "" {
-				field = EstimateCost(run).Field
+				field = EstimateCost(sw.Run(i)).Field
 			}
 		}
 		longest = max(longest, secs[i])
@@ -243,7 +251,7 @@ func (s *Server) listSweepPresets(w http.ResponseWriter, r *http.Request) {
 	var out []presetView
 	for _, p := range sweep.Presets() {
 		sw := p.Sweep()
-		out = append(out, presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), sweepEstimate: s.estimate(sw)})
+		out = append(out, presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), sweepEstimate: s.estimate(sw, s.sweepSeconds(sw))})
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, r, http.StatusOK, out)
@@ -258,7 +266,7 @@ func (s *Server) estimateSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, r, http.StatusOK, s.estimate(sw))
+	writeJSON(w, r, http.StatusOK, s.estimate(sw, s.sweepSeconds(sw)))
 }
 
 func (s *Server) readSweep(w http.ResponseWriter, r *http.Request) (sweep.Sweep, bool) {
@@ -313,7 +321,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 		}
 		secs[i] = s.runSeconds(run)
 	}
-	if est := s.estimate(sw); len(est.Refusals) > 0 {
+	if est := s.estimate(sw, secs); len(est.Refusals) > 0 {
 		writeError(w, http.StatusBadRequest, est.Refusals[0].Field, "%s", est.Refused)
 		return
 	}
