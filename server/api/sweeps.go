@@ -269,10 +269,6 @@ func (s *Server) estimateSweep(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, s.estimate(sw, s.sweepSeconds(sw)))
 }
 
-func (s *Server) readSweep(w http.ResponseWriter, r *http.Request) (sweep.Sweep, bool) {
-	return s.readSweepOf(w, r, false)
-}
-
 // readSweepOf reads the sweep of the request's body; withRefusedRuns takes a well-formed sweep
 // some of whose runs their kind refuses (to estimate it), where a submission gets a 400.
 func (s *Server) readSweepOf(w http.ResponseWriter, r *http.Request, withRefusedRuns bool) (sweep.Sweep, bool) {
@@ -302,7 +298,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sw, ok := s.readSweep(w, r)
+	sw, ok := s.readSweepOf(w, r, false)
 	if !ok {
 		return
 	}
