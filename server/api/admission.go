@@ -37,18 +37,16 @@ func EstimateCost(s spec.Spec) Cost {
 	return Cost{spec.ReferenceSpeeds.Seconds(w), fmt.Sprintf("%v at %.0g per second", w, rate), w.Field}
 }
 
-// admitCost refuses a run whose estimate exceeds the run time limit, naming the estimate.
-func (s *Server) admitCost(sp spec.Spec) error {
-	if s.cfg.RunTimeout <= 0 {
-		return nil
-	}
+// admitCost returns the run's estimated seconds here (runSeconds), or refuses a run whose
+// estimate exceeds the run time limit, naming the estimate.
+func (s *Server) admitCost(sp spec.Spec) (float64, error) {
 	c := EstimateCost(sp)
 	secs := c.Seconds / s.cfg.RunSpeed
-	if secs <= s.cfg.RunTimeout.Seconds() {
-		return nil
+	if s.cfg.RunTimeout <= 0 || secs <= s.cfg.RunTimeout.Seconds() {
+		return secs, nil
 	}
 	est := time.Duration(secs * float64(time.Second)).Round(time.Minute)
-	return &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server (-run-timeout); ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
+	return 0, &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server (-run-timeout); ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
 }
 
 // activeRuns is each client's unfinished work, for Config.MaxRunsPerClient: the single runs

@@ -61,11 +61,12 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !s.checkDataset(w, sp) {
 		return
 	}
-	if err := s.admitCost(sp); err != nil {
+	secs, err := s.admitCost(sp)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	client, secs := s.clientKey(r), s.runSeconds(sp)
+	client := s.clientKey(r)
 	if err := s.reserve(r.Context(), client, secs); err != nil {
 		s.fail(w, r, err)
 		return
