@@ -1,7 +1,6 @@
 package paperview
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -310,7 +309,7 @@ func (t *Table) chart(panel string, k, xi int, id, title, caption string, metric
 	}
 	for i, name := range order {
 		pts := lines[name]
-		slices.SortFunc(pts, func(a, b pt) int { return cmp.Compare(a.x, b.x) })
+		slices.SortFunc(pts, func(a, b pt) int { return cmpFloat(a.x, b.x) })
 		line := chart.Series{Name: name, Kind: chart.Line, Color: i + 1}
 		dots := chart.Series{Name: name + " (points)", Kind: chart.Scatter, Color: i + 1}
 		bars := chart.Series{Name: name + " ±1 sd", Kind: chart.Line, Color: i + 1, Width: 1.5}
@@ -323,6 +322,16 @@ func (t *Table) chart(panel string, k, xi int, id, title, caption string, metric
 		c.Series = append(c.Series, line, dots, bars)
 	}
 	return c
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // HasCoords reports whether the table has the per-coordinate view (its charts are drawn).
