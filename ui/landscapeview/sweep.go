@@ -11,7 +11,6 @@ import (
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/chart"
-	"gonum.org/v1/gonum/floats"
 )
 
 // The sweep of exit times against width and against height: one basin (kind "exit") per point,
@@ -173,12 +172,12 @@ func (s *Sweep) Chart(axis string) *chart.Chart {
 	case "width":
 		c.Title = fmt.Sprintf("Exit time against width (ΔH = %g)", SweepHeight)
 		c.X = chart.Axis{Label: "width a = b", Unit: "w", Log: true, Min: 0.4, Max: 2.5}
-		grid = floats.LogSpan(make([]float64, 40), SweepWidths[0], SweepWidths[len(SweepWidths)-1])
+		grid = logGrid(SweepWidths[0], SweepWidths[len(SweepWidths)-1], 40)
 		c.Caption = "Dashed: theory (Lévy ∝ width^α). Dots: measured."
 	default:
 		c.Title = fmt.Sprintf("Exit time against height (width %g)", SweepWidth)
 		c.X = chart.Axis{Label: "height ΔH", Unit: "loss"}
-		grid = floats.Span(make([]float64, 40), SweepHeights[0], SweepHeights[len(SweepHeights)-1])
+		grid = linGrid(SweepHeights[0], SweepHeights[len(SweepHeights)-1], 40)
 		c.Caption = "Dashed: theory (Gaussian ∝ exp(ΔH/ε²)). Dots: measured."
 	}
 	c.Y.Min, c.Y.Max = 1, 1000
@@ -221,4 +220,20 @@ func (s *Sweep) SweepNote() string {
 		"so the measured means are shorter (by about 40 % at the page's basin, width 1 and ΔH = 0.3) and rise slowly towards the asymptote as the basin deepens, " +
 		"while growing with the width as the asymptote does; the gap closes as ε → 0. The Gaussian curve is exact for the continuous-time diffusion, so it meets the points; " +
 		"points far up are lower bounds, since walkers still inside at the end count the full " + strconv.FormatFloat(SweepTime, 'g', 3, 64) + " time units."
+}
+
+func logGrid(lo, hi float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = lo * math.Pow(hi/lo, float64(i)/float64(n-1))
+	}
+	return out
+}
+
+func linGrid(lo, hi float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	return out
 }
