@@ -101,7 +101,6 @@ func (s *Session) AlphaChart() *chart.Chart {
 		titles = append(titles, fmt.Sprintf("iteration %d: α̂ = %.3f, 95%% interval [%.3f, %.3f]", e.Iter, e.Alpha, e.Lo, e.Hi))
 		ymin, ymax = math.Min(ymin, e.Lo), math.Max(ymax, e.Hi)
 	}
-	c.Y.Min, c.Y.Max = math.Max(0, math.Floor(ymin*10)/10-0.1), math.Min(2.6, math.Ceil(ymax*10)/10+0.05)
 	// The test set's noise, when the spec measures it (testNoise).
 	var tit, ta []float64
 	var ttitles []string
