@@ -20,7 +20,7 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(t, tab)
+	console := netWatchConsole(tab)
 	p := netPage{t, tab}
 
 	keys := func(id, key string) {

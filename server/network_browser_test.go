@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,39 +68,21 @@ func netServerCounting(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	return srv, &datasetRequests
 }
 
-// netConsole collects the errors and exceptions the page writes to its console.
-type netConsole struct {
-	mu   sync.Mutex
-	msgs []string
-}
+// netConsole collects what the page writes to its console; check reports its errors and
+// exceptions, each with the URL it names.
+type netConsole struct{ *consoleLog }
 
-func netWatchConsole(t *testing.T, tab context.Context) *netConsole {
-	ctx, cancel := context.WithCancel(tab)
-	t.Cleanup(cancel)
-	c := new(netConsole)
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			// The browser's own request for /favicon.ico is not the app's.
-			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.HasSuffix(m.URL, "/favicon.ico") {
-				c.mu.Lock()
-				c.msgs = append(c.msgs, m.String()+" ("+m.URL+")")
-				c.mu.Unlock()
-			}
-		}
-	}()
-	return c
+func netWatchConsole(tab context.Context) *netConsole {
+	return &netConsole{watchConsole(tab)}
 }
 
 func (c *netConsole) check(t *testing.T) {
 	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, m := range c.msgs {
-		t.Errorf("console: %s", m)
+	for _, m := range c.matching(func(m chromedp.ConsoleMessage) bool {
+		// The browser's own request for /favicon.ico is not the app's.
+		return isError(m) && !strings.HasSuffix(m.URL, "/favicon.ico")
+	}) {
+		t.Errorf("console: %s", m.String()+" ("+m.URL+")")
 	}
 }
 
@@ -166,7 +147,7 @@ func TestBrowserNetwork(t *testing.T) {
 	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(t, tab)
+	console := netWatchConsole(tab)
 	p := netPage{t, tab}
 	sp := netSpec(t)
 
@@ -280,7 +261,7 @@ func TestBrowserNetworkServer(t *testing.T) {
 	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(t, tab)
+	console := netWatchConsole(tab)
 	p := netPage{t, tab}
 	sp := netSpec(t)
 	for name, v := range map[string]float64{"iters": 60, "evalEvery": 30} {
@@ -402,7 +383,7 @@ func TestBrowserNetworkMNISTCache(t *testing.T) {
 	t.Parallel()
 	srv, requests := netServerCounting(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(t, tab)
+	console := netWatchConsole(tab)
 	sp := netSpec(t)
 	if err := sp.SetChoice("dataset", "mnist"); err != nil {
 		t.Fatal(err)
