@@ -67,12 +67,7 @@ type runService struct {
 func startRuns(ctx context.Context, f engineFlags, backend simrun.Backend, dataDir string, st store.Store, workers int, runTimeout time.Duration) (*runService, error) {
 	rs := &runService{done: make(chan struct{})}
 	// Runs are validated in this process (the API, the engine, the local workers).
-	if f.maxRunWork > 0 {
-		spec.SetMLPWorkLimit(f.maxRunWork)
-	}
-	if f.maxRunMem > 0 {
-		spec.SetMLPMemoryLimit(int64(f.maxRunMem))
-	}
+	setMLPLimits(f.maxRunWork, f.maxRunMem)
 	var err error
 	if f.natsURL == "" {
 		rs.emb, err = engine.StartEmbedded(dataDir, f.natsListen)
@@ -165,6 +160,17 @@ func (rs *runService) close() {
 	}
 }
 
+// setMLPLimits applies -max-run-work and -max-run-memory (of the server or of a worker) to
+// the mlp kind's validation in this process; 0 keeps the kind's own bound.
+func setMLPLimits(work float64, mem byteSize) {
+	if work > 0 {
+		spec.SetMLPWorkLimit(work)
+	}
+	if mem > 0 {
+		spec.SetMLPMemoryLimit(int64(mem))
+	}
+}
+
 // workerMain is `tailscope worker`: it adds this machine's cores to a server's runs.
 func workerMain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
@@ -204,12 +210,7 @@ func workerMain(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintf(stderr, "tailscope worker: -workers must be at least 1, got %d\n", *slots)
 		return 2
 	}
-	if *maxRunWork > 0 {
-		spec.SetMLPWorkLimit(*maxRunWork)
-	}
-	if maxRunMem > 0 {
-		spec.SetMLPMemoryLimit(int64(maxRunMem))
-	}
+	setMLPLimits(*maxRunWork, maxRunMem)
 	nc, err := engine.Dial(*url, "tailscope worker", creds)
 	if err != nil {
 		fmt.Fprintf(stderr, "tailscope worker: %v\n", err)

@@ -121,13 +121,12 @@ func (o options) hosts(port string) []string {
 	}
 	host, _, _ := net.SplitHostPort(o.addr)
 	ip := net.ParseIP(host)
-	if host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return append(hs, api.LoopbackHosts(port)...)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) && o.baseURL == "" {
+		return nil
 	}
-	if o.baseURL != "" {
-		return append(hs, api.LoopbackHosts(port)...) // for checks on the machine itself
-	}
-	return nil
+	// With -base-url on a network interface, the loopback names serve checks on the
+	// machine itself.
+	return append(hs, api.LoopbackHosts(port)...)
 }
 
 // run listens on -addr and serves until ctx is cancelled.
@@ -201,11 +200,7 @@ func serve(ctx context.Context, o options, ln net.Listener, say func(string)) er
 	}
 	var h http.Handler
 	if o.app != nil {
-		mux := http.NewServeMux()
-		mux.Handle("/api/", apiSrv)
-		mux.Handle("GET /s/{id}", apiSrv.SharePage(o.app))
-		mux.Handle("/", o.app)
-		h = mux
+		h = routes(apiSrv, o.app, o.app)
 	} else if h, _, err = newMux(ctx, web.Options{}, apiSrv); err != nil {
 		return err
 	}
@@ -263,11 +258,17 @@ func newMux(ctx context.Context, opts web.Options, apiSrv *api.Server) (*http.Se
 	if err != nil {
 		return nil, nil, err
 	}
+	return routes(apiSrv, app, http.HandlerFunc(app.ServeIndex)), app, nil
+}
+
+// routes is the server's route table: the API, share links (the app's page index, or a 404
+// page for an unknown share) and the app.
+func routes(apiSrv *api.Server, app, index http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", apiSrv)                                                   // the JSON API
-	mux.Handle("GET /s/{id}", apiSrv.SharePage(http.HandlerFunc(app.ServeIndex))) // share links: the app, or 404
-	mux.Handle("/", app)                                                          // index.html, main.wasm, wasm_exec.js, assets, /healthz
-	return mux, app, nil
+	mux.Handle("/api/", apiSrv)                        // the JSON API
+	mux.Handle("GET /s/{id}", apiSrv.SharePage(index)) // share links: the app, or 404
+	mux.Handle("/", app)                               // index.html, main.wasm, wasm_exec.js, assets, /healthz
+	return mux
 }
 
 // appURL is the URL to print for a listener address: an unspecified host

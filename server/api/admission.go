@@ -37,18 +37,16 @@ func EstimateCost(s spec.Spec) Cost {
 	return Cost{spec.ReferenceSpeeds.Seconds(w), fmt.Sprintf("%v at %.0g per second", w, rate), w.Field}
 }
 
-// admitCost refuses a run whose estimate exceeds the run time limit, naming the estimate.
-func (s *Server) admitCost(sp spec.Spec) error {
-	if s.cfg.RunTimeout <= 0 {
-		return nil
-	}
+// admitCost returns the run's estimated seconds here (runSeconds), or refuses a run whose
+// estimate exceeds the run time limit, naming the estimate.
+func (s *Server) admitCost(sp spec.Spec) (float64, error) {
 	c := EstimateCost(sp)
 	secs := c.Seconds / s.cfg.RunSpeed
-	if secs <= s.cfg.RunTimeout.Seconds() {
-		return nil
+	if s.cfg.RunTimeout <= 0 || secs <= s.cfg.RunTimeout.Seconds() {
+		return secs, nil
 	}
 	est := time.Duration(secs * float64(time.Second)).Round(time.Minute)
-	return &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server (-run-timeout); ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
+	return 0, &spec.FieldError{Field: c.Field, Msg: fmt.Sprintf("this run would take about %v here (%s), more than the %v a run may take on this server (-run-timeout); ask for a smaller run", est, c.Work, s.cfg.RunTimeout)}
 }
 
 // activeRuns is each client's unfinished work, for Config.MaxRunsPerClient: the single runs
@@ -271,26 +269,26 @@ func (e tooManyRuns) Error() string {
 }
 func (tooManyRuns) RetryAfter() time.Duration { return 30 * time.Second }
 
-// cancelToken is the token that lets its holder cancel run id: an HMAC of the id under the
-// server's key, so that nothing needs to be stored and tokens outlive a restart when the
-// key does (Config.RunKey).
-func (s *Server) cancelToken(id string) string {
+// cancelToken is the token that lets its holder cancel the run or sweep (what) id: an HMAC
+// of both under the server's key, so that nothing needs to be stored, tokens outlive a
+// restart when the key does (Config.RunKey), and a run's token does not open a sweep.
+func (s *Server) cancelToken(what, id string) string {
 	m := hmac.New(sha256.New, s.runKey)
-	m.Write([]byte("cancel run " + id))
+	m.Write([]byte("cancel " + what + " " + id))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
-// checkCancelToken answers 403 unless the request carries run id's cancel token
-// (Authorization: Bearer <token>).
-func (s *Server) checkCancelToken(w http.ResponseWriter, r *http.Request, id string) bool {
+// checkCancelToken answers 403 unless the request carries the cancel token of the run or
+// sweep (what) id (Authorization: Bearer <token>).
+func (s *Server) checkCancelToken(w http.ResponseWriter, r *http.Request, what, id string) bool {
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
-		writeError(w, http.StatusForbidden, "", "cancelling a run needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)")
+		writeError(w, http.StatusForbidden, "", "cancelling a %s needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)", what)
 		return false
 	}
-	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.cancelToken(id))) {
-		writeError(w, http.StatusForbidden, "", "this is not the cancel token of run %s; only the client that started a run may cancel it", id)
+	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.cancelToken(what, id))) {
+		writeError(w, http.StatusForbidden, "", "this is not the cancel token of %s %s; only the client that started a %s may cancel it", what, id, what)
 		return false
 	}
 	return true

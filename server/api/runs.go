@@ -61,11 +61,12 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !s.checkDataset(w, sp) {
 		return
 	}
-	if err := s.admitCost(sp); err != nil {
+	secs, err := s.admitCost(sp)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	client, secs := s.clientKey(r), s.runSeconds(sp)
+	client := s.clientKey(r)
 	if err := s.reserve(r.Context(), client, secs); err != nil {
 		s.fail(w, r, err)
 		return
@@ -82,7 +83,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		ID          string      `json:"id"`
 		State       store.State `json:"state"`
 		CancelToken string      `json:"cancelToken"`
-	}{run.ID, run.State, s.cancelToken(run.ID)})
+	}{run.ID, run.State, s.cancelToken("run", run.ID)})
 }
 
 // getRun: GET /api/runs/{id} → the run.
@@ -110,7 +111,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := checkID(w, r)
-	if !ok || !s.checkCancelToken(w, r, id) {
+	if !ok || !s.checkCancelToken(w, r, "run", id) {
 		return
 	}
 	run, err := s.cfg.Runs.Cancel(r.Context(), id)
@@ -142,16 +143,7 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	select {
-	case <-s.closing:
-		writeError(w, http.StatusServiceUnavailable, "", "the server is shutting down")
-		return
-	default:
-	}
-	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
-		s.streams.Add(-1)
-		w.Header().Set("Retry-After", "10")
-		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET /api/runs/%s instead, or retry later", s.cfg.MaxStreams, id)
+	if !s.takeStream(w, "/api/runs/"+id) {
 		return
 	}
 	defer s.streams.Add(-1)
@@ -161,15 +153,8 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout; not every writer supports this
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	if rc.Flush() != nil {
+	rc, ok := startStream(w)
+	if !ok {
 		return
 	}
 	beat := time.NewTicker(s.cfg.Heartbeat)
@@ -202,6 +187,39 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// takeStream takes a place among the event streams open (Config.MaxStreams), or answers 503
+// (the server is shutting down, or every place is taken: poll pollPath instead) and returns
+// false. The caller gives the place back with s.streams.Add(-1).
+func (s *Server) takeStream(w http.ResponseWriter, pollPath string) bool {
+	select {
+	case <-s.closing:
+		writeError(w, http.StatusServiceUnavailable, "", "the server is shutting down")
+		return false
+	default:
+	}
+	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
+		s.streams.Add(-1)
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET %s instead, or retry later", s.cfg.MaxStreams, pollPath)
+		return false
+	}
+	return true
+}
+
+// startStream writes the headers of a server-sent event stream and its reconnection delay,
+// and reports whether the client is still there.
+func startStream(w http.ResponseWriter) (*http.ResponseController, bool) {
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout; not every writer supports this
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	return rc, rc.Flush() == nil
 }
 
 // writeEvent writes one server-sent event; JSON has no raw newlines, so data is one line.

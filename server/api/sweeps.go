@@ -2,9 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -81,9 +78,10 @@ type refusal struct {
 	Message string `json:"message"`
 }
 
-// estimate is the sweep's size, estimated cost per backend and its refusals on this server.
-func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
-	e := sweepEstimate{Runs: sw.Count(), Estimate: sw.Estimate(), Refusals: s.sweepRefusals(sw)}
+// estimate is the sweep's size, estimated cost per backend and its refusals on this server;
+// secs are its runs' estimated seconds here (sweepSeconds).
+func (s *Server) estimate(sw sweep.Sweep, secs []float64) sweepEstimate {
+	e := sweepEstimate{Runs: sw.Count(), Estimate: sw.Estimate(), Refusals: s.sweepRefusals(sw, secs)}
 	msgs := make([]string, len(e.Refusals))
 	for i, r := range e.Refusals {
 		msgs[i] = r.Message
@@ -92,23 +90,30 @@ func (s *Server) estimate(sw sweep.Sweep) sweepEstimate {
 	return e
 }
 
-// sweepRefusals lists what on this server refuses sw: runs its kind refuses (its own checks
-// and per-run budgets, which no server flag changes), runs longer than the run time limit, a
-// sweep longer than the sweep budget, and a sweep larger than one client's share.
-func (s *Server) sweepRefusals(sw sweep.Sweep) []refusal {
+// sweepSeconds is the estimated time here of each run of sw (runSeconds).
+func (s *Server) sweepSeconds(sw sweep.Sweep) []float64 {
+	secs := make([]float64, sw.Count())
+	for i := range secs {
+		secs[i] = s.runSeconds(sw.Run(i))
+	}
+	return secs
+}
+
+// sweepRefusals lists what on this server refuses sw, whose runs take secs here: runs its
+// kind refuses (its own checks and per-run budgets, which no server flag changes), runs
+// longer than the run time limit, a sweep longer than the sweep budget, and a sweep larger
+// than one client's share.
+func (s *Server) sweepRefusals(sw sweep.Sweep, secs []float64) []refusal {
 	var out []refusal
 	out = append(out, kindRefusals(sw)...)
-	secs := make([]float64, sw.Count())
 	var total, longest float64
 	over, field := 0, ""
 	for i := range secs {
-		run := sw.Run(i)
-		secs[i] = s.runSeconds(run)
 		total += secs[i]
 		if s.cfg.RunTimeout > 0 && secs[i] > s.cfg.RunTimeout.Seconds() {
 			over++
 			if field == "" {
-				field = EstimateCost(run).Field
+				field = EstimateCost(sw.Run(i)).Field
 			}
 		}
 		longest = max(longest, secs[i])
@@ -246,7 +251,7 @@ func (s *Server) listSweepPresets(w http.ResponseWriter, r *http.Request) {
 	var out []presetView
 	for _, p := range sweep.Presets() {
 		sw := p.Sweep()
-		out = append(out, presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), sweepEstimate: s.estimate(sw)})
+		out = append(out, presetView{Name: p.Name, Label: p.Label, Help: p.Help, Sweep: sw, Link: sw.Encode(), sweepEstimate: s.estimate(sw, s.sweepSeconds(sw))})
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, r, http.StatusOK, out)
@@ -261,11 +266,7 @@ func (s *Server) estimateSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, r, http.StatusOK, s.estimate(sw))
-}
-
-func (s *Server) readSweep(w http.ResponseWriter, r *http.Request) (sweep.Sweep, bool) {
-	return s.readSweepOf(w, r, false)
+	writeJSON(w, r, http.StatusOK, s.estimate(sw, s.sweepSeconds(sw)))
 }
 
 // readSweepOf reads the sweep of the request's body; withRefusedRuns takes a well-formed sweep
@@ -297,7 +298,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sw, ok := s.readSweep(w, r)
+	sw, ok := s.readSweepOf(w, r, false)
 	if !ok {
 		return
 	}
@@ -316,7 +317,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 		}
 		secs[i] = s.runSeconds(run)
 	}
-	if est := s.estimate(sw); len(est.Refusals) > 0 {
+	if est := s.estimate(sw, secs); len(est.Refusals) > 0 {
 		writeError(w, http.StatusBadRequest, est.Refusals[0].Field, "%s", est.Refused)
 		return
 	}
@@ -340,7 +341,7 @@ func (s *Server) createSweep(w http.ResponseWriter, r *http.Request) {
 		Counts      map[string]int `json:"counts"`
 		Estimate    []sweep.Cost   `json:"estimate"`
 		CancelToken string         `json:"cancelToken"`
-	}{st.ID, len(st.Runs), st.Counts, st.Estimate, s.sweepCancelToken(st.ID)})
+	}{st.ID, len(st.Runs), st.Counts, st.Estimate, s.cancelToken("sweep", st.ID)})
 }
 
 // getSweep: GET /api/sweeps/{id}[?results=1] → the sweep and its runs (with their results).
@@ -371,14 +372,6 @@ func (s *Server) getSweep(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, st)
 }
 
-// sweepCancelToken is the token that lets its holder cancel sweep id, as cancelToken is for
-// runs (a different message under the same key, so neither token opens the other).
-func (s *Server) sweepCancelToken(id string) string {
-	m := hmac.New(sha256.New, s.runKey)
-	m.Write([]byte("cancel sweep " + id))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
-}
-
 // cancelSweep: DELETE /api/sweeps/{id} with Authorization: Bearer <cancelToken> → the sweep,
 // its unfinished runs cancelled. Only the holder of the token createSweep gave may cancel.
 func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
@@ -390,9 +383,7 @@ func (s *Server) cancelSweep(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !hmac.Equal([]byte(strings.TrimSpace(tok)), []byte(s.sweepCancelToken(id))) {
-		writeError(w, http.StatusForbidden, "", "cancelling a sweep needs the cancel token its creator received (send it as Authorization: Bearer <cancelToken>)")
+	if !s.checkCancelToken(w, r, "sweep", id) {
 		return
 	}
 	st, err := svc.CancelSweep(r.Context(), id)
@@ -416,16 +407,7 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	select {
-	case <-s.closing:
-		writeError(w, http.StatusServiceUnavailable, "", "the server is shutting down")
-		return
-	default:
-	}
-	if n := s.streams.Add(1); n > int64(s.cfg.MaxStreams) {
-		s.streams.Add(-1)
-		w.Header().Set("Retry-After", "10")
-		writeError(w, http.StatusServiceUnavailable, "", "too many event streams are open (%d); poll GET /api/sweeps/%s instead, or retry later", s.cfg.MaxStreams, id)
+	if !s.takeStream(w, "/api/sweeps/"+id) {
 		return
 	}
 	defer s.streams.Add(-1)
@@ -435,15 +417,8 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 		s.failSweep(w, r, err)
 		return
 	}
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	if rc.Flush() != nil {
+	rc, ok := startStream(w)
+	if !ok {
 		return
 	}
 	beat := time.NewTicker(s.cfg.Heartbeat)

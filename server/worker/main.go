@@ -20,6 +20,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall/js"
 
 	"github.com/syumai/workers"
@@ -81,18 +82,34 @@ const maxDrainBytes = 16 << 20
 // request's CPU time.
 const maxShareBytes = 2 << 20
 
+// appIndex is the app's page and its Content-Security-Policy.
+type appIndex struct {
+	html   []byte
+	policy string
+}
+
+// loadIndex reads index.html and hashes its inline scripts for the policy once per Worker
+// instance, not on every share link (a request's CPU time is billed and bounded).
+var loadIndex = sync.OnceValues(func() (appIndex, error) {
+	b, err := assets.FS.ReadFile("index.html")
+	if err != nil {
+		return appIndex{}, err
+	}
+	return appIndex{b, csp.Policy(b)}, nil
+})
+
 // serveIndex answers a share link with the app's page; the app then reads the share
 // through the API.
 func serveIndex(w http.ResponseWriter, r *http.Request) {
-	b, err := assets.FS.ReadFile("index.html")
+	index, err := loadIndex()
 	if err != nil {
 		http.Error(w, "index.html is missing from the build", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	csp.SetHeaders(w.Header(), csp.Policy(b))
-	w.Write(b)
+	csp.SetHeaders(w.Header(), index.policy)
+	w.Write(index.html)
 }
 
 // workersKV is a kvstore.KV over a Workers KV namespace binding.

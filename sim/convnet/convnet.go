@@ -186,7 +186,7 @@ func (n *Net) InputDim() int { return n.Input.Size() }
 // NumParams returns the number of parameters.
 func (n *Net) NumParams() int { return len(n.Params) }
 
-// Layers returns the number of layers with parameters.
+// NumLayers returns the number of layers with parameters.
 func (n *Net) NumLayers() int { return len(n.groups) }
 
 // Offset returns the index in Params (and in a gradient) of the first parameter of the l-th

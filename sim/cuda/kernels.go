@@ -26,7 +26,7 @@ extern "C" __global__ void sgd(float* w, const float* g, float lr, int n) {
 	if (i < n) w[i] = fmaf(-lr, g[i], w[i]);
 }
 
-// sim/nn.lossAndGrad for the cross-entropy, one thread per example: the example's loss
+// sim/nn.LossGradient for the cross-entropy, one thread per example: the example's loss
 // (m + log s − o_y) in loss[i], 1 in correct[i] if its largest output (ties to the lower
 // class) is its class, and when dout is not null the gradient of the mean loss.
 extern "C" __global__ void loss_ce(const float* out, const unsigned char* y, float* dout,
@@ -49,7 +49,7 @@ extern "C" __global__ void loss_ce(const float* out, const unsigned char* y, flo
 	loss[i] = m + log(s) - (double)o[c];
 }
 
-// sim/nn.lossAndGrad for the multi-class linear hinge loss: loss[i] is the example's sum
+// sim/nn.LossGradient for the multi-class linear hinge loss: loss[i] is the example's sum
 // over the classes of max(0, 1 − t·o) (the host divides by b·C).
 extern "C" __global__ void loss_hinge(const float* out, const unsigned char* y, float* dout,
 		double* loss, int* correct, int b, int C) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -102,21 +103,13 @@ func symbols(lib uintptr, libName string, fns map[string]any) error {
 		addrs[name] = p
 	}
 	if len(missing) > 0 {
-		sortStrings(missing)
+		slices.Sort(missing)
 		return fmt.Errorf("%s lacks %s", libName, strings.Join(missing, ", "))
 	}
 	for name, fptr := range fns {
 		purego.RegisterFunc(fptr, addrs[name])
 	}
 	return nil
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // Device is one CUDA device.

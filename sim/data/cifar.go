@@ -313,11 +313,7 @@ func CIFARRange(c CIFAR, train bool, offset, n int) (*Set, error) {
 	if offset < 0 || n < 1 || offset > full.Len() || n > full.Len()-offset {
 		return nil, fmt.Errorf("data: slice [%d, %d+%d) of %s, which has %d examples", offset, offset, n, full.Name, full.Len())
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = offset + i
-	}
-	return full.pick(idx), nil
+	return full.span(offset, n), nil
 }
 
 // CIFARSubset returns n examples of c's training or test set: the first n, or

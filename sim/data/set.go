@@ -198,15 +198,21 @@ func (s *Set) subset(n int, balanced bool) (*Set, error) {
 		return nil, fmt.Errorf("data: subset of %d examples of %s, which has %d", n, s.Name, s.Len())
 	}
 	if !balanced {
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = i
-		}
-		return s.pick(idx), nil
+		return s.span(0, n), nil
 	}
 	idx, err := s.balancedIndex(n)
 	if err != nil {
 		return nil, err
 	}
 	return s.pick(idx), nil
+}
+
+// span returns examples [offset, offset+n) of s as pick does, normalising (and holding)
+// only those; the caller checks the bounds.
+func (s *Set) span(offset, n int) *Set {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = offset + i
+	}
+	return s.pick(idx)
 }

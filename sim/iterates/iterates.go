@@ -27,6 +27,9 @@ const NoiseBatches = 10000
 // divergedNorm: a chain whose distance to the solution passes it is counted as diverged and stopped.
 const divergedNorm = 1e100
 
+// z975 is the 0.975 quantile of N(0, 1), for 95% intervals.
+const z975 = 1.959963984540054
+
 // SurvivalPoints bounds the points of the empirical survival curve in a Result.
 const SurvivalPoints = 120
 
@@ -259,7 +262,6 @@ func GradientNoise(p spec.IteratesParams, e []float64, batches int, src rand.Sou
 // statistics, √k(1/α̂ − 1/α) → N(0, 1/α²). k = ⌈√N⌉ (Hill's default) is at least 10 for the
 // 100 chains a run has at least, so 1/α̂ − z·se stays positive.
 func uncapped(e estimator.Estimate) estimator.Estimate {
-	const z975 = 1.959963984540054
 	k := math.Ceil(math.Sqrt(float64(e.N)))
 	m := 1 / e.Alpha
 	se := m / math.Sqrt(k)

@@ -182,7 +182,6 @@ func root(z []float64) (s, lo, hi float64, beyond bool) {
 	if slope <= 0 {
 		return s, 0, MaxTailIndex, false
 	}
-	const z975 = 1.959963984540054
 	d := z975 * seH / slope
 	return s, max(s-d, 0), s + d, false
 }

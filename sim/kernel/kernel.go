@@ -36,8 +36,8 @@ var fastName = "go"
 type impl struct {
 	name string
 	gemm func(c, a []float32, ars, aps int, b []float32, m, k, n int)
-	// transB, when not nil, is MatMulTransB's fast path: c (m×n) = a·bᵀ, b n×k, reading b
-	// in place or through its own packing buffers (no scratch needed).
+	// transB is MatMulTransB's fast path: c (m×n) = a·bᵀ, b n×k, reading b in place or
+	// through its own packing buffers (no scratch needed). Every fast kernel has one.
 	transB func(c, a, b []float32, m, k, n int)
 }
 
@@ -118,23 +118,12 @@ func MatMulTransA(c, a, b []float32, m, k, n int) {
 	matMulTransARef(c, a, b, m, k, n)
 }
 
-// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast path is
-// MatMulTransBScratch with a pooled scratch buffer (which the collector may empty: callers
-// that must not allocate pass their own).
+// MatMulTransB sets c (m×n) = a · bᵀ where a is m×k and b is n×k. The fast kernels pack b
+// into panels as they multiply (their own buffers).
 func MatMulTransB(c, a, b []float32, m, k, n int) {
 	checkSizes("MatMulTransB", c, a, b, m*n, m*k, n*k)
-	if fastGemm != nil && m*k*n >= minFastWork {
-		if fastTransB != nil {
-			fastTransB(c, a, b, m, k, n)
-			return
-		}
-		need := TransBScratch(m, k, n)
-		bufp := scratch.Get().(*[]float32)
-		if cap(*bufp) < need {
-			*bufp = make([]float32, need)
-		}
-		MatMulTransBScratch(c, a, b, m, k, n, (*bufp)[:need])
-		scratch.Put(bufp)
+	if fastTransB != nil && m*k*n >= minFastWork {
+		fastTransB(c, a, b, m, k, n)
 		return
 	}
 	matMulTransBRef(c, a, b, m, k, n)
@@ -147,9 +136,9 @@ func TransBScratch(m, k, n int) int { return max(k*n, 32*(k+m)) }
 
 // MatMulTransBScratch sets c (m×n) = a · bᵀ where a is m×k and b is n×k (a layer's weights
 // stored out×in), using scratch (at least TransBScratch(m, k, n) elements, contents ignored)
-// and allocating nothing once warm. On amd64 and in the browser it packs b into panels as it
-// multiplies (its own buffers; scratch is not used); with other fast kernels it transposes b
-// whole and calls MatMul's kernel; with the plain loops it transposes b and runs MatMul's loops,
+// and allocating nothing once warm. The fast kernels (amd64, the browser) pack b into panels
+// as they multiply (their own buffers; scratch is not used); the plain loops transpose b into
+// scratch and run MatMul's loops,
 // which skip zero entries of a (ReLU activations, MNIST's blank pixels). It panics if a slice
 // or scratch is too short.
 func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
@@ -157,14 +146,8 @@ func MatMulTransBScratch(c, a, b []float32, m, k, n int, scratch []float32) {
 	if need := TransBScratch(m, k, n); len(scratch) < need {
 		panic(fmt.Sprintf("kernel.MatMulTransBScratch: scratch of %d elements, %d×%d by (%d×%d)ᵀ needs %d", len(scratch), m, k, n, k, need))
 	}
-	if fastGemm != nil && m*k*n >= minFastWork {
-		if fastTransB != nil {
-			fastTransB(c, a, b, m, k, n)
-			return
-		}
-		bt := scratch[:k*n]
-		transpose(bt, b, n, k)
-		fastGemm(c, a, k, 1, bt, m, k, n)
+	if fastTransB != nil && m*k*n >= minFastWork {
+		fastTransB(c, a, b, m, k, n)
 		return
 	}
 	bt := scratch[:k*n]

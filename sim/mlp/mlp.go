@@ -367,16 +367,7 @@ func (t *Trainer) Fraction(measuring float64) float64 {
 }
 
 // LR returns the learning rate of the next step.
-func (t *Trainer) LR() float64 {
-	lr := t.p.LR
-	switch t.p.Schedule {
-	case spec.ScheduleStep:
-		lr *= math.Pow(t.p.Gamma, float64(t.iter/t.p.StepEvery))
-	case spec.ScheduleThirds:
-		lr = t.p.ThirdsLR(t.iter)
-	}
-	return lr
-}
+func (t *Trainer) LR() float64 { return t.p.LRAt(t.iter) }
 
 // batchData returns the examples of iteration t.iter.
 func (t *Trainer) batchData() ([]float32, []uint8) {
@@ -482,24 +473,15 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 	if progress != nil {
 		cfg.Progress = func(done, _ int) { progress(float64(done) / all) }
 	}
-	var m *noise.Measurement
-	var err error
-	if t.dev != nil {
-		m, err = noise.MeasureWith(ctx, t.net, t.train, cfg, t.dev.Gradient)
-	} else {
-		m, err = noise.MeasureModel(ctx, t.model, t.train, cfg)
-	}
+	m, err := t.measure(ctx, t.train, cfg)
 	if err != nil {
 		return Evaluation{}, err
 	}
-	ev := Evaluation{Iter: t.iter, LR: t.LR(), TrainLoss: m.TrainLoss, TrainAcc: m.TrainAcc,
-		Alpha: m.Alpha.Alpha, Lo: m.Alpha.Lo, Hi: m.Alpha.Hi, ZeroFrac: m.ZeroFrac, Noise: m}
+	ev := Evaluation{Iter: t.iter, LR: t.LR(), TrainLoss: m.TrainLoss, TrainAcc: m.TrainAcc, ZeroFrac: m.ZeroFrac, Noise: m}
 	if t.p.Evaluations()*(t.p.NoiseBatches()+t.p.TestBatches()) > MaxNorms {
 		m.Norms = nil // the histogram stays
 	}
-	if t.p.Zeros == spec.ZerosKeep {
-		ev.Alpha, ev.Lo, ev.Hi = m.AlphaRef.Alpha, m.AlphaRef.Lo, m.AlphaRef.Hi
-	}
+	ev.Alpha, ev.Lo, ev.Hi = t.headline(m)
 	for _, e := range m.Layers {
 		ev.LayerAlpha = append(ev.LayerAlpha, e.Alpha)
 	}
@@ -510,12 +492,7 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 		if progress != nil {
 			tc.Progress = func(done, _ int) { progress(float64(work+done) / all) }
 		}
-		var tm *noise.Measurement
-		if t.dev != nil {
-			tm, err = noise.MeasureWith(ctx, t.net, t.test, tc, t.dev.Gradient)
-		} else {
-			tm, err = noise.MeasureModel(ctx, t.model, t.test, tc)
-		}
+		tm, err := t.measure(ctx, t.test, tc)
 		if err != nil {
 			return Evaluation{}, fmt.Errorf("mlp: the test set's noise: %w", err)
 		}
@@ -523,10 +500,7 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 			tm.Norms = nil
 		}
 		ev.TestNoise = tm
-		ev.TestAlpha, ev.TestLo, ev.TestHi = tm.Alpha.Alpha, tm.Alpha.Lo, tm.Alpha.Hi
-		if t.p.Zeros == spec.ZerosKeep {
-			ev.TestAlpha, ev.TestLo, ev.TestHi = tm.AlphaRef.Alpha, tm.AlphaRef.Lo, tm.AlphaRef.Hi
-		}
+		ev.TestAlpha, ev.TestLo, ev.TestHi = t.headline(tm)
 	}
 	ev.TestLoss, ev.TestAcc, err = t.testStats()
 	if err != nil {
@@ -546,6 +520,24 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 		t.stopAt = t.iter + 1
 	}
 	return ev, nil
+}
+
+// measure measures the gradient noise on set, on the device when one is attached.
+func (t *Trainer) measure(ctx context.Context, set *data.Set, cfg noise.Config) (*noise.Measurement, error) {
+	if t.dev != nil {
+		return noise.MeasureWith(ctx, t.net, set, cfg, t.dev.Gradient)
+	}
+	return noise.MeasureModel(ctx, t.model, set, cfg)
+}
+
+// headline returns the α̂ and 95% interval an evaluation reports for m: exact zeros
+// skipped, or counted as the reference code does with zeros "keep".
+func (t *Trainer) headline(m *noise.Measurement) (alpha, lo, hi float64) {
+	e := m.Alpha
+	if t.p.Zeros == spec.ZerosKeep {
+		e = m.AlphaRef
+	}
+	return e.Alpha, e.Lo, e.Hi
 }
 
 func (t *Trainer) testStats() (loss, acc float64, err error) {

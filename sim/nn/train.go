@@ -92,7 +92,7 @@ func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, [
 	w.forward(x, b)
 	defer w.release()
 	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
-	st := lossAndGrad(loss, out, y, nil, nil)
+	st := LossGradient(loss, out, y, nil, nil)
 	return st, out, nil
 }
 
@@ -110,7 +110,7 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 	defer w.release()
 	L := n.Layers()
 	classes := n.Sizes[L]
-	st := lossAndGrad(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
+	st := LossGradient(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		d := w.delta[l+1][:b*out]
@@ -127,10 +127,12 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 	return st, nil
 }
 
-// lossAndGrad returns the statistics of the outputs out (b×C) and, if dout is not nil,
-// sets it to the gradient of the mean loss with respect to out, using exp (C values) as
-// scratch. Sums are in float64.
-func lossAndGrad(loss Loss, out []float32, y []uint8, dout []float32, exp []float64) Stats {
+// LossGradient returns the loss statistics of the outputs out (b×C, b = len(y)) and, if dout
+// is not nil, sets it (b×C) to the gradient of the mean loss with respect to out, using exp
+// (C values, or nil when dout is nil) as scratch. Sums are in float64. It is the loss of
+// Workspace.Gradient, exported for other architectures (sim/convnet) to share its numbers
+// exactly.
+func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []float64) Stats {
 	b := len(y)
 	C := len(out) / b
 	st := Stats{N: b}

@@ -6,9 +6,9 @@ package run
 import (
 	"context"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"runtime"
 
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/iterates"
 	"github.com/tailscope/tailscope/sim/levy"
 	"github.com/tailscope/tailscope/sim/mlp"

@@ -288,6 +288,17 @@ func (p MLPParams) Steps() int {
 	return p.Iters
 }
 
+// LRAt returns the learning rate of step k (0-based) under the spec's schedule.
+func (p MLPParams) LRAt(k int) float64 {
+	switch p.Schedule {
+	case ScheduleStep:
+		return p.LR * math.Pow(p.Gamma, float64(k/p.StepEvery))
+	case ScheduleThirds:
+		return p.ThirdsLR(k)
+	}
+	return p.LR
+}
+
 // ThirdsLR returns the learning rate of step k (0-based) of the "thirds" schedule, as the
 // reference code's MultiStepLR(milestones = [T, 2T], T = ⌊iters/3⌋) gives it when stepped
 // with scheduler.step(i) after step i: lr·γ^c with c the milestones ≤ max(k − 1, 0).

@@ -48,17 +48,22 @@ func (c Cost) String() string {
 		Human(c.Wall(1)), Human(c.Wall(2)), Human(c.Wall(16)))
 }
 
+// Cost estimates the sweep's cost on one worker of b.
+func (b Backend) Cost(sw Sweep) Cost {
+	c := Cost{Backend: b.Name, Runs: sw.Count()}
+	for r := range c.Runs {
+		sec := b.RunSeconds(sw.Run(r))
+		c.Seconds += sec
+		c.Longest = max(c.Longest, sec)
+	}
+	return c
+}
+
 // Estimate returns the sweep's cost on each known backend.
 func (sw Sweep) Estimate() []Cost {
 	out := make([]Cost, len(Backends))
 	for i, b := range Backends {
-		c := Cost{Backend: b.Name, Runs: sw.Count()}
-		for r := range c.Runs {
-			sec := b.RunSeconds(sw.Run(r))
-			c.Seconds += sec
-			c.Longest = max(c.Longest, sec)
-		}
-		out[i] = c
+		out[i] = b.Cost(sw)
 	}
 	return out
 }
@@ -84,11 +89,7 @@ func (b Budget) Check(sw Sweep) error {
 	if b.MaxSeconds <= 0 {
 		return nil
 	}
-	var sec float64
-	for r := range sw.Count() {
-		sec += b.Backend.RunSeconds(sw.Run(r))
-	}
-	if sec > b.MaxSeconds {
+	if sec := b.Backend.Cost(sw).Seconds; sec > b.MaxSeconds {
 		return errorf("grid", "the sweep's %d runs would take about %s on one %s worker, more than the %s this server takes at once; use fewer values, seeds or iterations",
 			sw.Count(), Human(time.Duration(sec*float64(time.Second))), b.Backend.Name, Human(time.Duration(b.MaxSeconds*float64(time.Second))))
 	}

@@ -198,15 +198,6 @@ func (sw Sweep) Run(i int) spec.Spec {
 	return s
 }
 
-// Runs returns every run's spec, in order.
-func (sw Sweep) Runs() []spec.Spec {
-	out := make([]spec.Spec, sw.Count())
-	for i := range out {
-		out[i] = sw.Run(i)
-	}
-	return out
-}
-
 // Label describes run i by its grid values and seed, e.g. "width=64 depth=3 seed=2".
 func (sw Sweep) Label(i int) string {
 	values, seed := sw.Point(i)

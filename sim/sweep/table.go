@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	gstat "gonum.org/v1/gonum/stat"
 )
 
 // TableMetrics are the numbers Table always summarises: fields of the last evaluation of an
@@ -123,20 +125,12 @@ func lastEvaluation(result json.RawMessage) map[string]float64 {
 	return out
 }
 
+// stat is the mean and sample standard deviation of xs (gonum's); one value has no spread.
 func stat(xs []float64) Stat {
-	var sum float64
-	for _, x := range xs {
-		sum += x
+	if len(xs) == 1 {
+		return Stat{Mean: xs[0], N: 1}
 	}
-	mean := sum / float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := 0.0
-	if len(xs) > 1 {
-		sd = math.Sqrt(ss / float64(len(xs)-1))
-	}
+	mean, sd := gstat.MeanStdDev(xs, nil)
 	return Stat{Mean: mean, SD: sd, N: len(xs)}
 }
 

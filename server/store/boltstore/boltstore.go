@@ -137,16 +137,17 @@ func openDB(path string, readOnly bool) (db *bolt.DB, err error) {
 // Usage returns the bytes the database holds (its pages in use) and its quota (0: none).
 func (s *Store) Usage() (used, max int64, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		used = s.used(tx)
+		used = usedBytes(s.db, tx)
 		return nil
 	})
 	return used, s.maxBytes, err
 }
 
-// used is the size of the pages in use: the file's high-water mark less its free pages.
-func (s *Store) used(tx *bolt.Tx) int64 {
-	st := s.db.Stats()
-	return tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(s.db.Info().PageSize)
+// usedBytes is the size of db's pages in use as of tx: the file's high-water mark less its
+// free pages.
+func usedBytes(db *bolt.DB, tx *bolt.Tx) int64 {
+	st := db.Stats()
+	return tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(db.Info().PageSize)
 }
 
 // checkQuota refuses a write of n more bytes that would pass the quota.
@@ -154,7 +155,7 @@ func (s *Store) checkQuota(tx *bolt.Tx, n int) error {
 	if s.maxBytes <= 0 {
 		return nil
 	}
-	if used := s.used(tx); used+int64(n) > s.maxBytes {
+	if used := usedBytes(s.db, tx); used+int64(n) > s.maxBytes {
 		return &store.FullError{Used: used, Max: s.maxBytes}
 	}
 	return nil

@@ -14,14 +14,7 @@ import (
 // and headers, every record, and bbolt's consistency check (Tx.Check). It opens the file
 // read-only and fails clearly while a server holds it. Damage is a *DamagedError.
 func Check(dir string) (Report, error) {
-	path := filepath.Join(dir, FileName)
-	if _, err := os.Stat(path); err != nil {
-		return Report{}, fmt.Errorf("boltstore: %w", err)
-	}
-	if err := checkFile(path); err != nil {
-		return Report{}, err
-	}
-	db, err := openDB(path, true)
+	db, path, err := openExisting(dir)
 	if err != nil {
 		return Report{}, err
 	}
@@ -30,18 +23,25 @@ func Check(dir string) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.Used = usedPages(db)
+	db.View(func(tx *bolt.Tx) error {
+		rep.Used = usedBytes(db, tx)
+		return nil
+	})
 	return rep, nil
 }
 
-func usedPages(db *bolt.DB) int64 {
-	var used int64
-	db.View(func(tx *bolt.Tx) error {
-		st := db.Stats()
-		used = tx.Size() - int64(st.FreePageN+st.PendingPageN)*int64(db.Info().PageSize)
-		return nil
-	})
-	return used
+// openExisting opens the database in directory dir read-only for the maintenance commands:
+// it must exist, and its size and headers are checked before bbolt maps it (checkFile).
+func openExisting(dir string) (*bolt.DB, string, error) {
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); err != nil {
+		return nil, "", fmt.Errorf("boltstore: %w", err)
+	}
+	if err := checkFile(path); err != nil {
+		return nil, "", err
+	}
+	db, err := openDB(path, true)
+	return db, path, err
 }
 
 // Compact rewrites the database in directory dir without its free pages (bbolt never
@@ -97,14 +97,7 @@ func Compact(dir string) (before, after int64, err error) {
 // (created; an existing file is an error), fsynced, with bbolt's Tx.WriteTo. The server
 // must be stopped, or use (*Store).Backup from within it.
 func Backup(dir, dst string) (int64, error) {
-	path := filepath.Join(dir, FileName)
-	if _, err := os.Stat(path); err != nil {
-		return 0, fmt.Errorf("boltstore: %w", err)
-	}
-	if err := checkFile(path); err != nil {
-		return 0, err
-	}
-	db, err := openDB(path, true)
+	db, path, err := openExisting(dir)
 	if err != nil {
 		return 0, err
 	}

@@ -5,13 +5,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math"
 	"os"
 	"slices"
 	"strings"
 
-	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/nn"
 )
 
@@ -40,12 +39,7 @@ func runCurve(ctx context.Context, c config, svgPath string) (string, error) {
 		return "", err
 	}
 	defer tp.close()
-	var kernels []string
-	for _, k := range kernel.Impls() {
-		if k != "go" {
-			kernels = append(kernels, k)
-		}
-	}
+	kernels := fastKernels()
 	series := append([]string{fmt.Sprintf("PyTorch %v (%v)", hello["torch"], hello["blas"])}, prefixAll("Go ", kernels)...)
 	// speeds: the columns "a ×b", as indices into series.
 	type speed struct {

@@ -34,7 +34,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"net"
 	"net/http"
@@ -48,6 +47,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
 )

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/sim/convnet"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
@@ -29,13 +29,10 @@ type stepShape struct {
 // label names a network by its layer widths and its depth as sim/nn counts it (linear layers:
 // 784-100-100-100-10 has depth 4).
 func label(sizes []int) string {
-	parts := make([]string, len(sizes))
-	for i, s := range sizes {
-		parts[i] = strconv.Itoa(s)
-	}
-	return fmt.Sprintf("MLP %s (depth %d)", strings.Join(parts, "-"), len(sizes)-1)
+	return fmt.Sprintf("MLP %s (depth %d)", dashed(sizes), len(sizes)-1)
 }
 
+// dashed writes sizes as "784-128-128-10".
 func dashed(sizes []int) string {
 	parts := make([]string, len(sizes))
 	for i, s := range sizes {
@@ -86,13 +83,22 @@ func parseSizes(s string) ([]int, error) {
 // goSteps times SGD steps of sim/nn (nn.NewBenchStep) for about seconds and returns steps per
 // second.
 func goSteps(step func() nn.Stats, seconds float64) float64 {
+	r, _ := stepRate(seconds, func() error { step(); return nil })
+	return r
+}
+
+// stepRate runs step for about seconds (at least 3 times) and returns steps per second, or
+// step's first error.
+func stepRate(seconds float64, step func() error) (float64, error) {
 	steps := 0
 	start := time.Now()
 	for time.Since(start).Seconds() < seconds || steps < 3 {
-		step()
+		if err := step(); err != nil {
+			return 0, err
+		}
 		steps++
 	}
-	return float64(steps) / time.Since(start).Seconds()
+	return float64(steps) / time.Since(start).Seconds(), nil
 }
 
 // randomSet makes n examples of N(0, 1) inputs (dim) with labels uniform over classes, the
@@ -206,6 +212,17 @@ func maxWidth(sizes []int) int {
 	return w
 }
 
+// fastKernels lists the machine's kernels other than the plain Go loops ("go").
+func fastKernels() []string {
+	var out []string
+	for _, k := range kernel.Impls() {
+		if k != "go" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // withKernel runs f with kernel name selected, restoring the default after.
 func withKernel(name string, f func() (float64, error)) func() (float64, error) {
 	return func() (float64, error) {
@@ -232,12 +249,7 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 	}
 	defer tp.close()
 	torchName := fmt.Sprintf("PyTorch %v", hello["torch"])
-	var kernels []string
-	for _, k := range kernel.Impls() {
-		if k != "go" {
-			kernels = append(kernels, k)
-		}
-	}
+	kernels := fastKernels()
 	if len(kernels) == 0 {
 		kernels = []string{"go"}
 	}
@@ -404,43 +416,13 @@ func parseAlexNets(s string) ([]alexNetShape, error) {
 	return out, nil
 }
 
-// alexNetStep returns one SGD step (lr 0.01, dropout on) of the reference code's AlexNet with
-// channel scale ch on a fixed batch of N(0, 1) CIFAR-shaped inputs, as torch_bench.py's
-// alexnet command does.
-func alexNetStep(ch, batch int) (func() error, error) {
-	net, err := convnet.AlexNet(convnet.CIFARShape, ch, 10, 1)
-	if err != nil {
-		return nil, err
-	}
-	set := randomSet(batch, convnet.CIFARShape.Size(), 10, 4)
-	ws := net.NewWorkspace(batch)
-	ws.SetDropout(rand.NewPCG(3, 4))
-	grad := make([]float32, net.NumParams())
-	return func() error {
-		if _, err := ws.Gradient(net, nn.CrossEntropy, set.X, set.Y, grad); err != nil {
-			return err
-		}
-		net.SGD(grad, 0.01)
-		return nil
-	}, nil
-}
-
 // alexNetRow measures the AlexNet step against PyTorch's, alternating, on one thread each.
 func alexNetRow(c config, tp *torchProc, torchName string, a alexNetShape) (row, string, error) {
-	step, err := alexNetStep(a.ch, a.batch)
+	step, err := convnet.NewBenchStep(a.ch, a.batch)
 	if err != nil {
 		return row{}, "", err
 	}
-	goRate := func() (float64, error) {
-		steps, start := 0, time.Now()
-		for time.Since(start).Seconds() < c.seconds || steps < 3 {
-			if err := step(); err != nil {
-				return 0, err
-			}
-			steps++
-		}
-		return float64(steps) / time.Since(start).Seconds(), nil
-	}
+	goRate := func() (float64, error) { return stepRate(c.seconds, step) }
 	for range 3 { // warm-up, as the peer's
 		if err := step(); err != nil {
 			return row{}, "", err

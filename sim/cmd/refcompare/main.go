@@ -29,7 +29,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -43,6 +42,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"

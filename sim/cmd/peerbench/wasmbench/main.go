@@ -75,27 +75,9 @@ func main() {
 		key := [2]int{ch, batch}
 		step := alexSteps[key]
 		if step == nil {
-			net, err := convnet.AlexNet(convnet.CIFARShape, ch, 10, 1)
-			if err != nil {
+			var err error
+			if step, err = convnet.NewBenchStep(ch, batch); err != nil {
 				return "error: " + err.Error()
-			}
-			r := rand.New(rand.NewPCG(4, 5))
-			x, y := make([]float32, batch*convnet.CIFARShape.Size()), make([]uint8, batch)
-			for i := range x {
-				x[i] = float32(r.NormFloat64())
-			}
-			for i := range y {
-				y[i] = uint8(r.IntN(10))
-			}
-			ws := net.NewWorkspace(batch)
-			ws.SetDropout(rand.NewPCG(3, 4))
-			grad := make([]float32, net.NumParams())
-			step = func() error {
-				if _, err := ws.Gradient(net, nn.CrossEntropy, x, y, grad); err != nil {
-					return err
-				}
-				net.SGD(grad, 0.01)
-				return nil
 			}
 			alexSteps[key] = step
 		}
