@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,27 +19,13 @@ import (
 // now on; check reports them.
 func consoleProblems(t testing.TB, tab context.Context) (check func()) {
 	t.Helper()
-	var mu sync.Mutex
-	var problems []string
-	msgs := chromedp.Console(tab)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "panic:") || strings.Contains(m.Text, "fatal error") {
-				mu.Lock()
-				problems = append(problems, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
+	l := watchConsole(tab)
 	return func() {
 		t.Helper()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, p := range problems {
-			t.Errorf("console: %s", p)
+		for _, m := range l.matching(func(m chromedp.ConsoleMessage) bool {
+			return isError(m) || strings.Contains(m.Text, "panic:") || strings.Contains(m.Text, "fatal error")
+		}) {
+			t.Errorf("console: %s", m.String())
 		}
 	}
 }
