@@ -41,7 +41,10 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 	}
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	p := netPage{t, tab}
+	says := func() string {
+		s, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
+		return s
+	}
 	for _, tc := range []struct {
 		dataset, want string
 	}{
@@ -57,8 +60,8 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 		}
 		loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
 		if _, err := chromedp.Run(tab, chromedp.Poll[bool](tc.want, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-			t.Fatalf("%s: %v (page says %q)", tc.dataset, err, p.says())
+			t.Fatalf("%s: %v (page says %q)", tc.dataset, err, says())
 		}
-		t.Logf("%s: the page says %q", tc.dataset, p.says())
+		t.Logf("%s: the page says %q", tc.dataset, says())
 	}
 }

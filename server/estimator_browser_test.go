@@ -38,9 +38,7 @@ const (
 	maxCancel = 2 * time.Second
 )
 
-// consoleLog collects what a tab writes to its console, from now until the tab's context ends
-// (browsertest.New's ends with the test). Each test reads the messages it counts as problems:
-// errors (console errors and uncaught exceptions), consoleProblems, netWatchConsole.
+// consoleLog collects what a tab writes to its console.
 type consoleLog struct {
 	mu   sync.Mutex
 	msgs []chromedp.ConsoleMessage
@@ -62,29 +60,15 @@ func watchConsole(tab context.Context) *consoleLog {
 	return l
 }
 
-// matching returns the messages so far for which keep holds.
-func (l *consoleLog) matching(keep func(chromedp.ConsoleMessage) bool) []chromedp.ConsoleMessage {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []chromedp.ConsoleMessage
-	for _, m := range l.msgs {
-		if keep(m) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// isError reports whether m is a console error or an uncaught exception.
-func isError(m chromedp.ConsoleMessage) bool {
-	return m.Type == chromedp.ConsoleError || m.IsException()
-}
-
 // errors returns the console errors and uncaught exceptions.
 func (l *consoleLog) errors() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	var out []string
-	for _, m := range l.matching(isError) {
-		out = append(out, m.String())
+	for _, m := range l.msgs {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			out = append(out, m.String())
+		}
 	}
 	return out
 }

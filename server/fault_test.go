@@ -93,7 +93,7 @@ func (p *proc) text() string {
 	return p.log.String()
 }
 
-func startProc(t *testing.T, args ...string) *proc {
+func startProc(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(tailscopeBinary(t), args...), url: make(chan string, 1)}
 	pr, pw := io.Pipe()
@@ -117,6 +117,7 @@ func startProc(t *testing.T, args ...string) *proc {
 			}
 		}
 	}()
+	_ = name
 	return p
 }
 
@@ -130,7 +131,7 @@ func startServer(t *testing.T, dataDir string, natsPort int, natsURL string) (*p
 	} else {
 		args = append(args, "-nats-listen", "127.0.0.1:"+strconv.Itoa(natsPort))
 	}
-	p := startProc(t, args...)
+	p := startProc(t, "server", args...)
 	select {
 	case u := <-p.url:
 		return p, u
@@ -155,7 +156,7 @@ func startWorkers(t *testing.T, natsURL string, n int) []*proc {
 	t.Helper()
 	var ws []*proc
 	for i := range n {
-		ws = append(ws, startProc(t, "worker", "-nats", natsURL, "-workers", "1", "-grace", "0s", "-name", "w"+strconv.Itoa(i+1)))
+		ws = append(ws, startProc(t, "worker", "worker", "-nats", natsURL, "-workers", "1", "-grace", "0s", "-name", "w"+strconv.Itoa(i+1)))
 	}
 	return ws
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,13 +20,27 @@ import (
 // now on; check reports them.
 func consoleProblems(t testing.TB, tab context.Context) (check func()) {
 	t.Helper()
-	l := watchConsole(tab)
+	var mu sync.Mutex
+	var problems []string
+	msgs := chromedp.Console(tab)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "panic:") || strings.Contains(m.Text, "fatal error") {
+				mu.Lock()
+				problems = append(problems, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
 	return func() {
 		t.Helper()
-		for _, m := range l.matching(func(m chromedp.ConsoleMessage) bool {
-			return isError(m) || strings.Contains(m.Text, "panic:") || strings.Contains(m.Text, "fatal error")
-		}) {
-			t.Errorf("console: %s", m.String())
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Errorf("console: %s", p)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,59 +69,39 @@ func netServerCounting(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	return srv, &datasetRequests
 }
 
-// netConsole collects what the page writes to its console; check reports its errors and
-// exceptions, each with the URL it names.
-type netConsole struct{ *consoleLog }
+// netConsole collects the errors and exceptions the page writes to its console.
+type netConsole struct {
+	mu   sync.Mutex
+	msgs []string
+}
 
-func netWatchConsole(tab context.Context) *netConsole {
-	return &netConsole{watchConsole(tab)}
+func netWatchConsole(t *testing.T, tab context.Context) *netConsole {
+	ctx, cancel := context.WithCancel(tab)
+	t.Cleanup(cancel)
+	c := new(netConsole)
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			// The browser's own request for /favicon.ico is not the app's.
+			if (m.Type == chromedp.ConsoleError || m.IsException()) && !strings.HasSuffix(m.URL, "/favicon.ico") {
+				c.mu.Lock()
+				c.msgs = append(c.msgs, m.String()+" ("+m.URL+")")
+				c.mu.Unlock()
+			}
+		}
+	}()
+	return c
 }
 
 func (c *netConsole) check(t *testing.T) {
 	t.Helper()
-	for _, m := range c.matching(func(m chromedp.ConsoleMessage) bool {
-		// The browser's own request for /favicon.ico is not the app's.
-		return isError(m) && !strings.HasSuffix(m.URL, "/favicon.ico")
-	}) {
-		t.Errorf("console: %s", m.String()+" ("+m.URL+")")
-	}
-}
-
-// netPage drives the Network view in one tab.
-type netPage struct {
-	t   *testing.T
-	tab context.Context
-}
-
-// says is what the page says of its run: phase, server job and message.
-func (p netPage) says() string {
-	s, _ := chromedp.Run(p.tab, chromedp.Evaluate[string](`["net-phase","net-job","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
-	return s
-}
-
-// poll waits until the JS condition js holds; on a timeout it saves a screenshot
-// (<test name>-timeout.png) and fails with what the page says.
-func (p netPage) poll(what, js string, timeout time.Duration) {
-	p.t.Helper()
-	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
-		browsertest.Screenshot(p.t, p.tab, "timeout")
-		p.t.Fatalf("waiting for %s: %v (page says: %q)", what, err, p.says())
-	}
-}
-
-func (p netPage) eval(js string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
-	if err != nil {
-		p.t.Fatalf("evaluating %s: %v", js, err)
-	}
-	return s
-}
-
-func (p netPage) click(id string) {
-	p.t.Helper()
-	if err := chromedp.Do(p.tab, chromedp.Click(chromedp.ID(id))); err != nil {
-		p.t.Fatalf("clicking #%s: %v", id, err)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.msgs {
+		t.Errorf("console: %s", m)
 	}
 }
 
@@ -147,17 +128,38 @@ func TestBrowserNetwork(t *testing.T) {
 	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(tab)
-	p := netPage{t, tab}
+	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 
+	poll := func(what, js string, timeout time.Duration) {
+		t.Helper()
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+			phase, _ := chromedp.Run(tab, chromedp.Evaluate[string](`(document.getElementById("net-phase")||{}).textContent+" | "+(document.getElementById("net-msg")||{}).textContent`))
+			browsertest.Screenshot(t, tab, "network-timeout")
+			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, phase)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("evaluating %s: %v", js, err)
+		}
+		return s
+	}
 	iter := func() int {
 		t.Helper()
-		n, err := strconv.Atoi(strings.TrimSpace(p.eval(`document.getElementById("net-iter").textContent`)))
+		n, err := strconv.Atoi(strings.TrimSpace(eval(`document.getElementById("net-iter").textContent`)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
+	}
+	click := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID(id))); err != nil {
+			t.Fatalf("clicking #%s: %v", id, err)
+		}
 	}
 	// series returns the measurements, oldest first: iteration, α̂ (all digits), training loss.
 	type point struct {
@@ -167,17 +169,17 @@ func TestBrowserNetwork(t *testing.T) {
 	series := func() []point {
 		t.Helper()
 		var out []point
-		for _, f := range strings.Fields(p.eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
-			m := strings.Split(f, ":")
-			if len(m) != 3 {
+		for _, f := range strings.Fields(eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
+			p := strings.Split(f, ":")
+			if len(p) != 3 {
 				t.Fatalf("measurement %q: want iter:alpha:loss", f)
 			}
-			a, err1 := strconv.ParseFloat(m[1], 64)
-			l, err2 := strconv.ParseFloat(m[2], 64)
+			a, err1 := strconv.ParseFloat(p[1], 64)
+			l, err2 := strconv.ParseFloat(p[2], 64)
 			if err1 != nil || err2 != nil {
 				t.Fatalf("measurement %q: %v %v", f, err1, err2)
 			}
-			out = append(out, point{m[0], a, l})
+			out = append(out, point{p[0], a, l})
 		}
 		return out
 	}
@@ -186,17 +188,17 @@ func TestBrowserNetwork(t *testing.T) {
 
 	link := srv.URL + "/#network?" + sp.Query().Encode()
 	loadApp(t, tab, link)
-	p.poll("the network view", `!!document.getElementById("netview")`, 10*time.Second)
-	p.poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
+	poll("the network view", `!!document.getElementById("netview")`, 10*time.Second)
+	poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
 
 	// Play: α̂ points appear, and the loss falls.
-	p.click("net-play")
-	p.poll("four measurements", evals+` >= 4 && document.querySelectorAll("#chart-alpha circle").length >= 4`, 60*time.Second)
-	if got := p.eval(`document.getElementById("net-play").textContent`); got != "Pause" {
+	click("net-play")
+	poll("four measurements", evals+` >= 4 && document.querySelectorAll("#chart-alpha circle").length >= 4`, 60*time.Second)
+	if got := eval(`document.getElementById("net-play").textContent`); got != "Pause" {
 		t.Errorf("while training the play button reads %q; want Pause", got)
 	}
-	p.click("net-play") // pause
-	p.poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
+	click("net-play") // pause
+	poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
 	run := series()
 	if len(run) < 4 {
 		t.Fatalf("%d measurements; want ≥ 4", len(run))
@@ -219,8 +221,8 @@ func TestBrowserNetwork(t *testing.T) {
 	if n := iter(); n != n0 {
 		t.Fatalf("paused at iteration %d, then %d", n0, n)
 	}
-	p.click("net-step")
-	p.poll("one step", fmt.Sprintf(`document.getElementById("net-iter").textContent === "%d" && document.getElementById("net-play").textContent === "Resume"`, n0+1), 10*time.Second)
+	click("net-step")
+	poll("one step", fmt.Sprintf(`document.getElementById("net-iter").textContent === "%d" && document.getElementById("net-play").textContent === "Resume"`, n0+1), 10*time.Second)
 	time.Sleep(400 * time.Millisecond)
 	if n := iter(); n != n0+1 {
 		t.Errorf("after one step from iteration %d: iteration %d; want %d", n0, n, n0+1)
@@ -228,11 +230,11 @@ func TestBrowserNetwork(t *testing.T) {
 	browsertest.Screenshot(t, tab, "network-paused")
 
 	// Reset: back to iteration 0, no measurements.
-	p.click("net-reset")
-	p.poll("the reset", `document.getElementById("net-iter").textContent === "0" && !document.getElementById("net-evals")`, 10*time.Second)
+	click("net-reset")
+	poll("the reset", `document.getElementById("net-iter").textContent === "0" && !document.getElementById("net-evals")`, 10*time.Second)
 
 	// The page's link reproduces the same first three α̂ values, in a fresh page.
-	href := p.eval(`document.getElementById("net-link").href`)
+	href := eval(`document.getElementById("net-link").href`)
 	if !strings.Contains(href, "#network?") || !strings.Contains(href, "seed=3") {
 		t.Errorf("the link %q does not carry the spec", href)
 	}
@@ -240,10 +242,10 @@ func TestBrowserNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, href)
-	p.poll("the data (link)", phase+`.startsWith("ready")`, 20*time.Second)
-	p.click("net-play")
-	p.poll("three measurements (link)", evals+` >= 3`, 60*time.Second)
-	p.click("net-play")
+	poll("the data (link)", phase+`.startsWith("ready")`, 20*time.Second)
+	click("net-play")
+	poll("three measurements (link)", evals+` >= 3`, 60*time.Second)
+	click("net-play")
 	again := series()
 	for i := range 3 {
 		if again[i].iter != run[i].iter || again[i].alpha != run[i].alpha {
@@ -261,37 +263,58 @@ func TestBrowserNetworkServer(t *testing.T) {
 	t.Parallel()
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(tab)
-	p := netPage{t, tab}
+	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 	for name, v := range map[string]float64{"iters": 60, "evalEvery": 30} {
 		if err := sp.Set(name, v); err != nil {
 			t.Fatal(err)
 		}
 	}
+	poll := func(what, js string, timeout time.Duration) {
+		t.Helper()
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-job","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
+			browsertest.Screenshot(t, tab, "network-server-timeout")
+			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, says)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("evaluating %s: %v", js, err)
+		}
+		return s
+	}
+	click := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID(id))); err != nil {
+			t.Fatalf("clicking #%s: %v", id, err)
+		}
+	}
 	phase := `(document.getElementById("net-phase")||{textContent:""}).textContent`
 	series := `(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`
 
 	loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-	p.poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
-	p.click("net-server")
-	p.poll("the server's result", phase+`.startsWith("showing the server's run")`, 60*time.Second)
-	got := strings.Fields(p.eval(series))
+	poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
+	click("net-server")
+	poll("the server's result", phase+`.startsWith("showing the server's run")`, 60*time.Second)
+	got := strings.Fields(eval(series))
 	if len(got) != 3 {
 		t.Fatalf("the server's run shows measurements %q; want 3 (iterations 0, 30, 60)", got)
 	}
 	t.Logf("server measurements (iter:α̂:loss): %v", got)
-	if n := p.eval(`document.querySelectorAll("#chart-alpha circle").length.toString()`); n < "3" {
+	if n := eval(`document.querySelectorAll("#chart-alpha circle").length.toString()`); n < "3" {
 		t.Errorf("%s circles in the α̂ chart; want ≥ 3", n)
 	}
 	// The noise histogram is drawn from the binned sample the result kept: bars, not an empty frame.
 	histBars := func(from string) {
 		t.Helper()
-		bars := p.eval(`document.querySelectorAll("#chart-hist rect title").length.toString()`)
+		bars := eval(`document.querySelectorAll("#chart-hist rect title").length.toString()`)
 		if n, _ := strconv.Atoi(bars); n < 10 {
-			t.Errorf("%s: %s bars in the noise histogram; want ≥ 10 (note: %q)", from, bars, p.eval(`document.getElementById("net-hist-note").textContent`))
+			t.Errorf("%s: %s bars in the noise histogram; want ≥ 10 (note: %q)", from, bars, eval(`document.getElementById("net-hist-note").textContent`))
 		}
-		if title := p.eval(`document.querySelector("#chart-hist").textContent`); !strings.Contains(title, "Noise histogram at iteration 60") {
+		if title := eval(`document.querySelector("#chart-hist").textContent`); !strings.Contains(title, "Noise histogram at iteration 60") {
 			t.Errorf("%s: the noise histogram is not the last measurement's: %.80q", from, title)
 		}
 	}
@@ -299,9 +322,9 @@ func TestBrowserNetworkServer(t *testing.T) {
 	browsertest.Screenshot(t, tab, "network-server")
 
 	// Store it; the share link shows the same measurements at once.
-	p.click("net-share")
-	p.poll("the share link", `!!document.getElementById("net-share-link")`, 10*time.Second)
-	link := p.eval(`document.getElementById("net-share-link").href`)
+	click("net-share")
+	poll("the share link", `!!document.getElementById("net-share-link")`, 10*time.Second)
+	link := eval(`document.getElementById("net-share-link").href`)
 	if !strings.Contains(link, "/s/") {
 		t.Fatalf("share link %q", link)
 	}
@@ -309,8 +332,8 @@ func TestBrowserNetworkServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, link)
-	p.poll("the stored result", phase+`.startsWith("showing the stored result")`, 20*time.Second)
-	if again := strings.Fields(p.eval(series)); strings.Join(again, " ") != strings.Join(got, " ") {
+	poll("the stored result", phase+`.startsWith("showing the stored result")`, 20*time.Second)
+	if again := strings.Fields(eval(series)); strings.Join(again, " ") != strings.Join(got, " ") {
 		t.Errorf("the share link shows %v; the server's run %v", again, got)
 	}
 	histBars("the stored result")
@@ -383,7 +406,7 @@ func TestBrowserNetworkMNISTCache(t *testing.T) {
 	t.Parallel()
 	srv, requests := netServerCounting(t)
 	tab := browsertest.New(t)
-	console := netWatchConsole(tab)
+	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
 	if err := sp.SetChoice("dataset", "mnist"); err != nil {
 		t.Fatal(err)
