@@ -130,6 +130,54 @@ type Trainer struct {
 	bx          []float32
 	by          []uint8
 	dev         Device // nil: the CPU computes
+	measurer    Measurer
+}
+
+// Measurer measures the gradient noise of the trainer's network (model, at the parameters
+// weights) on set, the test set when test, in place of noise.MeasureModel: the browser spreads
+// the batches over Web Workers (noise.MeasureSplit), each of which rebuilds the network with
+// NoiseModel.
+type Measurer func(ctx context.Context, model noise.Model, set *data.Set, test bool, weights []float32, cfg noise.Config) (*noise.Measurement, error)
+
+// UseMeasurer makes m measure the noise from now on (not with a device attached).
+func (t *Trainer) UseMeasurer(m Measurer) { t.measurer = m }
+
+// NoiseModel returns the noise.Model of spec s's network for inputs of dimension dim and
+// classes classes, at the parameters weights: the network a Trainer of s on such data
+// measures, rebuilt elsewhere (a Web Worker) from its weights.
+func NoiseModel(s spec.Spec, dim, classes int, weights []float32) (noise.Model, error) {
+	p, err := params(s)
+	if err != nil {
+		return noise.Model{}, err
+	}
+	loss, err := nn.ParseLoss(string(p.Loss))
+	if err != nil {
+		return noise.Model{}, err
+	}
+	var dst []float32 // the rebuilt network's parameters
+	var model noise.Model
+	if p.Arch == spec.ArchAlexNet {
+		shape, err := convnet.ShapeOf(dim)
+		if err != nil {
+			return noise.Model{}, err
+		}
+		net, err := convnet.AlexNet(shape, p.Ch, classes, s.Seed)
+		if err != nil {
+			return noise.Model{}, err
+		}
+		dst, model = net.Params, convModel(net, loss)
+	} else {
+		net, err := nn.New(nn.Shape(dim, p.Width, p.Depth, classes), s.Seed)
+		if err != nil {
+			return noise.Model{}, err
+		}
+		dst, model = net.Params, noise.FC(net, loss)
+	}
+	if len(weights) != model.Params || len(dst) < model.Params {
+		return noise.Model{}, fmt.Errorf("mlp: %d weights for a network of %d parameters", len(weights), model.Params)
+	}
+	copy(dst, weights)
+	return model, nil
 }
 
 // Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own
@@ -526,6 +574,9 @@ func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64))
 func (t *Trainer) measure(ctx context.Context, set *data.Set, cfg noise.Config) (*noise.Measurement, error) {
 	if t.dev != nil {
 		return noise.MeasureWith(ctx, t.net, set, cfg, t.dev.Gradient)
+	}
+	if t.measurer != nil {
+		return t.measurer(ctx, t.model, set, set == t.test, t.weights()[:t.model.Params], cfg)
 	}
 	return noise.MeasureModel(ctx, t.model, set, cfg)
 }

@@ -3,6 +3,7 @@
 package networkview
 
 import (
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -29,4 +30,25 @@ func sharePathID() string {
 		return strings.Trim(id, "/")
 	}
 	return ""
+}
+
+func init() { evalData = (&Client{Base: pageOrigin()}).Data() } // a worker's data: from the server
+
+// MaxEvalWorkers bounds the Web Workers a measurement is spread over.
+const MaxEvalWorkers = 8
+
+// evalWorkers is how many Web Workers a measurement is spread over: 2 where the browser
+// reports at least 2 logical cores (navigator.hardwareConcurrency), else 1 (the page's thread);
+// a page address with ?evalWorkers=N sets it (1 … MaxEvalWorkers), to compare.
+func evalWorkers() int {
+	g := js.Global()
+	if q := g.Get("URLSearchParams").New(g.Get("location").Get("search")).Call("get", "evalWorkers"); q.Type() == js.TypeString {
+		if n, err := strconv.Atoi(q.String()); err == nil && n >= 1 {
+			return min(n, MaxEvalWorkers)
+		}
+	}
+	if hc := g.Get("navigator").Get("hardwareConcurrency"); hc.Type() == js.TypeNumber && hc.Int() >= 2 {
+		return 2
+	}
+	return 1
 }
