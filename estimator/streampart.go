@@ -3,7 +3,6 @@ package estimator
 import (
 	"errors"
 	"fmt"
-	"math"
 )
 
 // Splitting a MohammadiStream: consecutive segments of one sequence of values can be fed to
@@ -36,6 +35,15 @@ type blockSums struct {
 	mant float64
 	sum  float64
 	log  float64
+}
+
+// Counted returns how many values the part whose state st is counted (see
+// MohammadiStream.Counted).
+func (st MohammadiPartState) Counted() int {
+	if !st.HeadDone {
+		return st.InBlock - st.Offset
+	}
+	return st.HeadN + st.Used + st.InBlock
 }
 
 // Offset returns how many counted values (nonzero ones when zeros are skipped) the stream's
@@ -175,11 +183,9 @@ func (st MohammadiPartState) Restore() (MohammadiStream, error) {
 	if err != nil {
 		return s, err
 	}
-	bad := st.Seen < 0 || st.Zeros < 0 || st.Bad < 0 || st.Used < 0 || st.InBlock < 0 || st.InBlock >= st.K1 ||
-		st.K2 < 0 || st.ZeroY < 0 || st.Overflow < 0 || st.Used != (st.K2+st.ZeroY+st.Overflow)*st.K1 ||
-		st.HeadN < 0 || st.HeadN > st.K1 || st.Zeros+st.Bad > st.Seen || math.IsNaN(st.Mant) || math.IsNaN(st.HeadMant)
-	if bad {
-		return s, fmt.Errorf("estimator: mohammadi state is inconsistent: %+v", st)
+	if st.InBlock < 0 || st.InBlock >= st.K1 || st.HeadN < 0 || st.HeadN > st.K1 || st.K2 < 0 ||
+		st.Used != (st.K2+st.ZeroY+st.Overflow)*st.K1 {
+		return s, errors.New("estimator: mohammadi state is inconsistent")
 	}
 	s.seen, s.zeros, s.bad, s.firstBad, s.used, s.inBlock = st.Seen, st.Zeros, st.Bad, st.FirstBad, st.Used, st.InBlock
 	s.bexp, s.bmant, s.bsum, s.blog = st.Exp, st.Mant, st.Sum, st.Log

@@ -63,7 +63,7 @@ type Config struct {
 	Workers int
 	// Progress, if not nil, is called after each batch of each pass with the batches done
 	// and the total (2 per batch used).
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Measurement is one noise measurement.

@@ -1,6 +1,7 @@
 package noise
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,7 +81,7 @@ func (pl *plan) layerK1(l int) int { return estimator.PaperK1(pl.used * (pl.offs
 
 func (pl *plan) checkRange(lo, hi int) error {
 	if lo < 0 || hi > pl.used || lo >= hi {
-		return fmt.Errorf("noise: batches [%d, %d) of the %d used", lo, hi, pl.used)
+		return errors.New("noise: a part's batches are not among those used")
 	}
 	return nil
 }
@@ -89,7 +90,7 @@ func (pl *plan) checkRange(lo, hi int) error {
 // loss statistics, and which parameters had a gradient of exactly 0 in every one of them.
 type GradientSums struct {
 	Lo, Hi   int
-	Sum      []float64
+	Sum      []float64 `json:"-"` // (O(M): the Web Worker job sends it as bytes)
 	LossSum  float64 // Σ of the batches' mean losses
 	Weighted float64 // Σ of the mean losses times the examples
 	Correct  int
@@ -202,7 +203,7 @@ func NoisePart(ctx context.Context, model Model, set *data.Set, cfg Config, mean
 		return nil, err
 	}
 	if len(mean) != pl.M || len(start.Layers) != pl.L {
-		return nil, fmt.Errorf("noise: ḡ of %d values and %d layer offsets for %d parameters in %d layers", len(mean), len(start.Layers), pl.M, pl.L)
+		return nil, errors.New("noise: ḡ or the layers' starts do not fit the network")
 	}
 	return pl.noisePart(ctx, model, max(1, cfg.Workers), mean, start, lo, hi, progress)
 }
@@ -293,39 +294,29 @@ func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
 	var cols [][]float64
 	m.Norms = make([]float64, 0, pl.used)
 	for k, p := range parts {
-		if len(p.Layers) != pl.L || (k > 0 && p.Lo != parts[k-1].Hi) || len(p.Norms) != p.Hi-p.Lo {
-			return fmt.Errorf("noise: part %d of pass 2 (batches [%d, %d)) does not fit its place", k, p.Lo, p.Hi)
+		if k == 0 {
+			cols = make([][]float64, len(p.Coords))
 		}
-		join := func(s *estimator.MohammadiStream, st estimator.MohammadiPartState) error {
-			part, err := st.Restore()
-			if err != nil {
-				return err
+		if len(p.Layers) != pl.L || len(p.Coords) != len(cols) {
+			return errors.New("noise: a part of pass 2 does not fit the measurement")
+		}
+		var err error
+		streams := append([]*estimator.MohammadiStream{&pooled, &ref}, ptrs(layers)...)
+		for i, st := range append([]estimator.MohammadiPartState{p.Pooled, p.Ref}, p.Layers...) {
+			part, e := st.Restore()
+			if e == nil {
+				e = streams[i].Join(&part)
 			}
-			return s.Join(&part)
-		}
-		err := join(&pooled, p.Pooled)
-		if err == nil {
-			err = join(&ref, p.Ref)
-		}
-		for l := range layers {
-			if err == nil {
-				err = join(&layers[l], p.Layers[l])
-			}
+			err = cmp.Or(err, e)
 		}
 		if errors.Is(err, estimator.ErrPartOffset) {
 			return &OffsetError{Part: k, Starts: pl.starts(parts)}
 		}
 		if err != nil {
-			return fmt.Errorf("noise: part %d of pass 2: %w", k, err)
+			return err
 		}
 		m.Norms = append(m.Norms, p.Norms...)
 		sub = append(sub, p.Sample...)
-		if k == 0 {
-			cols = make([][]float64, len(p.Coords))
-		}
-		if len(p.Coords) != len(cols) {
-			return fmt.Errorf("noise: part %d of pass 2 has %d coordinates, part 0 %d", k, len(p.Coords), len(cols))
-		}
 		for c := range cols {
 			cols[c] = append(cols[c], p.Coords[c]...)
 		}
@@ -354,19 +345,12 @@ func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
 func (pl *plan) starts(parts []*NoiseSums) []Start {
 	out := make([]Start, len(parts))
 	cur := Start{Layers: make([]int, pl.L)}
-	counted := func(st estimator.MohammadiPartState) int {
-		s, err := st.Restore()
-		if err != nil {
-			return 0
-		}
-		return s.Counted()
-	}
 	for k, p := range parts {
 		out[k] = Start{Pooled: cur.Pooled, Ref: cur.Ref, Layers: append([]int(nil), cur.Layers...)}
-		cur.Pooled = (cur.Pooled + counted(p.Pooled)) % pl.k1
-		cur.Ref = (cur.Ref + counted(p.Ref)) % pl.k1
+		cur.Pooled = (cur.Pooled + p.Pooled.Counted()) % pl.k1
+		cur.Ref = (cur.Ref + p.Ref.Counted()) % pl.k1
 		for l := range cur.Layers {
-			cur.Layers[l] = (cur.Layers[l] + counted(p.Layers[l])) % pl.layerK1(l)
+			cur.Layers[l] = (cur.Layers[l] + p.Layers[l].Counted()) % pl.layerK1(l)
 		}
 	}
 	return out
@@ -491,8 +475,8 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	err = each(all, func(ctx context.Context, k int) error {
 		var err error
 		g[k], err = run.Gradient(ctx, bounds[k], bounds[k+1], progress(k))
-		if err == nil && (g[k] == nil || g[k].Lo != bounds[k] || g[k].Hi != bounds[k+1] || len(g[k].Sum) != pl.M || len(g[k].Zero) != (pl.M+63)/64) {
-			err = fmt.Errorf("noise: pass 1 over batches [%d, %d) answered the wrong shape", bounds[k], bounds[k+1])
+		if err == nil && (len(g[k].Sum) != pl.M || len(g[k].Zero) != (pl.M+63)/64) {
+			err = errors.New("noise: a part of pass 1 does not fit the network")
 		}
 		return err
 	})
@@ -515,9 +499,6 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 		err = each(todo, func(ctx context.Context, k int) error {
 			var err error
 			ns[k], err = run.Noise(ctx, mean, starts[k], bounds[k], bounds[k+1], progress(k))
-			if err == nil && (ns[k] == nil || ns[k].Lo != bounds[k] || ns[k].Hi != bounds[k+1]) {
-				err = fmt.Errorf("noise: pass 2 over batches [%d, %d) answered the wrong range", bounds[k], bounds[k+1])
-			}
 			return err
 		})
 		if err != nil {
@@ -543,6 +524,14 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 		return nil, err
 	}
 	return m, nil
+}
+
+func ptrs(s []estimator.MohammadiStream) []*estimator.MohammadiStream {
+	out := make([]*estimator.MohammadiStream, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
 }
 
 func sameStart(a, b Start) bool {

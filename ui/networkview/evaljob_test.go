@@ -96,9 +96,10 @@ func TestEvalJobErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, input, want string
 	}{
-		{"no header line", `{"pass":1}`, "header line"},
 		{"not JSON", "{\n", "bad request"},
-		{"payload of the wrong size", `{"pass":1,"weights":3}` + "\n" + "abc", "bytes for 3 weights"},
+		{"no such pass", `{"pass":3}`, "bad request (pass 3)"},
+		{"payload of the wrong size", `{"pass":1,"weights":3}` + "\n" + "abc", "do not hold the weights"},
+		{"no spec", `{"pass":1}`, "loading the data"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := worker.Run(context.Background(), EvalJob, []byte(tc.input), nil)
@@ -111,7 +112,7 @@ func TestEvalJobErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := `{"spec":` + string(js) + `,"pass":2,"lo":0,"hi":5,"batch":30,"key":"never-sent"}` + "\n"
+	head := `{"spec":` + string(js) + `,"pass":2,"lo":0,"hi":5,"cfg":{"Batch":30},"key":"never-sent"}` + "\n"
 	if _, err := worker.Run(context.Background(), EvalJob, []byte(head), nil); err == nil || !strings.Contains(err.Error(), errNoWeights) {
 		t.Errorf("pass 2 with unknown weights: err = %v, want %q", err, errNoWeights)
 	}
