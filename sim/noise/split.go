@@ -91,8 +91,8 @@ func (pl *plan) checkRange(lo, hi int) error {
 type GradientSums struct {
 	Lo, Hi   int
 	Sum      []float64 `json:"-"` // (O(M): the Web Worker job sends it as bytes)
-	LossSum  float64 // Σ of the batches' mean losses
-	Weighted float64 // Σ of the mean losses times the examples
+	LossSum  float64   // Σ of the batches' mean losses
+	Weighted float64   // Σ of the mean losses times the examples
 	Correct  int
 	Examples int
 	Zero     []uint64 // bit i%64 of word i/64: parameter i's gradient was 0 in every batch
