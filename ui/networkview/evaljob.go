@@ -64,8 +64,9 @@ var sentKey struct {
 	key string
 }
 
-// evalData loads a spec's data in a worker: from the server in a browser, here natively.
-var evalData Loader = LocalData
+// EvalData loads a spec's data in a worker: from the server in a browser, here natively (a
+// benchmark page sets a loader of its own in the page and in its workers).
+var EvalData Loader = LocalData
 
 // bytesOf is v's memory as bytes. Vectors cross between the page and its workers as raw bytes
 // (both ends are the same main.wasm, little-endian): no copy, and no formatting of a million
@@ -97,7 +98,7 @@ func handleEval(ctx context.Context, input []byte, report spec.Reporter) ([]byte
 	evalCache.Lock()
 	if key := r.Spec.Key(); evalCache.dataKey != key {
 		evalCache.dataKey = ""
-		train, test, err := evalData(ctx, r.Spec)
+		train, test, err := EvalData(ctx, r.Spec)
 		if err != nil {
 			evalCache.Unlock()
 			return nil, fmt.Errorf("loading the data: %w", err)

@@ -31,7 +31,7 @@ func sharePathID() string {
 	return ""
 }
 
-func init() { evalData = (&Client{Base: pageOrigin()}).load } // a worker's data: from the server
+func init() { EvalData = (&Client{Base: pageOrigin()}).load } // a worker's data: from the server
 
 // evalWorkers is how many Web Workers a measurement is spread over: 2 where the browser
 // reports at least 2 logical cores (navigator.hardwareConcurrency), else 1 (the page's thread);
