@@ -135,49 +135,24 @@ type Trainer struct {
 
 // Measurer measures the gradient noise of the trainer's network (model, at the parameters
 // weights) on set, the test set when test, in place of noise.MeasureModel: the browser spreads
-// the batches over Web Workers (noise.MeasureSplit), each of which rebuilds the network with
-// NoiseModel.
+// the batches over Web Workers (noise.MeasureSplit), each with a trainer of the same spec and
+// data whose weights it sets (SetWeights).
 type Measurer func(ctx context.Context, model noise.Model, set *data.Set, test bool, weights []float32, cfg noise.Config) (*noise.Measurement, error)
 
 // UseMeasurer makes m measure the noise from now on (not with a device attached).
 func (t *Trainer) UseMeasurer(m Measurer) { t.measurer = m }
 
-// NoiseModel returns the noise.Model of spec s's network for inputs of dimension dim and
-// classes classes, at the parameters weights: the network a Trainer of s on such data
-// measures, rebuilt elsewhere (a Web Worker) from its weights.
-func NoiseModel(s spec.Spec, dim, classes int, weights []float32) (noise.Model, error) {
-	p, err := params(s)
-	if err != nil {
-		return noise.Model{}, err
+// NoiseModel returns the network whose noise the trainer measures.
+func (t *Trainer) NoiseModel() noise.Model { return t.model }
+
+// SetWeights sets the network's parameters to w (what a Measurer is given): a Web Worker's
+// trainer of the same spec and data measures the page's network with them.
+func (t *Trainer) SetWeights(w []float32) error {
+	if len(w) != t.model.Params {
+		return fmt.Errorf("mlp: %d weights for a network of %d parameters", len(w), t.model.Params)
 	}
-	loss, err := nn.ParseLoss(string(p.Loss))
-	if err != nil {
-		return noise.Model{}, err
-	}
-	var dst []float32 // the rebuilt network's parameters
-	var model noise.Model
-	if p.Arch == spec.ArchAlexNet {
-		shape, err := convnet.ShapeOf(dim)
-		if err != nil {
-			return noise.Model{}, err
-		}
-		net, err := convnet.AlexNet(shape, p.Ch, classes, s.Seed)
-		if err != nil {
-			return noise.Model{}, err
-		}
-		dst, model = net.Params, convModel(net, loss)
-	} else {
-		net, err := nn.New(nn.Shape(dim, p.Width, p.Depth, classes), s.Seed)
-		if err != nil {
-			return noise.Model{}, err
-		}
-		dst, model = net.Params, noise.FC(net, loss)
-	}
-	if len(weights) != model.Params || len(dst) < model.Params {
-		return noise.Model{}, fmt.Errorf("mlp: %d weights for a network of %d parameters", len(weights), model.Params)
-	}
-	copy(dst, weights)
-	return model, nil
+	copy(t.weights(), w)
+	return nil
 }
 
 // Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own

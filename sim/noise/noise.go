@@ -249,7 +249,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		return nil, err
 	}
 	m, mean := pl.pass1([]*GradientSums{p1})
-	p2, err := pl.noisePart(ctx, model, workers, mean, Start{Layers: make([]int, pl.L)}, 0, pl.used, progress(pl.used))
+	p2, err := pl.noisePart(ctx, model, workers, mean, make(Start, pl.L+2), 0, pl.used, progress(pl.used))
 	if err != nil {
 		return nil, err
 	}

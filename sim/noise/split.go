@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -172,24 +173,25 @@ func (pl *plan) pass1(parts []*GradientSums) (*Measurement, []float64) {
 }
 
 // Start is where the streams stand at a range's first batch: the values counted in the open
-// block of the pooled, the reference (zeros kept) and each layer's stream.
-type Start struct {
-	Pooled int   `json:"pooled"`
-	Ref    int   `json:"ref"`
-	Layers []int `json:"layers"`
+// block of the pooled stream, the reference stream (zeros kept) and each layer's, in that order.
+type Start []int
+
+// stream returns the block size and zero rule of stream i (in Start's order).
+func (pl *plan) stream(i int) (k1 int, keepZeros bool) {
+	if i < 2 {
+		return pl.k1, i == 1
+	}
+	return pl.layerK1(i - 2), false
 }
 
-// NoiseSums is pass 2 over the batches [Lo, Hi): the states of the streams, and the noise
-// norms, per-coordinate columns and subsample values of those batches.
+// NoiseSums is pass 2 over the batches [Lo, Hi): the states of the streams (in Start's order),
+// and the noise norms, per-coordinate columns and subsample values of those batches.
 type NoiseSums struct {
-	Lo, Hi int
-	Start  Start
-	Pooled estimator.MohammadiPartState
-	Ref    estimator.MohammadiPartState
-	Layers []estimator.MohammadiPartState
-	Norms  []float64
-	Coords [][]float64 // per sampled coordinate, its noise in these batches
-	Sample []float64   // the subsample's values in these batches
+	Lo, Hi  int
+	Streams []estimator.MohammadiPartState
+	Norms   []float64
+	Coords  [][]float64 // per sampled coordinate, its noise in these batches
+	Sample  []float64   // the subsample's values in these batches
 }
 
 // NoisePart computes pass 2 over the batches [lo, hi) of those cfg uses, given ḡ (mean) and
@@ -202,42 +204,36 @@ func NoisePart(ctx context.Context, model Model, set *data.Set, cfg Config, mean
 	if err := pl.checkRange(lo, hi); err != nil {
 		return nil, err
 	}
-	if len(mean) != pl.M || len(start.Layers) != pl.L {
-		return nil, errors.New("noise: ḡ or the layers' starts do not fit the network")
+	if len(mean) != pl.M || len(start) != pl.L+2 {
+		return nil, errors.New("noise: ḡ or the streams' starts do not fit the network")
 	}
 	return pl.noisePart(ctx, model, max(1, cfg.Workers), mean, start, lo, hi, progress)
 }
 
 func (pl *plan) noisePart(ctx context.Context, model Model, workers int, mean []float64, start Start, lo, hi int, progress func(int)) (*NoiseSums, error) {
 	M, offs := pl.M, pl.offs
-	pooled, err := estimator.NewMohammadiPart(pl.k1, false, start.Pooled)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := estimator.NewMohammadiPart(pl.k1, true, start.Ref)
-	if err != nil {
-		return nil, err
-	}
-	layers := make([]estimator.MohammadiStream, pl.L)
-	for l := range layers {
-		if layers[l], err = estimator.NewMohammadiPart(pl.layerK1(l), false, start.Layers[l]); err != nil {
+	streams := make([]estimator.MohammadiStream, pl.L+2)
+	for i := range streams {
+		k1, keep := pl.stream(i)
+		var err error
+		if streams[i], err = estimator.NewMohammadiPart(k1, keep, start[i]); err != nil {
 			return nil, err
 		}
 	}
 	picks := subsamplePositions(pl.N, pl.cfg.Subsample, pl.cfg.Seed)
 	next := sort.SearchInts(picks, lo*M)
-	out := &NoiseSums{Lo: lo, Hi: hi, Start: start, Norms: make([]float64, hi-lo)}
+	out := &NoiseSums{Lo: lo, Hi: hi, Norms: make([]float64, hi-lo), Streams: make([]estimator.MohammadiPartState, len(streams))}
 	coords := newCoordSampler(M, pl.cfg.Coords)
 	d := make([]float64, M)
-	err = forEachGradient(ctx, model, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
+	err := forEachGradient(ctx, model, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
 		func(j int, g []float32, _ nn.Stats) error {
 			for i, v := range g {
 				d[i] = float64(v) - mean[i]
 			}
 			coords.add(d)
 			// one pass over the values feeds the three estimates each belongs to
-			for l := range layers {
-				estimator.AddAll(d[offs[l]:offs[l+1]], &pooled, &ref, &layers[l])
+			for l := range pl.L {
+				estimator.AddAll(d[offs[l]:offs[l+1]], &streams[0], &streams[1], &streams[2+l])
 			}
 			out.Norms[j] = floats.Norm(d, 2)
 			base := (lo + j) * M
@@ -249,20 +245,13 @@ func (pl *plan) noisePart(ctx context.Context, model Model, workers int, mean []
 			}
 			return nil
 		})
+	for i := range streams {
+		if err == nil {
+			out.Streams[i], err = streams[i].State()
+		}
+	}
 	if err != nil {
 		return nil, err
-	}
-	if out.Pooled, err = pooled.State(); err != nil {
-		return nil, err
-	}
-	if out.Ref, err = ref.State(); err != nil {
-		return nil, err
-	}
-	out.Layers = make([]estimator.MohammadiPartState, pl.L)
-	for l := range layers {
-		if out.Layers[l], err = layers[l].State(); err != nil {
-			return nil, err
-		}
 	}
 	if coords != nil {
 		out.Coords = coords.cols
@@ -270,25 +259,15 @@ func (pl *plan) noisePart(ctx context.Context, model Model, workers int, mean []
 	return out, nil
 }
 
-// OffsetError is pass2's error when a part was computed from a wrong start (a mispredicted
-// count of exact zeros before it): Part, and every later part, must be computed again from the
-// starts Starts gives.
-type OffsetError struct {
-	Part   int
-	Starts []Start // the right start of every part, from the counts the parts reported
-}
-
-func (e *OffsetError) Error() string {
-	return fmt.Sprintf("noise: part %d was computed from a wrong count of the zeros before it", e.Part)
-}
+// errOffset is pass2's error when a part was computed from a wrong start (a mispredicted count
+// of exact zeros before it).
+var errOffset = errors.New("noise: a part was computed from a wrong count of the zeros before it")
 
 // pass2 joins pass 2's parts, in order, into m.
 func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
-	pooled := estimator.MohammadiStream{K1: m.K1}
-	ref := estimator.MohammadiStream{K1: m.K1, KeepZeros: true}
-	layers := make([]estimator.MohammadiStream, pl.L)
-	for l := range layers {
-		layers[l].K1 = pl.layerK1(l)
+	streams := make([]estimator.MohammadiStream, pl.L+2)
+	for i := range streams {
+		streams[i].K1, streams[i].KeepZeros = pl.stream(i)
 	}
 	var sub []float64
 	var cols [][]float64
@@ -297,23 +276,20 @@ func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
 		if k == 0 {
 			cols = make([][]float64, len(p.Coords))
 		}
-		if len(p.Layers) != pl.L || len(p.Coords) != len(cols) {
+		if len(p.Streams) != len(streams) || len(p.Coords) != len(cols) {
 			return errors.New("noise: a part of pass 2 does not fit the measurement")
 		}
-		var err error
-		streams := append([]*estimator.MohammadiStream{&pooled, &ref}, ptrs(layers)...)
-		for i, st := range append([]estimator.MohammadiPartState{p.Pooled, p.Ref}, p.Layers...) {
-			part, e := st.Restore()
-			if e == nil {
-				e = streams[i].Join(&part)
+		for i, st := range p.Streams {
+			part, err := st.Restore()
+			if err == nil {
+				err = streams[i].Join(&part)
 			}
-			err = cmp.Or(err, e)
-		}
-		if errors.Is(err, estimator.ErrPartOffset) {
-			return &OffsetError{Part: k, Starts: pl.starts(parts)}
-		}
-		if err != nil {
-			return err
+			if errors.Is(err, estimator.ErrPartOffset) {
+				return errOffset
+			}
+			if err != nil {
+				return err
+			}
 		}
 		m.Norms = append(m.Norms, p.Norms...)
 		sub = append(sub, p.Sample...)
@@ -321,16 +297,16 @@ func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
 			cols[c] = append(cols[c], p.Coords[c]...)
 		}
 	}
-	m.ZeroFrac = float64(pooled.Zeros()) / float64(pl.N)
+	m.ZeroFrac = float64(streams[0].Zeros()) / float64(pl.N)
 	m.NormHist = NormHistogram(m.Norms)
 	if len(cols) > 0 {
 		m.PerCoord = AnalyzeCoords(cols)
 	}
-	m.Alpha = estimate("mohammadi", pooled.Estimate)
-	m.AlphaRef = estimate("mohammadi", ref.Estimate)
+	m.Alpha = estimate("mohammadi", streams[0].Estimate)
+	m.AlphaRef = estimate("mohammadi", streams[1].Estimate)
 	m.Layers = make([]estimator.Estimate, pl.L)
-	for l := range layers {
-		m.Layers[l] = estimate("mohammadi", layers[l].Estimate)
+	for l := range m.Layers {
+		m.Layers[l] = estimate("mohammadi", streams[2+l].Estimate)
 	}
 	if len(sub) > 0 {
 		m.Subsample = len(sub)
@@ -341,43 +317,16 @@ func (pl *plan) pass2(m *Measurement, parts []*NoiseSums) error {
 	return nil
 }
 
-// starts returns each part's right start from the values the parts counted.
-func (pl *plan) starts(parts []*NoiseSums) []Start {
-	out := make([]Start, len(parts))
-	cur := Start{Layers: make([]int, pl.L)}
-	for k, p := range parts {
-		out[k] = Start{Pooled: cur.Pooled, Ref: cur.Ref, Layers: append([]int(nil), cur.Layers...)}
-		cur.Pooled = (cur.Pooled + p.Pooled.Counted()) % pl.k1
-		cur.Ref = (cur.Ref + p.Ref.Counted()) % pl.k1
-		for l := range cur.Layers {
-			cur.Layers[l] = (cur.Layers[l] + p.Layers[l].Counted()) % pl.layerK1(l)
-		}
-	}
-	return out
-}
-
-// predictStarts returns the start of each range [bounds[k], bounds[k+1]) assuming that the
-// noise values that are exactly 0 are those of the parameters whose gradient was 0 in every
-// batch (zero, pass 1's merged mask), the same in every batch.
-func (pl *plan) predictStarts(bounds []int, zero []uint64) []Start {
-	nz := make([]int, pl.L) // nonzero values of layer l in one batch
-	for l := range nz {
-		for i := pl.offs[l]; i < pl.offs[l+1]; i++ {
-			if zero[i>>6]&(1<<(i&63)) == 0 {
-				nz[l]++
-			}
-		}
-	}
-	all := 0
-	for _, n := range nz {
-		all += n
-	}
-	out := make([]Start, len(bounds)-1)
-	for k := range out {
-		a := bounds[k]
-		out[k] = Start{Pooled: a * all % pl.k1, Ref: a * pl.M % pl.k1, Layers: make([]int, pl.L)}
-		for l := range nz {
-			out[k].Layers[l] = a * nz[l] % pl.layerK1(l)
+// starts returns the start of each of n ranges, given how many values range k counts in
+// stream i.
+func (pl *plan) starts(n int, counted func(k, i int) int) []Start {
+	out := make([]Start, n)
+	out[0] = make(Start, pl.L+2)
+	for k := 1; k < n; k++ {
+		out[k] = make(Start, pl.L+2)
+		for i := range out[k] {
+			k1, _ := pl.stream(i)
+			out[k][i] = (out[k-1][i] + counted(k-1, i)) % k1
 		}
 	}
 	return out
@@ -414,29 +363,28 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	}
 	bounds := Bounds(pl.used, parts)
 	n := len(bounds) - 1
-	total := 2 * pl.used
-	done := make([]int, n) // batches done by each range in the pass in progress, under mu
 	var mu sync.Mutex
-	notify := make(chan struct{}, 1)
+	done := make([]int, n) // batches done by each range in the pass in progress, under mu
 	base, reported := 0, 0
-	progress := func(k int) func(int) {
-		return func(d int) {
-			mu.Lock()
-			done[k] = d
-			mu.Unlock()
-			select {
-			case notify <- struct{}{}:
-			default:
-			}
-		}
-	}
-	// each runs f for the ranges ks at once, reporting the progress, and returns the first error.
-	each := func(ks []int, f func(ctx context.Context, k int) error) error {
+	// each runs f for the ranges ks at once, passing their progress to cfg.Progress, and
+	// returns the first error.
+	each := func(ks []int, f func(ctx context.Context, k int, progress func(int)) error) error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		errs := make(chan error, len(ks))
+		tick := make(chan struct{}, 1)
 		for _, k := range ks {
-			go func() { errs <- f(ctx, k) }()
+			go func() {
+				errs <- f(ctx, k, func(d int) {
+					mu.Lock()
+					done[k] = d
+					mu.Unlock()
+					select {
+					case tick <- struct{}{}:
+					default:
+					}
+				})
+			}()
 		}
 		var first error
 		for left := len(ks); left > 0; {
@@ -447,34 +395,29 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 					first = err
 					cancel()
 				}
-			case <-notify:
-				if cfg.Progress != nil && first == nil {
-					mu.Lock()
-					sum := base
-					for _, d := range done {
-						sum += d
-					}
-					mu.Unlock()
-					if sum = min(sum, total); sum > reported { // a range computed again does not go back
-						reported = sum
-						cfg.Progress(sum, total)
-					}
+			case <-tick:
+				mu.Lock()
+				sum := base
+				for _, d := range done {
+					sum += d
+				}
+				mu.Unlock()
+				if sum > reported && cfg.Progress != nil { // a range computed again does not go back
+					reported = sum
+					cfg.Progress(sum, 2*pl.used)
 				}
 			}
 		}
-		if first == nil {
-			first = ctx.Err()
-		}
-		return first
+		return cmp.Or(first, ctx.Err())
 	}
 	all := make([]int, n)
 	for k := range all {
 		all[k] = k
 	}
 	g := make([]*GradientSums, n)
-	err = each(all, func(ctx context.Context, k int) error {
+	err = each(all, func(ctx context.Context, k int, progress func(int)) error {
 		var err error
-		g[k], err = run.Gradient(ctx, bounds[k], bounds[k+1], progress(k))
+		g[k], err = run.Gradient(ctx, bounds[k], bounds[k+1], progress)
 		if err == nil && (len(g[k].Sum) != pl.M || len(g[k].Zero) != (pl.M+63)/64) {
 			err = errors.New("noise: a part of pass 1 does not fit the network")
 		}
@@ -484,41 +427,48 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 		return nil, err
 	}
 	m, mean := pl.pass1(g)
-	zero := g[0].Zero
-	for _, p := range g[1:] {
-		for i := range zero {
-			zero[i] &= p.Zero[i]
+	// Predict the starts: the noise values that are exactly 0 are those of the parameters whose
+	// gradient was 0 in every batch, the same in every batch.
+	perBatch := make([]int, pl.L+2) // values each stream counts in one batch
+	for i := range pl.M {
+		if g[0].Zero[i>>6]&(1<<(i&63)) != 0 && allZero(g, i) {
+			continue
 		}
+		l := sort.SearchInts(pl.offs, i+1) - 1
+		perBatch[0]++
+		perBatch[2+l]++
 	}
-	starts := pl.predictStarts(bounds, zero)
+	perBatch[1] = pl.M
+	starts := pl.starts(n, func(k, i int) int { return (bounds[k+1] - bounds[k]) * perBatch[i] })
 	clear(done)
 	base = pl.used
 	ns := make([]*NoiseSums, n)
-	todo, again := all, false
-	for {
-		err = each(todo, func(ctx context.Context, k int) error {
-			var err error
-			ns[k], err = run.Noise(ctx, mean, starts[k], bounds[k], bounds[k+1], progress(k))
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		err = pl.pass2(m, ns)
-		var off *OffsetError
-		if !errors.As(err, &off) {
-			break
-		}
-		if again {
-			return nil, fmt.Errorf("noise: a part computed again from the reported counts still does not fit: %w", err)
-		}
-		again, todo = true, nil
-		for k := off.Part; k < n; k++ {
-			if !sameStart(off.Starts[k], starts[k]) {
+	for again := false; ; again = true {
+		var todo []int
+		for k := range ns {
+			if ns[k] == nil {
 				todo = append(todo, k)
 			}
 		}
-		starts = off.Starts
+		err = each(todo, func(ctx context.Context, k int, progress func(int)) error {
+			var err error
+			ns[k], err = run.Noise(ctx, mean, starts[k], bounds[k], bounds[k+1], progress)
+			return err
+		})
+		if err == nil {
+			err = pl.pass2(m, ns)
+		}
+		if err != errOffset || again {
+			break
+		}
+		// Compute again, from the counts the parts reported, the ranges whose start was wrong.
+		right := pl.starts(n, func(k, i int) int { return ns[k].Streams[i].Counted() })
+		for k := range ns {
+			if !slices.Equal(right[k], starts[k]) {
+				ns[k] = nil
+			}
+		}
+		starts = right
 	}
 	if err != nil {
 		return nil, err
@@ -526,20 +476,10 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	return m, nil
 }
 
-func ptrs(s []estimator.MohammadiStream) []*estimator.MohammadiStream {
-	out := make([]*estimator.MohammadiStream, len(s))
-	for i := range s {
-		out[i] = &s[i]
-	}
-	return out
-}
-
-func sameStart(a, b Start) bool {
-	if a.Pooled != b.Pooled || a.Ref != b.Ref || len(a.Layers) != len(b.Layers) {
-		return false
-	}
-	for l := range a.Layers {
-		if a.Layers[l] != b.Layers[l] {
+// allZero reports whether parameter i's gradient was 0 in every range of pass 1.
+func allZero(g []*GradientSums, i int) bool {
+	for _, p := range g {
+		if p.Zero[i>>6]&(1<<(i&63)) == 0 {
 			return false
 		}
 	}

@@ -48,13 +48,15 @@ type EvalRequest struct {
 // errNoWeights starts the error of a worker that was not sent the weights and has not got them.
 const errNoWeights = "network-noise: no weights cached for key"
 
-// evalCache is a worker's cache: the data of one spec and the weights of one measurement.
+// evalCache is a worker's cache: a trainer of one spec (its data and network) and the key of
+// the weights it holds.
 var evalCache struct {
 	sync.Mutex
-	dataKey     string
-	train, test *data.Set
-	weightsKey  string
-	weights     []float32
+	specKey    string
+	tr         *mlp.Trainer
+	train      *data.Set
+	test       *data.Set
+	weightsKey string
 }
 
 // sentKey is the key of the weights a measurement last sent to the workers: a second
@@ -96,34 +98,37 @@ func handleEval(ctx context.Context, input []byte, report spec.Reporter) ([]byte
 		return nil, errors.New("network-noise: the bytes do not hold the weights and ḡ announced")
 	}
 	evalCache.Lock()
-	if key := r.Spec.Key(); evalCache.dataKey != key {
-		evalCache.dataKey = ""
+	defer evalCache.Unlock() // natively the parts run one at a time (a browser worker runs one job at a time anyway)
+	if key := r.Spec.Key(); evalCache.specKey != key {
+		evalCache.specKey = ""
 		train, test, err := EvalData(ctx, r.Spec)
 		if err != nil {
-			evalCache.Unlock()
 			return nil, fmt.Errorf("loading the data: %w", err)
 		}
-		evalCache.dataKey, evalCache.train, evalCache.test = key, train, test
+		tr, err := mlp.NewTrainer(r.Spec, train, test)
+		if err != nil {
+			return nil, err
+		}
+		evalCache.specKey, evalCache.tr, evalCache.train, evalCache.test, evalCache.weightsKey = key, tr, train, test, ""
 	}
 	if r.Weights > 0 {
-		evalCache.weightsKey, evalCache.weights = r.Key, fromBytes[float32](payload[:4*r.Weights])
+		if err := evalCache.tr.SetWeights(fromBytes[float32](payload[:4*r.Weights])); err != nil {
+			return nil, err
+		}
+		evalCache.weightsKey = r.Key
 	}
-	train, set, weights, wkey := evalCache.train, evalCache.train, evalCache.weights, evalCache.weightsKey
-	if r.Test {
-		set = evalCache.test
-	}
-	evalCache.Unlock()
-	if wkey != r.Key {
+	if evalCache.weightsKey != r.Key {
 		return nil, errors.New(errNoWeights + " " + r.Key)
 	}
-	model, err := mlp.NoiseModel(r.Spec, train.Dim, train.Classes, weights)
-	if err != nil {
-		return nil, err
+	set, model := evalCache.train, evalCache.tr.NoiseModel()
+	if r.Test {
+		set = evalCache.test
 	}
 	r.Cfg.Workers = 1
 	progress := func(done int) { report.Report(spec.Progress{Fraction: float64(done) / float64(r.Hi-r.Lo)}) }
 	var part any
 	var sum []float64
+	var err error
 	if r.Pass == 1 {
 		g, e := noise.GradientPart(ctx, model, set, r.Cfg, r.Lo, r.Hi, progress)
 		part, err = g, e
