@@ -91,7 +91,7 @@ func (pl *plan) checkRange(lo, hi int) error {
 // loss statistics, and which parameters had a gradient of exactly 0 in every one of them.
 type GradientSums struct {
 	Lo, Hi   int
-	Sum      []float64 `json:"-"` // (O(M): the Web Worker job sends it as bytes)
+	Sum      []float64 `json:"-"` // (left out of JSON: the Web Worker job sends it as bytes)
 	LossSum  float64   // Σ of the batches' mean losses
 	Weighted float64   // Σ of the mean losses times the examples
 	Correct  int
@@ -186,12 +186,13 @@ func (pl *plan) stream(i int) (k1 int, keepZeros bool) {
 
 // NoiseSums is pass 2 over the batches [Lo, Hi): the states of the streams (in Start's order),
 // and the noise norms, per-coordinate columns and subsample values of those batches.
+// The vectors are left out of its JSON: the Web Worker job sends them as bytes.
 type NoiseSums struct {
 	Lo, Hi  int
 	Streams []estimator.MohammadiPartState
-	Norms   []float64
-	Coords  [][]float64 // per sampled coordinate, its noise in these batches
-	Sample  []float64   // the subsample's values in these batches
+	Norms   []float64   `json:"-"`
+	Coords  [][]float64 `json:"-"` // per sampled coordinate, its noise in these batches
+	Sample  []float64   `json:"-"` // the subsample's values in these batches
 }
 
 // NoisePart computes pass 2 over the batches [lo, hi) of those cfg uses, given ḡ (mean) and

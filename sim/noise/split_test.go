@@ -37,7 +37,7 @@ func inProcess(model Model, set *data.Set, cfg Config, noPrediction bool, calls 
 				return nil, err
 			}
 			b, err := json.Marshal(p)
-			var back NoiseSums
+			back := NoiseSums{Norms: p.Norms, Coords: p.Coords, Sample: p.Sample} // vectors travel as bytes
 			return &back, cmp.Or(err, json.Unmarshal(b, &back))
 		},
 	}

@@ -126,26 +126,57 @@ func handleEval(ctx context.Context, input []byte, report spec.Reporter) ([]byte
 	}
 	r.Cfg.Workers = 1
 	progress := func(done int) { report.Report(spec.Progress{Fraction: float64(done) / float64(r.Hi-r.Lo)}) }
-	var part any
-	var sum []float64
+	var ans evalAnswer
 	var err error
 	if r.Pass == 1 {
-		g, e := noise.GradientPart(ctx, model, set, r.Cfg, r.Lo, r.Hi, progress)
-		part, err = g, e
-		if g != nil {
-			sum = g.Sum
+		var g *noise.GradientSums
+		if g, err = noise.GradientPart(ctx, model, set, r.Cfg, r.Lo, r.Hi, progress); err == nil {
+			ans.Part, ans.vecs = g, [][]float64{g.Sum}
 		}
 	} else {
-		part, err = noise.NoisePart(ctx, model, set, r.Cfg, fromBytes[float64](payload[4*r.Weights:]), r.Start, r.Lo, r.Hi, progress)
+		var p *noise.NoiseSums
+		if p, err = noise.NoisePart(ctx, model, set, r.Cfg, fromBytes[float64](payload[4*r.Weights:]), r.Start, r.Lo, r.Hi, progress); err == nil {
+			ans.Part, ans.vecs = p, append([][]float64{p.Norms, p.Sample}, p.Coords...)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(part)
-	if err != nil { // a NaN or an infinity
-		return nil, fmt.Errorf("the noise is not finite (did training diverge?): %w", err)
+	var raw []byte
+	for _, v := range ans.vecs {
+		ans.Lens = append(ans.Lens, len(v))
+		raw = append(raw, bytesOf(v)...)
 	}
-	return append(append(out, '\n'), bytesOf(sum)...), nil
+	out, err := json.Marshal(ans)
+	if err != nil { // a loss or a block sum that is NaN or infinite
+		return nil, fmt.Errorf("the measurement is not finite (training diverged: lower lr): %w", err)
+	}
+	return append(append(out, '\n'), raw...), nil
+}
+
+// evalAnswer is a part as a job's output: its JSON is the first line, followed by its vectors
+// (of lengths Lens) as raw float64 bytes.
+type evalAnswer struct {
+	Part any   `json:"part"`
+	Lens []int `json:"lens"`
+	vecs [][]float64
+}
+
+// decode reads a job's output into part and returns its vectors.
+func (a *evalAnswer) decode(out []byte, part any) ([][]float64, error) {
+	a.Part = part
+	head, raw, _ := bytes.Cut(out, []byte{'\n'})
+	if err := json.Unmarshal(head, a); err != nil {
+		return nil, fmt.Errorf("network-noise: a worker's answer: %w", err)
+	}
+	var vecs [][]float64
+	for _, n := range a.Lens {
+		if n < 0 || 8*n > len(raw) {
+			return nil, errors.New("network-noise: a worker's answer ends early")
+		}
+		vecs, raw = append(vecs, fromBytes[float64](raw[:8*n])), raw[8*n:]
+	}
+	return vecs, nil
 }
 
 // WorkerMeasurer returns the mlp.Measurer of a trainer of spec s that spreads each
@@ -162,7 +193,7 @@ func WorkerMeasurer(s spec.Spec, parts int) mlp.Measurer {
 			sentKey.Unlock()
 		}()
 		// call asks a worker for a part and decodes the answer into part.
-		call := func(ctx context.Context, r EvalRequest, mean []float64, progress func(int), part any) ([]byte, error) {
+		call := func(ctx context.Context, r EvalRequest, mean []float64, progress func(int), part any) ([][]float64, error) {
 			r.Spec, r.Cfg, r.Test, r.Key, r.Mean = s, cfg, test, key, len(mean)
 			sentKey.Lock()
 			send := r.Pass == 1 && sentKey.key != key
@@ -182,21 +213,33 @@ func WorkerMeasurer(s spec.Spec, parts int) mlp.Measurer {
 				if err != nil {
 					return nil, err
 				}
-				head, rest, _ := bytes.Cut(out, []byte{'\n'})
-				return rest, json.Unmarshal(head, part)
+				return new(evalAnswer).decode(out, part)
 			}
 		}
 		return noise.MeasureSplit(ctx, model, set, cfg, parts, noise.Parts{
 			Gradient: func(ctx context.Context, lo, hi int, progress func(int)) (*noise.GradientSums, error) {
 				var g noise.GradientSums
-				rest, err := call(ctx, EvalRequest{Pass: 1, Lo: lo, Hi: hi}, nil, progress, &g)
-				g.Sum = fromBytes[float64](rest)
-				return &g, err
+				v, err := call(ctx, EvalRequest{Pass: 1, Lo: lo, Hi: hi}, nil, progress, &g)
+				if err == nil && len(v) != 1 {
+					err = errors.New("network-noise: a worker's pass 1 lacks the gradient sum")
+				}
+				if err != nil {
+					return nil, err
+				}
+				g.Sum = v[0]
+				return &g, nil
 			},
 			Noise: func(ctx context.Context, mean []float64, start noise.Start, lo, hi int, progress func(int)) (*noise.NoiseSums, error) {
 				var p noise.NoiseSums
-				_, err := call(ctx, EvalRequest{Pass: 2, Lo: lo, Hi: hi, Start: start}, mean, progress, &p)
-				return &p, err
+				v, err := call(ctx, EvalRequest{Pass: 2, Lo: lo, Hi: hi, Start: start}, mean, progress, &p)
+				if err == nil && len(v) < 2 {
+					err = errors.New("network-noise: a worker's pass 2 lacks its vectors")
+				}
+				if err != nil {
+					return nil, err
+				}
+				p.Norms, p.Sample, p.Coords = v[0], v[1], v[2:]
+				return &p, nil
 			},
 		})
 	}
