@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/data"
@@ -16,7 +17,7 @@ import (
 // inProcess computes a split measurement's parts in this process, as a Web Worker would, and
 // passes them through JSON, as the Web Worker job does; noPrediction hides pass 1's zero mask, so that the starts are mispredicted wherever a
 // parameter's gradient is always 0 and the ranges are computed again.
-func inProcess(model Model, set *data.Set, cfg Config, noPrediction bool, calls *int) Parts {
+func inProcess(model Model, set *data.Set, cfg Config, noPrediction bool, calls *atomic.Int32) Parts {
 	return Parts{
 		Gradient: func(ctx context.Context, lo, hi int, progress func(int)) (*GradientSums, error) {
 			g, err := GradientPart(ctx, model, set, cfg, lo, hi, progress)
@@ -31,7 +32,7 @@ func inProcess(model Model, set *data.Set, cfg Config, noPrediction bool, calls 
 			return &back, cmp.Or(err, json.Unmarshal(b, &back))
 		},
 		Noise: func(ctx context.Context, mean []float64, start Start, lo, hi int, progress func(int)) (*NoiseSums, error) {
-			*calls++
+			calls.Add(1)
 			p, err := NoisePart(ctx, model, set, cfg, mean, start, lo, hi, progress)
 			if err != nil {
 				return nil, err
@@ -82,7 +83,8 @@ func TestMeasureSplit(t *testing.T) {
 				name := map[bool]string{false: "", true: " unpredicted"}[noPred]
 				t.Run(string(rune('0'+depth))+"-deep/"+string(rune('0'+parts))+" parts"+name, func(t *testing.T) {
 					model := FC(net, nn.CrossEntropy)
-					calls, reports, last := 0, 0, 0
+					var calls atomic.Int32
+					reports, last := 0, 0
 					c := cfg
 					c.Progress = func(done, total int) {
 						if done < last || total != 2*want.Used {
@@ -101,8 +103,8 @@ func TestMeasureSplit(t *testing.T) {
 					if noPred && parts > 1 {
 						wantCalls = 2*parts - 1 // every range after the first again
 					}
-					if calls != wantCalls {
-						t.Errorf("pass 2 ran %d times for %d parts, want %d", calls, parts, wantCalls)
+					if int(calls.Load()) != wantCalls {
+						t.Errorf("pass 2 ran %d times for %d parts, want %d", calls.Load(), parts, wantCalls)
 					}
 					if parts == 1 {
 						if j, _ := json.Marshal(got); string(j) != string(wantJSON) {
@@ -169,7 +171,7 @@ func TestMeasureSplitErrors(t *testing.T) {
 	model := FC(net, nn.Hinge)
 	cfg := Config{Batch: 10}
 	boom := errors.New("the worker died")
-	calls := 0
+	var calls atomic.Int32
 	run := inProcess(model, set, cfg, false, &calls)
 	run.Gradient = func(ctx context.Context, lo, hi int, _ func(int)) (*GradientSums, error) {
 		if lo > 0 {
