@@ -355,9 +355,8 @@ type Parts struct {
 // MeasureSplit measures as MeasureModel does, with the batches cut into parts ranges whose
 // parts are computed by run (on other threads or in other processes) and merged in order:
 // the result equals MeasureModel's to about 1e-13 relative (exactly with one part). model
-// gives the layout only (its NewGradient is not called). cfg.Progress is called from the
-// goroutines that call run's functions, one call at a time. A range whose stream starts were
-// mispredicted is computed again.
+// gives the layout only (its NewGradient is not called). cfg.Progress is called on the
+// calling goroutine. A range whose stream starts were mispredicted is computed again.
 func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, parts int, run Parts) (*Measurement, error) {
 	pl, err := newPlan(model, set, cfg)
 	if err != nil {
@@ -365,42 +364,51 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	}
 	bounds := Bounds(pl.used, parts)
 	n := len(bounds) - 1
-	var mu sync.Mutex      // guards done and reported, and serialises cfg.Progress
-	done := make([]int, n) // batches done by each range in the pass in progress
+	var mu sync.Mutex
+	done := make([]int, n) // batches done by each range in the pass in progress, under mu
 	base, reported := 0, 0
-	// each runs f for the ranges ks at once and returns the first error; progress reports
-	// the batches done, never going back (a range computed again starts from 0).
+	// each runs f for the ranges ks at once, passing their progress to cfg.Progress, and
+	// returns the first error.
 	each := func(ks []int, f func(ctx context.Context, k int, progress func(int)) error) error {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		var first error // the first to fail, in time: the others then fail with ctx
-		var wg sync.WaitGroup
+		errs := make(chan error, len(ks))
+		tick := make(chan struct{}, 1)
 		for _, k := range ks {
-			wg.Add(1)
 			go func() {
-				defer wg.Done()
-				err := f(ctx, k, func(d int) {
+				errs <- f(ctx, k, func(d int) {
 					mu.Lock()
-					defer mu.Unlock()
 					done[k] = d
-					sum := base
-					for _, d := range done {
-						sum += d
-					}
-					if sum > reported && cfg.Progress != nil {
-						reported = sum
-						cfg.Progress(sum, 2*pl.used)
+					mu.Unlock()
+					select {
+					case tick <- struct{}{}:
+					default:
 					}
 				})
-				if err != nil {
-					mu.Lock()
-					first = cmp.Or(first, err)
-					mu.Unlock()
-					cancel()
-				}
 			}()
 		}
-		wg.Wait()
+		var first error
+		for left := len(ks); left > 0; {
+			select {
+			case err := <-errs:
+				left--
+				if err != nil && first == nil {
+					first = err
+					cancel()
+				}
+			case <-tick:
+				mu.Lock()
+				sum := base
+				for _, d := range done {
+					sum += d
+				}
+				mu.Unlock()
+				if sum > reported && cfg.Progress != nil { // a range computed again does not go back
+					reported = sum
+					cfg.Progress(sum, 2*pl.used)
+				}
+			}
+		}
 		return cmp.Or(first, ctx.Err())
 	}
 	all := make([]int, n)
