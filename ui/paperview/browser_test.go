@@ -147,3 +147,28 @@ func TestLocalView(t *testing.T) {
 		t.Errorf("after the rest stopped: %q, finished %v", status.ProgressText(), status.Finished)
 	}
 }
+
+// FuzzCheckPage: any link's query is refused with an error or gives a sweep a page may run:
+// mlp runs on a synthetic dataset, at most PageMaxRuns of them within PageMaxSeconds.
+func FuzzCheckPage(f *testing.F) {
+	f.Add(PageQuery)
+	f.Add("kind=mlp&dataset=spirals&width=8,16&depth=2,3&seeds=1,2,3")
+	f.Add("kind=mlp&dataset=blobs,mnist&iters=10")
+	f.Add("kind=stable&alpha=1.5,1.8")
+	f.Add("%zz&kind=mlp")
+	f.Fuzz(func(t *testing.T, query string) {
+		sw, err := CheckPage(query)
+		if err != nil {
+			return
+		}
+		c := sweep.CPU.Cost(sw)
+		if c.Runs > PageMaxRuns || c.Seconds > PageMaxSeconds {
+			t.Fatalf("%q: taken with %d runs, %.0f s", query, c.Runs, c.Seconds)
+		}
+		for i := range sw.Count() {
+			if err := pageSpec(sw.Run(i)); err != nil {
+				t.Fatalf("%q: taken, but run %d: %v", query, i, err)
+			}
+		}
+	})
+}

@@ -108,6 +108,9 @@ func (c *View) loadPresets() {
 		defer env.UnlockRender()
 		if err != nil {
 			c.err = "Could not load the sweep presets: " + err.Error()
+			if c.chosen == "" {
+				c.chosen = "page" // it needs no server
+			}
 			return
 		}
 		c.presets = append(slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name != "link" && p.Name != "page" }), ps...)
