@@ -69,51 +69,61 @@ func TestMeasureSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := Config{Batch: 10, Seed: 9, Subsample: 500, Coords: 40, Workers: 1}
-		want, err := Measure(context.Background(), net, nn.CrossEntropy, set, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want.ZeroFrac == 0 {
-			t.Fatal("the data gave no exact zeros: the test would not check the zero counts")
-		}
-		wantJSON, _ := json.Marshal(want)
-		for _, parts := range []int{1, 2, 3} {
-			for _, noPred := range []bool{false, true} {
-				name := map[bool]string{false: "", true: " unpredicted"}[noPred]
-				t.Run(string(rune('0'+depth))+"-deep/"+string(rune('0'+parts))+" parts"+name, func(t *testing.T) {
-					model := FC(net, nn.CrossEntropy)
-					var calls atomic.Int32
-					reports, last := 0, 0
-					c := cfg
-					c.Progress = func(done, total int) {
-						if done < last || total != 2*want.Used {
-							t.Errorf("progress %d of %d after %d", done, total, last)
+		for _, base := range []struct {
+			name string
+			cfg  Config
+		}{
+			{"", Config{Batch: 10}},
+			{" short last batch", Config{Batch: 12, KeepLast: true}},
+			{" 13 of the batches", Config{Batch: 10, Batches: 13}},
+		} {
+			cfg := base.cfg
+			cfg.Seed, cfg.Subsample, cfg.Coords, cfg.Workers = 9, 500, 40, 1
+			want, err := Measure(context.Background(), net, nn.CrossEntropy, set, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want.ZeroFrac == 0 {
+				t.Fatal("the data gave no exact zeros: the test would not check the zero counts")
+			}
+			wantJSON, _ := json.Marshal(want)
+			for _, parts := range []int{1, 2, 3} {
+				for _, noPred := range []bool{false, true} {
+					name := base.name + map[bool]string{false: "", true: " unpredicted"}[noPred]
+					t.Run(string(rune('0'+depth))+"-deep/"+string(rune('0'+parts))+" parts"+name, func(t *testing.T) {
+						model := FC(net, nn.CrossEntropy)
+						var calls atomic.Int32
+						reports, last := 0, 0
+						c := cfg
+						c.Progress = func(done, total int) {
+							if done < last || total != 2*want.Used {
+								t.Errorf("progress %d of %d after %d", done, total, last)
+							}
+							reports, last = reports+1, done
 						}
-						reports, last = reports+1, done
-					}
-					got, err := MeasureSplit(context.Background(), model, set, c, parts, inProcess(model, set, cfg, noPred, &calls))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if reports == 0 {
-						t.Error("no progress reported")
-					}
-					wantCalls := parts
-					if noPred && parts > 1 {
-						wantCalls = 2*parts - 1 // every range after the first again
-					}
-					if int(calls.Load()) != wantCalls {
-						t.Errorf("pass 2 ran %d times for %d parts, want %d", calls.Load(), parts, wantCalls)
-					}
-					if parts == 1 {
-						if j, _ := json.Marshal(got); string(j) != string(wantJSON) {
-							t.Errorf("one part differs from Measure:\n%s\nwant\n%s", j, wantJSON)
+						got, err := MeasureSplit(context.Background(), model, set, c, parts, inProcess(model, set, cfg, noPred, &calls))
+						if err != nil {
+							t.Fatal(err)
 						}
-						return
-					}
-					compareMeasurements(t, got, want, 1e-12)
-				})
+						if reports == 0 {
+							t.Error("no progress reported")
+						}
+						wantCalls := parts
+						if noPred && parts > 1 {
+							wantCalls = 2*parts - 1 // every range after the first again
+						}
+						if int(calls.Load()) != wantCalls {
+							t.Errorf("pass 2 ran %d times for %d parts, want %d", calls.Load(), parts, wantCalls)
+						}
+						if parts == 1 {
+							if j, _ := json.Marshal(got); string(j) != string(wantJSON) {
+								t.Errorf("one part differs from Measure:\n%s\nwant\n%s", j, wantJSON)
+							}
+							return
+						}
+						compareMeasurements(t, got, want, 1e-12)
+					})
+				}
 			}
 		}
 	}
