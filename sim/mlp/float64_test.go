@@ -113,7 +113,7 @@ func TestRunFloat64(t *testing.T) {
 		vals     map[string]string
 	}{
 		{"fc", 1e-3, map[string]string{"dataset": "blobs", "n": "400", "testN": "100", "width": "16", "batch": "20", "iters": "30", "evalEvery": "15", "momentum": "0.5", "weightDecay": "0.001", "lastBatch": "keep"}},
-		{"alexnet", 0.02, map[string]string{"dataset": "mnist", "arch": "alexnet", "ch": "2", "n": "80", "testN": "100", "batch": "20", "iters": "6", "evalEvery": "3"}},
+		{"alexnet", 0.02, map[string]string{"dataset": "mnist", "arch": "alexnet", "ch": "2", "n": "100", "testN": "100", "batch": "25", "iters": "6", "evalEvery": "3"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			run := func(precision string) *Result {
