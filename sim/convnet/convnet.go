@@ -248,7 +248,7 @@ func (n *NetOf[T]) Clone() *NetOf[T] {
 
 // SGD takes the step Params −= lr·grad (kernel.Axpy in float32).
 func (n *NetOf[T]) SGD(grad []T, lr T) {
-	linalg.For[T]().Axpy(n.Params[:len(grad)], grad, -lr)
+	linalg.Axpy(n.Params[:len(grad)], grad, -lr)
 }
 
 // Describe returns the layers in one line, such as "conv 64 4×4/2 pad 2, relu, …".

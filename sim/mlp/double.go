@@ -5,35 +5,16 @@ import (
 	"github.com/tailscope/tailscope/sim/noise"
 )
 
-// double is a Trainer's float64 network (precision float64): its gradient, its step and
-// its outputs, each a closure over a Net64 of sim/nn or sim/convnet (float64.go builds it).
-type double struct {
-	params, grad, velocity []float64
-	gradient               func(x []float32, y []uint8) (nn.Stats, error) // into grad
-	forward                func(x []float32, y []uint8) (nn.Stats, error) // test statistics, up to TestChunk examples
-	sgd                    func(dir []float64, lr float64)
-	model                  noise.Model
-}
-
-// step takes the SGD step of the last gradient with learning rate lr, weight decay wd and
-// momentum mu, all in float64 as PyTorch's SGD on a double model: d = g + λw; v = d at the
-// first step, then v ← μv + d; the step is along v (direction's float32 form).
-func (d *double) step(lr, mu, wd float64) {
-	dir := d.grad
-	if wd != 0 {
-		for i, w := range d.params {
-			dir[i] += wd * w
-		}
-	}
-	if mu != 0 {
-		if d.velocity == nil {
-			d.velocity = append([]float64(nil), dir...)
-		} else {
-			for i, v := range d.velocity {
-				d.velocity[i] = mu*v + dir[i]
-			}
-		}
-		dir = d.velocity
-	}
-	d.sgd(dir, lr)
+// double is a Trainer's float64 network (precision float64): its gradient, its step and its
+// outputs. An interface, so that the browser's build, which has no implementation, links none.
+type double interface {
+	// gradient computes the gradient of the batch, kept for step.
+	gradient(x []float32, y []uint8) (nn.Stats, error)
+	// step takes the SGD step of the last gradient with learning rate lr, momentum mu and
+	// weight decay wd.
+	step(lr, mu, wd float64)
+	// forward returns the loss statistics of up to TestChunk examples.
+	forward(x []float32, y []uint8) (nn.Stats, error)
+	// noiseModel is the network as sim/noise measures it.
+	noiseModel() noise.Model
 }

@@ -16,7 +16,7 @@ func init() { newDouble = newDoubleNet }
 
 // newDoubleNet widens t's float32 network (drawn from the seed) into a float64 one, as the
 // reference code's --double converts its float32-initialised model.
-func newDoubleNet(t *Trainer) (*double, error) {
+func newDoubleNet(t *Trainer) (double, error) {
 	chunk := min(TestChunk, t.test.Len())
 	if t.conv != nil {
 		net, err := convnet.Widen(t.conv)
@@ -85,9 +85,9 @@ func lazyForward(make func() func([]float32, []uint8) (nn.Stats, error)) func([]
 func newDoubleOf(t *Trainer, params []float64, offs []int, dim int,
 	newGrad func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error),
 	train func([]float32, []uint8, []float64) (nn.Stats, error),
-	forward func([]float32, []uint8) (nn.Stats, error), sgd func([]float64, float64)) *double {
-	d := &double{params: params, grad: make([]float64, len(params)), forward: forward, sgd: sgd}
-	d.gradient = func(x []float32, y []uint8) (nn.Stats, error) { return train(x, y, d.grad) }
+	forward func([]float32, []uint8) (nn.Stats, error), sgd func([]float64, float64)) *doubleNet {
+	d := &doubleNet{params: params, grad: make([]float64, len(params)), forwardFn: forward, sgd: sgd}
+	d.gradFn = func(x []float32, y []uint8) (nn.Stats, error) { return train(x, y, d.grad) }
 	d.model = noise.Model{Params: len(params), Dim: dim, Offsets: offs,
 		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
 			g64 := make([]float64, len(params))

@@ -77,17 +77,18 @@ func TestSGDMatchesPyTorchDouble(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tr.f64 == nil || len(tr.f64.params) != len(start) {
+			d, ok := tr.f64.(*doubleNet)
+			if !ok || len(d.params) != len(start) {
 				t.Fatalf("no float64 network of %d weights", len(start))
 			}
-			copy(tr.f64.params, start)
+			copy(d.params, start)
 			worst := 0.0
 			for k, after := range c.After {
 				if _, err := tr.Step(); err != nil {
 					t.Fatal(err)
 				}
 				want := f64s(t, after)
-				for i, w := range tr.f64.params {
+				for i, w := range d.params {
 					d := math.Abs(w - want[i])
 					worst = max(worst, d)
 					if d > 1e-12*(1+math.Abs(want[i])) {

@@ -135,7 +135,7 @@ type Trainer struct {
 	dev         Device // nil: the CPU computes
 	// f64 trains a float64 copy of the network (precision float64): then net and conv keep
 	// the initial float32 weights, for the shape and the description only.
-	f64 *double
+	f64 double
 }
 
 // ErrNoFloat64 is NewTrainer's error for precision float64 in a build without float64
@@ -144,7 +144,7 @@ var ErrNoFloat64 = errors.New("precision float64 trains on the server only (this
 
 // newDouble makes a Trainer's float64 copy of its network (float64.go); nil where float64 is
 // not built (js/wasm).
-var newDouble func(t *Trainer) (*double, error)
+var newDouble func(t *Trainer) (double, error)
 
 // Float64Built reports whether this build can train in float64 (native builds; the browser's
 // cannot, and refuses precision=float64 with ErrNoFloat64).
@@ -313,7 +313,7 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 		if t.f64, err = newDouble(t); err != nil {
 			return nil, err
 		}
-		t.model = t.f64.model
+		t.model = t.f64.noiseModel()
 	}
 	if p.Order == spec.OrderShuffle {
 		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))

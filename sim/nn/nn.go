@@ -170,5 +170,5 @@ func (n *NetOf[T]) Clone() *NetOf[T] {
 // where the machine has one, so the last bit may differ from a plain loop's, always the same
 // way).
 func (n *NetOf[T]) SGD(grad []T, lr T) {
-	linalg.For[T]().Axpy(n.Params[:len(grad)], grad, -lr)
+	linalg.Axpy(n.Params[:len(grad)], grad, -lr)
 }
