@@ -125,3 +125,26 @@ func TestFloat64MatchesFloat32(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkStep64 is BenchmarkStep in float64 (gonum's Dgemm), for the float64 option's cost
+// against float32's fast kernels: run both in one `go test -bench Step`.
+func BenchmarkStep64(b *testing.B) {
+	sizes := []int{784, 128, 128, 10}
+	net, err := New64(sizes, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 77))
+	x, y := randBatch(r, 100, sizes[0], sizes[len(sizes)-1])
+	ws := net.NewWorkspace(100)
+	g := make([]float64, net.NumParams())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ws.Gradient(net, CrossEntropy, x, y, g); err != nil {
+			b.Fatal(err)
+		}
+		net.SGD(g, 0.1)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}

@@ -123,7 +123,7 @@ func init() {
 			{Name: "count", Type: Choice, DefaultChoice: string(CountExact), Choices: choices(CountExact, CountReference),
 				Label: "step count", Help: "exact: iters steps; reference: iters + 2 steps, as the reference code's loop takes (it stops after the step with index > iters)."},
 			{Name: "precision", Type: Choice, DefaultChoice: string(PrecisionFloat32), Choices: choices(PrecisionFloat32, PrecisionFloat64),
-				Label: "precision", Help: "float32: weights, activations and gradients in single precision, through the fast kernels; float64: the network trained in double precision, as the reference code's --double (the same float32 initial weights, widened; about twice the memory and several times the time; a server run, not in the browser)."},
+				Label: "precision", Help: "float32: weights, activations and gradients in single precision, through the fast kernels; float64: the network trained in double precision, as the reference code's --double (the same float32 initial weights, widened; about twice the memory and 15 times the time; a server run, not in the browser)."},
 		},
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Network page",
@@ -241,6 +241,11 @@ const (
 	ArchFC      Arch = "fc"      // fully connected ReLU network without biases
 	ArchAlexNet Arch = "alexnet" // the reference code's AlexNet variant, on image datasets
 )
+
+// Float64WorkFactor is what a float64 multiply-add counts for in an mlp run's work, in float32
+// ones: a step of the 784-128-128-10 network at b = 100 takes about 15 times the CPU time in
+// float64 (gonum's Dgemm) as in float32 (sim/kernel's SIMD kernels); sim/README.md.
+const Float64WorkFactor = 16
 
 // Precision is the floating-point type an "mlp" run trains in.
 type Precision string
@@ -455,9 +460,7 @@ func (p MLPParams) Cost() (bytes, work float64) {
 		eval += evals * 2 * float64(p.TestBatches()) * 3 * b * fwd
 	}
 	if p.Precision == PrecisionFloat64 {
-		// Counted twice: a vector holds half as many float64 values, so a multiply-add costs
-		// about two float32 ones (gonum's Dgemm does worse than that; see sim/README.md).
-		return bytes, 2 * (train + eval)
+		return bytes, Float64WorkFactor * (train + eval)
 	}
 	return bytes, train + eval
 }

@@ -365,7 +365,8 @@ func TestMLPMemoryLimit(t *testing.T) {
 
 // TestMLPPrecision: precision reads float32 (the default) and float64, refuses anything else
 // naming the parameter, survives the JSON and share-link round trips, and float64 doubles
-// the work and adds the float64 copies to the memory.
+// the work by Float64WorkFactor and adds the float64 copies to the memory; the reference
+// preset stays valid in float64.
 func TestMLPPrecision(t *testing.T) {
 	for _, tc := range []struct {
 		query string
@@ -418,9 +419,16 @@ func TestMLPPrecision(t *testing.T) {
 			single.Precision = PrecisionFloat32
 			b64, w64 := p.Cost()
 			b32, w32 := single.Cost()
-			if tc.want == PrecisionFloat64 && (w64 != 2*w32 || b64 <= b32) {
-				t.Errorf("float64 cost %.4g B, %.4g; float32 %.4g B, %.4g: want twice the work and more bytes", b64, w64, b32, w32)
+			if tc.want == PrecisionFloat64 && (w64 != Float64WorkFactor*w32 || b64 <= b32) {
+				t.Errorf("float64 cost %.4g B, %.4g; float32 %.4g B, %.4g: want %d times the work and more bytes", b64, w64, b32, w32, Float64WorkFactor)
 			}
 		})
+	}
+	ref := MustPreset("mlp", "reference")
+	if err := ref.SetText("precision", "float64"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.Validate(); err != nil {
+		t.Errorf("the reference preset in float64: %v", err)
 	}
 }
