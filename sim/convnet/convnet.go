@@ -147,9 +147,8 @@ func New(in Shape, layers []Layer, seed uint64) (*Net, error) {
 	return n, nil
 }
 
-// Widen returns n in float64 (exactly the same parameters): the reference code's --double
-// draws in float32 and then converts the model, so a seed starts both precisions from the
-// same weights. It fails where float64 is not built (js/wasm).
+// Widen returns n in float64 (exactly the same parameters), so that a seed starts both
+// precisions from the same weights. It fails where float64 is not built (js/wasm).
 func Widen(n *Net) (*Net64, error) {
 	if !linalg.Has64() {
 		return nil, fmt.Errorf("convnet: float64 networks are not built in this program (the browser trains in float32)")

@@ -14,8 +14,9 @@ import (
 // with it the float64 networks and gonum's Dgemm (sim/linalg).
 func init() { newDouble = newDoubleNet }
 
-// newDoubleNet widens t's float32 network (drawn from the seed) into a float64 one, as the
-// reference code's --double converts its float32-initialised model.
+// newDoubleNet widens t's float32 network (drawn from the seed) into a float64 one, so that
+// a seed starts both precisions from the same weights (the reference code's --double draws
+// them in double, from the same law).
 func newDoubleNet(t *Trainer) (double, error) {
 	chunk := min(TestChunk, t.test.Len())
 	if t.conv != nil {

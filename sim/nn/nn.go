@@ -106,9 +106,9 @@ func New(sizes []int, seed uint64) (*Net, error) {
 	return n, nil
 }
 
-// New64 returns New's network in float64: the same float32 weights, widened, as the
-// reference code's --double draws its weights in float32 and then converts the model, so
-// that a seed starts both precisions from the same weights. It fails where float64 is not
+// New64 returns New's network in float64: the same float32 weights, widened, so that a seed
+// starts both precisions from the same weights. (The reference code's --double draws them in
+// double from the same law.) It fails where float64 is not
 // built (js/wasm).
 func New64(sizes []int, seed uint64) (*Net64, error) {
 	n, err := New(sizes, seed)

@@ -1,8 +1,8 @@
 """Writes alexnet_double.json, the float64 fixture of sim/convnet's TestMatchesPyTorchDouble:
 a small AlexNet variant (gen_fixtures.py's layout) initialised by PyTorch in float32 and
-converted with .double(), as the reference code's --double does, then, in double precision and
-evaluation mode (dropout off), the logits and loss of one batch, the gradient, and the weights
-after three plain SGD steps on that batch.
+converted with .double(), as Tailscope's precision=float64 widens its float32 draws, then, in
+double precision and evaluation mode (dropout off), the logits and loss of one batch, the
+gradient, and the weights after three plain SGD steps on that batch.
 
 Run with Debian's python3-torch (1.13, CPU):  cd sim/convnet/testdata && /usr/bin/python3 gen_double_fixtures.py
 Arrays are little-endian float64, base64-encoded, flat in PyTorch's parameter order.

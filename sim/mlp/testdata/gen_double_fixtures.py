@@ -1,6 +1,7 @@
 """Writes sgd_double.json: gen_sgd_fixtures.py's reference training loop (same data, same
-float32-drawn weights, same cases) with the model and the data converted to float64 as the
-reference code's --double does; the weights after each of its 14 steps, in double.
+float32-drawn weights, same cases) with the model and the data converted to float64, as
+Tailscope's precision=float64 widens them (the reference code's --double sets torch's default
+type to double instead, drawing its weights in double); the weights after each of its 14 steps.
 TestSGDMatchesPyTorchDouble replays them with a precision=float64 Trainer. Run with Debian's
 python3-torch 1.13:
 
