@@ -230,8 +230,10 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 	}
 	train, test, err := load(ctx, sp)
 	var tr *mlp.Trainer
-	if err == nil {
-		tr, err = mlp.NewTrainer(sp, train, test)
+	if err != nil {
+		err = fmt.Errorf("loading the data: %w", err)
+	} else {
+		tr, err = mlp.NewTrainer(sp, train, test) // refuses precision=float64 here in one line
 	}
 	s.Env.Lock()
 	if s.gen != gen {
@@ -239,7 +241,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		return
 	}
 	if err != nil {
-		s.fail(fmt.Errorf("loading the data: %w", err))
+		s.fail(err)
 		s.unlock(true)
 		return
 	}
