@@ -63,3 +63,22 @@ func gemm(ta, tb blas.Transpose, c, a, b []float64, m, k, n, ar, ac, br, bc int)
 		blas64.General{Rows: br, Cols: bc, Stride: bc, Data: b[:br*bc]},
 		0, blas64.General{Rows: m, Cols: n, Stride: n, Data: c[:m*n]})
 }
+
+// Input returns x as a []T: x itself for float32, else converted into buf (grown as needed,
+// returned for reuse). Widening float32 to float64 is exact. (The browser's build has only
+// float32: input_js.go.)
+//
+//go:noinline
+func Input[T Float](x []float32, buf *[]T) []T {
+	if v, ok := any(x).([]T); ok {
+		return v
+	}
+	if cap(*buf) < len(x) {
+		*buf = make([]T, len(x))
+	}
+	out := (*buf)[:len(x)]
+	for i, v := range x {
+		out[i] = T(v)
+	}
+	return out
+}

@@ -59,22 +59,3 @@ func Widen(x []float32) []float64 {
 //
 //go:noinline
 func Axpy[T Float](y, x []T, alpha T) { For[T]().Axpy(y, x, alpha) }
-
-// Input returns x as a []T: x itself for float32, else converted into buf (grown as needed,
-// returned for reuse). Widening float32 to float64 is exact. Not inlined: one copy serves
-// every caller (the browser's download counts its bytes).
-//
-//go:noinline
-func Input[T Float](x []float32, buf *[]T) []T {
-	if v, ok := any(x).([]T); ok {
-		return v
-	}
-	if cap(*buf) < len(x) {
-		*buf = make([]T, len(x))
-	}
-	out := (*buf)[:len(x)]
-	for i, v := range x {
-		out[i] = T(v)
-	}
-	return out
-}

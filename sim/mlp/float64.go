@@ -14,6 +14,9 @@ import (
 // with it the float64 networks and gonum's Dgemm (sim/linalg).
 func init() { newDouble = newDoubleNet }
 
+// float64Built says that this build trains in float64 (float64_js.go: the browser's does not).
+const float64Built = true
+
 // newDoubleNet widens t's float32 network (drawn from the seed) into a float64 one, so that
 // a seed starts both precisions from the same weights (the reference code's --double draws
 // them in double, from the same law).

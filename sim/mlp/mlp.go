@@ -104,7 +104,7 @@ func Differences(p spec.MLPParams) []string {
 		out = append(out, "shuffles the training data; the reference does not (order=fixed)")
 	}
 	if p.Precision == spec.PrecisionFloat64 {
-		out = append(out, "trains in float64 as the reference's --double, but the noise is measured on the float64 gradients rounded to float32 (streamed in float64 as always)")
+		out = append(out, "float64 as the reference's --double, but the noise is measured on the float64 gradients rounded to float32")
 	}
 	return out
 }
@@ -140,15 +140,15 @@ type Trainer struct {
 
 // ErrNoFloat64 is NewTrainer's error for precision float64 in a build without float64
 // training (the browser's): such runs go to the server.
-var ErrNoFloat64 = errors.New("precision float64 trains on the server only (this page trains in float32): use “Run bigger on the server”, or precision=float32")
+var ErrNoFloat64 = errors.New("precision float64 trains on the server only: use “Run bigger on the server”")
 
 // newDouble makes a Trainer's float64 copy of its network (float64.go); nil where float64 is
-// not built (js/wasm).
+// not built (js/wasm: float64Built is false).
 var newDouble func(t *Trainer) (double, error)
 
 // Float64Built reports whether this build can train in float64 (native builds; the browser's
 // cannot, and refuses precision=float64 with ErrNoFloat64).
-func Float64Built() bool { return newDouble != nil }
+func Float64Built() bool { return float64Built }
 
 // Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own
 // copy of the weights, made from Net() when it is attached. The Trainer keeps the protocol:
@@ -173,7 +173,7 @@ const TestChunk = 500
 // the weights (Net's are no longer updated). Call it before the first step.
 // A float64 trainer ignores it: the devices compute in float32.
 func (t *Trainer) UseDevice(d Device) {
-	if t.f64 == nil {
+	if !float64Built || t.f64 == nil {
 		t.dev = d
 	}
 }
@@ -278,10 +278,11 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	double := p.Precision == spec.PrecisionFloat64
-	if double && newDouble == nil {
+	if p.Precision == spec.PrecisionFloat64 && !float64Built {
 		return nil, ErrNoFloat64
 	}
+	// float64Built is a constant: the browser's build compiles the float64 branches away.
+	double := float64Built && p.Precision == spec.PrecisionFloat64
 	b := p.Batch
 	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, loss: loss, batch: b, P: p.Batches(train.Len()), lastEval: -1, stopAt: -1}
 	switch p.Arch {
@@ -434,7 +435,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
 	var st nn.Stats
 	var err error
-	if t.f64 != nil {
+	if float64Built && t.f64 != nil {
 		st, err = t.f64.gradient(x, y)
 	} else if t.dev != nil {
 		st, err = t.dev.Gradient(x, y, nil)
@@ -449,7 +450,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
-	if t.f64 != nil {
+	if float64Built && t.f64 != nil {
 		t.f64.step(t.LR(), t.p.Momentum, t.p.WeightDecay)
 	} else if t.dev != nil {
 		if t.p.Momentum != 0 || t.p.WeightDecay != 0 {
@@ -589,7 +590,7 @@ func (t *Trainer) headline(m *noise.Measurement) (alpha, lo, hi float64) {
 func (t *Trainer) testStats() (loss, acc float64, err error) {
 	const chunk = TestChunk
 	forward := func(x []float32, y []uint8) (nn.Stats, error) {
-		if t.f64 != nil {
+		if float64Built && t.f64 != nil {
 			return t.f64.forward(x, y)
 		}
 		if t.dev != nil {

@@ -123,7 +123,7 @@ func init() {
 			{Name: "count", Type: Choice, DefaultChoice: string(CountExact), Choices: choices(CountExact, CountReference),
 				Label: "step count", Help: "exact: iters steps; reference: iters + 2 steps, as the reference code's loop takes (it stops after the step with index > iters)."},
 			{Name: "precision", Type: Choice, DefaultChoice: string(PrecisionFloat32), Choices: choices(PrecisionFloat32, PrecisionFloat64),
-				Label: "precision", Help: "float32: weights, activations and gradients in single precision, through the fast kernels; float64: the network trained in double precision, as the reference code's --double (from the seed's float32 initial weights, widened; about twice the memory and 15 times the time; a server run, not in the browser)."},
+				Label: "precision", Help: "float32: single precision, the fast kernels; float64: double precision, as the reference code's --double, from the seed's float32 weights widened (2× the memory, 15× the time; on the server only)."},
 		},
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Network page",
