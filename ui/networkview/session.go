@@ -241,8 +241,10 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 	}
 	train, test, err := load(ctx, sp)
 	var tr *mlp.Trainer
-	if err == nil {
-		tr, err = mlp.NewTrainer(sp, train, test)
+	if err != nil {
+		err = fmt.Errorf("loading the data: %w", err)
+	} else {
+		tr, err = mlp.NewTrainer(sp, train, test) // refuses precision=float64 here in one line
 	}
 	workers := s.Workers
 	if err == nil && workers > 1 {
@@ -254,7 +256,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		return
 	}
 	if err != nil {
-		s.fail(fmt.Errorf("loading the data: %w", err))
+		s.fail(err)
 		s.unlock(true)
 		return
 	}
