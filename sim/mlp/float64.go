@@ -84,25 +84,14 @@ func lazyForward(make func() func([]float32, []uint8) (nn.Stats, error)) func([]
 	}
 }
 
-// newDoubleOf assembles a double. The noise measurement (sim/noise) takes float32 gradients:
-// it gets the float64 ones rounded, and streams them in float64 as always.
+// newDoubleOf assembles a double; the noise measurement (sim/noise) takes its float64
+// gradients as they are.
 func newDoubleOf(t *Trainer, params []float64, offs []int, dim int,
 	newGrad func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error),
 	train func([]float32, []uint8, []float64) (nn.Stats, error),
 	forward func([]float32, []uint8) (nn.Stats, error), sgd func([]float64, float64)) *doubleNet {
 	d := &doubleNet{params: params, grad: make([]float64, len(params)), forwardFn: forward, sgd: sgd}
 	d.gradFn = func(x []float32, y []uint8) (nn.Stats, error) { return train(x, y, d.grad) }
-	d.model = noise.Model{Params: len(params), Dim: dim, Offsets: offs,
-		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
-			g64 := make([]float64, len(params))
-			grad := newGrad(batch)
-			return func(x []float32, y []uint8, g []float32) (nn.Stats, error) {
-				st, err := grad(x, y, g64)
-				for i, v := range g64 {
-					g[i] = float32(v)
-				}
-				return st, err
-			}
-		}}
+	d.model = noise.Model{Params: len(params), Dim: dim, Offsets: offs, NewGradient64: newGrad}
 	return d
 }

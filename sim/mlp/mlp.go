@@ -103,9 +103,6 @@ func Differences(p spec.MLPParams) []string {
 	if p.Order != spec.OrderFixed {
 		out = append(out, "shuffles the training data; the reference does not (order=fixed)")
 	}
-	if p.Precision == spec.PrecisionFloat64 {
-		out = append(out, "float64 as the reference's --double, but the noise is measured on the float64 gradients rounded to float32")
-	}
 	return out
 }
 

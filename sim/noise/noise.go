@@ -28,6 +28,7 @@ package noise
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -177,6 +178,10 @@ func (h *SampleHistogram) Density() []float64 {
 	return b.Density(h.N - h.Zeros)
 }
 
+// ErrNoFloat64 is the error of a measurement of float64 gradients (Model.NewGradient64) in
+// the browser's build, which measures float32 gradients only.
+var ErrNoFloat64 = errors.New("noise: float64 gradients are not measured in this build")
+
 // Model is a network whose gradient noise is measured: any architecture (sim/nn's fully
 // connected nets, sim/convnet's convolutional ones) whose parameters lie in one flat vector.
 type Model struct {
@@ -189,6 +194,10 @@ type Model struct {
 	// mean loss over a batch of up to batch examples x with labels y. Each worker calls
 	// NewGradient once, and uses its function on one goroutine only.
 	NewGradient func(batch int) func(x []float32, y []uint8, grad []float32) (nn.Stats, error)
+	// NewGradient64, if not nil, is used in place of NewGradient: a float64 network's
+	// gradients, measured as they are (the sums and the noise values are float64 in both
+	// cases). Native builds only: the browser's build refuses it (ErrNoFloat64).
+	NewGradient64 func(batch int) func(x []float32, y []uint8, grad []float64) (nn.Stats, error)
 }
 
 // FC returns the Model of a fully connected network with loss.

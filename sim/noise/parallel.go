@@ -9,16 +9,16 @@ import (
 )
 
 // forEachGradient computes the gradients of batches 0 … n−1 (batch(j) gives batch j's
-// examples) with up to workers goroutines, and hands them to consume strictly in order
+// examples, newGradient(b) a worker's gradient function; M values each, in precision T) with
+// up to workers goroutines, and hands them to consume strictly in order
 // j = 0, 1, …, on the calling goroutine, so that every sum consume forms is the same whatever
 // the number of workers. At most 2·workers gradients are held at once. The slice consume
 // gets is reused after it returns.
-func forEachGradient(ctx context.Context, model Model, workers, b, n int,
-	batch func(j int) ([]float32, []uint8), consume func(j int, g []float32, st nn.Stats) error) error {
-	M := model.Params
+func forEachGradient[T float32 | float64](ctx context.Context, newGradient func(batch int) func([]float32, []uint8, []T) (nn.Stats, error),
+	M, workers, b, n int, batch func(j int) ([]float32, []uint8), consume func(j int, g []T, st nn.Stats) error) error {
 	if workers <= 1 || n == 1 {
-		gradient := model.NewGradient(b)
-		g := make([]float32, M)
+		gradient := newGradient(b)
+		g := make([]T, M)
 		for j := 0; j < n; j++ {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -37,10 +37,10 @@ func forEachGradient(ctx context.Context, model Model, workers, b, n int,
 
 	type job struct {
 		j int
-		g []float32
+		g []T
 	}
 	type result struct {
-		g   []float32
+		g   []T
 		st  nn.Stats
 		err error
 	}
@@ -51,9 +51,9 @@ func forEachGradient(ctx context.Context, model Model, workers, b, n int,
 		wg.Wait()
 	}()
 	window := 2 * workers
-	free := make(chan []float32, window)
+	free := make(chan []T, window)
 	for i := 0; i < window; i++ {
-		free <- make([]float32, M)
+		free <- make([]T, M)
 	}
 	// Job j+window is dispatched only after the buffer of job j came back, that is after
 	// slot j mod window was read: a ring of window slots is enough.
@@ -67,7 +67,7 @@ func forEachGradient(ctx context.Context, model Model, workers, b, n int,
 		defer wg.Done()
 		defer close(jobs)
 		for j := 0; j < n; j++ {
-			var g []float32
+			var g []T
 			select {
 			case g = <-free:
 			case <-ctx.Done():
@@ -84,7 +84,7 @@ func forEachGradient(ctx context.Context, model Model, workers, b, n int,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			gradient := model.NewGradient(b)
+			gradient := newGradient(b)
 			for jb := range jobs {
 				x, y := batch(jb.j)
 				st, err := gradient(x, y, jb.g)

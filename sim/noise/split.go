@@ -113,12 +113,24 @@ func GradientPart(ctx context.Context, model Model, set *data.Set, cfg Config, l
 }
 
 func (pl *plan) gradientPart(ctx context.Context, model Model, workers, lo, hi int, progress func(int)) (*GradientSums, error) {
+	if model.NewGradient64 != nil {
+		if float64Built {
+			return gradientPartOf(ctx, pl, model.NewGradient64, workers, lo, hi, progress)
+		}
+		return nil, ErrNoFloat64
+	}
+	return gradientPartOf(ctx, pl, model.NewGradient, workers, lo, hi, progress)
+}
+
+// gradientPartOf is gradientPart with gradients of precision T from newGradient.
+func gradientPartOf[T float32 | float64](ctx context.Context, pl *plan, newGradient func(int) func([]float32, []uint8, []T) (nn.Stats, error),
+	workers, lo, hi int, progress func(int)) (*GradientSums, error) {
 	p := &GradientSums{Lo: lo, Hi: hi, Sum: make([]float64, pl.M), Zero: make([]uint64, (pl.M+63)/64)}
 	for i := range p.Zero {
 		p.Zero[i] = ^uint64(0)
 	}
-	err := forEachGradient(ctx, model, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
-		func(j int, g []float32, st nn.Stats) error {
+	err := forEachGradient(ctx, newGradient, pl.M, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
+		func(j int, g []T, st nn.Stats) error {
 			p.LossSum += st.Loss
 			p.Weighted += st.Loss * float64(st.N)
 			p.Correct += st.Correct
@@ -212,6 +224,18 @@ func NoisePart(ctx context.Context, model Model, set *data.Set, cfg Config, mean
 }
 
 func (pl *plan) noisePart(ctx context.Context, model Model, workers int, mean []float64, start Start, lo, hi int, progress func(int)) (*NoiseSums, error) {
+	if model.NewGradient64 != nil {
+		if float64Built {
+			return noisePartOf(ctx, pl, model.NewGradient64, workers, mean, start, lo, hi, progress)
+		}
+		return nil, ErrNoFloat64
+	}
+	return noisePartOf(ctx, pl, model.NewGradient, workers, mean, start, lo, hi, progress)
+}
+
+// noisePartOf is noisePart with gradients of precision T from newGradient.
+func noisePartOf[T float32 | float64](ctx context.Context, pl *plan, newGradient func(int) func([]float32, []uint8, []T) (nn.Stats, error),
+	workers int, mean []float64, start Start, lo, hi int, progress func(int)) (*NoiseSums, error) {
 	M, offs := pl.M, pl.offs
 	streams := make([]estimator.MohammadiStream, pl.L+2)
 	for i := range streams {
@@ -226,8 +250,8 @@ func (pl *plan) noisePart(ctx context.Context, model Model, workers int, mean []
 	out := &NoiseSums{Lo: lo, Hi: hi, Norms: make([]float64, hi-lo), Streams: make([]estimator.MohammadiPartState, len(streams))}
 	coords := newCoordSampler(M, pl.cfg.Coords)
 	d := make([]float64, M)
-	err := forEachGradient(ctx, model, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
-		func(j int, g []float32, _ nn.Stats) error {
+	err := forEachGradient(ctx, newGradient, M, workers, pl.b, hi-lo, func(j int) ([]float32, []uint8) { return pl.batch(lo + j) },
+		func(j int, g []T, _ nn.Stats) error {
 			for i, v := range g {
 				d[i] = float64(v) - mean[i]
 			}
