@@ -22,6 +22,10 @@
 // Also recorded: the noise norm ‖g_j − ḡ‖₂ of each batch used, as the reference code logs
 // it, and their histogram.
 //
+// The gradients are a float32 network's or, in native builds, a float64 network's
+// (Model.NewGradient64, FC64), each measured as it is; ḡ, the noise values and every sum over
+// them are float64 in both cases.
+//
 // A cheaper mode uses P' < P of the batches, evenly spaced (batch ⌊jP/P'⌋ for j < P'),
 // with ḡ their mean; Measurement.Full is then false.
 package noise
