@@ -447,8 +447,8 @@ func (p MLPParams) Cost() (bytes, work float64) {
 	evals := float64(p.Evaluations())
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
 	// data (float32 features, plus the uint8 pixels of MNIST), the activations of a batch.
-	// In float64 the weights, gradients (and a float32 copy for the noise) and activations
-	// take twice the bytes.
+	// In float64 the trainer keeps a float64 copy of the network beside the float32 one it
+	// was widened from: weights, gradient and momentum at 8 bytes, and the activations.
 	bytes = 28*M + 5*(n+testN)*float64(dim) + 4*b*held
 	if p.Precision == PrecisionFloat64 {
 		bytes += 20*M + 4*b*held
