@@ -448,7 +448,7 @@ func (p MLPParams) Cost() (bytes, work float64) {
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
 	// data (float32 features, plus the uint8 pixels of MNIST), the activations of a batch.
 	// In float64 the trainer keeps a float64 copy of the network beside the float32 one it
-	// was widened from: weights, gradient and momentum at 8 bytes, and the activations.
+	// was widened from: its parameter vectors at 8 bytes each, and float64 activations.
 	bytes = 28*M + 5*(n+testN)*float64(dim) + 4*b*held
 	if p.Precision == PrecisionFloat64 {
 		bytes += 20*M + 4*b*held
