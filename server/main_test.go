@@ -132,6 +132,7 @@ func TestServerHTTP(t *testing.T) {
 // TestBrowserApp loads the app in headless Chromium, moves the slider, reads
 // the value back from the DOM, switches views, and saves a screenshot.
 func TestBrowserApp(t *testing.T) {
+	t.Parallel()
 	srv, info := testServer(t)
 	tab := browsertest.New(t)
 
