@@ -61,7 +61,7 @@ var Views = []View{
 	{ViewNetwork, "Network", "Train a small network and track the tail index of its gradient noise."},
 	{ViewIterates, "Iterates", "Light-tailed gradient noise, heavy-tailed iterates: many SGD runs on linear regression, beside the theory of multiplicative noise."},
 	{ViewTour, "Tour", "A guided tour of the talk, step by step, each with its live widget."},
-	{ViewPaper, "Paper", "The paper's figures: a grid of networks trained on the server, and the tail index α̂ against width, depth and batch size."},
+	{ViewPaper, "Paper", "The paper's figures: a grid of networks trained on the server (or a small one in this browser), and the tail index α̂ against width, depth and batch size."},
 }
 
 // DefaultView is the view shown when none is chosen.

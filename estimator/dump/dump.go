@@ -14,7 +14,6 @@ package dump
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -76,11 +75,10 @@ func Parse(name string, r io.Reader, opt Options) (Data, error) {
 	var d Data
 	var src io.Reader = br
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+		zr, err := gunzip(br)
 		if err != nil {
 			return fail("bad gzip header: %v", err)
 		}
-		zr.Multistream(true)
 		d.Gzip = true
 		br = bufio.NewReaderSize(gzipErrs{zr}, 1<<16)
 		src = br

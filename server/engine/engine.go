@@ -8,7 +8,6 @@ import (
 	"hash/fnv"
 	"log"
 	"math"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/tailscope/tailscope/server/internal/runexec"
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
@@ -429,7 +429,7 @@ func (e *Engine) onProgress(m *nats.Msg) {
 	if !math.IsNaN(p.Fraction) {
 		l.rec.Progress = min(max(p.Fraction, 0), 1)
 	}
-	l.rec.Message = clip(p.Message, 200)
+	l.rec.Message = runexec.Clip(p.Message, runexec.MaxMessage)
 	if p.Partial != nil {
 		l.rec.Partial = p.Partial
 	}
@@ -602,7 +602,7 @@ func (e *Engine) finish(ctx context.Context, l *live, set func(*store.Run)) fini
 	l.mu.Lock()
 	l.rec = r
 	for ch := range l.subs {
-		offer(ch, r)
+		runexec.Offer(ch, r)
 		close(ch)
 	}
 	clear(l.subs)
@@ -635,26 +635,11 @@ func (e *Engine) notify(l *live) {
 	l.mu.Lock()
 	r := l.rec
 	for ch := range l.subs {
-		offer(ch, r)
+		runexec.Offer(ch, r)
 	}
 	sw, i := l.sweep, l.index
 	l.mu.Unlock()
 	if sw != nil {
 		sw.update(i, r)
 	}
-}
-
-func offer(ch chan store.Run, r store.Run) {
-	select {
-	case <-ch:
-	default:
-	}
-	ch <- r // the channel has room for one and only holders of the run's lock send
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
 }

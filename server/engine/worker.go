@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/tailscope/tailscope/server/internal/runexec"
 	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -71,7 +71,7 @@ func (w *Worker) Serve(take, stop context.Context) error {
 		w.MaxRunTime = time.Hour
 	}
 	if w.MaxResultBytes <= 0 {
-		w.MaxResultBytes = 8 << 20
+		w.MaxResultBytes = runexec.DefaultMaxResultBytes
 	}
 	if w.MaxPartial <= 0 {
 		w.MaxPartial = 256 << 10
@@ -256,12 +256,7 @@ func (ws *workerState) handle(ctx context.Context, msg jetstream.Msg) {
 	stop()
 	var enc []byte
 	if err == nil {
-		enc, err = json.Marshal(result)
-		if err != nil {
-			err = fmt.Errorf("the result could not be encoded as JSON: %w", err)
-		} else if len(enc) > ws.w.MaxResultBytes {
-			err = fmt.Errorf("the result is %d bytes of JSON, more than the %d allowed; ask for a smaller run", len(enc), ws.w.MaxResultBytes)
-		}
+		enc, err = runexec.Encode(result, ws.w.MaxResultBytes)
 	}
 	cause := context.Cause(tctx)
 	switch {
@@ -298,17 +293,12 @@ func (ws *workerState) handle(ctx context.Context, msg jetstream.Msg) {
 	msg.DoubleAck(ctx)
 }
 
-// call runs the backend, turning a panic into an error.
+// call runs the backend (runexec.Call: a panic becomes the run's error), publishing its
+// progress at most every ProgressEvery.
 func (ws *workerState) call(ctx context.Context, s spec.Spec, id string) (result any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			ws.logf("worker %s: run %s (%s): panic: %v\n%s", ws.w.Name, id, s.Kind, p, debug.Stack())
-			result, err = nil, fmt.Errorf("internal error in the %s runner: %v", s.Kind, p)
-		}
-	}()
 	var last time.Time
 	subject := progressPfx + id
-	return ws.w.Backend.Run(ctx, s, func(p spec.Progress) {
+	report := func(p spec.Progress) {
 		now := time.Now()
 		if now.Sub(last) < ws.w.ProgressEvery && p.Fraction < 1 {
 			return
@@ -323,6 +313,9 @@ func (ws *workerState) call(ctx context.Context, s spec.Spec, id string) (result
 		if b, err := json.Marshal(m); err == nil {
 			ws.w.Conn.Publish(subject, b) // lossy by design: the next report replaces it
 		}
+	}
+	return runexec.Call(ctx, ws.w.Backend, s, report, id, func(format string, args ...any) {
+		ws.logf("worker %s: "+format, append([]any{ws.w.Name}, args...)...)
 	})
 }
 

@@ -16,12 +16,11 @@ import (
 	"log"
 	"math"
 	"runtime"
-	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/tailscope/tailscope/server/internal/runexec"
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -47,7 +46,7 @@ type Config struct {
 const (
 	DefaultQueueSize      = 64
 	DefaultMaxRunTime     = 10 * time.Minute
-	DefaultMaxResultBytes = 8 << 20
+	DefaultMaxResultBytes = runexec.DefaultMaxResultBytes
 	DefaultMaxRestarts    = 2
 	DefaultSaveEvery      = 2 * time.Second
 	DefaultRetryAfter     = 5 * time.Second
@@ -411,13 +410,7 @@ func (m *Manager) execute(ctx context.Context, j *job) {
 
 	var enc []byte
 	if err == nil {
-		enc, err = json.Marshal(result)
-		if err != nil {
-			err = fmt.Errorf("the result could not be encoded as JSON: %w", err)
-		} else if len(enc) > m.cfg.MaxResultBytes {
-			err = fmt.Errorf("the result is %d bytes of JSON, more than the %d allowed; ask for a smaller run", len(enc), m.cfg.MaxResultBytes)
-			enc = nil
-		}
+		enc, err = runexec.Encode(result, m.cfg.MaxResultBytes)
 	}
 	cause := context.Cause(tctx)
 	j.mu.Lock()
@@ -453,16 +446,10 @@ func (m *Manager) execute(ctx context.Context, j *job) {
 	m.finish(j)
 }
 
-// call runs the backend, turning a panic into an error so that no runner can take the
-// server down.
+// call runs the backend; a panic becomes the run's error (runexec.Call).
 func (m *Manager) call(ctx context.Context, j *job) (result any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			m.logf("jobs: run %s (%s): panic: %v\n%s", j.rec.ID, j.spec.Kind, p, debug.Stack())
-			result, err = nil, fmt.Errorf("internal error in the %s runner: %v", j.spec.Kind, p)
-		}
-	}()
-	return m.cfg.Backend.Run(ctx, j.spec, func(p spec.Progress) { m.progress(j, p) })
+	return runexec.Call(ctx, m.cfg.Backend, j.spec, func(p spec.Progress) { m.progress(j, p) }, j.rec.ID,
+		func(format string, args ...any) { m.logf("jobs: "+format, args...) })
 }
 
 // progress records a report of j's runner and passes it on to watchers.
@@ -482,7 +469,7 @@ func (m *Manager) progress(j *job, p spec.Progress) {
 	if f := p.Fraction; !math.IsNaN(f) {
 		j.rec.Progress = min(max(f, 0), 1)
 	}
-	j.rec.Message = clip(p.Message, 200)
+	j.rec.Message = runexec.Clip(p.Message, runexec.MaxMessage)
 	if partial != nil {
 		j.rec.Partial = partial
 	}
@@ -518,7 +505,7 @@ func (m *Manager) notify(j *job) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for ch := range j.subs {
-		offer(ch, j.rec)
+		runexec.Offer(ch, j.rec)
 	}
 }
 
@@ -528,24 +515,9 @@ func (m *Manager) finish(j *job) {
 	defer j.mu.Unlock()
 	j.finished = true
 	for ch := range j.subs {
-		offer(ch, j.rec)
+		runexec.Offer(ch, j.rec)
 		close(ch)
 	}
 	clear(j.subs)
 	close(j.done)
-}
-
-func offer(ch chan store.Run, r store.Run) {
-	select {
-	case <-ch:
-	default:
-	}
-	ch <- r // cannot block: the channel has room for one and only senders holding j.mu send
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return strings.ToValidUTF8(s[:n], "") + "…"
 }

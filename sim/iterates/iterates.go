@@ -207,23 +207,30 @@ func Chain(p spec.IteratesParams, e, a, g []float64, rng *rand.Rand) {
 	clear(e)
 	step := p.Eta / float64(p.B)
 	for k := range p.Steps {
-		clear(g)
-		for range p.B {
-			dot := 0.0
-			for j := range a {
-				a[j] = p.Sigma * rng.NormFloat64()
-				dot += a[j] * e[j]
-			}
-			r := dot - p.Noise*rng.NormFloat64()
-			for j := range g {
-				g[j] += a[j] * r
-			}
-		}
+		batchGradient(p, e, a, g, rng)
 		for j := range e {
 			e[j] -= step * g[j]
 		}
 		if k%16 == 15 && !(norm(e) < divergedNorm) {
 			return
+		}
+	}
+}
+
+// batchGradient sets g to Σ_{i∈Ω} a_i(a_iᵀe − ε_i) over one fresh minibatch of p.B
+// examples drawn from rng (b times the minibatch gradient at the deviation e); a is scratch.
+// Chain and GradientNoise draw their examples through it, so both see the same stream.
+func batchGradient(p spec.IteratesParams, e, a, g []float64, rng *rand.Rand) {
+	clear(g)
+	for range p.B {
+		dot := 0.0
+		for j := range a {
+			a[j] = p.Sigma * rng.NormFloat64()
+			dot += a[j] * e[j]
+		}
+		r := dot - p.Noise*rng.NormFloat64()
+		for j := range g {
+			g[j] += a[j] * r
 		}
 	}
 }
@@ -238,18 +245,7 @@ func GradientNoise(p spec.IteratesParams, e []float64, batches int, src rand.Sou
 	g := make([]float64, p.D)
 	s2 := p.Sigma * p.Sigma
 	for range batches {
-		clear(g)
-		for range p.B {
-			dot := 0.0
-			for j := range a {
-				a[j] = p.Sigma * rng.NormFloat64()
-				dot += a[j] * e[j]
-			}
-			r := dot - p.Noise*rng.NormFloat64()
-			for j := range g {
-				g[j] += a[j] * r
-			}
-		}
+		batchGradient(p, e, a, g, rng)
 		for j := range g {
 			out = append(out, g[j]/float64(p.B)-s2*e[j])
 		}

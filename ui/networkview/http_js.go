@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"syscall/js"
 )
 
@@ -71,8 +73,8 @@ func roundTrip(ctx context.Context, method, url string, body []byte, hdr map[str
 // responseBytes reads a Response's body.
 func responseBytes(resp js.Value) ([]byte, error) {
 	if n := resp.Get("headers").Call("get", "Content-Length"); n.Type() == js.TypeString {
-		var size int64
-		if _, err := fmt.Sscan(n.String(), &size); err == nil && size > MaxAnswer {
+		// strconv, not fmt.Sscan: the scanner would add about 23 kB gzipped to main.wasm.
+		if size, err := strconv.ParseInt(strings.TrimSpace(n.String()), 10, 64); err == nil && size > MaxAnswer {
 			return nil, fmt.Errorf("the answer has %d bytes, more than the %d read", size, MaxAnswer)
 		}
 	}

@@ -28,7 +28,7 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "note paper-about"}}}
 		vgparent.AppendChild(vgn)
-		vgn.SetInnerHTML(vugu.HTML("Pick a grid of small networks and start it: the server trains every network in the grid, and as each finishes the charts below show its gradient noise\x26#39;s tail index α̂ — lower means heavier tails — against the network\x26#39;s width and depth, as in the paper, and against the batch size, with the training and test sets\x26#39; noise and each weight\x26#39;s noise on its own beside the paper\x26#39;s pooled α̂."))
+		vgn.SetInnerHTML(vugu.HTML("Pick a grid of small networks and start it: the server trains every network in the grid (or, for a small grid on synthetic data, this browser does, in Web Workers), and as each finishes the charts below show its gradient noise\x26#39;s tail index α̂ — lower means heavier tails — against the network\x26#39;s width and depth, as in the paper, and against the batch size, with the training and test sets\x26#39; noise and each weight\x26#39;s noise on its own beside the paper\x26#39;s pooled α̂."))
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t"}
 		vgparent.AppendChild(vgn)
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "est-layout"}}}
@@ -104,6 +104,21 @@ func (c *View) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgparent := vgn
 								_ = vgparent
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Start on the server"}
+								vgparent.AppendChild(vgn)
+							}
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t\t"}
+							vgparent.AppendChild(vgn)
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "button"}, vugu.VGAttribute{Namespace: "", Key: "id", Val: "paper-run-here"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Run the sweep in this page's Web Workers, without the server (small sweeps on the synthetic datasets)"}}}
+							vgparent.AppendChild(vgn)
+							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+								EventType: "click",
+								Func:      func(event vugu.DOMEvent) { c.RunHere() },
+								// TODO: implement capture, etc. mostly need to decide syntax
+							})
+							{
+								vgparent := vgn
+								_ = vgparent
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "Run in this browser"}
 								vgparent.AppendChild(vgn)
 							}
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n\t\t\t"}

@@ -17,6 +17,12 @@
 // Shared as its result), and /s/{id} opens this view drawing the stored figures, asking the
 // server for no sweep.
 //
+// "Run in this browser" (browser.go) runs a small sweep on the synthetic datasets with no server:
+// its runs go to Web Workers (ui/worker, 2 … 4 at once) as the job RunJob, whose result is the
+// server's byte for byte, and sim/sweep's Summarize turns them into the same table and charts;
+// a sweep over PageMaxRuns runs or PageMaxSeconds of estimated work, or on data the server
+// holds, is refused with its numbers. A preset sized for a page (PageQuery) is listed first.
+//
 // The model (model.go: presets, tables, charts, texts; share.go) is plain Go, tested natively;
 // the Vugu component View (view.vugu, view.go) wires the API and the page.
 package paperview

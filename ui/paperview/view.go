@@ -12,6 +12,7 @@ import (
 	"github.com/tailscope/tailscope/ui/appstate"
 	"github.com/tailscope/tailscope/ui/chart"
 	"github.com/tailscope/tailscope/ui/networkview"
+	"github.com/tailscope/tailscope/ui/worker"
 	"github.com/vugu/vugu"
 )
 
@@ -41,6 +42,7 @@ type View struct {
 	charts  []*chart.Chart
 	stop    context.CancelFunc
 	link    string // the link's sweep in query form, once read
+	here    *local // the sweep running (or run) in this page, nil for a server's
 
 	shared    *Shared // the stored sweep of the share the page was opened from
 	sharing   bool    // a share is being stored
@@ -77,6 +79,7 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 	}
 	if !c.loaded {
 		c.loaded = true
+		c.presets = append(c.presets, pagePreset())
 		c.loadPresets()
 	}
 	if c.State == nil {
@@ -105,9 +108,12 @@ func (c *View) loadPresets() {
 		defer env.UnlockRender()
 		if err != nil {
 			c.err = "Could not load the sweep presets: " + err.Error()
+			if c.chosen == "" {
+				c.chosen = "page" // it needs no server
+			}
 			return
 		}
-		c.presets = append(slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name != "link" }), ps...)
+		c.presets = append(slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name != "link" && p.Name != "page" }), ps...)
 		if c.chosen == "" && len(ps) > 0 {
 			c.chosen = ps[len(ps)-1].Name // the smaller grid: the one that finishes here
 			for _, p := range ps {
@@ -140,7 +146,7 @@ func (c *View) estimateLink(q url.Values) {
 			c.err = "The sweep in this link is not valid: " + err.Error()
 			return
 		}
-		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Runs: est.Runs, Estimate: est.Estimate, Refused: est.Refused}
+		p := Preset{Name: "link", Label: "The sweep in this link", Help: "From the link: " + strings.ReplaceAll(q.Encode(), "%2C", ","), Sweep: body, Link: q.Encode(), Runs: est.Runs, Estimate: est.Estimate, Refused: est.Refused}
 		c.presets = append([]Preset{p}, slices.DeleteFunc(c.presets, func(p Preset) bool { return p.Name == "link" })...)
 	}()
 }
@@ -207,7 +213,7 @@ func (c *View) follow(id string) {
 		c.stop()
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	c.sweepID, c.token, c.status, c.table, c.charts, c.stop = id, "", nil, nil, nil, stop
+	c.sweepID, c.token, c.status, c.table, c.charts, c.stop, c.here = id, "", nil, nil, nil, stop, nil
 	c.shared, c.shareLink = nil, ""
 	env := c.eventEnv()
 	path := "/api/sweeps/" + url.PathEscape(id)
@@ -247,8 +253,81 @@ func (c *View) follow(id string) {
 	}()
 }
 
-// Cancel cancels the followed sweep on the server (only its creator holds the token).
+// RunHere runs the chosen preset's sweep in this page's Web Workers, worker.Slots() runs at a
+// time, drawing the charts as runs finish; a sweep too big for a page is refused with its numbers.
+func (c *View) RunHere() {
+	p := c.Chosen()
+	if p == nil {
+		return
+	}
+	sw, err := CheckPage(p.Link)
+	if err != nil {
+		c.err = "Not in this browser: " + err.Error() + ". Start it on the server."
+		return
+	}
+	if c.stop != nil {
+		c.stop()
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	l := newLocal(sw, p.Sweep)
+	c.sweepID, c.token, c.stop, c.here, c.err, c.shared, c.shareLink = "", "", stop, l, "", nil, ""
+	c.status, c.table = l.view()
+	c.charts = c.table.Charts()
+	if c.State != nil {
+		c.State.SetQuery(ViewName, LinkQuery("preset", p.Name))
+	}
+	env := c.eventEnv()
+	next := make(chan int, sw.Count())
+	for i := range sw.Count() {
+		next <- i
+	}
+	close(next)
+	for range min(worker.Slots(), sw.Count()) {
+		go func() {
+			for i := range next {
+				env.Lock()
+				if ctx.Err() != nil {
+					env.UnlockRender()
+					return
+				}
+				l.runs[i].State = "running"
+				c.status, _ = l.view()
+				env.UnlockRender()
+				in, _ := json.Marshal(sw.Run(i))
+				out, err := worker.Run(ctx, RunJob, in, nil)
+				env.Lock()
+				r := &l.runs[i]
+				switch {
+				case ctx.Err() != nil:
+					r.State = "cancelled"
+				case err != nil:
+					r.State, r.Error = "failed", err.Error()
+				default:
+					r.State, r.Result = "done", out
+				}
+				if c.here == l {
+					c.status, c.table = l.view()
+					c.charts = c.table.Charts()
+				}
+				env.UnlockRender()
+			}
+		}()
+	}
+}
+
+// Cancel cancels the followed sweep on the server (only its creator holds the token), or stops
+// every worker of the sweep running in this page (cancelling their context terminates them).
 func (c *View) Cancel() {
+	if c.here != nil {
+		c.stop()
+		for i, r := range c.here.runs {
+			if r.State == "queued" || r.State == "running" {
+				c.here.runs[i].State = "cancelled"
+			}
+		}
+		c.status, _ = c.here.view()
+		return
+	}
 	id, tok := c.sweepID, c.token
 	env := c.eventEnv()
 	go func() {
@@ -263,7 +342,7 @@ func (c *View) Cancel() {
 
 // CanCancel reports whether the page may cancel the followed sweep.
 func (c *View) CanCancel() bool {
-	return c.token != "" && c.status != nil && !c.status.Finished
+	return (c.token != "" || c.here != nil) && c.status != nil && !c.status.Finished
 }
 
 // Running reports whether a sweep is followed and unfinished.
@@ -274,7 +353,7 @@ func (c *View) Status() *Status { return c.status }
 
 // CanShare reports whether the followed sweep is finished, with its table, and not yet shared.
 func (c *View) CanShare() bool {
-	return c.status != nil && c.status.Finished && c.table != nil && c.shareLink == "" && !c.sharing
+	return c.here == nil && c.status != nil && c.status.Finished && c.table != nil && c.shareLink == "" && !c.sharing
 }
 
 // Share stores the finished sweep's figures as a share (POST /api/shares) and shows its link,
@@ -322,6 +401,9 @@ func (c *View) ShareLink() string { return c.shareLink }
 func (c *View) StatusText() string {
 	if c.shared != nil {
 		return c.shared.Text(c.State.ShareID)
+	}
+	if c.here != nil {
+		return "In this browser: " + c.status.ProgressText()
 	}
 	if c.sweepID == "" {
 		return ""

@@ -104,6 +104,10 @@ func newConn() (c *conn, err error) {
 
 func (c *conn) close() {
 	c.w.Call("terminate")
+	// Messages the worker posted before it ended may still wait in the page's event queue:
+	// unhook the handlers before releasing them, or such a message calls a released function.
+	c.w.Set("onmessage", js.Null())
+	c.w.Set("onerror", js.Null())
 	c.onMsg.Release()
 	c.onErr.Release()
 }

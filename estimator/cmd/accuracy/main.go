@@ -16,11 +16,11 @@ import (
 	"io"
 	"math"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/internal/tablecmd"
 )
 
 // methods are the estimators under test: every one of the table, with its defaults.
@@ -127,7 +127,7 @@ func (t Table) Markdown(w io.Writer) {
 	fmt.Fprintf(w, "\n|---|---|%s\n", strings.Repeat("---|", len(Alphas)))
 	for in, n := range t.Ns {
 		for m, me := range methods {
-			fmt.Fprintf(w, "| %s | %s |", fmtN(n), me.Name)
+			fmt.Fprintf(w, "| %s | %s |", tablecmd.FormatN(n), me.Name)
 			for ia := range Alphas {
 				fmt.Fprintf(w, " %s |", t.Cells[in][m][ia])
 			}
@@ -136,42 +136,16 @@ func (t Table) Markdown(w io.Writer) {
 	}
 }
 
-func fmtN(n int) string {
-	if e := math.Log10(float64(n)); e == math.Trunc(e) {
-		return fmt.Sprintf("1e%d", int(e))
-	}
-	return strconv.Itoa(n)
-}
-
 // Main runs the command with its flags, writing the table to stdout and progress to
 // stderr, and returns the exit status.
 func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("accuracy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	reps := fs.Int("reps", 100, "samples per (α, N)")
-	seed := fs.Uint64("seed", 1, "base seed")
-	nsFlag := fs.String("n", "1000,10000,100000", "comma-separated sample sizes")
-	if err := fs.Parse(args); err != nil {
+	f, ok := tablecmd.Parse(fs, "accuracy", "samples per (α, N)", "1000,10000,100000", args)
+	if !ok {
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "accuracy: unexpected arguments %q (flags only)\n", fs.Args())
-		return 2
-	}
-	var ns []int
-	for _, s := range strings.Split(*nsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 20 {
-			fmt.Fprintf(stderr, "accuracy: -n: %q is not a sample size ≥ 20\n", s)
-			return 2
-		}
-		ns = append(ns, n)
-	}
-	if *reps < 1 {
-		fmt.Fprintf(stderr, "accuracy: -reps %d: want ≥ 1\n", *reps)
-		return 2
-	}
-	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), stderr)
+	t, err := Run(ctx, f.Ns, f.Reps, f.Seed, runtime.GOMAXPROCS(0), stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "accuracy: %v\n", err)
 		return 1

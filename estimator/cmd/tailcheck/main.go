@@ -21,12 +21,12 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/internal/tablecmd"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -195,17 +195,10 @@ func (t Table) Markdown(w io.Writer) {
 		for in, n := range t.Ns {
 			c := t.Cells[il][in]
 			fails := c.Lighter + c.Heavier
-			fmt.Fprintf(w, "| %s | %s | %s | %s (%s / %s) | %s | %.2f | %.1f |\n", l.Name, kind, fmtN(n),
+			fmt.Fprintf(w, "| %s | %s | %s | %s (%s / %s) | %s | %.2f | %.1f |\n", l.Name, kind, tablecmd.FormatN(n),
 				pct(fails, c.Samples), pct(c.Lighter, c.Samples), pct(c.Heavier, c.Samples), pct(c.Drift, c.Samples), median(c.Alphas), median(c.Zs))
 		}
 	}
-}
-
-func fmtN(n int) string {
-	if e := math.Log10(float64(n)); e == math.Trunc(e) {
-		return fmt.Sprintf("1e%d", int(e))
-	}
-	return strconv.Itoa(n)
 }
 
 // Main runs the command with its flags, writing the table to stdout and progress to
@@ -213,36 +206,17 @@ func fmtN(n int) string {
 func Main(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tailcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	reps := fs.Int("reps", 100, "samples per (law, N)")
-	seed := fs.Uint64("seed", 1, "base seed")
-	nsFlag := fs.String("n", "10000,100000", "comma-separated sample sizes")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tailcheck: unexpected arguments %q (flags only)\n", fs.Args())
-		return 2
-	}
-	var ns []int
-	for _, s := range strings.Split(*nsFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 20 {
-			fmt.Fprintf(stderr, "tailcheck: -n: %q is not a sample size ≥ 20\n", s)
-			return 2
-		}
-		ns = append(ns, n)
-	}
-	if *reps < 1 {
-		fmt.Fprintf(stderr, "tailcheck: -reps %d: want ≥ 1\n", *reps)
+	f, ok := tablecmd.Parse(fs, "tailcheck", "samples per (law, N)", "10000,100000", args)
+	if !ok {
 		return 2
 	}
 	start := time.Now()
-	t, err := Run(ctx, ns, *reps, *seed, runtime.GOMAXPROCS(0), stderr)
+	t, err := Run(ctx, f.Ns, f.Reps, f.Seed, runtime.GOMAXPROCS(0), stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "tailcheck: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d samples per row, seed %d; %s, %d threads, %s.\n\n", *reps, *seed, cpuinfo.Model(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "%d samples per row, seed %d; %s, %d threads, %s.\n\n", f.Reps, f.Seed, cpuinfo.Model(), runtime.GOMAXPROCS(0), time.Since(start).Round(time.Second))
 	t.Markdown(stdout)
 	return 0
 }
