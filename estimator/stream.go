@@ -43,6 +43,7 @@ type MohammadiStream struct {
 	acc       blockAcc
 	accK1     int // K1 when the stream started
 	uninitErr bool
+	part      *partState // set for a segment's stream (streampart.go)
 }
 
 const (
@@ -301,6 +302,10 @@ func (s *MohammadiStream) renorm() {
 }
 
 func (s *MohammadiStream) closeBlock() {
+	if s.part != nil && !s.part.headDone {
+		s.closePart()
+		return
+	}
 	eps := 0.0
 	if s.KeepZeros {
 		eps = refEps

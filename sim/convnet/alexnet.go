@@ -60,7 +60,7 @@ func AlexNet(in Shape, ch, classes int, seed uint64) (*Net, error) {
 	if classes < 1 {
 		return nil, fmt.Errorf("convnet: %d classes", classes)
 	}
-	feat, err := alloc(in, append(Features(ch), Layer{Op: Linear, Out: 1}))
+	feat, err := alloc[float32](in, append(Features(ch), Layer{Op: Linear, Out: 1}))
 	if err != nil {
 		return nil, fmt.Errorf("convnet: AlexNet on %v inputs: %w", in, err)
 	}

@@ -2,7 +2,9 @@
 // dropout and fully connected (with bias) layers, forward and backward, and the AlexNet
 // variant of the reference code of Şimşekli et al. (2019) (AlexNet).
 //
-// Tensors are float32 and laid out as PyTorch lays them out: a batch of b examples of shape
+// Tensors are float32 (Net), or float64 (Net64: the mlp kind's precision=float64, native
+// builds only, products through gonum's blas64 via sim/linalg; one code generic over both),
+// and laid out as PyTorch lays them out: a batch of b examples of shape
 // C×H×W is b·C·H·W values, example after example, channel plane after plane, row by row. A
 // convolution is an im2col followed by one product through sim/kernel for the whole batch
 // (the output channels × the input patches), so faster kernels drop in.
@@ -19,7 +21,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/linalg"
 )
 
 // Shape is the shape of one example's tensor: C channels of H×W.
@@ -76,11 +78,18 @@ const (
 	MaxLayers = 64
 )
 
-// Net is a feed-forward network of Layers on inputs of shape Input.
-type Net struct {
+// Net is a feed-forward network of Layers on inputs of shape Input, in float32.
+type Net = NetOf[float32]
+
+// Net64 is a Net in float64.
+type Net64 = NetOf[float64]
+
+// NetOf is a feed-forward network of Layers on inputs of shape Input with parameters of
+// type T.
+type NetOf[T linalg.Float] struct {
 	Input  Shape
 	Layers []Layer
-	Params []float32
+	Params []T
 	groups []int // index in Layers of each layer with parameters
 }
 
@@ -123,7 +132,7 @@ func outShape(l Layer, in Shape) (Shape, error) {
 // biases; fan_in = in channels·K·K or in features), layer by layer, weights then biases, from
 // a PCG generator seeded with seed.
 func New(in Shape, layers []Layer, seed uint64) (*Net, error) {
-	n, err := alloc(in, layers)
+	n, err := alloc[float32](in, layers)
 	if err != nil {
 		return nil, err
 	}
@@ -138,14 +147,28 @@ func New(in Shape, layers []Layer, seed uint64) (*Net, error) {
 	return n, nil
 }
 
-func alloc(in Shape, layers []Layer) (*Net, error) {
+// Widen returns n in float64 (exactly the same parameters), so that a seed starts both
+// precisions from the same weights. It fails where float64 is not built (js/wasm).
+func Widen(n *Net) (*Net64, error) {
+	if !linalg.Has64() {
+		return nil, fmt.Errorf("convnet: float64 networks are not built in this program (the browser trains in float32)")
+	}
+	c, err := alloc[float64](n.Input, n.Layers)
+	if err != nil {
+		return nil, err
+	}
+	c.Params = linalg.Widen(n.Params)
+	return c, nil
+}
+
+func alloc[T linalg.Float](in Shape, layers []Layer) (*NetOf[T], error) {
 	if in.C < 1 || in.H < 1 || in.W < 1 {
 		return nil, fmt.Errorf("convnet: input shape %v", in)
 	}
 	if len(layers) < 1 || len(layers) > MaxLayers {
 		return nil, fmt.Errorf("convnet: %d layers, want 1 … %d", len(layers), MaxLayers)
 	}
-	n := &Net{Input: in, Layers: append([]Layer(nil), layers...)}
+	n := &NetOf[T]{Input: in, Layers: append([]Layer(nil), layers...)}
 	s, total := in, 0
 	for i := range n.Layers {
 		l := &n.Layers[i]
@@ -173,25 +196,25 @@ func alloc(in Shape, layers []Layer) (*Net, error) {
 	if n.Layers[len(n.Layers)-1].Op != Linear {
 		return nil, fmt.Errorf("convnet: the last layer is %v, want linear (the outputs)", n.Layers[len(n.Layers)-1].Op)
 	}
-	n.Params = make([]float32, total)
+	n.Params = make([]T, total)
 	return n, nil
 }
 
 // Classes returns the number of outputs.
-func (n *Net) Classes() int { return n.Layers[len(n.Layers)-1].Out }
+func (n *NetOf[T]) Classes() int { return n.Layers[len(n.Layers)-1].Out }
 
 // InputDim returns the size of one input, Input.Size().
-func (n *Net) InputDim() int { return n.Input.Size() }
+func (n *NetOf[T]) InputDim() int { return n.Input.Size() }
 
 // NumParams returns the number of parameters.
-func (n *Net) NumParams() int { return len(n.Params) }
+func (n *NetOf[T]) NumParams() int { return len(n.Params) }
 
 // NumLayers returns the number of layers with parameters.
-func (n *Net) NumLayers() int { return len(n.groups) }
+func (n *NetOf[T]) NumLayers() int { return len(n.groups) }
 
 // Offset returns the index in Params (and in a gradient) of the first parameter of the l-th
 // layer with parameters; Offset(NumLayers()) is NumParams().
-func (n *Net) Offset(l int) int {
+func (n *NetOf[T]) Offset(l int) int {
 	if l == len(n.groups) {
 		return len(n.Params)
 	}
@@ -200,7 +223,7 @@ func (n *Net) Offset(l int) int {
 
 // Weights and Bias return the l-th layer's (of Layers) weights and biases, sharing memory
 // with Params; nil for a layer without parameters.
-func (n *Net) Weights(l int) []float32 {
+func (n *NetOf[T]) Weights(l int) []T {
 	if !n.Layers[l].HasParams() {
 		return nil
 	}
@@ -208,7 +231,7 @@ func (n *Net) Weights(l int) []float32 {
 }
 
 // Bias: see Weights.
-func (n *Net) Bias(l int) []float32 {
+func (n *NetOf[T]) Bias(l int) []T {
 	if !n.Layers[l].HasParams() {
 		return nil
 	}
@@ -216,19 +239,19 @@ func (n *Net) Bias(l int) []float32 {
 }
 
 // Clone returns a deep copy of n.
-func (n *Net) Clone() *Net {
-	c, _ := alloc(n.Input, n.Layers)
+func (n *NetOf[T]) Clone() *NetOf[T] {
+	c, _ := alloc[T](n.Input, n.Layers)
 	copy(c.Params, n.Params)
 	return c
 }
 
-// SGD takes the step Params −= lr·grad (kernel.Axpy).
-func (n *Net) SGD(grad []float32, lr float32) {
-	kernel.Axpy(n.Params[:len(grad)], grad, -lr)
+// SGD takes the step Params −= lr·grad (kernel.Axpy in float32).
+func (n *NetOf[T]) SGD(grad []T, lr T) {
+	linalg.Axpy(n.Params[:len(grad)], grad, -lr)
 }
 
 // Describe returns the layers in one line, such as "conv 64 4×4/2 pad 2, relu, …".
-func (n *Net) Describe() string {
+func (n *NetOf[T]) Describe() string {
 	s := fmt.Sprintf("input %v", n.Input)
 	for _, l := range n.Layers {
 		switch l.Op {

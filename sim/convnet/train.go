@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/linalg"
 	"github.com/tailscope/tailscope/sim/nn"
 )
 
@@ -12,35 +12,43 @@ import (
 // Batch examples, so that repeated gradients allocate nothing. It starts in evaluation mode
 // (dropout is the identity, as PyTorch's net.eval()); SetDropout switches it to training
 // mode. A Workspace is not safe for concurrent use.
-type Workspace struct {
+type Workspace = WorkspaceOf[float32]
+
+// Workspace64 is a Workspace of a float64 network.
+type Workspace64 = WorkspaceOf[float64]
+
+// WorkspaceOf is a Workspace for a network of precision T.
+type WorkspaceOf[T linalg.Float] struct {
 	Batch int
-	net   *Net
-	act   [][]float32 // act[i]: output of layer i, batch×OutShape.Size()
-	dact  [][]float32 // dact[i]: gradient of the loss with respect to act[i]
-	col   [][]float32 // col[i]: conv layer i's im2col matrix, (C·K·K)×(batch·OH·OW)
-	arg   [][]int32   // arg[i]: max-pool layer i's argmax, index in its input example
-	mask  [][]float32 // mask[i]: dropout layer i's factors (0 or 1/(1−P))
-	tmp   []float32   // conv products, out channels×(batch·OH·OW)
-	dcol  []float32
+	net   *NetOf[T]
+	ops   *linalg.Ops[T]
+	act   [][]T     // act[i]: output of layer i, batch×OutShape.Size()
+	dact  [][]T     // dact[i]: gradient of the loss with respect to act[i]
+	col   [][]T     // col[i]: conv layer i's im2col matrix, (C·K·K)×(batch·OH·OW)
+	arg   [][]int32 // arg[i]: max-pool layer i's argmax, index in its input example
+	mask  [][]T     // mask[i]: dropout layer i's factors (0 or 1/(1−P))
+	tmp   []T       // conv products, out channels×(batch·OH·OW)
+	dcol  []T
+	in    []T // the input widened to float64 (float32 reads it in place)
 	exp   []float64
 	rng   *rand.Rand // nil: evaluation mode
 }
 
 // NewWorkspace returns a workspace for n and batches of up to batch examples, in
 // evaluation mode.
-func (n *Net) NewWorkspace(batch int) *Workspace {
+func (n *NetOf[T]) NewWorkspace(batch int) *WorkspaceOf[T] {
 	L := len(n.Layers)
-	w := &Workspace{Batch: batch, net: n, act: make([][]float32, L), dact: make([][]float32, L),
-		col: make([][]float32, L), arg: make([][]int32, L), mask: make([][]float32, L), exp: make([]float64, n.Classes())}
+	w := &WorkspaceOf[T]{Batch: batch, net: n, ops: linalg.For[T](), act: make([][]T, L), dact: make([][]T, L),
+		col: make([][]T, L), arg: make([][]int32, L), mask: make([][]T, L), exp: make([]float64, n.Classes())}
 	tmp, dcol := 0, 0
 	for i, l := range n.Layers {
 		size := batch * l.OutShape.Size()
-		w.act[i] = make([]float32, size)
-		w.dact[i] = make([]float32, size)
+		w.act[i] = make([]T, size)
+		w.dact[i] = make([]T, size)
 		switch l.Op {
 		case Conv:
 			cols := batch * l.OutShape.H * l.OutShape.W
-			w.col[i] = make([]float32, l.In.C*l.K*l.K*cols)
+			w.col[i] = make([]T, l.In.C*l.K*l.K*cols)
 			tmp = max(tmp, l.Out*cols)
 			if i > 0 {
 				dcol = max(dcol, len(w.col[i]))
@@ -48,16 +56,16 @@ func (n *Net) NewWorkspace(batch int) *Workspace {
 		case MaxPool:
 			w.arg[i] = make([]int32, size)
 		case Dropout:
-			w.mask[i] = make([]float32, size)
+			w.mask[i] = make([]T, size)
 		}
 	}
-	w.tmp, w.dcol = make([]float32, tmp), make([]float32, dcol)
+	w.tmp, w.dcol = make([]T, tmp), make([]T, dcol)
 	return w
 }
 
 // SetDropout puts the workspace in training mode, dropout masks drawn from src (PyTorch's
 // net.train()), or with src nil back in evaluation mode.
-func (w *Workspace) SetDropout(src rand.Source) {
+func (w *WorkspaceOf[T]) SetDropout(src rand.Source) {
 	if src == nil {
 		w.rng = nil
 		return
@@ -65,7 +73,7 @@ func (w *Workspace) SetDropout(src rand.Source) {
 	w.rng = rand.New(src)
 }
 
-func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
+func (w *WorkspaceOf[T]) check(n *NetOf[T], x []float32, y []uint8) (int, error) {
 	b := len(y)
 	if n != w.net {
 		return 0, fmt.Errorf("convnet: workspace made for another network")
@@ -86,34 +94,35 @@ func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
 
 // Forward computes the outputs (logits) of the b = len(y) examples x and returns the loss
 // statistics; the outputs are valid until the workspace is used again.
-func (w *Workspace) Forward(n *Net, loss nn.Loss, x []float32, y []uint8) (nn.Stats, []float32, error) {
+func (w *WorkspaceOf[T]) Forward(n *NetOf[T], loss nn.Loss, x []float32, y []uint8) (nn.Stats, []T, error) {
 	b, err := w.check(n, x, y)
 	if err != nil {
 		return nn.Stats{}, nil, err
 	}
-	out := w.forward(x, b)
-	return nn.LossGradient(loss, out, y, nil, nil), out, nil
+	out := w.forward(linalg.Input(x, &w.in), b)
+	return nn.LossGradientOf(loss, out, y, nil, nil), out, nil
 }
 
 // Gradient sets grad (NumParams values) to the gradient of the mean loss over the b = len(y)
 // examples x with labels y, and returns the loss statistics.
-func (w *Workspace) Gradient(n *Net, loss nn.Loss, x []float32, y []uint8, grad []float32) (nn.Stats, error) {
-	b, err := w.check(n, x, y)
+func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss nn.Loss, x32 []float32, y []uint8, grad []T) (nn.Stats, error) {
+	b, err := w.check(n, x32, y)
 	if err != nil {
 		return nn.Stats{}, err
 	}
+	x := linalg.Input(x32, &w.in)
 	if len(grad) != n.NumParams() {
 		return nn.Stats{}, fmt.Errorf("convnet: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
 	out := w.forward(x, b)
 	L := len(n.Layers)
-	st := nn.LossGradient(loss, out, y, w.dact[L-1][:len(out)], w.exp)
+	st := nn.LossGradientOf(loss, out, y, w.dact[L-1][:len(out)], w.exp)
 	for i := L - 1; i >= 0; i-- {
 		in := x
 		if i > 0 {
 			in = w.act[i-1][:b*n.Layers[i].In.Size()]
 		}
-		var din []float32
+		var din []T
 		if i > 0 {
 			din = w.dact[i-1][:b*n.Layers[i].In.Size()]
 		}
@@ -123,7 +132,7 @@ func (w *Workspace) Gradient(n *Net, loss nn.Loss, x []float32, y []uint8, grad 
 }
 
 // forward runs every layer on the b examples x and returns the outputs.
-func (w *Workspace) forward(x []float32, b int) []float32 {
+func (w *WorkspaceOf[T]) forward(x []T, b int) []T {
 	n := w.net
 	in := x
 	for i := range n.Layers {
@@ -136,14 +145,14 @@ func (w *Workspace) forward(x []float32, b int) []float32 {
 			poolForward(l, b, in, out, w.arg[i])
 		case ReLU:
 			copy(out, in)
-			kernel.Relu(out)
+			w.ops.Relu(out)
 		case Dropout:
 			if w.rng == nil || l.P == 0 {
 				copy(out, in)
 				break
 			}
 			m := w.mask[i][:len(out)]
-			keep := float32(1 / (1 - l.P))
+			keep := T(1 / (1 - l.P))
 			for j := range m {
 				m[j] = 0
 				if w.rng.Float64() >= l.P {
@@ -153,7 +162,7 @@ func (w *Workspace) forward(x []float32, b int) []float32 {
 			}
 		case Linear:
 			inDim := l.In.Size()
-			kernel.MatMulTransB(out, in, n.Weights(i), b, inDim, l.Out)
+			w.ops.MatMulTransB(out, in, n.Weights(i), b, inDim, l.Out)
 			bias := n.Bias(i)
 			for e := 0; e < b; e++ {
 				o := out[e*l.Out : (e+1)*l.Out]
@@ -169,7 +178,7 @@ func (w *Workspace) forward(x []float32, b int) []float32 {
 
 // backward sets layer i's part of grad from dact[i] and, if din is not nil, din to the
 // gradient with respect to its input in.
-func (w *Workspace) backward(i, b int, in, din, grad []float32) {
+func (w *WorkspaceOf[T]) backward(i, b int, in, din, grad []T) {
 	n := w.net
 	l := &n.Layers[i]
 	dout := w.dact[i][:b*l.OutShape.Size()]
@@ -191,7 +200,7 @@ func (w *Workspace) backward(i, b int, in, din, grad []float32) {
 	case ReLU:
 		if din != nil {
 			copy(din, dout)
-			kernel.ReluMask(din, w.act[i][:len(dout)])
+			w.ops.ReluMask(din, w.act[i][:len(dout)])
 		}
 	case Dropout:
 		if din != nil {
@@ -206,7 +215,7 @@ func (w *Workspace) backward(i, b int, in, din, grad []float32) {
 	case Linear:
 		inDim := l.In.Size()
 		// dW = doutᵀ · in (out×in); db = Σ_examples dout; din = dout · W
-		kernel.MatMulTransA(grad[l.off:l.bias], dout, in, l.Out, b, inDim)
+		w.ops.MatMulTransA(grad[l.off:l.bias], dout, in, l.Out, b, inDim)
 		db := grad[l.bias : l.bias+l.Out]
 		clear(db)
 		for e := 0; e < b; e++ {
@@ -215,14 +224,14 @@ func (w *Workspace) backward(i, b int, in, din, grad []float32) {
 			}
 		}
 		if din != nil {
-			kernel.MatMul(din, dout, n.Weights(i), b, l.Out, inDim)
+			w.ops.MatMul(din, dout, n.Weights(i), b, l.Out, inDim)
 		}
 	}
 }
 
 // convForward: col = im2col(in), tmp = W·col (out×(b·OH·OW)), out = tmp rearranged per
 // example, plus the biases.
-func (w *Workspace) convForward(i, b int, in, out []float32) {
+func (w *WorkspaceOf[T]) convForward(i, b int, in, out []T) {
 	n := w.net
 	l := &n.Layers[i]
 	ohw := l.OutShape.H * l.OutShape.W
@@ -231,7 +240,7 @@ func (w *Workspace) convForward(i, b int, in, out []float32) {
 	col := w.col[i]
 	im2col(l, b, in, col)
 	tmp := w.tmp[:l.Out*cols]
-	kernel.MatMul(tmp, n.Weights(i), col, l.Out, ckk, cols)
+	w.ops.MatMul(tmp, n.Weights(i), col, l.Out, ckk, cols)
 	bias := n.Bias(i)
 	for e := 0; e < b; e++ {
 		for c := 0; c < l.Out; c++ {
@@ -247,7 +256,7 @@ func (w *Workspace) convForward(i, b int, in, out []float32) {
 
 // convBackward: dtmp = dout rearranged, dW = dtmp·colᵀ, db = row sums of dtmp, and
 // din = col2im(Wᵀ·dtmp).
-func (w *Workspace) convBackward(i, b int, din, grad []float32) {
+func (w *WorkspaceOf[T]) convBackward(i, b int, din, grad []T) {
 	n := w.net
 	l := &n.Layers[i]
 	ohw := l.OutShape.H * l.OutShape.W
@@ -257,7 +266,7 @@ func (w *Workspace) convBackward(i, b int, din, grad []float32) {
 	dtmp := w.tmp[:l.Out*cols]
 	db := grad[l.bias : l.bias+l.Out]
 	for c := 0; c < l.Out; c++ {
-		var s float32
+		var s T
 		for e := 0; e < b; e++ {
 			src := dout[(e*l.Out+c)*ohw : (e*l.Out+c+1)*ohw]
 			copy(dtmp[c*cols+e*ohw:], src)
@@ -267,12 +276,12 @@ func (w *Workspace) convBackward(i, b int, din, grad []float32) {
 		}
 		db[c] = s
 	}
-	kernel.MatMulTransB(grad[l.off:l.bias], dtmp, w.col[i], l.Out, cols, ckk)
+	w.ops.MatMulTransB(grad[l.off:l.bias], dtmp, w.col[i], l.Out, cols, ckk)
 	if din == nil {
 		return
 	}
 	dcol := w.dcol[:ckk*cols]
-	kernel.MatMulTransA(dcol, n.Weights(i), dtmp, ckk, l.Out, cols)
+	w.ops.MatMulTransA(dcol, n.Weights(i), dtmp, ckk, l.Out, cols)
 	col2im(l, b, dcol, din)
 }
 
@@ -280,7 +289,7 @@ func (w *Workspace) convBackward(i, b int, din, grad []float32) {
 // e·OH·OW + oh·OW + ow holds in[e][c][oh·S − P + ki][ow·S − P + kj], zero outside. The rows
 // of AlexNet's outputs are short (3 to 17 values), so every value is written by a plain loop:
 // a copy or clear call per row costs more than the row.
-func im2col(l *Layer, b int, in, col []float32) {
+func im2col[T linalg.Float](l *Layer, b int, in, col []T) {
 	C, H, W := l.In.C, l.In.H, l.In.W
 	OH, OW, S := l.OutShape.H, l.OutShape.W, l.Stride
 	ohw := OH * OW
@@ -346,7 +355,7 @@ func validCols(l *Layer, kj, OW, W int) (lo, hi int) {
 
 // col2im sets din to the sum, over the patches, of dcol's values at their input positions
 // (the adjoint of im2col).
-func col2im(l *Layer, b int, dcol, din []float32) {
+func col2im[T linalg.Float](l *Layer, b int, dcol, din []T) {
 	clear(din)
 	C, H, W := l.In.C, l.In.H, l.In.W
 	OH, OW, S := l.OutShape.H, l.OutShape.W, l.Stride
@@ -387,7 +396,7 @@ func col2im(l *Layer, b int, dcol, din []float32) {
 
 // poolForward sets out to the window maxima of in and arg to their positions in the input
 // example; ties go to the first position in row-major order, as PyTorch's CPU kernel does.
-func poolForward(l *Layer, b int, in, out []float32, arg []int32) {
+func poolForward[T linalg.Float](l *Layer, b int, in, out []T, arg []int32) {
 	C, H, W := l.In.C, l.In.H, l.In.W
 	OH, OW, S, K := l.OutShape.H, l.OutShape.W, l.Stride, l.K
 	o := 0

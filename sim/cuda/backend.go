@@ -19,20 +19,20 @@ type Backend struct {
 
 // Name says which backend and device runs s, e.g. "cuda: NVIDIA H100 80GB HBM3".
 func (b Backend) Name(s spec.Spec) string {
-	if s.Kind == "mlp" {
+	if p, err := s.MLP(); err == nil && p.Precision != spec.PrecisionFloat64 {
 		return "cuda: " + b.GPU.String()
 	}
-	return b.CPU.Name(s)
+	return b.CPU.Name(s) // float64 runs on the CPU
 }
 
 // Run runs s: kind mlp with a fully connected network on the GPU, following sim/mlp's protocol with the gradients, steps
 // and outputs computed there; other kinds, and convolutional networks (no GPU kernels yet), on
-// the CPU. A run that does not fit in the GPU's
+// the CPU, as are float64 runs (the GPU path is float32). A run that does not fit in the GPU's
 // free memory fails at once with the memory it needs; the GPU memory of a run is freed
 // however it ends.
 func (b Backend) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any, error) {
-	if p, err := s.MLP(); err != nil || p.Arch != spec.ArchFC {
-		return b.CPU.Run(ctx, s, progress)
+	if p, err := s.MLP(); err != nil || p.Arch != spec.ArchFC || p.Precision == spec.PrecisionFloat64 {
+		return b.CPU.Run(ctx, s, progress) // the GPU path is float32
 	}
 	train, test, err := mlp.LoadData(s)
 	if err != nil {

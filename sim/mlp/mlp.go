@@ -21,6 +21,7 @@ package mlp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -102,7 +103,9 @@ func Differences(p spec.MLPParams) []string {
 	if p.Order != spec.OrderFixed {
 		out = append(out, "shuffles the training data; the reference does not (order=fixed)")
 	}
-	out = append(out, "the noise is streamed in float64 from float32 gradients; the reference's --double (float64 training) is not offered")
+	if p.Precision == spec.PrecisionFloat64 {
+		out = append(out, "float64 as the reference's --double, but the noise is measured on the float64 gradients rounded to float32")
+	}
 	return out
 }
 
@@ -130,7 +133,45 @@ type Trainer struct {
 	bx          []float32
 	by          []uint8
 	dev         Device // nil: the CPU computes
+	measurer    Measurer
+	// f64 trains a float64 copy of the network (precision float64): then net and conv keep
+	// the initial float32 weights, for the shape and the description only.
+	f64 double
 }
+
+// Measurer measures the gradient noise of the trainer's network (model, at the parameters
+// weights) on set, the test set when test, in place of noise.MeasureModel: the browser spreads
+// the batches over Web Workers (noise.MeasureSplit), each with a trainer of the same spec and
+// data whose weights it sets (SetWeights).
+type Measurer func(ctx context.Context, model noise.Model, set *data.Set, test bool, weights []float32, cfg noise.Config) (*noise.Measurement, error)
+
+// UseMeasurer makes m measure the noise from now on (not with a device attached).
+func (t *Trainer) UseMeasurer(m Measurer) { t.measurer = m }
+
+// NoiseModel returns the network whose noise the trainer measures.
+func (t *Trainer) NoiseModel() noise.Model { return t.model }
+
+// SetWeights sets the network's parameters to w (what a Measurer is given): a Web Worker's
+// trainer of the same spec and data measures the page's network with them.
+func (t *Trainer) SetWeights(w []float32) error {
+	if len(w) != t.model.Params {
+		return fmt.Errorf("mlp: %d weights for a network of %d parameters", len(w), t.model.Params)
+	}
+	copy(t.weights(), w)
+	return nil
+}
+
+// ErrNoFloat64 is NewTrainer's error for precision float64 in a build without float64
+// training (the browser's): such runs go to the server.
+var ErrNoFloat64 = errors.New("precision float64 trains on the server only: use “Run bigger on the server”")
+
+// newDouble makes a Trainer's float64 copy of its network (float64.go); nil where float64 is
+// not built (js/wasm: float64Built is false).
+var newDouble func(t *Trainer) (double, error)
+
+// Float64Built reports whether this build can train in float64 (native builds; the browser's
+// cannot, and refuses precision=float64 with ErrNoFloat64).
+func Float64Built() bool { return float64Built }
 
 // Device computes a Trainer's gradients, steps and outputs elsewhere (a GPU), holding its own
 // copy of the weights, made from Net() when it is attached. The Trainer keeps the protocol:
@@ -153,7 +194,12 @@ const TestChunk = 500
 
 // UseDevice makes d compute the trainer's gradients, steps and outputs from now on; d holds
 // the weights (Net's are no longer updated). Call it before the first step.
-func (t *Trainer) UseDevice(d Device) { t.dev = d }
+// A float64 trainer ignores it: the devices compute in float32.
+func (t *Trainer) UseDevice(d Device) {
+	if !float64Built || t.f64 == nil {
+		t.dev = d
+	}
+}
 
 // Loss returns the training loss.
 func (t *Trainer) Loss() nn.Loss { return t.loss }
@@ -255,6 +301,11 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.Precision == spec.PrecisionFloat64 && !float64Built {
+		return nil, ErrNoFloat64
+	}
+	// float64Built is a constant: the browser's build compiles the float64 branches away.
+	double := float64Built && p.Precision == spec.PrecisionFloat64
 	b := p.Batch
 	t := &Trainer{spec: s.Clone(), p: p, train: train, test: test, loss: loss, batch: b, P: p.Batches(train.Len()), lastEval: -1, stopAt: -1}
 	switch p.Arch {
@@ -266,17 +317,27 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 		if t.conv, err = convnet.AlexNet(shape, p.Ch, train.Classes, s.Seed); err != nil {
 			return nil, err
 		}
-		t.convWS = t.conv.NewWorkspace(b)
-		t.convWS.SetDropout(rand.NewPCG(s.Seed, 0xd_0f0a7))
-		t.model = convModel(t.conv, loss)
-		t.grad = make([]float32, t.conv.NumParams())
+		if !double {
+			t.convWS = t.conv.NewWorkspace(b)
+			t.convWS.SetDropout(rand.NewPCG(s.Seed, dropoutStream))
+			t.model = convModel(t.conv, loss)
+			t.grad = make([]float32, t.conv.NumParams())
+		}
 	default:
 		if t.net, err = nn.New(nn.Shape(train.Dim, p.Width, p.Depth, train.Classes), s.Seed); err != nil {
 			return nil, err
 		}
-		t.ws = t.net.NewWorkspace(b)
-		t.model = noise.FC(t.net, loss)
-		t.grad = make([]float32, t.net.NumParams())
+		if !double {
+			t.ws = t.net.NewWorkspace(b)
+			t.model = noise.FC(t.net, loss)
+			t.grad = make([]float32, t.net.NumParams())
+		}
+	}
+	if double {
+		if t.f64, err = newDouble(t); err != nil {
+			return nil, err
+		}
+		t.model = t.f64.noiseModel()
 	}
 	if p.Order == spec.OrderShuffle {
 		t.shuffle = rand.New(rand.NewPCG(s.Seed, 0x5_4ff1e))
@@ -285,6 +346,9 @@ func NewTrainer(s spec.Spec, train, test *data.Set) (*Trainer, error) {
 	}
 	return t, nil
 }
+
+// dropoutStream is the PCG stream of AlexNet's dropout masks (the same in both precisions).
+const dropoutStream = 0xd_0f0a7
 
 // convModel returns the noise.Model of a convolutional net: its gradients in evaluation
 // mode (no dropout), as the reference code measures them.
@@ -303,10 +367,12 @@ func convModel(net *convnet.Net, loss nn.Loss) noise.Model {
 }
 
 // Net returns the fully connected network being trained (shared, not a copy); nil when
-// the architecture is convolutional (see ConvNet).
+// the architecture is convolutional (see ConvNet). In float64 it is the float32 network the
+// run started from (Net64 trains).
 func (t *Trainer) Net() *nn.Net { return t.net }
 
-// ConvNet returns the convolutional network being trained (shared); nil for arch fc.
+// ConvNet returns the convolutional network being trained (shared); nil for arch fc. In
+// float64 it is the float32 network the run started from.
 func (t *Trainer) ConvNet() *convnet.Net { return t.conv }
 
 // NumParams returns the number of parameters of the network being trained.
@@ -392,7 +458,9 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
 	var st nn.Stats
 	var err error
-	if t.dev != nil {
+	if float64Built && t.f64 != nil {
+		st, err = t.f64.gradient(x, y)
+	} else if t.dev != nil {
 		st, err = t.dev.Gradient(x, y, nil)
 	} else if t.conv != nil {
 		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
@@ -405,7 +473,9 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
-	if t.dev != nil {
+	if float64Built && t.f64 != nil {
+		t.f64.step(t.LR(), t.p.Momentum, t.p.WeightDecay)
+	} else if t.dev != nil {
 		if t.p.Momentum != 0 || t.p.WeightDecay != 0 {
 			return st, fmt.Errorf("mlp: momentum and weight decay run on the CPU only (the device steps plain SGD)")
 		}
@@ -527,6 +597,9 @@ func (t *Trainer) measure(ctx context.Context, set *data.Set, cfg noise.Config) 
 	if t.dev != nil {
 		return noise.MeasureWith(ctx, t.net, set, cfg, t.dev.Gradient)
 	}
+	if t.measurer != nil {
+		return t.measurer(ctx, t.model, set, set == t.test, t.weights()[:t.model.Params], cfg)
+	}
 	return noise.MeasureModel(ctx, t.model, set, cfg)
 }
 
@@ -543,6 +616,9 @@ func (t *Trainer) headline(m *noise.Measurement) (alpha, lo, hi float64) {
 func (t *Trainer) testStats() (loss, acc float64, err error) {
 	const chunk = TestChunk
 	forward := func(x []float32, y []uint8) (nn.Stats, error) {
+		if float64Built && t.f64 != nil {
+			return t.f64.forward(x, y)
+		}
 		if t.dev != nil {
 			return t.dev.Forward(x, y)
 		}

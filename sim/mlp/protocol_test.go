@@ -248,7 +248,7 @@ func TestTestNoiseGaussian(t *testing.T) {
 	p := spec.MLPParams{Dataset: spec.DatasetBlobs, Subset: spec.SubsetFirst, N: 400, TestN: 2000, Width: dim, Depth: 2,
 		Loss: spec.LossHinge, Batch: b, LR: 0.1, Schedule: spec.ScheduleConstant, StepEvery: 1000, Gamma: 0.1,
 		Order: spec.OrderFixed, Iters: 10, EvalEvery: 10, LastBatch: spec.LastBatchDrop, TestNoise: true,
-		Zeros: spec.ZerosSkip, Count: spec.CountExact, Arch: spec.ArchFC, Ch: 64}
+		Zeros: spec.ZerosSkip, Count: spec.CountExact, Arch: spec.ArchFC, Ch: 64, Precision: spec.PrecisionFloat32}
 	s, err := p.Spec(1)
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,10 @@
 // initialised as PyTorch's nn.Linear default, trained with plain SGD on the cross-entropy or
 // the paper's multi-class linear hinge loss.
 //
-// Parameters and activations are float32 and every dense product goes through sim/kernel, so
-// faster kernels drop in. A layer's weights are stored as PyTorch stores them, out×in
+// Parameters and activations are float32 (Net) and every dense product goes through
+// sim/kernel, so faster kernels drop in; or float64 (Net64, the mlp kind's precision=float64,
+// native builds only), products through gonum's blas64 (sim/linalg). The code is one, generic
+// over the two (NetOf, WorkspaceOf); inputs are float32 in both, widened exactly. A layer's weights are stored as PyTorch stores them, out×in
 // row-major, and all layers lie one after the other in one flat vector (Net.Params), which is
 // also the layout of gradients: the gradient of a minibatch is one []float32 of Net.NumParams().
 package nn
@@ -14,7 +16,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/linalg"
 )
 
 // Loss is a training loss.
@@ -57,14 +59,20 @@ const (
 	MaxParams = 1 << 26
 )
 
-// Net is a fully connected ReLU network without biases.
-type Net struct {
+// Net is a fully connected ReLU network without biases, in float32.
+type Net = NetOf[float32]
+
+// Net64 is a Net in float64.
+type Net64 = NetOf[float64]
+
+// NetOf is a fully connected ReLU network without biases with parameters of type T.
+type NetOf[T linalg.Float] struct {
 	// Sizes are the layer widths, input first and output last: [784, 100, 100, 10] is a
 	// network of depth 3.
 	Sizes []int
 	// Params holds every weight: layer l is the Sizes[l+1]×Sizes[l] matrix (out×in,
 	// row-major) at Params[Offset(l):Offset(l+1)].
-	Params []float32
+	Params []T
 	offs   []int
 }
 
@@ -84,7 +92,7 @@ func Shape(dim, width, depth, classes int) []int {
 // uniform on (−1/√fan_in, 1/√fan_in). Weights are drawn layer by layer, row by row, from
 // a PCG generator seeded with seed.
 func New(sizes []int, seed uint64) (*Net, error) {
-	n, err := alloc(sizes)
+	n, err := alloc[float32](sizes)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +106,28 @@ func New(sizes []int, seed uint64) (*Net, error) {
 	return n, nil
 }
 
-func alloc(sizes []int) (*Net, error) {
+// New64 returns New's network in float64: the same float32 weights, widened, so that a seed
+// starts both precisions from the same weights. (The reference code's --double draws them in
+// double from the same law.) It fails where float64 is not
+// built (js/wasm).
+func New64(sizes []int, seed uint64) (*Net64, error) {
+	n, err := New(sizes, seed)
+	if err != nil {
+		return nil, err
+	}
+	return Widen(n)
+}
+
+// Widen returns n in float64 (exactly the same weights). It fails where float64 is not
+// built (js/wasm).
+func Widen(n *Net) (*Net64, error) {
+	if !linalg.Has64() {
+		return nil, fmt.Errorf("nn: float64 networks are not built in this program (the browser trains in float32)")
+	}
+	return &Net64{Sizes: append([]int(nil), n.Sizes...), Params: linalg.Widen(n.Params), offs: append([]int(nil), n.offs...)}, nil
+}
+
+func alloc[T linalg.Float](sizes []int) (*NetOf[T], error) {
 	if len(sizes) < 2 || len(sizes) > MaxLayers+1 {
 		return nil, fmt.Errorf("nn: %d layer sizes, want 2 … %d (input, hidden…, output)", len(sizes), MaxLayers+1)
 	}
@@ -114,31 +143,32 @@ func alloc(sizes []int) (*Net, error) {
 			}
 		}
 	}
-	return &Net{Sizes: append([]int(nil), sizes...), Params: make([]float32, offs[len(offs)-1]), offs: offs}, nil
+	return &NetOf[T]{Sizes: append([]int(nil), sizes...), Params: make([]T, offs[len(offs)-1]), offs: offs}, nil
 }
 
 // Layers returns the number of linear layers (the depth).
-func (n *Net) Layers() int { return len(n.Sizes) - 1 }
+func (n *NetOf[T]) Layers() int { return len(n.Sizes) - 1 }
 
 // NumParams returns the number of weights.
-func (n *Net) NumParams() int { return len(n.Params) }
+func (n *NetOf[T]) NumParams() int { return len(n.Params) }
 
 // Offset returns the index in Params (and in a gradient) of layer l's first weight;
 // Offset(Layers()) is NumParams().
-func (n *Net) Offset(l int) int { return n.offs[l] }
+func (n *NetOf[T]) Offset(l int) int { return n.offs[l] }
 
 // Layer returns layer l's weights, out×in row-major, sharing memory with Params.
-func (n *Net) Layer(l int) []float32 { return n.Params[n.offs[l]:n.offs[l+1]] }
+func (n *NetOf[T]) Layer(l int) []T { return n.Params[n.offs[l]:n.offs[l+1]] }
 
 // Clone returns a deep copy of n.
-func (n *Net) Clone() *Net {
-	c, _ := alloc(n.Sizes)
+func (n *NetOf[T]) Clone() *NetOf[T] {
+	c, _ := alloc[T](n.Sizes)
 	copy(c.Params, n.Params)
 	return c
 }
 
-// SGD takes the step Params −= lr·grad (kernel.Axpy: with a fused multiply-add where the
-// machine has one, so the last bit may differ from a plain loop's, always the same way).
-func (n *Net) SGD(grad []float32, lr float32) {
-	kernel.Axpy(n.Params[:len(grad)], grad, -lr)
+// SGD takes the step Params −= lr·grad (in float32 kernel.Axpy: with a fused multiply-add
+// where the machine has one, so the last bit may differ from a plain loop's, always the same
+// way).
+func (n *NetOf[T]) SGD(grad []T, lr T) {
+	linalg.Axpy(n.Params[:len(grad)], grad, -lr)
 }

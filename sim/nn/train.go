@@ -4,33 +4,42 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/linalg"
 )
 
-// Workspace holds the activations and deltas of one network for batches of up to Batch
-// examples, so that repeated gradients allocate nothing. A Workspace is not safe for
+// Workspace holds the activations and deltas of one float32 network for batches of up to
+// Batch examples, so that repeated gradients allocate nothing. A Workspace is not safe for
 // concurrent use.
-type Workspace struct {
+type Workspace = WorkspaceOf[float32]
+
+// Workspace64 is a Workspace of a float64 network.
+type Workspace64 = WorkspaceOf[float64]
+
+// WorkspaceOf is a Workspace for a network of precision T.
+type WorkspaceOf[T linalg.Float] struct {
 	Batch int
-	net   *Net
-	act   [][]float32 // act[l]: batch×Sizes[l]; act[0] is the caller's input during a call, act[L] the output
-	delta [][]float32 // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
-	wt    []float32   // scratch of kernel.MatMulTransBScratch, for the forward products
-	exp   []float64   // one example's exponentials of the outputs (cross-entropy's softmax)
+	net   *NetOf[T]
+	ops   *linalg.Ops[T]
+	act   [][]T     // act[l]: batch×Sizes[l]; act[0] is the input during a call, act[L] the output
+	delta [][]T     // delta[l]: gradient of the loss with respect to act[l]'s pre-activation
+	wt    []T       // scratch of MatMulTransBScratch, for the forward products
+	in    []T       // the input widened to float64 (unused in float32, which reads it in place)
+	exp   []float64 // one example's exponentials of the outputs (cross-entropy's softmax)
 }
 
 // NewWorkspace returns a workspace for n and batches of up to batch examples.
-func (n *Net) NewWorkspace(batch int) *Workspace {
-	w := &Workspace{Batch: batch, net: n, act: make([][]float32, len(n.Sizes)), delta: make([][]float32, len(n.Sizes))}
+func (n *NetOf[T]) NewWorkspace(batch int) *WorkspaceOf[T] {
+	ops := linalg.For[T]()
+	w := &WorkspaceOf[T]{Batch: batch, net: n, ops: ops, act: make([][]T, len(n.Sizes)), delta: make([][]T, len(n.Sizes))}
 	big := 0
 	for l, s := range n.Sizes {
-		if l > 0 { // act[0] is not copied: forward reads the caller's input in place
-			w.act[l] = make([]float32, batch*s)
-			w.delta[l] = make([]float32, batch*s)
-			big = max(big, kernel.TransBScratch(batch, n.Sizes[l-1], s))
+		if l > 0 { // act[0] is not copied in float32: forward reads the caller's input in place
+			w.act[l] = make([]T, batch*s)
+			w.delta[l] = make([]T, batch*s)
+			big = max(big, ops.TransBScratch(batch, n.Sizes[l-1], s))
 		}
 	}
-	w.wt = make([]float32, big)
+	w.wt = make([]T, big)
 	w.exp = make([]float64, n.Sizes[len(n.Sizes)-1])
 	return w
 }
@@ -42,7 +51,7 @@ type Stats struct {
 	N       int     // examples
 }
 
-func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
+func (w *WorkspaceOf[T]) check(n *NetOf[T], x []float32, y []uint8) (int, error) {
 	b := len(y)
 	if n != w.net {
 		return 0, fmt.Errorf("nn: workspace made for another network")
@@ -62,9 +71,9 @@ func (w *Workspace) check(n *Net, x []float32, y []uint8) (int, error) {
 }
 
 // forward computes every activation for the b examples x (b×Sizes[0]), which it reads in
-// place through act[0] until release.
-func (w *Workspace) forward(x []float32, b int) {
-	w.act[0] = x
+// place through act[0] until release (float32; float64 reads a widened copy).
+func (w *WorkspaceOf[T]) forward(x []float32, b int) {
+	w.act[0] = linalg.Input(x, &w.in)
 	n := w.net
 	L := n.Layers()
 	for l := 0; l < L; l++ {
@@ -72,19 +81,19 @@ func (w *Workspace) forward(x []float32, b int) {
 		z := w.act[l+1][:b*out]
 		// z = a_l · W_lᵀ with the workspace's scratch (kernel.MatMulTransB would take one from
 		// a pool, which the collector empties)
-		kernel.MatMulTransBScratch(z, w.act[l][:b*in], n.Layer(l), b, in, out, w.wt)
+		w.ops.MatMulTransBScratch(z, w.act[l][:b*in], n.Layer(l), b, in, out, w.wt)
 		if l < L-1 {
-			kernel.Relu(z)
+			w.ops.Relu(z)
 		}
 	}
 }
 
 // release drops the workspace's reference to the caller's input.
-func (w *Workspace) release() { w.act[0] = nil }
+func (w *WorkspaceOf[T]) release() { w.act[0] = nil }
 
 // Forward computes the outputs (logits) of the b = len(y) examples x (b×Sizes[0]) and
 // returns the loss statistics; the outputs are valid until the workspace is used again.
-func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, []float32, error) {
+func (w *WorkspaceOf[T]) Forward(n *NetOf[T], loss Loss, x []float32, y []uint8) (Stats, []T, error) {
 	b, err := w.check(n, x, y)
 	if err != nil {
 		return Stats{}, nil, err
@@ -92,13 +101,13 @@ func (w *Workspace) Forward(n *Net, loss Loss, x []float32, y []uint8) (Stats, [
 	w.forward(x, b)
 	defer w.release()
 	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
-	st := LossGradient(loss, out, y, nil, nil)
+	st := LossGradientOf(loss, out, y, nil, nil)
 	return st, out, nil
 }
 
 // Gradient sets grad (NumParams values) to the gradient of the mean loss over the b = len(y)
 // examples x (b×Sizes[0], row-major) with labels y, and returns the loss statistics.
-func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []float32) (Stats, error) {
+func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss Loss, x []float32, y []uint8, grad []T) (Stats, error) {
 	b, err := w.check(n, x, y)
 	if err != nil {
 		return Stats{}, err
@@ -110,19 +119,19 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 	defer w.release()
 	L := n.Layers()
 	classes := n.Sizes[L]
-	st := LossGradient(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
+	st := LossGradientOf(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		d := w.delta[l+1][:b*out]
 		// dL/dW_l = δ_{l+1}ᵀ · a_l  (out×in)
-		kernel.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		w.ops.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
 		if l == 0 {
 			break
 		}
 		// δ_l = (δ_{l+1} · W_l) ⊙ 1[a_l > 0]
 		dp := w.delta[l][:b*in]
-		kernel.MatMul(dp, d, n.Layer(l), b, out, in)
-		kernel.ReluMask(dp, w.act[l][:b*in])
+		w.ops.MatMul(dp, d, n.Layer(l), b, out, in)
+		w.ops.ReluMask(dp, w.act[l][:b*in])
 	}
 	return st, nil
 }
@@ -133,6 +142,11 @@ func (w *Workspace) Gradient(n *Net, loss Loss, x []float32, y []uint8, grad []f
 // Workspace.Gradient, exported for other architectures (sim/convnet) to share its numbers
 // exactly.
 func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []float64) Stats {
+	return LossGradientOf(loss, out, y, dout, exp)
+}
+
+// LossGradientOf is LossGradient in either precision.
+func LossGradientOf[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64) Stats {
 	b := len(y)
 	C := len(out) / b
 	st := Stats{N: b}
@@ -163,9 +177,9 @@ func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []flo
 				d := dout[i*C : (i+1)*C]
 				bs := float64(b) * s
 				for j, ej := range e {
-					d[j] = float32(ej / bs)
+					d[j] = T(ej / bs)
 				}
-				d[y[i]] -= float32(1 / float64(b))
+				d[y[i]] -= T(1 / float64(b))
 			} else {
 				for _, v := range o {
 					s += math.Exp(float64(v) - m)
@@ -185,7 +199,7 @@ func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []flo
 					g = -t * scale
 				}
 				if dout != nil {
-					dout[i*C+j] = float32(g)
+					dout[i*C+j] = T(g)
 				}
 			}
 		}

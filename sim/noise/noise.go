@@ -28,7 +28,6 @@ package noise
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -64,7 +63,7 @@ type Config struct {
 	Workers int
 	// Progress, if not nil, is called after each batch of each pass with the batches done
 	// and the total (2 per batch used).
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Measurement is one noise measurement.
@@ -230,130 +229,32 @@ func MeasureWith(ctx context.Context, shape *nn.Net, set *data.Set, cfg Config, 
 
 // MeasureModel measures the gradient noise of model on set.
 func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (*Measurement, error) {
-	b := cfg.Batch
-	if b < 1 {
-		return nil, fmt.Errorf("noise: batch size %d, want ≥ 1", b)
-	}
-	if set.Dim != model.Dim {
-		return nil, fmt.Errorf("noise: data of dimension %d for a network with %d inputs", set.Dim, model.Dim)
-	}
-	if len(model.Offsets) < 2 || model.Offsets[len(model.Offsets)-1] != model.Params {
-		return nil, fmt.Errorf("noise: layer offsets %v for %d parameters", model.Offsets, model.Params)
-	}
-	P := set.Len() / b
-	if cfg.KeepLast {
-		P = (set.Len() + b - 1) / b
-	}
-	used := cfg.Batches
-	if used == 0 {
-		used = P
-	}
-	if P < 2 || used < 2 || used > P {
-		return nil, fmt.Errorf("noise: %d batches of %d used out of %d in %d examples: want 2 … ⌊n/b⌋", used, b, P, set.Len())
-	}
-	batches := make([]int, used)
-	for j := range batches {
-		batches[j] = j * P / used
-	}
-	M := model.Params
-	L := len(model.Offsets) - 1
-	offs := model.Offsets
-	N := used * M
-	m := &Measurement{P: P, Used: used, Full: used == P, Params: M, N: N, K1: estimator.PaperK1(N)}
-
-	mean := make([]float64, M)
-	total := 2 * used
-	batch := func(j int) (x []float32, y []uint8) {
-		k := batches[j]
-		hi := min((k+1)*b, set.Len())
-		return set.X[k*b*set.Dim : hi*set.Dim], set.Y[k*b : hi]
+	pl, err := newPlan(model, set, cfg)
+	if err != nil {
+		return nil, err
 	}
 	workers := cfg.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-
-	// Pass 1: ḡ, and the loss and accuracy on the batches used.
-	var lossSum, weighted float64
-	correct, examples := 0, 0
-	err := forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, st nn.Stats) error {
-		lossSum += st.Loss
-		weighted += st.Loss * float64(st.N)
-		correct += st.Correct
-		examples += st.N
-		for i, v := range g {
-			mean[i] += float64(v)
+	total := 2 * pl.used
+	progress := func(base int) func(int) {
+		if cfg.Progress == nil {
+			return nil
 		}
-		if cfg.Progress != nil {
-			cfg.Progress(j+1, total)
-		}
-		return nil
-	})
+		return func(done int) { cfg.Progress(base+done, total) }
+	}
+	p1, err := pl.gradientPart(ctx, model, workers, 0, pl.used, progress(0))
 	if err != nil {
 		return nil, err
 	}
-	var norm float64
-	for i := range mean {
-		mean[i] /= float64(used)
-		norm += mean[i] * mean[i]
-	}
-	m.GradNorm = math.Sqrt(norm)
-	m.TrainLoss = lossSum / float64(used)
-	m.TrainExamples = used * b
-	if cfg.KeepLast {
-		m.TrainLoss = weighted / float64(examples)
-		m.TrainExamples = examples
-	}
-	m.TrainAcc = float64(correct) / float64(m.TrainExamples)
-
-	// Pass 2: stream g_j − ḡ.
-	pooled := estimator.MohammadiStream{K1: m.K1}
-	ref := estimator.MohammadiStream{K1: m.K1, KeepZeros: true}
-	layers := make([]estimator.MohammadiStream, L)
-	for l := range layers {
-		layers[l].K1 = estimator.PaperK1(used * (offs[l+1] - offs[l]))
-	}
-	picks := subsamplePositions(N, cfg.Subsample, cfg.Seed)
-	sub := make([]float64, 0, len(picks))
-	coords := newCoordSampler(M, cfg.Coords)
-	d := make([]float64, M)
-	m.Norms = make([]float64, used)
-	err = forEachGradient(ctx, model, workers, b, used, batch, func(j int, g []float32, _ nn.Stats) error {
-		for i, v := range g {
-			d[i] = float64(v) - mean[i]
-		}
-		coords.add(d)
-		// one pass over the values feeds the three estimates each belongs to
-		for l := range layers {
-			estimator.AddAll(d[offs[l]:offs[l+1]], &pooled, &ref, &layers[l])
-		}
-		m.Norms[j] = floats.Norm(d, 2)
-		base := j * M
-		for len(sub) < len(picks) && picks[len(sub)] < base+M {
-			sub = append(sub, d[picks[len(sub)]-base])
-		}
-		if cfg.Progress != nil {
-			cfg.Progress(used+j+1, total)
-		}
-		return nil
-	})
+	m, mean := pl.pass1([]*GradientSums{p1})
+	p2, err := pl.noisePart(ctx, model, workers, mean, make(Start, pl.L+2), 0, pl.used, progress(pl.used))
 	if err != nil {
 		return nil, err
 	}
-	m.ZeroFrac = float64(pooled.Zeros()) / float64(N)
-	m.NormHist = NormHistogram(m.Norms)
-	m.PerCoord = coords.result()
-	m.Alpha = estimate("mohammadi", pooled.Estimate)
-	m.AlphaRef = estimate("mohammadi", ref.Estimate)
-	m.Layers = make([]estimator.Estimate, L)
-	for l := range layers {
-		m.Layers[l] = estimate("mohammadi", layers[l].Estimate)
-	}
-	if len(sub) > 0 {
-		m.Subsample = len(sub)
-		m.Sample = sub
-		m.SampleHist = NewSampleHistogram(sub)
-		m.Others = others(sub)
+	if err := pl.pass2(m, []*NoiseSums{p2}); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -122,6 +122,8 @@ func init() {
 				Label: "zeros in α̂", Help: "skip: the headline α̂ leaves out noise values that are exactly 0 (dead units); keep: it counts them with log(|x| + 2⁻⁵²) as the reference code does. Both values are recorded either way."},
 			{Name: "count", Type: Choice, DefaultChoice: string(CountExact), Choices: choices(CountExact, CountReference),
 				Label: "step count", Help: "exact: iters steps; reference: iters + 2 steps, as the reference code's loop takes (it stops after the step with index > iters)."},
+			{Name: "precision", Type: Choice, DefaultChoice: string(PrecisionFloat32), Choices: choices(PrecisionFloat32, PrecisionFloat64),
+				Label: "precision", Help: "float32: single precision, the fast kernels; float64: double precision, as the reference code's --double, from the seed's float32 weights widened (2× the memory, 15× the time; on the server only)."},
 		},
 		Presets: []Preset{
 			{Name: PagePreset, Label: "Network page",
@@ -132,7 +134,7 @@ func init() {
 				Help:   "The paper's MNIST setting: all 60000 digits, a 784-128-128-10 network, b = 100, η = 0.1, 1000 steps, the noise measured every 100 steps on all 600 batches (a server run)."},
 			{Name: "reference", Label: "Reference protocol",
 				Values: "n=60000&testN=10000&width=100&iters=1000&evalEvery=100&lastBatch=keep&stopAtFit=1&testNoise=1&zeros=keep&count=reference&gamma=0.5",
-				Help:   "Every choice of the reference code's defaults: all of MNIST, a 784-100-100-10 network, b = 100, η = 0.1 without momentum or weight decay, the short last batch kept, test-set noise measured, exact zeros counted in α̂, iters + 2 steps, a stop at 100 % training accuracy (with schedule=thirds, its --lr_schedule, γ = 0.5); float32, as its default (a server run)."},
+				Help:   "Every choice of the reference code's defaults: all of MNIST, a 784-100-100-10 network, b = 100, η = 0.1 without momentum or weight decay, the short last batch kept, test-set noise measured, exact zeros counted in α̂, iters + 2 steps, a stop at 100 % training accuracy (with schedule=thirds, its --lr_schedule, γ = 0.5); float32, as its default (add precision=float64 for its --double; a server run)."},
 			{Name: "alexnet", Label: "a small AlexNet",
 				Values: "seed=1&arch=alexnet&ch=4&n=500&testN=200&batch=25&iters=200&evalEvery=25",
 				Help:   "The reference code's AlexNet variant with 4 channels per convolution on 500 MNIST digits, 200 steps of b = 25, the noise measured every 25 steps on all 20 batches: a run of seconds in a browser (3–6 s measured in headless Chromium); the paper's AlexNet (ch 64, CIFAR-10) is a server run."},
@@ -240,6 +242,19 @@ const (
 	ArchAlexNet Arch = "alexnet" // the reference code's AlexNet variant, on image datasets
 )
 
+// Float64WorkFactor is what a float64 multiply-add counts for in an mlp run's work, in float32
+// ones: a step of the 784-128-128-10 network at b = 100 takes about 15 times the CPU time in
+// float64 (gonum's Dgemm) as in float32 (sim/kernel's SIMD kernels); sim/README.md.
+const Float64WorkFactor = 16
+
+// Precision is the floating-point type an "mlp" run trains in.
+type Precision string
+
+const (
+	PrecisionFloat32 Precision = "float32" // Tailscope's and the reference's default
+	PrecisionFloat64 Precision = "float64" // the reference's --double; native builds only
+)
+
 // MLPParams are the parameters of the "mlp" kind.
 type MLPParams struct {
 	Dataset     Dataset  `spec:"dataset"`
@@ -268,6 +283,7 @@ type MLPParams struct {
 	TestNoise   bool      `spec:"testNoise"`   // also measure the test set's noise
 	Zeros       Zeros     `spec:"zeros"`       // what the headline α̂ does with exact zeros
 	Count       Count     `spec:"count"`       // iters or iters + 2 steps
+	Precision   Precision `spec:"precision"`   // float32 or float64 training
 }
 
 // Batches returns the number of minibatches of size b in m examples: ⌊m/b⌋, or ⌈m/b⌉ when
@@ -431,12 +447,20 @@ func (p MLPParams) Cost() (bytes, work float64) {
 	evals := float64(p.Evaluations())
 	// Weights and gradient (float32), the mean gradient and a noise vector (float64), the
 	// data (float32 features, plus the uint8 pixels of MNIST), the activations of a batch.
+	// In float64 the weights, gradients (and a float32 copy for the noise) and activations
+	// take twice the bytes.
 	bytes = 28*M + 5*(n+testN)*float64(dim) + 4*b*held
+	if p.Precision == PrecisionFloat64 {
+		bytes += 20*M + 4*b*held
+	}
 	// A gradient costs three times a forward pass.
 	train := 3 * b * fwd * iters
 	eval := evals * (2*used*3*b*fwd + testN*fwd)
 	if p.TestNoise {
 		eval += evals * 2 * float64(p.TestBatches()) * 3 * b * fwd
+	}
+	if p.Precision == PrecisionFloat64 {
+		return bytes, Float64WorkFactor * (train + eval)
 	}
 	return bytes, train + eval
 }

@@ -128,6 +128,8 @@ func FuzzMLPQuery(f *testing.F) {
 	f.Add("kind=mlp&n=60000&width=1024&depth=10&iters=100000&evalEvery=1")
 	f.Add("kind=mlp&batch=5000&n=100&evalBatches=1")
 	f.Add("kind=mlp&dataset=spirals&loss=hinge&lr=0.5&schedule=step&gamma=0.5")
+	f.Add("kind=mlp&precision=float64&arch=alexnet&ch=8")
+	f.Add("kind=mlp&precision=double")
 	f.Fuzz(func(t *testing.T, raw string) {
 		q, err := url.ParseQuery(raw)
 		if err != nil {
@@ -358,5 +360,75 @@ func TestMLPMemoryLimit(t *testing.T) {
 				t.Fatalf("limit %d: %v, want %q", tt.limit, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestMLPPrecision: precision reads float32 (the default) and float64, refuses anything else
+// naming the parameter, survives the JSON and share-link round trips, and float64 doubles
+// the work by Float64WorkFactor and adds the float64 copies to the memory; the reference
+// preset stays valid in float64.
+func TestMLPPrecision(t *testing.T) {
+	for _, tc := range []struct {
+		query string
+		want  Precision
+		bad   bool
+	}{
+		{"", PrecisionFloat32, false},
+		{"precision=float32", PrecisionFloat32, false},
+		{"precision=float64", PrecisionFloat64, false},
+		{"precision=float64&arch=alexnet&ch=8&dataset=mnist", PrecisionFloat64, false},
+		{"precision=double", "", true},
+		{"precision=Float64", "", true},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			s, err := ParseArg("kind=mlp&"+tc.query, "")
+			if err == nil {
+				err = s.Validate()
+			}
+			if tc.bad {
+				if err == nil || !strings.Contains(err.Error(), "precision") {
+					t.Fatalf("got %v, want an error naming precision", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := s.MLP()
+			if p.Precision != tc.want {
+				t.Fatalf("precision %q, want %q", p.Precision, tc.want)
+			}
+			js, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse(js)
+			if err != nil {
+				t.Fatalf("JSON %s: %v", js, err)
+			}
+			fromURL, err := ParseQuery(s.Query())
+			if err != nil {
+				t.Fatalf("query %s: %v", s.Query().Encode(), err)
+			}
+			for what, r := range map[string]Spec{"JSON": back, "URL": fromURL} {
+				if q, _ := r.MLP(); q != p {
+					t.Errorf("%s round trip: %+v, want %+v", what, q, p)
+				}
+			}
+			single := p
+			single.Precision = PrecisionFloat32
+			b64, w64 := p.Cost()
+			b32, w32 := single.Cost()
+			if tc.want == PrecisionFloat64 && (w64 != Float64WorkFactor*w32 || b64 <= b32) {
+				t.Errorf("float64 cost %.4g B, %.4g; float32 %.4g B, %.4g: want %d times the work and more bytes", b64, w64, b32, w32, Float64WorkFactor)
+			}
+		})
+	}
+	ref := MustPreset("mlp", "reference")
+	if err := ref.SetText("precision", "float64"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.Validate(); err != nil {
+		t.Errorf("the reference preset in float64: %v", err)
 	}
 }

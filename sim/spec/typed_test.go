@@ -104,7 +104,7 @@ func TestTypedDecodeEncode(t *testing.T) {
 	want := MLPParams{Dataset: DatasetSpirals, Subset: SubsetFirst, N: 10000, TestN: 2000, Width: 32, Depth: 3, Arch: ArchFC, Ch: 64,
 		Loss: LossCE, Batch: 100, LR: 0.05, Schedule: ScheduleConstant, StepEvery: 1000, Gamma: 0.1,
 		Order: OrderShuffle, Iters: 1000, EvalEvery: 100, EvalBatches: 4}
-	want.LastBatch, want.Zeros, want.Count = LastBatchDrop, ZerosSkip, CountExact
+	want.LastBatch, want.Zeros, want.Count, want.Precision = LastBatchDrop, ZerosSkip, CountExact, PrecisionFloat32
 	if p != want {
 		t.Errorf("MLP() = %+v, want %+v", p, want)
 	}

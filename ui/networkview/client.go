@@ -195,45 +195,46 @@ func (c *Client) Dataset(ctx context.Context, name string, offset, n int) (*data
 // examples, or for the "balanced" subset twice as many (the whole set if that is not
 // enough), cut by mlp.Subsets. A CIFAR set the server lacks fails with the server's
 // message, which names the command that gets it.
-func (c *Client) Data() Loader {
-	return func(ctx context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
-		p, err := s.MLP()
-		if err != nil {
-			return nil, nil, err
-		}
-		trainSize, testSize := p.Dataset.Examples()
-		if trainSize == 0 { // synthetic: drawn here
-			return mlp.LoadData(s)
-		}
-		trainName, testName := string(p.Dataset)+"-train", string(p.Dataset)+"-test"
-		balanced := p.Subset == spec.SubsetBalanced
-		fetch := func(name string, n, size int) (*data.Set, error) {
-			if balanced {
-				n = min(2*n, size)
-			}
-			return c.Dataset(ctx, name, 0, n)
-		}
-		train, err := fetch(trainName, p.N, trainSize)
-		if err != nil {
-			return nil, nil, err
-		}
-		test, err := fetch(testName, p.TestN, testSize)
-		if err != nil {
-			return nil, nil, err
-		}
-		tr, te, err := mlp.Subsets(s, train, test)
-		if err != nil && balanced {
-			// Too few of some class among the first 2n: take the whole sets.
-			if train, err = c.Dataset(ctx, trainName, 0, trainSize); err != nil {
-				return nil, nil, err
-			}
-			if test, err = c.Dataset(ctx, testName, 0, testSize); err != nil {
-				return nil, nil, err
-			}
-			return mlp.Subsets(s, train, test)
-		}
-		return tr, te, err
+func (c *Client) Data() Loader { return c.load }
+
+// load is Data's Loader (a method, so that the page and its workers share one copy of it).
+func (c *Client) load(ctx context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
+	p, err := s.MLP()
+	if err != nil {
+		return nil, nil, err
 	}
+	trainSize, testSize := p.Dataset.Examples()
+	if trainSize == 0 { // synthetic: drawn here
+		return mlp.LoadData(s)
+	}
+	trainName, testName := string(p.Dataset)+"-train", string(p.Dataset)+"-test"
+	balanced := p.Subset == spec.SubsetBalanced
+	fetch := func(name string, n, size int) (*data.Set, error) {
+		if balanced {
+			n = min(2*n, size)
+		}
+		return c.Dataset(ctx, name, 0, n)
+	}
+	train, err := fetch(trainName, p.N, trainSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	test, err := fetch(testName, p.TestN, testSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr, te, err := mlp.Subsets(s, train, test)
+	if err != nil && balanced {
+		// Too few of some class among the first 2n: take the whole sets.
+		if train, err = c.Dataset(ctx, trainName, 0, trainSize); err != nil {
+			return nil, nil, err
+		}
+		if test, err = c.Dataset(ctx, testName, 0, testSize); err != nil {
+			return nil, nil, err
+		}
+		return mlp.Subsets(s, train, test)
+	}
+	return tr, te, err
 }
 
 // getBody GETs url and returns its body, or the server's error.

@@ -30,3 +30,19 @@ func sharePathID() string {
 	}
 	return ""
 }
+
+func init() { EvalData = (&Client{Base: pageOrigin()}).load } // a worker's data: from the server
+
+// evalWorkers is how many Web Workers a measurement is spread over: 2 where the browser
+// reports at least 2 logical cores (navigator.hardwareConcurrency), else 1 (the page's thread);
+// a page address with ?evalWorkers=N (1 … 8) sets it, to compare.
+func evalWorkers() int {
+	g := js.Global()
+	if _, v, ok := strings.Cut(g.Get("location").Get("search").String(), "evalWorkers="); ok && v != "" && v[0] >= '1' && v[0] <= '8' {
+		return int(v[0] - '0')
+	}
+	if hc := g.Get("navigator").Get("hardwareConcurrency"); hc.Type() == js.TypeNumber && hc.Int() >= 2 {
+		return 2
+	}
+	return 1
+}

@@ -12,3 +12,6 @@ func pageOrigin() string { return "" }
 
 // sharePathID is "" outside a browser.
 func sharePathID() string { return "" }
+
+// evalWorkers is 1 outside a browser: measurements run in the calling goroutine.
+func evalWorkers() int { return 1 }

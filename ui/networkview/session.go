@@ -43,6 +43,9 @@ func LocalData(_ context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
 type Session struct {
 	Env  vugu.EventEnv
 	Load Loader // nil: LocalData
+	// Workers is how many Web Workers a measurement is spread over (WorkerMeasurer); 0 or 1:
+	// it runs on the page's thread, yielding between batches.
+	Workers int
 
 	Spec  spec.Spec
 	Iter  int              // SGD steps taken
@@ -217,6 +220,14 @@ func (s *Session) unlock(force bool) {
 	s.Env.UnlockOnly()
 }
 
+// inWorkers says, for the progress line, where a measurement runs.
+func inWorkers(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" in %d Web Workers", n)
+	}
+	return ""
+}
+
 // errStale stops the loop of a generation that Reset or Stop ended.
 var errStale = errors.New("networkview: the run was reset")
 
@@ -230,8 +241,14 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 	}
 	train, test, err := load(ctx, sp)
 	var tr *mlp.Trainer
-	if err == nil {
-		tr, err = mlp.NewTrainer(sp, train, test)
+	if err != nil {
+		err = fmt.Errorf("loading the data: %w", err)
+	} else {
+		tr, err = mlp.NewTrainer(sp, train, test) // refuses precision=float64 here in one line
+	}
+	workers := s.Workers
+	if err == nil && workers > 1 {
+		tr.UseMeasurer(WorkerMeasurer(sp, workers))
 	}
 	s.Env.Lock()
 	if s.gen != gen {
@@ -239,7 +256,7 @@ func (s *Session) loop(ctx context.Context, gen int, sp spec.Spec, wake chan str
 		return
 	}
 	if err != nil {
-		s.fail(fmt.Errorf("loading the data: %w", err))
+		s.fail(err)
 		s.unlock(true)
 		return
 	}
@@ -360,7 +377,7 @@ func (s *Session) await(ctx context.Context, gen int, tr *mlp.Trainer, due bool,
 				budget = s.Steps
 			}
 			if due {
-				s.Phase, s.Evalf = fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches)", tr.Iter(), tr.EvalBatches()), 0
+				s.Phase, s.Evalf = fmt.Sprintf("measuring the gradient noise at iteration %d (%d batches%s)", tr.Iter(), tr.EvalBatches(), inWorkers(s.Workers)), 0
 			}
 			s.unlock(false)
 			return budget, nil

@@ -73,6 +73,7 @@ func NewPage(env vugu.EventEnv, st *appstate.State, client *Client) *Page {
 	}
 	p := &Page{Client: client, State: st}
 	p.Sess = NewSession(env, client.Data(), sp)
+	p.Sess.Workers = evalWorkers()
 	p.Sess.Reset(sp)
 	if st.ShareID != "" && len(st.Result) > 0 {
 		var res mlp.Result

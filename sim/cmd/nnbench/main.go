@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 // Command nnbench compares Tailscope's network code with PyTorch (Debian's python3-torch, run
 // by /usr/bin/python3 on one thread) in the same run, alternating the two:
 //

@@ -22,6 +22,13 @@ peer.go = function (name, ...args) {
   return v;
 };
 
+// goAsync awaits a Go function that returns a Promise.
+peer.goAsync = async function (name, ...args) {
+  const v = await globalThis.tailscopeBench[name](...args);
+  if (typeof v === "string") throw new Error("go " + name + ": " + v);
+  return v;
+};
+
 // uniform makes n deterministic numbers in [0, 1) (a 32-bit LCG): the same data in every run.
 function uniform(n, seed) {
   const a = new Float32Array(n);

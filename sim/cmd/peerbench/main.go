@@ -82,6 +82,7 @@ type config struct {
 	// the browser's other rows.
 	browserAlexnet string
 	alexnetOnly    bool
+	evalOnly       bool // browser: the noise evaluation rows only
 	// curve, when set, makes the run measure the scaling curve only and draw it to this SVG.
 	curve string
 }
@@ -105,6 +106,7 @@ func main() {
 	flag.StringVar(&c.alexnet, "alexnet", "64/100", "native AlexNet steps on CIFAR-shaped inputs, CH/BATCH separated by commas (empty: none)")
 	flag.StringVar(&c.browserAlexnet, "browser-alexnet", "4/25,64/100", "AlexNet steps on CIFAR-shaped inputs in Chromium, Go wasm vs TF.js wasm, CH/BATCH separated by commas (empty: none)")
 	flag.BoolVar(&c.alexnetOnly, "browser-alexnet-only", false, "in the browser, measure the AlexNet steps only (-browser-alexnet)")
+	flag.BoolVar(&c.evalOnly, "browser-eval-only", false, "in the browser, measure the noise evaluation over Web Workers only")
 	flag.StringVar(&c.noiseNets, "noise-nets", "784-100-100-10,784-512-512-10,784-100-100-100-10",
 		"networks of the native noise evaluation (P = 600 minibatches of 100), separated by commas")
 	flag.StringVar(&c.curve, "curve", "", "measure only the scaling curve (native step time against width and batch) and draw it to this SVG file")
@@ -477,6 +479,10 @@ func openPage(ctx context.Context, c config) (_ *page, err error) {
 		kernelsJS = filepath.Join(root, "wasm", "assets", "kernels.js")
 	}
 	serveFile("GET /kernels.js", kernelsJS)
+	// The app's Web Worker bootstrap, which loads /main.wasm: the benchmark binary, whose
+	// workers compute the noise measurements' parts (noiseEval).
+	serveFile("GET /worker.js", filepath.Join(root, "wasm", "assets", "worker.js"))
+	serveFile("GET /main.wasm", wasmFile)
 	mux.Handle("GET /tfjs/", http.StripPrefix("/tfjs/", http.FileServer(http.Dir(filepath.Join(c.npmDir, "node_modules", "@tensorflow", "tfjs", "dist")))))
 	mux.Handle("GET /tfjs-wasm/", http.StripPrefix("/tfjs-wasm/", http.FileServer(http.Dir(filepath.Join(c.npmDir, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist")))))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -586,8 +592,11 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.alexnetOnly {
+	if c.alexnetOnly || c.evalOnly {
 		benches = nil
+	}
+	if c.evalOnly {
+		alexNets = nil
 	}
 	for _, a := range alexNets {
 		benches = append(benches, bench{fmt.Sprintf("AlexNet ch %d step, b=%d, 3×32×32, Chromium", a.ch, a.batch), "steps/s",
@@ -614,11 +623,34 @@ func runBrowser(ctx context.Context, c config) ([]row, []string, error) {
 		}
 		rows = append(rows, row{what: bn.what, unit: bn.unit, peer: bn.peer, ours: bn.ours, target: bn.target, peerRates: p, ourRates: o})
 	}
+	// The in-page noise measurement spread over 2 Web Workers against 1 (and the page's thread).
+	if !c.stepOnly && !c.alexnetOnly {
+		const what = "in-page noise evaluation 784-100-100-10 (depth 3), b=100, P=60, Chromium"
+		for _, b := range []struct {
+			peer, peerExpr string
+			target         float64
+		}{{"1 Web Worker", "1", 1.8}, {"the page's thread", "0", 0}} {
+			peerExpr := fmt.Sprintf("peer.goAsync('noiseEval', %g, %s)", s, b.peerExpr)
+			ourExpr := fmt.Sprintf("peer.goAsync('noiseEval', %g, 2)", s)
+			fmt.Fprintf(os.Stderr, "peerbench: %s: 2 Web Workers vs %s\n", what, b.peer)
+			for _, e := range []string{peerExpr, ourExpr} { // warm-up: workers started, data loaded
+				if _, err := rate(strings.Replace(e, fmt.Sprintf("%g, ", s), "0.1, ", 1))(); err != nil {
+					return nil, nil, err
+				}
+			}
+			p, o, err := alternate(c, rate(peerExpr), rate(ourExpr))
+			if err != nil {
+				return nil, nil, err
+			}
+			rows = append(rows, row{what: what, unit: "evaluations/s", peer: "Go wasm, " + b.peer, ours: "Go wasm, 2 Web Workers",
+				target: b.target, peerRates: p, ourRates: o})
+		}
+	}
 	// The in-page step against the native one (this process, one goroutine) on the same network
 	// and batch, alternating.
 	native := nn.NewBenchStep([]int{784, 128, 128, 10}, 100, nn.CrossEntropy, 1)
 	for _, k := range kernel.Impls() {
-		if k == "go" || c.alexnetOnly {
+		if k == "go" || c.alexnetOnly || c.evalOnly {
 			continue
 		}
 		nativeRate := withKernel(k, func() (float64, error) { return goSteps(native, s), nil })

@@ -19,7 +19,8 @@
 // Without -data it writes a synthetic set in CIFAR-10's binary format (-n training and -testN
 // test images, ten classes) that both codes read: Tailscope the binary files, the reference
 // code the same bytes in the Python version torchvision reads (reference.py converts them).
-// With -data DIR (a data directory where `tailscope data get cifar10` put the set) it runs on
+// With -double both train in float64 (the reference's --double, Tailscope's
+// precision=float64). With -data DIR (a data directory where `tailscope data get cifar10` put the set) it runs on
 // the real CIFAR-10, all 50000 training and 10000 test images, as the reference code always
 // does; the reference code then downloads its own copy through torchvision.
 package main
@@ -57,6 +58,7 @@ type config struct {
 	Batch        int
 	LR           float64
 	Iters, Every int
+	Double       bool // float64: the reference's --double, Tailscope's precision=float64
 }
 
 func (c config) name() string {
@@ -68,8 +70,12 @@ func (c config) name() string {
 
 // query is the Tailscope spec of c for seed.
 func (c config) query(seed int) string {
-	return fmt.Sprintf("kind=mlp&preset=reference&dataset=cifar10&subset=first&n=%d&testN=%d&arch=%s&width=%d&depth=%d&ch=%d&batch=%d&lr=%g&iters=%d&evalEvery=%d&seed=%d",
+	q := fmt.Sprintf("kind=mlp&preset=reference&dataset=cifar10&subset=first&n=%d&testN=%d&arch=%s&width=%d&depth=%d&ch=%d&batch=%d&lr=%g&iters=%d&evalEvery=%d&seed=%d",
 		c.N, c.TestN, c.Arch, c.Width, c.Depth, c.Ch, c.Batch, c.LR, c.Iters, c.Every, seed)
+	if c.Double {
+		q += "&precision=float64"
+	}
+	return q
 }
 
 // referenceArgs are main.py's flags for c and seed.
@@ -78,6 +84,9 @@ func (c config) referenceArgs(seed int, path, saveDir string) []string {
 		"--model", c.Arch, "--seed", strconv.Itoa(seed), "--lr", strconv.FormatFloat(c.LR, 'g', -1, 64),
 		"--batch_size_train", strconv.Itoa(c.Batch), "--batch_size_eval", strconv.Itoa(c.Batch),
 		"--iterations", strconv.Itoa(c.Iters), "--eval_freq", strconv.Itoa(c.Every), "--print_freq", strconv.Itoa(c.Iters + 10)}
+	if c.Double {
+		args = append(args, "--double")
+	}
 	if c.Arch == "alexnet" {
 		return append(args, "--scale", strconv.Itoa(c.Ch))
 	}
@@ -116,11 +125,12 @@ func main() {
 	lr := flag.Float64("lr", 0.1, "learning rate")
 	iters := flag.Int("iters", 100, "iterations (both codes make iters + 2 steps)")
 	every := flag.Int("evalEvery", 25, "iterations between evaluations")
+	double := flag.Bool("double", false, "train in float64 on both sides: the reference's --double, Tailscope's precision=float64")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	base := config{Width: *width, Depth: *depth, Ch: *ch, N: *n, TestN: *testN, Batch: *batch, LR: *lr, Iters: *iters, Every: *every}
+	base := config{Width: *width, Depth: *depth, Ch: *ch, N: *n, TestN: *testN, Batch: *batch, LR: *lr, Iters: *iters, Every: *every, Double: *double}
 	if err := run(ctx, os.Stdout, base, *official, *dataDir, *work, *python, *runner, *seeds, *archs); err != nil {
 		fmt.Fprintln(os.Stderr, "refcompare:", err)
 		os.Exit(1)
@@ -159,9 +169,10 @@ func run(ctx context.Context, w io.Writer, base config, official, dataDir, work,
 	data.SetDir(dataDir)
 
 	cpu := fmt.Sprintf("%s, %d cores", cpuinfo.Describe(), runtime.NumCPU())
-	fmt.Fprintf(w, "CIFAR-10 %s: %d training and %d test images; b = %d, lr %g, %d iterations (+2), noise every %d; %s, %s\n\n",
+	fmt.Fprintf(w, "CIFAR-10 %s: %d training and %d test images; b = %d, lr %g, %d iterations (+2), noise every %d; %s; %s, %s\n\n",
 		map[bool]string{true: "synthetic (binary format, 10 classes)", false: "from " + dataDir}[synthetic],
-		trainN, testN, base.Batch, base.LR, base.Iters, base.Every, cpu, runtime.Version())
+		trainN, testN, base.Batch, base.LR, base.Iters, base.Every,
+		map[bool]string{false: "float32", true: "float64 (--double, precision=float64)"}[base.Double], cpu, runtime.Version())
 	var rows []row
 	for _, arch := range strings.Split(archList, ",") {
 		c := base

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/spec"
 )
 
 func TestWriteSynthetic(t *testing.T) {
@@ -91,5 +93,25 @@ func TestPairAndSummary(t *testing.T) {
 	writeTable(&out, rows)
 	if !strings.Contains(out.String(), "| FC | 0 | 26 | 0.000 / — | 1.4400 | — | — |") {
 		t.Errorf("table row for an evaluation only Tailscope made is missing:\n%s", out.String())
+	}
+}
+
+// TestDouble: -double asks both codes for float64, and the query stays a valid spec.
+func TestDouble(t *testing.T) {
+	for _, double := range []bool{false, true} {
+		t.Run(fmt.Sprint("double=", double), func(t *testing.T) {
+			c := config{Arch: "fc", Width: 100, Depth: 3, Ch: 64, N: 1000, TestN: 500, Batch: 100, LR: 0.1, Iters: 100, Every: 25, Double: double}
+			s, err := spec.ParseArg(c.query(0), "mlp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := s.MLP()
+			if want := map[bool]spec.Precision{false: spec.PrecisionFloat32, true: spec.PrecisionFloat64}[double]; p.Precision != want {
+				t.Errorf("Tailscope precision %q, want %q", p.Precision, want)
+			}
+			if got := slices.Contains(c.referenceArgs(0, "p", "d"), "--double"); got != double {
+				t.Errorf("reference --double %v, want %v", got, double)
+			}
+		})
 	}
 }

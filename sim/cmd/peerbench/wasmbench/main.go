@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -15,12 +16,22 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/sim/convnet"
+	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/fastmath"
 	"github.com/tailscope/tailscope/sim/kernel"
+	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/nn"
+	"github.com/tailscope/tailscope/sim/spec"
+	"github.com/tailscope/tailscope/ui/networkview"
+	"github.com/tailscope/tailscope/ui/worker"
 )
 
 func main() {
+	networkview.EvalData = noiseData // in the page and in its Web Workers
+	if worker.IsWorker() {
+		worker.Serve() // a Web Worker started by noiseEval's measurements
+		return
+	}
 	steps := map[string]func() nn.Stats{}
 	api := js.Global().Get("Object").New()
 	api.Set("impl", kernel.Impl())
@@ -157,8 +168,90 @@ func main() {
 		return float64(n) / el
 	}))
 	js.Global().Set("tailscopeBench", api)
+	// noiseEval(seconds, workers): noise measurements per second (a Promise) of the Network
+	// view's evaluation, 784-100-100-10 (depth 3) at batch 100 on noiseN MNIST-shaped examples,
+	// spread over workers Web Workers (networkview.WorkerMeasurer), or on the page's thread
+	// with workers = 0.
+	api.Set("noiseEval", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		seconds, workers := args[0].Float(), args[1].Int()
+		return js.Global().Get("Promise").New(js.FuncOf(func(_ js.Value, p []js.Value) any {
+			resolve := p[0]
+			go func() {
+				r, err := noiseRate(seconds, workers)
+				if err != nil {
+					resolve.Invoke("error: " + err.Error())
+					return
+				}
+				resolve.Invoke(r)
+			}()
+			return nil
+		}))
+	}))
 	if ready := js.Global().Get("tailscopeBenchReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
 	select {}
+}
+
+// noiseN is the number of training examples of noiseEval: P = 60 batches of 100.
+const noiseN = 6000
+
+// noiseSpec is noiseEval's network run: MNIST-shaped, 784-100-100-10, batch 100.
+func noiseSpec() (spec.Spec, error) {
+	sp := spec.MustNew("mlp", 1)
+	for name, v := range map[string]float64{"n": noiseN, "testN": 100, "width": 100, "depth": 3, "batch": 100} {
+		if err := sp.Set(name, v); err != nil {
+			return sp, err
+		}
+	}
+	return sp, sp.SetChoice("dataset", "mnist")
+}
+
+// noiseData draws MNIST-shaped sets (784 uniform pixels in [0, 1), 10 classes) from the seed, the
+// same in the page and in its workers, with no server to fetch MNIST from.
+func noiseData(_ context.Context, s spec.Spec) (*data.Set, *data.Set, error) {
+	p, err := s.MLP()
+	if err != nil {
+		return nil, nil, err
+	}
+	draw := func(n int, stream uint64) *data.Set {
+		r := rand.New(rand.NewPCG(s.Seed, stream))
+		set := &data.Set{Name: "mnist-shaped", Dim: 784, Classes: 10, X: make([]float32, n*784), Y: make([]uint8, n)}
+		for i := range set.X {
+			set.X[i] = r.Float32()
+		}
+		for i := range set.Y {
+			set.Y[i] = uint8(r.IntN(10))
+		}
+		return set
+	}
+	return draw(p.N, 1), draw(p.TestN, 2), nil
+}
+
+// noiseRate runs noiseEval's measurements for about seconds (at least one) and returns their rate.
+func noiseRate(seconds float64, workers int) (float64, error) {
+	sp, err := noiseSpec()
+	if err != nil {
+		return 0, err
+	}
+	train, test, err := noiseData(context.Background(), sp)
+	if err != nil {
+		return 0, err
+	}
+	tr, err := mlp.NewTrainer(sp, train, test)
+	if err != nil {
+		return 0, err
+	}
+	if workers > 0 {
+		tr.UseMeasurer(networkview.WorkerMeasurer(sp, workers))
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start).Seconds() < seconds || n < 1 {
+		if _, err := tr.Evaluate(context.Background(), func(float64) {}); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
 }
