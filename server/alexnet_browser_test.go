@@ -28,7 +28,7 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	}
 	poll := func(what, js string, timeout time.Duration) {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			browsertest.Screenshot(t, tab, "alexnet-timeout")
 			t.Fatalf("waiting for %s: %v (page says %q)", what, err, says())
 		}

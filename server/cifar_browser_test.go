@@ -59,7 +59,7 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](tc.want, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](tc.want, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			t.Fatalf("%s: %v (page says %q)", tc.dataset, err, says())
 		}
 		t.Logf("%s: the page says %q", tc.dataset, says())

@@ -91,7 +91,7 @@ func (p estPage) eval(js string, opts ...chromedp.EvaluateOption) string {
 
 func (p estPage) poll(what, js string, timeout time.Duration) {
 	p.t.Helper()
-	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 		state := p.eval(`(() => { const r = document.getElementById("est-results"); const e = document.getElementById("est-error");
 			return "state=" + (r ? r.dataset.state : "none") + " error=" + (e ? e.textContent : "") })()`)
 		p.t.Fatalf("waiting for %s: %v (%s)", what, err, state)

@@ -22,7 +22,7 @@ func TestBrowserNetworkFloat64(t *testing.T) {
 	}
 	loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
 	phase := `((document.getElementById("net-phase")||{}).textContent||"")`
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](phase+`.includes("precision float64 trains on the server only")`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](phase+`.includes("precision float64 trains on the server only")`, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 		said, _ := chromedp.Run(tab, chromedp.Evaluate[string](phase))
 		t.Fatalf("%v (the page says %q)", err, said)
 	}

@@ -135,7 +135,7 @@ func TestBrowserExitSweep(t *testing.T) {
 	start := time.Now()
 	p.waitFor("the sweep to run", `document.getElementById("ls-sweep-status").dataset.phase !== "idle"`, 10*time.Second)
 	// The tab's whole test has browsertest.DefaultTimeout (90 s): wait at most 70 s.
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-sweep-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second))); err != nil {
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-sweep-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 		t.Fatalf("the sweep did not end within %.0f s: %s", time.Since(start).Seconds(), p.text("ls-sweep-status"))
 	}
 	t.Logf("sweep in the page: %.1f s", time.Since(start).Seconds())
@@ -210,7 +210,7 @@ func landscapeDefaultRun(b *testing.B, base string) (took, fps, median, p95 floa
 	p.eval(`(() => { window.lecFrom = performance.now(); return ""; })()`)
 	// The tab has browsertest.DefaultTimeout (90 s): wait at most 70 s for the end, and report
 	// how far the run got if it did not end.
-	_, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second)))
+	_, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("ls-status").dataset.phase === "done"`, chromedp.WithPollingTimeout(70*time.Second), chromedp.WithPollingInterval(pollEvery)))
 	took = time.Since(start).Seconds()
 	b.StopTimer()
 	if err != nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/tailscope/tailscope/server/internal/browsertest"
 	"github.com/tailscope/tailscope/server/jobs"
 	"github.com/tailscope/tailscope/server/store"
-	"github.com/tailscope/tailscope/server/web"
 	simrun "github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -44,13 +43,8 @@ func netServerCounting(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log strings.Builder
-	bctx, bcancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer bcancel()
-	mux, _, err := newMux(bctx, web.Options{ForceBuild: true, Log: &log}, apiSrv)
-	if err != nil {
-		t.Fatalf("starting the app: %v\n%s", err, log.String())
-	}
+	app := testApp(t)
+	mux := routes(apiSrv, app, http.HandlerFunc(app.ServeIndex))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +127,7 @@ func TestBrowserNetwork(t *testing.T) {
 
 	poll := func(what, js string, timeout time.Duration) {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			phase, _ := chromedp.Run(tab, chromedp.Evaluate[string](`(document.getElementById("net-phase")||{}).textContent+" | "+(document.getElementById("net-msg")||{}).textContent`))
 			browsertest.Screenshot(t, tab, "network-timeout")
 			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, phase)
@@ -272,7 +266,7 @@ func TestBrowserNetworkServer(t *testing.T) {
 	}
 	poll := func(what, js string, timeout time.Duration) {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-job","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
 			browsertest.Screenshot(t, tab, "network-server-timeout")
 			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, says)
@@ -373,7 +367,7 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 		tab, cancelTab := chromedp.NewContext(alloc)
 		stop := func() { cancelTab(); cancelAlloc(); cancel() }
 		loadApp(b, tab, srv.URL+"/#network")
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready")`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready")`, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			b.Fatalf("the default data did not load: %v", err)
 		}
 		b.StartTimer()
@@ -385,7 +379,7 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("net-phase").textContent.startsWith("finished")`, chromedp.WithPollingTimeout(10*time.Minute))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("net-phase").textContent.startsWith("finished")`, chromedp.WithPollingTimeout(10*time.Minute), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			b.Fatalf("the default run did not finish: %v", err)
 		}
 		secs := time.Since(start).Seconds()
@@ -418,7 +412,7 @@ func TestBrowserNetworkMNISTCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, link)
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
 			t.Fatalf("visit %d: the MNIST subset did not load: %v (page says %q)", visit, err, says)
 		}

@@ -39,7 +39,7 @@ func TestBrowserNetworkWorkers(t *testing.T) {
 	phase := `(document.getElementById("net-phase")||{textContent:""}).textContent`
 	poll := func(what, js string, timeout time.Duration) {
 		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			browsertest.Screenshot(t, tab, "network-workers-timeout")
 			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, eval(phase))
 		}

@@ -35,7 +35,7 @@ func (p slPage) eval(js string) string {
 
 func (p slPage) poll(what, js string, timeout time.Duration) {
 	p.t.Helper()
-	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
+	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 		browsertest.Screenshot(p.t, p.tab, "timeout")
 		p.t.Fatalf("waiting for %s: %v", what, err)
 	}
