@@ -121,7 +121,7 @@ func TestBrowserPaperHere(t *testing.T) {
 	click(t, p, "paper-run-here")
 	p.poll("both runs running", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("0 of 2 runs done, 2 running") })()`, 10*time.Second)
 	click(t, p, "paper-cancel")
-	p.poll("the cancellation", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("2 cancelled") && s.textContent.includes("finished") })()`, 10*time.Second)
+	p.poll("the cancellation", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("2 cancelled") && s.textContent.includes("finished") })()`, 30*time.Second)
 	if st := p.eval(`workerStats.made + " " + workerStats.ended`); st != "2 2" {
 		t.Errorf("workers started and terminated: %s, want 2 2", st)
 	}

@@ -93,7 +93,9 @@ func (p estPage) poll(what, js string, timeout time.Duration) {
 	p.t.Helper()
 	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
 		state := p.eval(`(() => { const r = document.getElementById("est-results"); const e = document.getElementById("est-error");
-			return "state=" + (r ? r.dataset.state : "none") + " error=" + (e ? e.textContent : "") })()`)
+			const ps = document.getElementById("paper-status"), pe = document.getElementById("paper-error");
+			return "state=" + (r ? r.dataset.state : "none") + " error=" + (e ? e.textContent : "") +
+				(ps ? " paper-status=" + ps.textContent : "") + (pe ? " paper-error=" + pe.textContent : "") })()`)
 		p.t.Fatalf("waiting for %s: %v (%s)", what, err, state)
 	}
 }
