@@ -181,15 +181,19 @@ const clippedJS = `(() => {
 // TestBrowserLayout opens every view at a projector's sizes and a phone's: on the projector the
 // main chart and the Play, Step and Reset buttons are on the first screen, without scrolling,
 // and the charts' labels share one size; on the phone nothing is wider than the screen. It saves
-// a screenshot of each (TAILSCOPE_SCREENSHOTS=dir keeps them).
+// a screenshot of each (TAILSCOPE_SCREENSHOTS=dir keeps them). At 1400×900 the same visit also
+// checks what a reader and a screen reader get (checkReadable), and the estimator's visit the
+// focus ring reached with the Tab key (checkFocusRing): one page visit serves both, since every
+// visit costs the view's default run again.
 func TestBrowserLayout(t *testing.T) {
 	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
 	sizes := []struct {
-		w, h  int64
-		phone bool
-	}{{1400, 900, false}, {1920, 1080, false}, {390, 844, true}}
+		w, h     int64
+		phone    bool
+		readable bool // check the text, export buttons, captions and focus ring too
+	}{{1400, 900, false, true}, {1920, 1080, false, false}, {390, 844, true, false}}
 	for _, sz := range sizes {
 		for _, v := range layViews {
 			t.Run(fmt.Sprintf("%dx%d/%s", sz.w, sz.h, v.name), func(t *testing.T) {
@@ -251,6 +255,13 @@ func TestBrowserLayout(t *testing.T) {
 				t.Logf("chart labels %.1f–%.1f px over %d charts", lo, hi, len(px))
 				if lo < 12 || hi/lo > 1.45 {
 					t.Errorf("chart labels span %.1f–%.1f px (%v); want one scale: ≥ 12 px and the largest ≤ 1.45× the smallest", lo, hi, px)
+				}
+				if !sz.readable {
+					return
+				}
+				t.Run("readable", func(t *testing.T) { checkReadable(t, layPage{t, tab, srv.URL}, v) })
+				if v.name == "estimator" {
+					t.Run("focus ring", func(t *testing.T) { checkFocusRing(t, layPage{t, tab, srv.URL}) })
 				}
 			})
 		}
@@ -402,80 +413,70 @@ func TestBrowserLayoutPresent(t *testing.T) {
 	check()
 }
 
-// TestBrowserLayoutReadable checks what a reader and a screen reader get in every view: no
-// internal codes or TeX in the text, no unit said twice, export buttons that name their chart,
-// figure captions that describe the chart, and a focus ring (reached with the Tab key) of at
-// least 3:1 against the page.
-func TestBrowserLayoutReadable(t *testing.T) {
-	t.Parallel()
-	srv, _ := testServer(t)
-	tab := browsertest.New(t)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1400, 900)); err != nil {
+// checkReadable checks what a reader and a screen reader get in view v, shown in p: no internal
+// codes or TeX in the text, no unit said twice, export buttons that name their chart, and figure
+// captions that describe the chart.
+func checkReadable(t *testing.T, p layPage, v layView) {
+	t.Helper()
+	text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
+		Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
+	for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "‖^", "(samples)", "about a minute"} {
+		if strings.Contains(text, bad) {
+			i := strings.Index(text, bad)
+			t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])
+		}
+	}
+	// Export buttons: each accessible name is unique and names its chart.
+	names := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figcaption button")).map(b => b.getAttribute("aria-label") || b.textContent))`)
+	var labels []string
+	if err := json.Unmarshal([]byte(names), &labels); err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range layViews {
-		t.Run(v.name, func(t *testing.T) {
-			p := layPage{t, tab, srv.URL}
-			loadApp(t, tab, srv.URL+"/#"+v.name)
-			p.poll(v.name+"'s chart", v.ready, 30*time.Second)
-			text := p.eval(`document.getElementById("view-` + v.name + `").innerText + " " +
-				Array.from(document.querySelectorAll("#view-` + v.name + ` option")).map(o => o.textContent).join(" ")`)
-			for _, bad := range []string{"sas:", "gauss:", "levy:", "^{", "^−", "‖^", "(samples)", "about a minute"} {
-				if strings.Contains(text, bad) {
-					i := strings.Index(text, bad)
-					t.Errorf("the view's text holds %q: …%s…", bad, text[max(0, i-60):min(len(text), i+60)])
-				}
-			}
-			// Export buttons: each accessible name is unique and names its chart.
-			names := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figcaption button")).map(b => b.getAttribute("aria-label") || b.textContent))`)
-			var labels []string
-			if err := json.Unmarshal([]byte(names), &labels); err != nil {
-				t.Fatal(err)
-			}
-			if len(labels) == 0 {
-				t.Fatal("no export buttons")
-			}
-			seen := map[string]bool{}
-			for _, l := range labels {
-				if seen[l] || !strings.HasPrefix(l, "Download ") || len(l) < 30 {
-					t.Errorf("export button named %q: want a unique name that says which chart it downloads", l)
-				}
-				seen[l] = true
-			}
-			// Captions: more than the export row.
-			caps := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figure figcaption")).map(f => f.textContent.replace(/\s+/g, " ").trim()))`)
-			var captions []string
-			if err := json.Unmarshal([]byte(caps), &captions); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range captions {
-				if rest := strings.TrimSpace(strings.TrimSuffix(c, "Export SVG PNG CSV JSON")); len(rest) < 20 {
-					t.Errorf("figure caption %q does not describe its chart", c)
-				}
-			}
-		})
+	if len(labels) == 0 {
+		t.Fatal("no export buttons")
 	}
-	t.Run("focus ring", func(t *testing.T) {
-		p := layPage{t, tab, srv.URL}
-		loadApp(t, tab, srv.URL+"/#estimator")
-		p.blur()
-		p.press(kb.Tab) // the first focusable element: a navigation button
-		got := p.eval(`(() => { const e = document.activeElement, s = getComputedStyle(e);
-			return [e.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor].join("|") })()`)
-		f := strings.Split(got, "|")
-		if len(f) != 4 || f[1] == "none" || f[2] == "0px" {
-			t.Fatalf("after Tab, the focused element's outline is %q: no focus ring", got)
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if seen[l] || !strings.HasPrefix(l, "Download ") || len(l) < 30 {
+			t.Errorf("export button named %q: want a unique name that says which chart it downloads", l)
 		}
-		var r, g, b float64
-		if _, err := fmt.Sscanf(f[3], "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
-			t.Fatalf("outline colour %q: %v", f[3], err)
+		seen[l] = true
+	}
+	// Captions: more than the export row.
+	caps := p.eval(`JSON.stringify(Array.from(document.querySelectorAll("#view-` + v.name + ` figure figcaption")).map(f => f.textContent.replace(/\s+/g, " ").trim()))`)
+	var captions []string
+	if err := json.Unmarshal([]byte(caps), &captions); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range captions {
+		if rest := strings.TrimSpace(strings.TrimSuffix(c, "Export SVG PNG CSV JSON")); len(rest) < 20 {
+			t.Errorf("figure caption %q does not describe its chart", c)
 		}
-		if c := contrast(r, g, b, 255, 255, 255); c < 3 {
-			t.Errorf("focus ring %s on white: contrast %.2f:1; want ≥ 3:1", f[3], c)
-		} else {
-			t.Logf("focus ring %s %s on %s: %.1f:1 against white", f[2], f[3], f[0], c)
-		}
-	})
+	}
+}
+
+// checkFocusRing presses Tab on the page shown in p: the element it focuses (the first
+// focusable one, a navigation button) shows a focus ring of at least 3:1 against the page.
+func checkFocusRing(t *testing.T, p layPage) {
+	t.Helper()
+	p.blur()
+	p.press(kb.Tab) // the first focusable element: a navigation button
+	got := p.eval(`(() => { const e = document.activeElement, s = getComputedStyle(e);
+		return [e.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor].join("|") })()`)
+	f := strings.Split(got, "|")
+	if len(f) != 4 || f[1] == "none" || f[2] == "0px" {
+		t.Fatalf("after Tab, the focused element's outline is %q: no focus ring", got)
+	}
+	var r, g, b float64
+	if _, err := fmt.Sscanf(f[3], "rgb(%g, %g, %g)", &r, &g, &b); err != nil {
+		t.Fatalf("outline colour %q: %v", f[3], err)
+	}
+	if c := contrast(r, g, b, 255, 255, 255); c < 3 {
+		t.Errorf("focus ring %s on white: contrast %.2f:1; want ≥ 3:1", f[3], c)
+	} else {
+		t.Logf("focus ring %s %s on %s: %.1f:1 against white", f[2], f[3], f[0], c)
+	}
+	p.blur()
 }
 
 // contrast is the WCAG contrast ratio of two sRGB colours (0–255 channels).
