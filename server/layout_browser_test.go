@@ -184,11 +184,13 @@ const clippedJS = `(() => {
 // a screenshot of each (TAILSCOPE_SCREENSHOTS=dir keeps them). At 1400×900 the same visit also
 // checks what a reader and a screen reader get (checkReadable), and the estimator's visit the
 // focus ring reached with the Tab key (checkFocusRing): one page visit serves both, since every
-// visit costs the view's default run again.
+// visit costs the view's default run again. Then, on the same page, it clicks a scenario of each
+// view (checkScenarios). No console errors.
 func TestBrowserLayout(t *testing.T) {
 	t.Parallel()
 	srv, _ := testServer(t)
 	tab := browsertest.New(t)
+	check := consoleProblems(t, tab)
 	sizes := []struct {
 		w, h     int64
 		phone    bool
@@ -266,6 +268,13 @@ func TestBrowserLayout(t *testing.T) {
 			})
 		}
 	}
+	t.Run("scenarios", func(t *testing.T) {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 800)); err != nil { // the browser's window
+			t.Fatal(err)
+		}
+		checkScenarios(t, tab, srv.URL)
+	})
+	check()
 }
 
 // qrModules reads the modules of the QR code drawn by ui/qrcode in the element sel (one

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -16,13 +17,11 @@ import (
 // DevTools protocol): scenario links, the guided tour, the exit-time sweep, and the default
 // Landscape run's length and frame rate (a benchmark).
 
-// TestBrowserScenarios clicks one scenario of each view and checks that its spec is loaded (the
+// checkScenarios clicks one scenario of each view and checks that its spec is loaded (the
 // controls show it), that the link carries it, and that the link is marked as the one shown.
-func TestBrowserScenarios(t *testing.T) {
-	t.Parallel()
-	srv, _ := testServer(t)
-	tab := browsertest.New(t)
-	check := consoleProblems(t, tab)
+// TestBrowserLayout runs it last, in the tab whose views it has opened at their defaults: the
+// views' default runs are done once for both.
+func checkScenarios(t *testing.T, tab context.Context, url string) {
 	p := lsPage{t, tab}
 	tests := []struct {
 		view, preset string
@@ -39,7 +38,7 @@ func TestBrowserScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.view, func(t *testing.T) {
 			p.t = t
-			loadApp(t, tab, srv.URL+"/#"+tt.view)
+			loadApp(t, tab, url+"/#"+tt.view)
 			p.waitFor("the "+tt.view+" view", tt.ready, 30*time.Second)
 			id := "scenario-" + tt.preset
 			if got := p.eval(fmt.Sprintf(`document.getElementById(%q).getAttribute("aria-current")`, id)); got != "false" {
@@ -54,8 +53,6 @@ func TestBrowserScenarios(t *testing.T) {
 			browsertest.Screenshot(t, tab, tt.preset)
 		})
 	}
-	p.t = t
-	check()
 }
 
 // TestBrowserTour walks the tour with the arrow keys, the buttons and a step link, and checks
