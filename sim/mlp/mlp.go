@@ -469,12 +469,18 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
 	var st nn.Stats
 	var err error
+	stepped := false
 	if float64Built && t.f64 != nil {
 		st, err = t.f64.gradient(x, y)
 	} else if t.dev != nil {
 		st, err = t.dev.Gradient(x, y, nil)
 	} else if t.conv != nil {
 		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
+	} else if t.p.Momentum == 0 && t.p.WeightDecay == 0 {
+		// plain SGD: the workspace takes the step with the gradient, both split between the
+		// trainer's goroutines (SetThreads), and leaves the weights if the loss is not finite
+		st, err = t.ws.Step(t.net, t.loss, x, y, t.grad, float32(t.LR()))
+		stepped = true
 	} else {
 		st, err = t.ws.Gradient(t.net, t.loss, x, y, t.grad)
 	}
@@ -495,7 +501,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 		}
 	} else if t.conv != nil {
 		t.conv.SGD(t.direction(), float32(t.LR()))
-	} else {
+	} else if !stepped {
 		t.net.SGD(t.direction(), float32(t.LR()))
 	}
 	t.iter++

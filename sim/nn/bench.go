@@ -30,8 +30,7 @@ func NewBenchStepThreads(sizes []int, b int, loss Loss, seed uint64, threads int
 	ws.SetThreads(threads)
 	g := make([]float32, net.NumParams())
 	return func() Stats {
-		st, _ := ws.Gradient(net, loss, x, y, g)
-		net.SGD(g, 0.1)
+		st, _ := ws.Step(net, loss, x, y, g, 0.1)
 		return st
 	}
 }

@@ -80,10 +80,30 @@ func TestGradientThreads(t *testing.T) {
 					}
 				}
 			}
+			// Step: the gradient and the SGD update, against Gradient and SGD on one goroutine
+			const lr = 0.5
+			want1, got1 := net.Clone(), net.Clone()
+			if _, err := want1.NewWorkspace(tc.b).Step(want1, tc.loss, x, y, want, lr); err != nil {
+				t.Fatal(err)
+			}
+			ws1 := got1.NewWorkspace(tc.b)
+			ws1.SetThreads(tc.threads)
+			if _, err := ws1.Step(got1, tc.loss, x, y, got, lr); err != nil {
+				t.Fatal(err)
+			}
+			for i, w := range want1.Params {
+				moved := math.Abs(float64(w - net.Params[i]))
+				if d := math.Abs(float64(got1.Params[i] - w)); d > 1e-6*math.Abs(float64(w))+1e-4*moved || (!tc.split && d != 0) {
+					t.Fatalf("Step: weight %d = %v, want %v (from %v)", i, got1.Params[i], w, net.Params[i])
+				}
+			}
 			if ws.SetThreads(1); ws.Threads() != 1 {
 				t.Fatalf("SetThreads(1): %d threads", ws.Threads())
 			}
 			if _, err := ws.Gradient(net, tc.loss, x, y, got); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := net.NewWorkspace(tc.b).Gradient(net, tc.loss, x, y, want); err != nil {
 				t.Fatal(err)
 			}
 			for i := range got {
@@ -92,5 +112,31 @@ func TestGradientThreads(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStepNotFinite: a step whose loss is not finite leaves the weights as they were, split or
+// not.
+func TestStepNotFinite(t *testing.T) {
+	for _, threads := range []int{1, 2} {
+		net, _ := New([]int{20, 300, 300, 4}, 3)
+		net.Params[0] = float32(math.Inf(1))
+		x := make([]float32, 64*20)
+		for i := range x {
+			x[i] = 1
+		}
+		y := make([]uint8, 64)
+		before := append([]float32(nil), net.Params...)
+		ws := net.NewWorkspace(64)
+		ws.SetThreads(threads)
+		st, err := ws.Step(net, CrossEntropy, x, y, make([]float32, net.NumParams()), 0.1)
+		if err != nil || finite(st.Loss) {
+			t.Fatalf("%d threads: loss %v, error %v; want a loss that is not finite", threads, st.Loss, err)
+		}
+		for i := range before {
+			if math.Float32bits(net.Params[i]) != math.Float32bits(before[i]) {
+				t.Fatalf("%d threads: weight %d changed from %v to %v", threads, i, before[i], net.Params[i])
+			}
+		}
 	}
 }

@@ -117,13 +117,14 @@ func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
 	if w.split != nil && w.split.worth(b) {
-		return w.split.gradient(n, loss, x, y, grad), nil
+		return w.split.gradient(w, n, loss, x, y, grad, 0, false), nil
 	}
 	return w.gradient(n, loss, x, y, grad, b, b), nil
 }
 
 // gradient is Gradient on the b examples x with the loss's mean taken over all examples
-// of the batch this is part of (the loss gradient is scaled by 1/all).
+// of the batch this is part of (the loss gradient is scaled by 1/all). With grad nil it
+// computes the deltas of every layer but not the weight gradient.
 func (w *WorkspaceOf[T]) gradient(n *NetOf[T], loss Loss, x []float32, y []uint8, grad []T, b, all int) Stats {
 	w.forward(x, b)
 	defer w.release()
@@ -134,7 +135,9 @@ func (w *WorkspaceOf[T]) gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		d := w.delta[l+1][:b*out]
 		// dL/dW_l = δ_{l+1}ᵀ · a_l  (out×in)
-		w.ops.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		if grad != nil {
+			w.ops.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		}
 		if l == 0 {
 			break
 		}
