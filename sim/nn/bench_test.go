@@ -33,7 +33,7 @@ func BenchmarkStepThreads(b *testing.B) {
 		for _, c := range []struct {
 			name             string
 			threads, kthread int
-		}{{"1", 1, 1}, {"batch2", 2, 1}, {"products2", 1, 2}} {
+		}{{"1", 1, 1}, {"batch2", 2, 1}, {"products2", 1, 2}, {"both2", 2, 2}} {
 			b.Run(fmt.Sprintf("w%d/%s", width, c.name), func(b *testing.B) {
 				defer kernel.SetThreads(kernel.SetThreads(c.kthread))
 				step := NewBenchStepThreads(sizes, 100, CrossEntropy, 1, c.threads)
