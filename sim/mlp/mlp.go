@@ -131,6 +131,7 @@ type Trainer struct {
 	by          []uint8
 	dev         Device // nil: the CPU computes
 	measurer    Measurer
+	threads     int // SetThreads: goroutines a step and a measurement use (0: 1)
 	// f64 trains a float64 copy of the network (precision float64): then net and conv keep
 	// the initial float32 weights, for the shape and the description only.
 	f64 double
@@ -141,6 +142,19 @@ type Trainer struct {
 // the batches over Web Workers (noise.MeasureSplit), each with a trainer of the same spec and
 // data whose weights it sets (SetWeights).
 type Measurer func(ctx context.Context, model noise.Model, set *data.Set, test bool, weights []float32, cfg noise.Config) (*noise.Measurement, error)
+
+// SetThreads lets the trainer use n goroutines (n ≤ 1: one, the default): a fully connected
+// float32 network's step splits its batch between them (nn.Workspace.SetThreads), and the
+// noise measurement cuts its batches into n ranges (noise.Config.Workers). The numbers then
+// equal the one-goroutine numbers to float rounding (about 1e-7 relative for a step's
+// gradient, 1e-13 for a measurement's sums), and are the same on every run with the same n.
+// Call it before the first step.
+func (t *Trainer) SetThreads(n int) {
+	t.threads = max(n, 1)
+	if t.ws != nil {
+		t.ws.SetThreads(t.threads)
+	}
+}
 
 // UseMeasurer makes m measure the noise from now on (not with a device attached).
 func (t *Trainer) UseMeasurer(m Measurer) { t.measurer = m }
@@ -455,12 +469,18 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	x, y := t.batchData()
 	var st nn.Stats
 	var err error
+	stepped := false
 	if float64Built && t.f64 != nil {
 		st, err = t.f64.gradient(x, y)
 	} else if t.dev != nil {
 		st, err = t.dev.Gradient(x, y, nil)
 	} else if t.conv != nil {
 		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
+	} else if t.p.Momentum == 0 && t.p.WeightDecay == 0 {
+		// plain SGD: the workspace takes the step with the gradient, both split between the
+		// trainer's goroutines (SetThreads), and leaves the weights if the loss is not finite
+		st, err = t.ws.Step(t.net, t.loss, x, y, t.grad, float32(t.LR()))
+		stepped = true
 	} else {
 		st, err = t.ws.Gradient(t.net, t.loss, x, y, t.grad)
 	}
@@ -481,7 +501,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 		}
 	} else if t.conv != nil {
 		t.conv.SGD(t.direction(), float32(t.LR()))
-	} else {
+	} else if !stepped {
 		t.net.SGD(t.direction(), float32(t.LR()))
 	}
 	t.iter++
@@ -524,11 +544,12 @@ func (t *Trainer) direction() []float32 {
 // current weights. progress, if not nil, gets the fraction of the measurement done after
 // each minibatch gradient: in a browser, whose one thread runs every goroutine, it is the
 // place to yield (for example time.Sleep(0) every ~10 ms), since a full measurement takes
-// seconds to minutes. Gradients are computed on up to GOMAXPROCS goroutines (one in wasm);
-// the numbers do not depend on how many.
+// seconds to minutes. Gradients are computed on the trainer's goroutines (SetThreads; one by
+// default, and always one in wasm), each over a range of the batches, and progress is then
+// reported as the ranges advance together.
 func (t *Trainer) Evaluate(ctx context.Context, progress func(fraction float64)) (Evaluation, error) {
 	cfg := noise.Config{Batch: t.batch, Batches: t.p.NoiseBatches(), KeepLast: t.p.LastBatch == spec.LastBatchKeep,
-		Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15}
+		Seed: t.spec.Seed ^ uint64(t.iter)*0x9e3779b97f4a7c15, Workers: max(t.threads, 1)}
 	// The fraction counts minibatch gradients: 2 per training batch used, and 2 per test
 	// batch with testNoise (whose measurement reports on the same scale, so that the
 	// browser keeps yielding through it).
@@ -660,10 +681,17 @@ func Run(ctx context.Context, s spec.Spec, r spec.Reporter) (*Result, error) {
 
 // RunOn is Run on given sets (see NewTrainer).
 func RunOn(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Reporter) (*Result, error) {
+	return RunThreads(ctx, s, train, test, r, 1)
+}
+
+// RunThreads is RunOn with a trainer of threads goroutines (Trainer.SetThreads): what the CPU
+// backend runs for a user (sim/run).
+func RunThreads(ctx context.Context, s spec.Spec, train, test *data.Set, r spec.Reporter, threads int) (*Result, error) {
 	t, err := NewTrainer(s, train, test)
 	if err != nil {
 		return nil, err
 	}
+	t.SetThreads(threads)
 	return RunTrainer(ctx, t, r)
 }
 

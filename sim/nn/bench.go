@@ -7,6 +7,12 @@ import "math/rand/v2"
 // classes, drawn from seed. It is the workload of the speed benchmarks (BenchmarkStep,
 // cmd/nnbench), and of the PyTorch peer in cmd/nnbench/torch_peer.py.
 func NewBenchStep(sizes []int, b int, loss Loss, seed uint64) func() Stats {
+	return NewBenchStepThreads(sizes, b, loss, seed, 1)
+}
+
+// NewBenchStepThreads is NewBenchStep with the gradient split between threads goroutines
+// (Workspace.SetThreads).
+func NewBenchStepThreads(sizes []int, b int, loss Loss, seed uint64, threads int) func() Stats {
 	net, err := New(sizes, seed)
 	if err != nil {
 		panic(err) // fixed sizes chosen by the benchmarks
@@ -21,10 +27,10 @@ func NewBenchStep(sizes []int, b int, loss Loss, seed uint64) func() Stats {
 		y[i] = uint8(r.IntN(sizes[len(sizes)-1]))
 	}
 	ws := net.NewWorkspace(b)
+	ws.SetThreads(threads)
 	g := make([]float32, net.NumParams())
 	return func() Stats {
-		st, _ := ws.Gradient(net, loss, x, y, g)
-		net.SGD(g, 0.1)
+		st, _ := ws.Step(net, loss, x, y, g, 0.1)
 		return st
 	}
 }

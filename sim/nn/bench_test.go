@@ -1,6 +1,11 @@
 package nn
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/tailscope/tailscope/sim/kernel"
+)
 
 // BenchmarkStep times one SGD step (forward, backward, update) of the 784-128-128-10 network
 // at b = 100 on N(0, 1) inputs, with the cross-entropy loss, and reports steps/s. Compare with
@@ -16,5 +21,28 @@ func BenchmarkStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 		})
+	}
+}
+
+// BenchmarkStepThreads times the step of wider networks on one goroutine and split between
+// two (Workspace.SetThreads), and with each product split instead (kernel.SetThreads): compare
+// steps/s of -cpu 2 runs.
+func BenchmarkStepThreads(b *testing.B) {
+	for _, width := range []int{256, 1024} {
+		sizes := []int{784, width, width, 10}
+		for _, c := range []struct {
+			name             string
+			threads, kthread int
+		}{{"1", 1, 1}, {"batch2", 2, 1}, {"products2", 1, 2}, {"both2", 2, 2}} {
+			b.Run(fmt.Sprintf("w%d/%s", width, c.name), func(b *testing.B) {
+				defer kernel.SetThreads(kernel.SetThreads(c.kthread))
+				step := NewBenchStepThreads(sizes, 100, CrossEntropy, 1, c.threads)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					step()
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+			})
+		}
 	}
 }

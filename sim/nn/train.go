@@ -25,6 +25,7 @@ type WorkspaceOf[T linalg.Float] struct {
 	wt    []T       // scratch of MatMulTransBScratch, for the forward products
 	in    []T       // the input widened to float64 (unused in float32, which reads it in place)
 	exp   []float64 // one example's exponentials of the outputs (cross-entropy's softmax)
+	split *split[T] // SetThreads ≥ 2: the parts of a batch split between goroutines
 }
 
 // NewWorkspace returns a workspace for n and batches of up to batch examples.
@@ -115,16 +116,28 @@ func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 	if len(grad) != n.NumParams() {
 		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
+	if w.split != nil && w.split.worth(b) {
+		return w.split.gradient(w, n, loss, x, y, grad, 0, false), nil
+	}
+	return w.gradient(n, loss, x, y, grad, b, b), nil
+}
+
+// gradient is Gradient on the b examples x with the loss's mean taken over all examples
+// of the batch this is part of (the loss gradient is scaled by 1/all). With grad nil it
+// computes the deltas of every layer but not the weight gradient.
+func (w *WorkspaceOf[T]) gradient(n *NetOf[T], loss Loss, x []float32, y []uint8, grad []T, b, all int) Stats {
 	w.forward(x, b)
 	defer w.release()
 	L := n.Layers()
 	classes := n.Sizes[L]
-	st := LossGradientOf(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp)
+	st := lossGradient(loss, w.act[L][:b*classes], y, w.delta[L][:b*classes], w.exp, all)
 	for l := L - 1; l >= 0; l-- {
 		in, out := n.Sizes[l], n.Sizes[l+1]
 		d := w.delta[l+1][:b*out]
 		// dL/dW_l = δ_{l+1}ᵀ · a_l  (out×in)
-		w.ops.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		if grad != nil {
+			w.ops.MatMulTransA(grad[n.offs[l]:n.offs[l+1]], d, w.act[l][:b*in], out, b, in)
+		}
 		if l == 0 {
 			break
 		}
@@ -133,7 +146,7 @@ func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 		w.ops.MatMul(dp, d, n.Layer(l), b, out, in)
 		w.ops.ReluMask(dp, w.act[l][:b*in])
 	}
-	return st, nil
+	return st
 }
 
 // LossGradient returns the loss statistics of the outputs out (b×C, b = len(y)) and, if dout
@@ -147,6 +160,12 @@ func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []flo
 
 // LossGradientOf is LossGradient in either precision.
 func LossGradientOf[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64) Stats {
+	return lossGradient(loss, out, y, dout, exp, len(y))
+}
+
+// lossGradient is LossGradientOf for b = len(y) examples of a batch of all: the statistics
+// are those of the b examples, the gradient is that of the mean loss over all examples.
+func lossGradient[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64, all int) Stats {
 	b := len(y)
 	C := len(out) / b
 	st := Stats{N: b}
@@ -175,11 +194,11 @@ func LossGradientOf[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp
 					s += e[j]
 				}
 				d := dout[i*C : (i+1)*C]
-				bs := float64(b) * s
+				bs := float64(all) * s
 				for j, ej := range e {
 					d[j] = T(ej / bs)
 				}
-				d[y[i]] -= T(1 / float64(b))
+				d[y[i]] -= T(1 / float64(all))
 			} else {
 				for _, v := range o {
 					s += math.Exp(float64(v) - m)
@@ -187,7 +206,7 @@ func LossGradientOf[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp
 			}
 			total += m + math.Log(s) - float64(o[y[i]])
 		case Hinge:
-			scale := 1 / float64(b*C)
+			scale := 1 / float64(all*C)
 			for j, v := range o {
 				t := -1.0
 				if j == int(y[i]) {

@@ -427,7 +427,8 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 					sum += d
 				}
 				mu.Unlock()
-				if sum > reported && cfg.Progress != nil { // a range computed again does not go back
+				// a range computed again does not go back, nor does a cancelled measurement
+				if sum > reported && cfg.Progress != nil && ctx.Err() == nil {
 					reported = sum
 					cfg.Progress(sum, 2*pl.used)
 				}

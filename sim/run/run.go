@@ -41,7 +41,13 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	case "stable":
 		return stable.Run(ctx, s, progress)
 	case "mlp":
-		return mlp.Run(ctx, s, progress)
+		// The run's goroutines split each training step's batch and the noise
+		// measurement's batches (mlp.Trainer.SetThreads).
+		train, test, err := mlp.LoadData(s)
+		if err != nil {
+			return nil, err
+		}
+		return mlp.RunThreads(ctx, s, train, test, progress, c.workers())
 	case "iterates":
 		return iterates.Runner{Workers: c.Workers}.Run(ctx, s, progress)
 	}
@@ -53,13 +59,17 @@ type Namer interface {
 	Name(s spec.Spec) string
 }
 
+// workers returns the goroutines one run may use.
+func (c CPU) workers() int {
+	if c.Workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return c.Workers
+}
+
 // Name says "cpu: " and the processor's model and the cores a run may use.
 func (c CPU) Name(spec.Spec) string {
-	workers := c.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	cores := min(workers, runtime.NumCPU())
+	cores := min(c.workers(), runtime.NumCPU())
 	if cores == 1 {
 		return fmt.Sprintf("cpu: %s, 1 core", cpuinfo.Model())
 	}

@@ -143,14 +143,6 @@ func torchThreads(tp *torchProc, n int, f func() (float64, error)) func() (float
 	}
 }
 
-// withThreads runs f with kernel.SetThreads(n), restoring the setting after.
-func withThreads(n int, f func() (float64, error)) func() (float64, error) {
-	return func() (float64, error) {
-		defer kernel.SetThreads(kernel.SetThreads(n))
-		return f()
-	}
-}
-
 // stepFlops is the floating-point work of one SGD step of sizes at batch b: the forward
 // product, the weight gradient and (below the first layer) the backward product of every layer,
 // 2 flops per multiply-add.
@@ -282,10 +274,14 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		if maxWidth(sh.sizes) < 256 || runtime.NumCPU() < 2 {
 			continue
 		}
-		// both cores: Go's products split in two (kernel.SetThreads), PyTorch with 2 threads
+		// both cores: Go's step split over the batch and the weight gradient's rows
+		// (nn.Workspace.SetThreads, what a run's workers do), PyTorch with 2 threads
 		fmt.Fprintf(os.Stderr, "peerbench: native step %s b=%d on 2 threads\n", dashed(sh.sizes), sh.batch)
 		one := func() (float64, error) { return goSteps(step, c.seconds), nil }
-		rates, err = roundRobin(c, one, withThreads(2, one), torchThreads(tp, 2, fs[0]))
+		step2 := nn.NewBenchStepThreads(sh.sizes, sh.batch, nn.CrossEntropy, 1, 2)
+		goSteps(step2, 0.2) // warm-up
+		two := func() (float64, error) { return goSteps(step2, c.seconds), nil }
+		rates, err = roundRobin(c, one, two, torchThreads(tp, 2, fs[0]))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -87,10 +87,14 @@ func runWithProgress(ctx context.Context, s spec.Spec, workers int, quiet bool, 
 			}
 		}
 	}
-	// One run owns this process: let each large matrix product use every worker too
-	// (results do not depend on the split). The server, which runs several specs at
-	// once, keeps the kernels' default of one goroutine per product.
-	defer kernel.SetThreads(kernel.SetThreads(workers))
+	// One run owns this process. A fully connected network splits each step's batch and
+	// each measurement's batches between the workers itself (run.CPU, mlp.Trainer.SetThreads),
+	// and runs each part's products on one goroutine; the convolutional net splits each large
+	// matrix product instead (results do not depend on that split). The server, which runs
+	// several specs at once, keeps the kernels' default of one goroutine per product.
+	if s.Kind == "mlp" && s.Text("arch") == string(spec.ArchAlexNet) {
+		defer kernel.SetThreads(kernel.SetThreads(workers))
+	}
 	start := time.Now()
 	res, err := run.CPU{Workers: workers}.Run(ctx, s, progress)
 	if !quiet {
