@@ -66,3 +66,42 @@ func TestRunRefusesInvalidAndCancelled(t *testing.T) {
 		}
 	}
 }
+
+// TestMLPResultIndependentOfCores: by default an mlp run gives the same bits whatever the
+// number of workers (the server runs with one, the CLI with every core, a browser's worker
+// with one thread); SplitMLP asks for the split run, equal to float rounding.
+func TestMLPResultIndependentOfCores(t *testing.T) {
+	s, err := spec.ParseArg("kind=mlp&dataset=blobs&n=400&testN=100&width=300&depth=3&batch=100&iters=12&evalEvery=6&seed=3", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	encode := func(c CPU) string {
+		t.Helper()
+		res, err := c.Run(context.Background(), s, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	one := encode(CPU{Workers: 1})
+	for _, tc := range []struct {
+		name string
+		cpu  CPU
+		same bool
+	}{
+		{"workers=2", CPU{Workers: 2}, true},
+		{"workers=4", CPU{Workers: 4}, true},
+		{"split=1", CPU{Workers: 2, SplitMLP: 1}, true},
+		{"split=2", CPU{Workers: 2, SplitMLP: 2}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := encode(tc.cpu); (got == one) != tc.same {
+				t.Errorf("result equal to the one-worker run: %v, want %v", got == one, tc.same)
+			}
+		})
+	}
+}

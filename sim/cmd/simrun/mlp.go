@@ -23,8 +23,9 @@ func MLP(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	specJSON := fs.String("spec", "", "the spec as JSON (or give it as a URL query argument)")
 	quiet := fs.Bool("q", false, "no progress on stderr")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines a run may use")
+	split := fs.Int("split", 1, splitHelp)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tailscope mlp [-q] [-spec JSON | SPEC]   (SPEC: a URL query such as 'n=60000&width=64'; for JSON output use tailscope run)")
+		fmt.Fprintln(stderr, "usage: tailscope mlp [-q] [-workers N] [-split N] [-spec JSON | SPEC]   (SPEC: a URL query such as 'n=60000&width=64'; for JSON output use tailscope run)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -39,7 +40,11 @@ func MLP(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "tailscope mlp: the spec is of kind %q; tailscope run takes every kind\n", s.Kind)
 		return 2
 	}
-	res, err := runWithProgress(ctx, s, *workers, *quiet, stderr)
+	if *split < 1 {
+		fmt.Fprintf(stderr, "tailscope mlp: -split %d: want ≥ 1\n", *split)
+		return 2
+	}
+	res, err := runWithProgress(ctx, s, *workers, *split, *quiet, stderr)
 	if r, ok := res.(*mlp.Result); ok && r != nil { // a failed run may still hold the evaluations made
 		printTable(stdout, r)
 	}

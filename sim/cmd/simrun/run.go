@@ -36,8 +36,9 @@ func Run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	quiet := fs.Bool("q", false, "no progress on stderr")
 	listKinds := fs.Bool("kinds", false, "list every kind, its parameters and its presets, then exit")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines a run may use")
+	split := fs.Int("split", 1, splitHelp)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tailscope run [-q] [-workers N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2' or 'kind=mlp&preset=paper-mnist&width=64'; tailscope kinds lists the parameters and presets)")
+		fmt.Fprintln(stderr, "usage: tailscope run [-q] [-workers N] [-split N] SPEC   (SPEC: JSON or a URL query such as 'kind=exit&alpha=1.2' or 'kind=mlp&preset=paper-mnist&width=64'; tailscope kinds lists the parameters and presets)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,7 +61,11 @@ func Run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "tailscope run: -workers %d: want ≥ 1\n", *workers)
 		return 2
 	}
-	res, err := runWithProgress(ctx, s, *workers, *quiet, stderr)
+	if *split < 1 {
+		fmt.Fprintf(stderr, "tailscope run: -split %d: want ≥ 1\n", *split)
+		return 2
+	}
+	res, err := runWithProgress(ctx, s, *workers, *split, *quiet, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "tailscope run:", err)
 		return 1
@@ -74,9 +79,12 @@ func Run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	return 0
 }
 
+// splitHelp documents -split, which mlp and run share.
+const splitHelp = "mlp runs: goroutines that split each step's batch and each noise measurement's batches (faster on free cores; the numbers then equal a one-goroutine run's to float rounding, not bit for bit)"
+
 // runWithProgress runs s on the CPU backend, the one path every subcommand takes, with a
 // progress line on stderr unless quiet.
-func runWithProgress(ctx context.Context, s spec.Spec, workers int, quiet bool, stderr io.Writer) (any, error) {
+func runWithProgress(ctx context.Context, s spec.Spec, workers, split int, quiet bool, stderr io.Writer) (any, error) {
 	var progress spec.Reporter
 	if !quiet {
 		var last time.Time
@@ -87,16 +95,17 @@ func runWithProgress(ctx context.Context, s spec.Spec, workers int, quiet bool, 
 			}
 		}
 	}
-	// One run owns this process. A fully connected network splits each step's batch and
-	// each measurement's batches between the workers itself (run.CPU, mlp.Trainer.SetThreads),
-	// and runs each part's products on one goroutine; the convolutional net splits each large
-	// matrix product instead (results do not depend on that split). The server, which runs
-	// several specs at once, keeps the kernels' default of one goroutine per product.
+	// One run owns this process. With -split N a fully connected network splits each step's
+	// batch and each measurement's batches between N goroutines itself (run.CPU.SplitMLP,
+	// mlp.Trainer.SetThreads; numbers equal to float rounding, so it is asked for, not a
+	// default); the convolutional net splits each large matrix product instead (results do
+	// not depend on that split). The server, which runs several specs at once, keeps the
+	// kernels' default of one goroutine per product.
 	if s.Kind == "mlp" && s.Text("arch") == string(spec.ArchAlexNet) {
 		defer kernel.SetThreads(kernel.SetThreads(workers))
 	}
 	start := time.Now()
-	res, err := run.CPU{Workers: workers}.Run(ctx, s, progress)
+	res, err := run.CPU{Workers: workers, SplitMLP: split}.Run(ctx, s, progress)
 	if !quiet {
 		fmt.Fprintf(stderr, "\r%s run done in %.1f s%50s\n", s.Kind, time.Since(start).Seconds(), "")
 	}
