@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -248,7 +249,13 @@ func (e *Engine) CancelSweep(ctx context.Context, id string) (sweep.Status, erro
 	if err != nil {
 		return st, err
 	}
-	for _, r := range st.Runs {
+	// Stop the runs still queued before the running ones: a worker freed by a stopped run
+	// takes the next queued one at once, and must find it stopped already.
+	runs := slices.Clone(st.Runs)
+	slices.SortStableFunc(runs, func(a, b sweep.RunStatus) int {
+		return cmp.Compare(boolInt(a.State != string(store.Queued)), boolInt(b.State != string(store.Queued)))
+	})
+	for _, r := range runs {
 		if r.ID == "" || store.State(r.State).Terminal() {
 			continue
 		}
@@ -269,6 +276,13 @@ func (e *Engine) CancelSweep(ctx context.Context, id string) (sweep.Status, erro
 		}
 	}
 	return e.GetSweep(ctx, id, false)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // WatchSweep returns a channel that receives, now and after changes, the runs of the sweep that
