@@ -28,8 +28,13 @@ func gunzip(r io.Reader) (io.Reader, error) {
 	s := &jsStream{in: b}
 	s.open()
 	// The first chunk is read now, so a bad header is an error here, as with compress/gzip.
+	// Behind a well-formed header the inflater's error is the stream's (a cut or corrupt
+	// body), which the first Read returns, as compress/gzip does.
 	if err := s.next(); err != nil && err != io.EOF {
-		return nil, err
+		if len(b) < 10 || b[0] != 0x1f || b[1] != 0x8b || b[2] != 8 {
+			return nil, err
+		}
+		s.err = err
 	}
 	return s, nil
 }

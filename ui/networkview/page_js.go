@@ -20,7 +20,14 @@ func pageState() *appstate.State {
 }
 
 // pageOrigin is the page's origin, e.g. "http://127.0.0.1:8080": the API's base.
-func pageOrigin() string { return js.Global().Get("location").Get("origin").String() }
+// Outside a page or worker (node, which runs the js/wasm tests) there is no location: "".
+func pageOrigin() string {
+	loc := js.Global().Get("location")
+	if loc.Type() != js.TypeObject {
+		return ""
+	}
+	return loc.Get("origin").String()
+}
 
 // sharePathID is the id of a share page's path (/s/{id}), "" on other pages.
 func sharePathID() string {
@@ -38,6 +45,9 @@ func init() { EvalData = (&Client{Base: pageOrigin()}).load } // a worker's data
 // a page address with ?evalWorkers=N (1 … 8) sets it, to compare.
 func evalWorkers() int {
 	g := js.Global()
+	if g.Get("Worker").Type() != js.TypeFunction || g.Get("location").Type() != js.TypeObject {
+		return 1 // not a browser page (node runs the js/wasm tests): no Web Workers
+	}
 	if _, v, ok := strings.Cut(g.Get("location").Get("search").String(), "evalWorkers="); ok && v != "" && v[0] >= '1' && v[0] <= '8' {
 		return int(v[0] - '0')
 	}
