@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,11 +119,34 @@ func TestBrowserPaper(t *testing.T) {
 // click presses and releases the mouse over the centre of element id, as a person does.
 func click(t *testing.T, p estPage, id string) {
 	t.Helper()
-	xy := p.eval(fmt.Sprintf(`(() => { const b = document.getElementById(%q); b.scrollIntoView(); const r = b.getBoundingClientRect();
-		return (r.left + r.width / 2) + "," + (r.top + r.height / 2) })()`, id))
-	var x, y float64
-	if _, err := fmt.Sscanf(xy, "%g,%g", &x, &y); err != nil {
-		t.Fatalf("position of #%s %q: %v", id, xy, err)
+	// The page may still be settling (the presets arrive from the server and the help text
+	// above the buttons grows): click once the button has stood still for 100 ms and is what
+	// a real click at its centre hits, as a person would.
+	var x, y, lastX, lastY float64
+	hit := ""
+	for try := range 50 {
+		out := p.eval(fmt.Sprintf(`(() => { const b = document.getElementById(%q); b.scrollIntoView({block: "center", behavior: "instant"});
+			const r = b.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2, e = document.elementFromPoint(x, y);
+			return x + "," + y + "," + (e && b.contains(e) ? "ok" : (e ? e.tagName + "#" + e.id + "." + e.className : "nothing")) })()`, id))
+		parts := strings.SplitN(out, ",", 3)
+		if len(parts) != 3 {
+			t.Fatalf("position of #%s: %q", id, out)
+		}
+		var err1, err2 error
+		x, err1 = strconv.ParseFloat(parts[0], 64)
+		y, err2 = strconv.ParseFloat(parts[1], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("position of #%s: %q", id, out)
+		}
+		hit = parts[2]
+		if hit == "ok" && try > 0 && x == lastX && y == lastY {
+			break
+		}
+		lastX, lastY = x, y
+		time.Sleep(100 * time.Millisecond)
+	}
+	if hit != "ok" {
+		t.Fatalf("clicking #%s at (%g, %g) would hit %s", id, x, y, hit)
 	}
 	if err := chromedp.Do(p.tab, chromedp.MouseClickXY(x, y, chromedp.ButtonLeft)); err != nil {
 		t.Fatalf("clicking #%s: %v", id, err)
