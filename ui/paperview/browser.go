@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/mlp"
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/sweep"
@@ -34,19 +33,8 @@ func runJob(ctx context.Context, input []byte, report spec.Reporter) ([]byte, er
 	if err := pageSpec(s); err != nil {
 		return nil, err
 	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	// mlp.LoadData's synthetic branch; the native tests check that the result is the server's.
-	train, err := data.Synthetic(s.Text("dataset"), int(s.Get("n").Num), s.Seed, 0)
+	train, test, err := mlp.LoadData(s) // synthetic only (pageSpec): no file read
 	if err != nil {
-		return nil, err
-	}
-	test, err := data.Synthetic(s.Text("dataset"), int(s.Get("testN").Num), s.Seed, 1)
-	if err != nil {
-		return nil, err
-	}
-	if train, test, err = mlp.Subsets(s, train, test); err != nil {
 		return nil, err
 	}
 	res, err := mlp.RunOn(ctx, s, train, test, report)
