@@ -47,7 +47,7 @@ const (
 // left when each fits there, otherwise from the view box's margin, wrapped at words to its width w.
 // An empty line stays (a chart can keep the room of a line whose text changes, e.g. a cached
 // drawing beside the full chart).
-func (c *Chart) wrapped(text string, left, w, font, advance float64) (x float64, lines []string) {
+func wrapped(text string, left, w, advance float64) (x float64, lines []string) {
 	if text == "" {
 		return left, nil
 	}
@@ -98,12 +98,12 @@ func writeLines(b *strings.Builder, x, y, lineH float64, attrs string, lines []s
 func (c *Chart) layout() layout {
 	w, h := c.size()
 	l := layout{w: w, h: h, left: 92, right: w - 20, top: 20}
-	l.titleX, l.title = c.wrapped(c.Title, l.left, w, titleFont, titleCharW)
+	l.titleX, l.title = wrapped(c.Title, l.left, w, titleCharW)
 	if len(l.title) > 0 {
 		l.top = 16 + 1.6*FontSize + float64(len(l.title)-1)*titleLine
 	}
 	bottom := h - 18 - 2.6*FontSize // x tick labels and the axis title
-	l.captionX, l.caption = c.wrapped(c.Caption, l.left, w, captionFont, captionCharW)
+	l.captionX, l.caption = wrapped(c.Caption, l.left, w, captionCharW)
 	if len(l.caption) > 0 {
 		bottom -= 1.4*FontSize + float64(len(l.caption)-1)*captionLine
 	}
