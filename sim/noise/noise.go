@@ -257,7 +257,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if workers > 1 {
-		return MeasureSplit(ctx, model, set, cfg, workers, Parts{
+		return pl.measureSplit(ctx, workers, Parts{
 			Gradient: func(ctx context.Context, lo, hi int, progress func(int)) (*GradientSums, error) {
 				return pl.gradientPart(ctx, model, 1, lo, hi, progress)
 			},

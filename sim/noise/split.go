@@ -386,6 +386,12 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	if err != nil {
 		return nil, err
 	}
+	return pl.measureSplit(ctx, parts, run)
+}
+
+// measureSplit is MeasureSplit on a plan made already.
+func (pl *plan) measureSplit(ctx context.Context, parts int, run Parts) (*Measurement, error) {
+	cfg := pl.cfg
 	bounds := Bounds(pl.used, parts)
 	n := len(bounds) - 1
 	var mu sync.Mutex
@@ -441,7 +447,7 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 		all[k] = k
 	}
 	g := make([]*GradientSums, n)
-	err = each(all, func(ctx context.Context, k int, progress func(int)) error {
+	err := each(all, func(ctx context.Context, k int, progress func(int)) error {
 		var err error
 		g[k], err = run.Gradient(ctx, bounds[k], bounds[k+1], progress)
 		if err == nil && (len(g[k].Sum) != pl.M || len(g[k].Zero) != (pl.M+63)/64) {
