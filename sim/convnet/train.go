@@ -100,7 +100,7 @@ func (w *WorkspaceOf[T]) Forward(n *NetOf[T], loss nn.Loss, x []float32, y []uin
 		return nn.Stats{}, nil, err
 	}
 	out := w.forward(linalg.Input(x, &w.in), b)
-	return nn.LossGradientOf(loss, out, y, nil, nil), out, nil
+	return nn.LossGradient(loss, out, y, nil, nil), out, nil
 }
 
 // Gradient sets grad (NumParams values) to the gradient of the mean loss over the b = len(y)
@@ -116,7 +116,7 @@ func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss nn.Loss, x32 []float32, y []
 	}
 	out := w.forward(x, b)
 	L := len(n.Layers)
-	st := nn.LossGradientOf(loss, out, y, w.dact[L-1][:len(out)], w.exp)
+	st := nn.LossGradient(loss, out, y, w.dact[L-1][:len(out)], w.exp)
 	for i := L - 1; i >= 0; i-- {
 		in := x
 		if i > 0 {

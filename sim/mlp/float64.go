@@ -33,11 +33,12 @@ func newDoubleNet(t *Trainer) (double, error) {
 		for l := range offs {
 			offs[l] = net.Offset(l)
 		}
-		return newDoubleOf(t, net.Params, offs, net.InputDim(),
-			func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error) {
+		model := noise.Model{Params: len(net.Params), Dim: net.InputDim(), Offsets: offs,
+			NewGradient64: func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error) {
 				w := net.NewWorkspace(batch) // evaluation mode, as the noise is measured
 				return func(x []float32, y []uint8, g []float64) (nn.Stats, error) { return w.Gradient(net, t.loss, x, y, g) }
-			},
+			}}
+		return newDoubleOf(net.Params, model,
 			func(x []float32, y []uint8, g []float64) (nn.Stats, error) { return ws.Gradient(net, t.loss, x, y, g) },
 			lazyForward(func() func(x []float32, y []uint8) (nn.Stats, error) {
 				w := net.NewWorkspace(chunk)
@@ -46,22 +47,14 @@ func newDoubleNet(t *Trainer) (double, error) {
 					return st, err
 				}
 			}),
-			func(dir []float64, lr float64) { net.SGD(dir, lr) }), nil
+			net.SGD), nil
 	}
 	net, err := nn.Widen(t.net)
 	if err != nil {
 		return nil, err
 	}
 	ws := net.NewWorkspace(t.batch)
-	offs := make([]int, net.Layers()+1)
-	for l := range offs {
-		offs[l] = net.Offset(l)
-	}
-	return newDoubleOf(t, net.Params, offs, net.Sizes[0],
-		func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error) {
-			w := net.NewWorkspace(batch)
-			return func(x []float32, y []uint8, g []float64) (nn.Stats, error) { return w.Gradient(net, t.loss, x, y, g) }
-		},
+	return newDoubleOf(net.Params, noise.FC64(net, t.loss),
 		func(x []float32, y []uint8, g []float64) (nn.Stats, error) { return ws.Gradient(net, t.loss, x, y, g) },
 		lazyForward(func() func(x []float32, y []uint8) (nn.Stats, error) {
 			w := net.NewWorkspace(chunk)
@@ -70,7 +63,7 @@ func newDoubleNet(t *Trainer) (double, error) {
 				return st, err
 			}
 		}),
-		func(dir []float64, lr float64) { net.SGD(dir, lr) }), nil
+		net.SGD), nil
 }
 
 // lazyForward makes the test workspace at the first evaluation only.
@@ -84,14 +77,12 @@ func lazyForward(make func() func([]float32, []uint8) (nn.Stats, error)) func([]
 	}
 }
 
-// newDoubleOf assembles a double; the noise measurement (sim/noise) takes its float64
+// newDoubleOf assembles a double; the noise measurement (sim/noise) takes model's float64
 // gradients as they are.
-func newDoubleOf(t *Trainer, params []float64, offs []int, dim int,
-	newGrad func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error),
+func newDoubleOf(params []float64, model noise.Model,
 	train func([]float32, []uint8, []float64) (nn.Stats, error),
 	forward func([]float32, []uint8) (nn.Stats, error), sgd func([]float64, float64)) *doubleNet {
-	d := &doubleNet{params: params, grad: make([]float64, len(params)), forwardFn: forward, sgd: sgd}
+	d := &doubleNet{params: params, grad: make([]float64, len(params)), forwardFn: forward, sgd: sgd, model: model}
 	d.gradFn = func(x []float32, y []uint8) (nn.Stats, error) { return train(x, y, d.grad) }
-	d.model = noise.Model{Params: len(params), Dim: dim, Offsets: offs, NewGradient64: newGrad}
 	return d
 }

@@ -102,7 +102,7 @@ func (w *WorkspaceOf[T]) Forward(n *NetOf[T], loss Loss, x []float32, y []uint8)
 	w.forward(x, b)
 	defer w.release()
 	out := w.act[n.Layers()][:b*n.Sizes[n.Layers()]]
-	st := LossGradientOf(loss, out, y, nil, nil)
+	st := LossGradient(loss, out, y, nil, nil)
 	return st, out, nil
 }
 
@@ -151,19 +151,14 @@ func (w *WorkspaceOf[T]) gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 
 // LossGradient returns the loss statistics of the outputs out (b×C, b = len(y)) and, if dout
 // is not nil, sets it (b×C) to the gradient of the mean loss with respect to out, using exp
-// (C values, or nil when dout is nil) as scratch. Sums are in float64. It is the loss of
-// Workspace.Gradient, exported for other architectures (sim/convnet) to share its numbers
-// exactly.
-func LossGradient(loss Loss, out []float32, y []uint8, dout []float32, exp []float64) Stats {
-	return LossGradientOf(loss, out, y, dout, exp)
-}
-
-// LossGradientOf is LossGradient in either precision.
-func LossGradientOf[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64) Stats {
+// (C values, or nil when dout is nil) as scratch, in either precision. Sums are in float64.
+// It is the loss of Workspace.Gradient, exported for other architectures (sim/convnet) to
+// share its numbers exactly.
+func LossGradient[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64) Stats {
 	return lossGradient(loss, out, y, dout, exp, len(y))
 }
 
-// lossGradient is LossGradientOf for b = len(y) examples of a batch of all: the statistics
+// lossGradient is LossGradient for b = len(y) examples of a batch of all: the statistics
 // are those of the b examples, the gradient is that of the mean loss over all examples.
 func lossGradient[T linalg.Float](loss Loss, out []T, y []uint8, dout []T, exp []float64, all int) Stats {
 	b := len(y)
