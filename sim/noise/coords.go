@@ -85,14 +85,6 @@ func (s *coordSampler) add(d []float64) {
 	}
 }
 
-// result analyses the recorded columns.
-func (s *coordSampler) result() *PerCoord {
-	if s == nil || len(s.cols) == 0 {
-		return nil
-	}
-	return AnalyzeCoords(s.cols)
-}
-
 // AnalyzeCoords analyses cols[c], the noise of coordinate c across minibatches (all of one
 // length, at least 8).
 func AnalyzeCoords(cols [][]float64) *PerCoord {

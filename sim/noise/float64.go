@@ -11,11 +11,7 @@ const float64Built = true
 // FC64 returns the Model of a float64 fully connected network with loss: its gradients are
 // measured in float64, as the reference code's --double measures them.
 func FC64(net *nn.Net64, loss nn.Loss) Model {
-	offs := make([]int, net.Layers()+1)
-	for l := range offs {
-		offs[l] = net.Offset(l)
-	}
-	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: offs,
+	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: layerOffsets(net.Layers(), net.Offset),
 		NewGradient64: func(batch int) func([]float32, []uint8, []float64) (nn.Stats, error) {
 			ws := net.NewWorkspace(batch)
 			return func(x []float32, y []uint8, grad []float64) (nn.Stats, error) {

@@ -210,17 +210,23 @@ type Model struct {
 
 // FC returns the Model of a fully connected network with loss.
 func FC(net *nn.Net, loss nn.Loss) Model {
-	offs := make([]int, net.Layers()+1)
-	for l := range offs {
-		offs[l] = net.Offset(l)
-	}
-	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: offs,
+	return Model{Params: net.NumParams(), Dim: net.Sizes[0], Offsets: layerOffsets(net.Layers(), net.Offset),
 		NewGradient: func(batch int) func([]float32, []uint8, []float32) (nn.Stats, error) {
 			ws := net.NewWorkspace(batch)
 			return func(x []float32, y []uint8, grad []float32) (nn.Stats, error) {
 				return ws.Gradient(net, loss, x, y, grad)
 			}
 		}}
+}
+
+// layerOffsets returns the layers+1 offsets of a fully connected net's layers in its flat
+// parameter vector (FC, FC64).
+func layerOffsets(layers int, offset func(l int) int) []int {
+	offs := make([]int, layers+1)
+	for l := range offs {
+		offs[l] = offset(l)
+	}
+	return offs
 }
 
 // Measure measures the gradient noise of net with loss on set.
@@ -257,7 +263,7 @@ func MeasureModel(ctx context.Context, model Model, set *data.Set, cfg Config) (
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if workers > 1 {
-		return MeasureSplit(ctx, model, set, cfg, workers, Parts{
+		return pl.measureSplit(ctx, workers, Parts{
 			Gradient: func(ctx context.Context, lo, hi int, progress func(int)) (*GradientSums, error) {
 				return pl.gradientPart(ctx, model, 1, lo, hi, progress)
 			},

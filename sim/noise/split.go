@@ -386,6 +386,12 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	if err != nil {
 		return nil, err
 	}
+	return pl.measureSplit(ctx, parts, run)
+}
+
+// measureSplit is MeasureSplit on a plan made already.
+func (pl *plan) measureSplit(ctx context.Context, parts int, run Parts) (*Measurement, error) {
+	cfg := pl.cfg
 	bounds := Bounds(pl.used, parts)
 	n := len(bounds) - 1
 	var mu sync.Mutex
@@ -441,7 +447,7 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 		all[k] = k
 	}
 	g := make([]*GradientSums, n)
-	err = each(all, func(ctx context.Context, k int, progress func(int)) error {
+	err := each(all, func(ctx context.Context, k int, progress func(int)) error {
 		var err error
 		g[k], err = run.Gradient(ctx, bounds[k], bounds[k+1], progress)
 		if err == nil && (len(g[k].Sum) != pl.M || len(g[k].Zero) != (pl.M+63)/64) {
@@ -456,13 +462,13 @@ func MeasureSplit(ctx context.Context, model Model, set *data.Set, cfg Config, p
 	// Predict the starts: the noise values that are exactly 0 are those of the parameters whose
 	// gradient was 0 in every batch, the same in every batch.
 	perBatch := make([]int, pl.L+2) // values each stream counts in one batch
-	for i := range pl.M {
-		if g[0].Zero[i>>6]&(1<<(i&63)) != 0 && allZero(g, i) {
-			continue
+	for l := range pl.L {
+		for i := pl.offs[l]; i < pl.offs[l+1]; i++ {
+			if !allZero(g, i) {
+				perBatch[0]++
+				perBatch[2+l]++
+			}
 		}
-		l := sort.SearchInts(pl.offs, i+1) - 1
-		perBatch[0]++
-		perBatch[2+l]++
 	}
 	perBatch[1] = pl.M
 	starts := pl.starts(n, func(k, i int) int { return (bounds[k+1] - bounds[k]) * perBatch[i] })

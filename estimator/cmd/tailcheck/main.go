@@ -15,7 +15,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/tailscope/tailscope/estimator"
 	"github.com/tailscope/tailscope/estimator/internal/tablecmd"
+	"github.com/tailscope/tailscope/sim/cpuinfo"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 

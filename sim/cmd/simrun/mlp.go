@@ -91,8 +91,8 @@ func readMLPSpec(js string, args []string) (spec.Spec, error) {
 
 func printTable(w io.Writer, res *mlp.Result) {
 	b, _ := json.Marshal(res.Spec)
-	fmt.Fprintf(w, "spec: %s\nnetwork %v, %d weights; noise on %s\n\n", b, res.Sizes, res.Params,
-		map[bool]string{true: "all P batches (paper's protocol)", false: "a subset of the batches"}[res.Full])
+	fmt.Fprintf(w, "spec: %s\nnetwork %v, %d weights, trained in %s; noise on %s\n\n", b, res.Sizes, res.Params,
+		res.Spec.Text("precision"), map[bool]string{true: "all P batches (paper's protocol)", false: "a subset of the batches"}[res.Full])
 	fmt.Fprintln(w, "| iter | train loss | train acc | test loss | test acc | α̂ (95% CI) | α̂ ref | zeros | coord α̂ median | non-Gaussian coords | α̂ standardised | α̂ per layer | others (subsample) |")
 	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|")
 	for _, e := range res.Evaluations {
