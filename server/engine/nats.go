@@ -47,10 +47,10 @@ func LoadToken(dir string) (token, path string, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", path, fmt.Errorf("the NATS token's directory: %w", err)
 	}
-	b := make([]byte, 32)
-	rand.Read(b)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
+		b := make([]byte, 32)
+		rand.Read(b)
 		token = base64.RawURLEncoding.EncodeToString(b)
 		_, werr := f.WriteString(token + "\n")
 		if cerr := f.Close(); werr == nil {

@@ -251,10 +251,9 @@ func (e *Engine) CancelSweep(ctx context.Context, id string) (sweep.Status, erro
 	}
 	// Stop the runs still queued before the running ones: a worker freed by a stopped run
 	// takes the next queued one at once, and must find it stopped already.
-	runs := slices.Clone(st.Runs)
-	slices.SortStableFunc(runs, func(a, b sweep.RunStatus) int {
-		return cmp.Compare(boolInt(a.State != string(store.Queued)), boolInt(b.State != string(store.Queued)))
-	})
+	waiting := func(r sweep.RunStatus) bool { return r.State == string(store.Queued) }
+	started := func(r sweep.RunStatus) bool { return !waiting(r) }
+	runs := slices.Concat(slices.DeleteFunc(slices.Clone(st.Runs), started), slices.DeleteFunc(slices.Clone(st.Runs), waiting))
 	for _, r := range runs {
 		if r.ID == "" || store.State(r.State).Terminal() {
 			continue
@@ -276,13 +275,6 @@ func (e *Engine) CancelSweep(ctx context.Context, id string) (sweep.Status, erro
 		}
 	}
 	return e.GetSweep(ctx, id, false)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // WatchSweep returns a channel that receives, now and after changes, the runs of the sweep that

@@ -42,6 +42,19 @@ function uniform(n, seed) {
 
 peer.tfState = {};
 
+// stepsPerSecond calls once for warm-up (kernel compilation, allocations), then for about
+// `seconds` (at least 3 calls), and returns calls per second.
+function stepsPerSecond(once, seconds) {
+  once();
+  let steps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || steps < 3) {
+    once();
+    steps++;
+  }
+  return steps / ((performance.now() - t0) / 1000);
+}
+
 // tfSetup selects a TF.js backend ("wasm" or "cpu") and describes it.
 peer.tfSetup = async function (backend) {
   if (backend === "wasm") tf.wasm.setWasmPaths("/tfjs-wasm/");
@@ -94,14 +107,7 @@ peer.tfStep = async function (backend, seconds, sizes = [784, 128, 128, 10], bat
     cost.dataSync();
     cost.dispose();
   };
-  once(); // warm-up (kernel compilation, allocations)
-  let steps = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000 || steps < 3) {
-    once();
-    steps++;
-  }
-  return steps / ((performance.now() - t0) / 1000);
+  return stepsPerSecond(once, seconds);
 };
 
 // tfAlexStep times SGD steps (lr 0.01, dropout on) of the reference code's AlexNet variant
@@ -171,14 +177,7 @@ peer.tfAlexStep = async function (backend, ch, batch, seconds) {
     cost.dataSync();
     cost.dispose();
   };
-  once(); // warm-up (kernel compilation, allocations)
-  let steps = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000 || steps < 3) {
-    once();
-    steps++;
-  }
-  return steps / ((performance.now() - t0) / 1000);
+  return stepsPerSecond(once, seconds);
 };
 
 // jsSampler draws n SαS(1) samples with a plain JavaScript Chambers–Mallows–Stuck loop

@@ -69,13 +69,8 @@ func main() {
 			step = nn.NewBenchStep(sizes, batch, nn.CrossEntropy, 1)
 			steps[key] = step
 		}
-		n := 0
-		start := time.Now()
-		for time.Since(start).Seconds() < seconds || n < 3 {
-			step()
-			n++
-		}
-		return float64(n) / time.Since(start).Seconds()
+		r, _ := rate(seconds, 3, func() error { step(); return nil })
+		return r
 	}))
 	// alexStep(seconds, ch, batch): SGD steps per second (lr 0.01, dropout on) of the reference
 	// code's AlexNet (sim/convnet.AlexNet) with channel scale ch on a fixed batch of N(0, 1)
@@ -92,15 +87,11 @@ func main() {
 			}
 			alexSteps[key] = step
 		}
-		n := 0
-		start := time.Now()
-		for time.Since(start).Seconds() < seconds || n < 3 {
-			if err := step(); err != nil {
-				return "error: " + err.Error()
-			}
-			n++
+		r, err := rate(seconds, 3, step)
+		if err != nil {
+			return "error: " + err.Error()
 		}
-		return float64(n) / time.Since(start).Seconds()
+		return r
 	}))
 	// sampler(alpha, n, fast): SαS samples per second from sim/fastmath.SymStable (fast) or
 	// estimator.SymStable (gonum's sampler), n samples into a reused buffer of 2^16 as the JS
@@ -245,10 +236,19 @@ func noiseRate(seconds float64, workers int) (float64, error) {
 	if workers > 0 {
 		tr.UseMeasurer(networkview.WorkerMeasurer(sp, workers))
 	}
+	return rate(seconds, 1, func() error {
+		_, err := tr.Evaluate(context.Background(), func(float64) {})
+		return err
+	})
+}
+
+// rate calls f for about seconds (at least atLeast times) and returns calls per second, or f's
+// first error.
+func rate(seconds float64, atLeast int, f func() error) (float64, error) {
 	n := 0
 	start := time.Now()
-	for time.Since(start).Seconds() < seconds || n < 1 {
-		if _, err := tr.Evaluate(context.Background(), func(float64) {}); err != nil {
+	for time.Since(start).Seconds() < seconds || n < atLeast {
+		if err := f(); err != nil {
 			return 0, err
 		}
 		n++
