@@ -65,7 +65,7 @@ func TestBrowserPaper(t *testing.T) {
 		t.Errorf("estimate %q names no backend", est)
 	}
 	click(t, p, "paper-start")
-	p.poll("the sweep to finish", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("4 of 4 runs done") && s.textContent.includes("finished") })()`, 90*time.Second)
+	p.poll("the sweep to finish", `(() => { const s = document.getElementById("paper-status"); return !!s && s.textContent.includes("4 of 4 runs done") && s.textContent.includes("finished") })()`, 60*time.Second)
 	p.poll("the charts", `document.querySelectorAll("#paper-charts svg").length === 2 && document.getElementById("paper-charts").dataset.done === "4"`, 10*time.Second)
 	for _, id := range []string{"paper-alpha-width-1", "paper-alpha-depth-1"} {
 		n := p.eval(fmt.Sprintf(`String(document.querySelectorAll("#%s path, #%s polyline, #%s circle").length)`, id, id, id))
