@@ -2,8 +2,6 @@
 
 package kernel
 
-import "sync"
-
 // The packed product: C (m×n) = A·B with A(i,p) = a[i·ars + p·aps] and B(p,j) = b[p·bps + j·bjs],
 // so that one driver serves MatMul (B row-major), MatMulTransA (A read down its columns) and
 // MatMulTransB (B read across its rows, a layer's out×in weights), as in the BLIS design
@@ -54,8 +52,9 @@ const (
 	mcMax = 120             // 120 rows of a 256-deep A block: 120 KiB, in L2
 	mcBuf = mcMax + mcMax/2 // the last row block takes up to mcMax/2 more rows
 	// parMinWork is the number of multiply-adds from which a product is split between the
-	// threads (SetThreads): about 100 µs of work, against a few µs to wake a goroutine.
-	parMinWork = 1 << 22
+	// threads (SetThreads): about 3 µs of work, against about 1 µs to hand a part to a
+	// spinning team goroutine (team_amd64.go).
+	parMinWork = 1 << 18
 )
 
 // kBlock returns the depth of the k blocks: k in ⌈k/kcMax⌉ equal blocks, rounded up to 8
@@ -86,37 +85,30 @@ func gemmPacked(mk microKernel, c []float32, ldc int, a []float32, ars, aps int,
 	}
 	if t := Threads(); t > 1 && m*k*n >= parMinWork {
 		panels := (n + mk.nr - 1) / mk.nr
+		// A weight gradient (A read down its columns, C a layer's out×in) is split by rows of C,
+		// the other products by columns: either way a goroutine's share of C is the rows of
+		// the layer's weights whose outputs it computes in the forward product, so that each
+		// core keeps reading and updating the same half of the weights.
+		rowsFirst := ars == 1 && aps != 1 && m >= 2*t*mk.mr
 		switch {
-		case panels >= 2*t: // split the columns: each thread packs its own part of B
-			var wg sync.WaitGroup
-			for w := 0; w < t; w++ {
+		case panels >= 2*t && !rowsFirst: // split the columns: each thread packs its own part of B
+			tasks := make([]part, t)
+			for w := range tasks {
 				j0 := panels * w / t * mk.nr
 				j1 := min(n, panels*(w+1)/t*mk.nr)
-				task := gemmTask{mk, c[j0:], ldc, a, ars, aps, b[j0*bjs:], bps, bjs, m, k, j1 - j0, &wg}
-				if w == t-1 {
-					task.run()
-					break
-				}
-				wg.Add(1)
-				pool.submit(task)
+				tasks[w].gemm = gemmTask{mk, c[j0:], ldc, a, ars, aps, b[j0*bjs:], bps, bjs, m, k, j1 - j0}
 			}
-			wg.Wait()
+			pool.run(tasks)
 			return
 		case m >= 2*t*mk.mr: // split the rows (multiples of mr): each thread packs all of B
-			var wg sync.WaitGroup
 			strips := (m + mk.mr - 1) / mk.mr
-			for w := 0; w < t; w++ {
+			tasks := make([]part, t)
+			for w := range tasks {
 				i0 := strips * w / t * mk.mr
 				i1 := min(m, strips*(w+1)/t*mk.mr)
-				task := gemmTask{mk, c[i0*ldc:], ldc, a[i0*ars:], ars, aps, b, bps, bjs, i1 - i0, k, n, &wg}
-				if w == t-1 {
-					task.run()
-					break
-				}
-				wg.Add(1)
-				pool.submit(task)
+				tasks[w].gemm = gemmTask{mk, c[i0*ldc:], ldc, a[i0*ars:], ars, aps, b, bps, bjs, i1 - i0, k, n}
 			}
-			wg.Wait()
+			pool.run(tasks)
 			return
 		}
 	}
@@ -133,7 +125,6 @@ type gemmTask struct {
 	b        []float32
 	bps, bjs int
 	m, k, n  int
-	wg       *sync.WaitGroup
 }
 
 func (t gemmTask) run() {
@@ -254,28 +245,4 @@ func packB(dst, b []float32, bps, bjs, kb, n, nr int) {
 }
 
 // pool runs the parts of split products on Threads()−1 long-lived goroutines.
-var pool workerPool
-
-type workerPool struct {
-	mu      sync.Mutex
-	started int
-	tasks   chan gemmTask
-}
-
-func (p *workerPool) submit(t gemmTask) {
-	p.mu.Lock()
-	if p.tasks == nil {
-		p.tasks = make(chan gemmTask, 64)
-	}
-	for p.started < Threads()-1 {
-		p.started++
-		go func() {
-			for t := range p.tasks {
-				t.run()
-				t.wg.Done()
-			}
-		}()
-	}
-	p.mu.Unlock()
-	p.tasks <- t
-}
+var pool teamPool

@@ -170,5 +170,16 @@ func (n *NetOf[T]) Clone() *NetOf[T] {
 // where the machine has one, so the last bit may differ from a plain loop's, always the same
 // way).
 func (n *NetOf[T]) SGD(grad []T, lr T) {
-	linalg.Axpy(n.Params[:len(grad)], grad, -lr)
+	// Layer by layer: a split Axpy (kernel.SetThreads) then gives each goroutine the rows of
+	// each layer it computed, which its core holds. The cuts are rounded down to a multiple
+	// of 16 values, so that every value is updated as by one Axpy over all of them (whose
+	// vector loop takes 16 at a time and leaves the last len mod 16 to a plain loop).
+	p := n.Params[:len(grad)]
+	for l := range n.Layers() {
+		lo, hi := n.offs[l]&^15, n.offs[l+1]&^15
+		if l == n.Layers()-1 {
+			hi = len(p)
+		}
+		linalg.Axpy(p[lo:hi], grad[lo:hi], -lr)
+	}
 }
