@@ -131,7 +131,7 @@ type Trainer struct {
 	by          []uint8
 	dev         Device // nil: the CPU computes
 	measurer    Measurer
-	threads     int // SetThreads: goroutines a step and a measurement use (0: 1)
+	threads     int // SetThreads: goroutines a measurement uses (0: 1)
 	// f64 trains a float64 copy of the network (precision float64): then net and conv keep
 	// the initial float32 weights, for the shape and the description only.
 	f64 double
@@ -143,17 +143,13 @@ type Trainer struct {
 // data whose weights it sets (SetWeights).
 type Measurer func(ctx context.Context, model noise.Model, set *data.Set, test bool, weights []float32, cfg noise.Config) (*noise.Measurement, error)
 
-// SetThreads lets the trainer use n goroutines (n ≤ 1: one, the default): a fully connected
-// float32 network's step splits its batch between them (nn.Workspace.SetThreads), and the
-// noise measurement cuts its batches into n ranges (noise.Config.Workers). The numbers then
-// equal the one-goroutine numbers to float rounding (about 1e-7 relative for a step's
-// gradient, 1e-13 for a measurement's sums), and are the same on every run with the same n.
-// Call it before the first step.
+// SetThreads lets the trainer's noise measurement cut its batches into n ranges, each on a
+// goroutine of its own (noise.Config.Workers; n ≤ 1: one, the default). Its numbers then
+// equal the one-goroutine numbers to float rounding (about 1e-13 relative in the sums), and
+// are the same on every run with the same n. Steps are not affected: to use more cores, a
+// step splits each of its matrix products and updates (kernel.SetThreads), bit for bit.
 func (t *Trainer) SetThreads(n int) {
 	t.threads = max(n, 1)
-	if t.ws != nil {
-		t.ws.SetThreads(t.threads)
-	}
 }
 
 // UseMeasurer makes m measure the noise from now on (not with a device attached).
@@ -477,8 +473,8 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	} else if t.conv != nil {
 		st, err = t.convWS.Gradient(t.conv, t.loss, x, y, t.grad)
 	} else if t.p.Momentum == 0 && t.p.WeightDecay == 0 {
-		// plain SGD: the workspace takes the step with the gradient, both split between the
-		// trainer's goroutines (SetThreads), and leaves the weights if the loss is not finite
+		// plain SGD: the workspace takes the step with the gradient, and leaves the weights if
+		// the loss is not finite
 		st, err = t.ws.Step(t.net, t.loss, x, y, t.grad, float32(t.LR()))
 		stepped = true
 	} else {

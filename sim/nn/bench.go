@@ -7,15 +7,20 @@ import "math/rand/v2"
 // classes, drawn from seed. It is the workload of the speed benchmarks (BenchmarkStep,
 // cmd/nnbench), and of the PyTorch peer in cmd/nnbench/torch_peer.py.
 func NewBenchStep(sizes []int, b int, loss Loss, seed uint64) func() Stats {
-	return NewBenchStepThreads(sizes, b, loss, seed, 1)
+	net, x, y := benchProblem(sizes, b, seed)
+	ws := net.NewWorkspace(b)
+	g := make([]float32, net.NumParams())
+	return func() Stats {
+		st, _ := ws.Step(net, loss, x, y, g, 0.1)
+		return st
+	}
 }
 
-// NewBenchStepThreads is NewBenchStep with the gradient split between threads goroutines
-// (Workspace.SetThreads).
-func NewBenchStepThreads(sizes []int, b int, loss Loss, seed uint64, threads int) func() Stats {
+// benchProblem returns NewBenchStep's network and batch.
+func benchProblem(sizes []int, b int, seed uint64) (*Net, []float32, []uint8) {
 	net, err := New(sizes, seed)
 	if err != nil {
-		panic(err) // fixed sizes chosen by the benchmarks
+		panic(err) // fixed sizes chosen by the benchmarks and tests
 	}
 	r := rand.New(rand.NewPCG(seed, 77))
 	x := make([]float32, b*sizes[0])
@@ -26,11 +31,5 @@ func NewBenchStepThreads(sizes []int, b int, loss Loss, seed uint64, threads int
 	for i := range y {
 		y[i] = uint8(r.IntN(sizes[len(sizes)-1]))
 	}
-	ws := net.NewWorkspace(b)
-	ws.SetThreads(threads)
-	g := make([]float32, net.NumParams())
-	return func() Stats {
-		st, _ := ws.Step(net, loss, x, y, g, 0.1)
-		return st
-	}
+	return net, x, y
 }

@@ -24,19 +24,16 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// BenchmarkStepThreads times the step of wider networks on one goroutine and split between
-// two (Workspace.SetThreads), and with each product split instead (kernel.SetThreads): compare
-// steps/s of -cpu 2 runs.
+// BenchmarkStepThreads times the step of wider networks with its products and updates on one
+// goroutine and split between two (kernel.SetThreads, bit for bit the same step): compare
+// steps/s of threads1 and threads2 in a -cpu 2 run.
 func BenchmarkStepThreads(b *testing.B) {
-	for _, width := range []int{256, 1024} {
+	for _, width := range []int{256, 512, 1024} {
 		sizes := []int{784, width, width, 10}
-		for _, c := range []struct {
-			name             string
-			threads, kthread int
-		}{{"1", 1, 1}, {"batch2", 2, 1}, {"products2", 1, 2}, {"both2", 2, 2}} {
-			b.Run(fmt.Sprintf("w%d/%s", width, c.name), func(b *testing.B) {
-				defer kernel.SetThreads(kernel.SetThreads(c.kthread))
-				step := NewBenchStepThreads(sizes, 100, CrossEntropy, 1, c.threads)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("w%d/threads%d", width, threads), func(b *testing.B) {
+				defer kernel.SetThreads(kernel.SetThreads(threads))
+				step := NewBenchStep(sizes, 100, CrossEntropy, 1)
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					step()

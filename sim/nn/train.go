@@ -25,7 +25,6 @@ type WorkspaceOf[T linalg.Float] struct {
 	wt    []T       // scratch of MatMulTransBScratch, for the forward products
 	in    []T       // the input widened to float64 (unused in float32, which reads it in place)
 	exp   []float64 // one example's exponentials of the outputs (cross-entropy's softmax)
-	split *split[T] // SetThreads ≥ 2: the parts of a batch split between goroutines
 }
 
 // NewWorkspace returns a workspace for n and batches of up to batch examples.
@@ -116,11 +115,20 @@ func (w *WorkspaceOf[T]) Gradient(n *NetOf[T], loss Loss, x []float32, y []uint8
 	if len(grad) != n.NumParams() {
 		return Stats{}, fmt.Errorf("nn: gradient of %d values for a network of %d parameters", len(grad), n.NumParams())
 	}
-	if w.split != nil && w.split.worth(b) {
-		return w.split.gradient(w, n, loss, x, y, grad, 0, false), nil
-	}
 	return w.gradient(n, loss, x, y, grad, b, b), nil
 }
+
+// Step is Gradient followed by n.SGD(grad, lr), the plain SGD step, unless the loss is not
+// finite (then the weights are left as they were, and grad as Gradient leaves it).
+func (w *WorkspaceOf[T]) Step(n *NetOf[T], loss Loss, x []float32, y []uint8, grad []T, lr T) (Stats, error) {
+	st, err := w.Gradient(n, loss, x, y, grad)
+	if err == nil && finite(st.Loss) {
+		n.SGD(grad, lr)
+	}
+	return st, err
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // gradient is Gradient on the b examples x with the loss's mean taken over all examples
 // of the batch this is part of (the loss gradient is scaled by 1/all). With grad nil it

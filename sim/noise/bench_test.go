@@ -3,6 +3,7 @@ package noise
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/data"
@@ -27,6 +28,30 @@ func BenchmarkMeasure(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Measure(context.Background(), net, nn.CrossEntropy, train, Config{Batch: 100}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMeasureWorkers times a measurement of wider networks (784-w-w-10, 200 of MNIST's
+// batches of 100) with one worker and with two: compare their ns/op in a -cpu 2 run.
+func BenchmarkMeasureWorkers(b *testing.B) {
+	train, err := data.MNIST(true)
+	if errors.Is(err, data.ErrNoMNIST) {
+		b.Skipf("MNIST not reachable: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, width := range []int{256, 512} {
+		net, _ := nn.New([]int{784, width, width, 10}, 1)
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("w%d/workers%d", width, workers), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := Measure(context.Background(), net, nn.CrossEntropy, train, Config{Batch: 100, Batches: 200, Workers: workers}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }

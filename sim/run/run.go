@@ -27,10 +27,10 @@ type Backend interface {
 type CPU struct {
 	// Workers bounds the goroutines one run may use; 0 means runtime.GOMAXPROCS(0).
 	Workers int
-	// SplitMLP, when 2 or more, splits each training step's batch and each noise
-	// measurement's batches of an mlp run between that many goroutines (at most Workers):
-	// faster on free cores, but the numbers then equal a one-goroutine run's only to float
-	// rounding (about 1e-7 relative in a step's gradient, 1e-13 in a measurement's sums).
+	// SplitMLP, when 2 or more, splits each noise measurement's batches of an mlp run
+	// between that many goroutines (at most Workers): faster on free cores, but the numbers
+	// then equal a one-goroutine run's only to float rounding (about 1e-13 relative in a
+	// measurement's sums).
 	// 0 or 1, the default, keeps every mlp result independent of the machine's cores, so a
 	// spec and seed give the same bits on the server, in the CLI and in a browser's worker.
 	SplitMLP int
@@ -48,8 +48,8 @@ func (c CPU) Run(ctx context.Context, s spec.Spec, progress spec.Reporter) (any,
 	case "stable":
 		return stable.Run(ctx, s, progress)
 	case "mlp":
-		// SplitMLP goroutines split each training step's batch and the noise measurement's
-		// batches (mlp.Trainer.SetThreads); one by default (see SplitMLP).
+		// SplitMLP goroutines split the noise measurement's batches (mlp.Trainer.SetThreads);
+		// one by default (see SplitMLP).
 		train, test, err := mlp.LoadData(s)
 		if err != nil {
 			return nil, err

@@ -274,13 +274,17 @@ func runNative(ctx context.Context, c config) ([]row, []string, error) {
 		if maxWidth(sh.sizes) < 256 || runtime.NumCPU() < 2 {
 			continue
 		}
-		// both cores: Go's step split over the batch and the weight gradient's rows
-		// (nn.Workspace.SetThreads, what a run's workers do), PyTorch with 2 threads
+		// both cores: Go's step with each product and update split between two goroutines
+		// (kernel.SetThreads, what `tailscope mlp` does), PyTorch with 2 threads
 		fmt.Fprintf(os.Stderr, "peerbench: native step %s b=%d on 2 threads\n", dashed(sh.sizes), sh.batch)
 		one := func() (float64, error) { return goSteps(step, c.seconds), nil }
-		step2 := nn.NewBenchStepThreads(sh.sizes, sh.batch, nn.CrossEntropy, 1, 2)
-		goSteps(step2, 0.2) // warm-up
-		two := func() (float64, error) { return goSteps(step2, c.seconds), nil }
+		step2 := nn.NewBenchStep(sh.sizes, sh.batch, nn.CrossEntropy, 1)
+		on2 := func(seconds float64) float64 {
+			defer kernel.SetThreads(kernel.SetThreads(2))
+			return goSteps(step2, seconds)
+		}
+		on2(0.2) // warm-up, which also starts the kernels' second goroutine
+		two := func() (float64, error) { return on2(c.seconds), nil }
 		rates, err = roundRobin(c, one, two, torchThreads(tp, 2, fs[0]))
 		if err != nil {
 			return nil, nil, err

@@ -80,7 +80,7 @@ func Run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 }
 
 // splitHelp documents -split, which mlp and run share.
-const splitHelp = "mlp runs: goroutines that split each step's batch and each noise measurement's batches (faster on free cores; the numbers then equal a one-goroutine run's to float rounding, not bit for bit)"
+const splitHelp = "mlp runs: goroutines that split each noise measurement's batches (faster on free cores; the numbers then equal a one-goroutine run's to float rounding, not bit for bit; steps use every worker anyway, bit for bit)"
 
 // runWithProgress runs s on the CPU backend, the one path every subcommand takes, with a
 // progress line on stderr unless quiet.
@@ -95,13 +95,12 @@ func runWithProgress(ctx context.Context, s spec.Spec, workers, split int, quiet
 			}
 		}
 	}
-	// One run owns this process. With -split N a fully connected network splits each step's
-	// batch and each measurement's batches between N goroutines itself (run.CPU.SplitMLP,
-	// mlp.Trainer.SetThreads; numbers equal to float rounding, so it is asked for, not a
-	// default); the convolutional net splits each large matrix product instead (results do
-	// not depend on that split). The server, which runs several specs at once, keeps the
-	// kernels' default of one goroutine per product.
-	if s.Kind == "mlp" && s.Text("arch") == string(spec.ArchAlexNet) {
+	// One run owns this process, so its matrix products and weight updates are split
+	// between the workers (kernel.SetThreads: bit for bit the one-goroutine numbers). With
+	// -split N the noise measurement also cuts its batches into N ranges (run.CPU.SplitMLP;
+	// numbers equal to float rounding, so it is asked for, not a default). The server, which
+	// runs several specs at once, keeps the kernels' default of one goroutine per product.
+	if s.Kind == "mlp" {
 		defer kernel.SetThreads(kernel.SetThreads(workers))
 	}
 	start := time.Now()
