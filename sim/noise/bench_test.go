@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
 )
 
@@ -33,7 +34,9 @@ func BenchmarkMeasure(b *testing.B) {
 }
 
 // BenchmarkMeasureWorkers times a measurement of wider networks (784-w-w-10, 200 of MNIST's
-// batches of 100) with one worker and with two: compare their ns/op in a -cpu 2 run.
+// batches of 100) with one worker, with two (Config.Workers: the batches cut into two
+// ranges), and with one worker whose products are split between two goroutines
+// (kernel.SetThreads, bit for bit the one-worker numbers): compare their ns/op in a -cpu 2 run.
 func BenchmarkMeasureWorkers(b *testing.B) {
 	train, err := data.MNIST(true)
 	if errors.Is(err, data.ErrNoMNIST) {
@@ -44,10 +47,14 @@ func BenchmarkMeasureWorkers(b *testing.B) {
 	}
 	for _, width := range []int{256, 512} {
 		net, _ := nn.New([]int{784, width, width, 10}, 1)
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("w%d/workers%d", width, workers), func(b *testing.B) {
+		for _, c := range []struct {
+			name             string
+			workers, kthread int
+		}{{"workers1", 1, 1}, {"workers2", 2, 1}, {"kernel2", 1, 2}} {
+			b.Run(fmt.Sprintf("w%d/%s", width, c.name), func(b *testing.B) {
+				defer kernel.SetThreads(kernel.SetThreads(c.kthread))
 				for i := 0; i < b.N; i++ {
-					if _, err := Measure(context.Background(), net, nn.CrossEntropy, train, Config{Batch: 100, Batches: 200, Workers: workers}); err != nil {
+					if _, err := Measure(context.Background(), net, nn.CrossEntropy, train, Config{Batch: 100, Batches: 200, Workers: c.workers}); err != nil {
 						b.Fatal(err)
 					}
 				}
