@@ -334,7 +334,7 @@ func driftWarning(d []DriftPoint, zerosKept bool) string {
 		return ""
 	}
 	se := func(p DriftPoint) float64 { // back from the 95% interval of α
-		return (p.Hi - p.Lo) / (2 * z975)
+		return (p.Hi - p.Lo) / (2 * Z975)
 	}
 	last := d[len(d)-1]
 	lowest := d[0]

@@ -25,8 +25,9 @@ type Estimate struct {
 // the α-stable range (0, 2] and is reported as 4.
 const MaxAlphaCI = 4
 
-// z975 is the 0.975 quantile of N(0, 1), for 95% intervals.
-const z975 = 1.959963984540054
+// Z975 is the 0.975 quantile of N(0, 1), for 95% intervals: this package's, and those other
+// packages compute around its estimates (sim/iterates).
+const Z975 = 1.959963984540054
 
 // NonFiniteError reports NaN or ±Inf values in the input.
 type NonFiniteError struct {
@@ -78,8 +79,8 @@ func nonZero(x []float64, zeros int) []float64 {
 // larger, so that the interval always holds its estimate).
 func invCI(m, se float64) (alpha, lo, hi float64) {
 	alpha = 1 / m
-	lo = 1 / (m + z975*se)
-	if d := m - z975*se; d > 1.0/MaxAlphaCI {
+	lo = 1 / (m + Z975*se)
+	if d := m - Z975*se; d > 1.0/MaxAlphaCI {
 		hi = 1 / d
 	} else {
 		hi = max(MaxAlphaCI, alpha)

@@ -97,8 +97,8 @@ func koutrouvelis(x, q []float64) (Estimate, error) {
 	m := sum / ok
 	sd := math.Sqrt(max(sum2/ok-m*m, 0) * ok / (ok - 1))
 	se := sd / math.Sqrt(ok)
-	e.Lo = max(e.Alpha-z975*se, 0)
-	e.Hi = min(e.Alpha+z975*se, 2)
+	e.Lo = max(e.Alpha-Z975*se, 0)
+	e.Hi = min(e.Alpha+Z975*se, 2)
 	return e, nil
 }
 

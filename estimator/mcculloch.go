@@ -196,8 +196,8 @@ func mcculloch(q []float64, n int) (Estimate, error) {
 		}
 	}
 	se := math.Sqrt(v) / math.Abs(dnu)
-	e.Lo = max(alpha-z975*se, 0)
-	e.Hi = min(alpha+z975*se, 2)
+	e.Lo = max(alpha-Z975*se, 0)
+	e.Hi = min(alpha+Z975*se, 2)
 	if e.Lo > e.Hi { // α̂ = 2 with a wide interval
 		e.Lo = e.Hi
 	}

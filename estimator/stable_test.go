@@ -143,7 +143,7 @@ func TestQuantile(t *testing.T) {
 	if got := (SymStable{Alpha: 1, Sigma: 3}).Quantile(0.75); math.Abs(got-3) > 1e-14 {
 		t.Errorf("Cauchy(3).Quantile(0.75) = %v, want 3", got)
 	}
-	if got, want := (SymStable{Alpha: 2, Sigma: 1}).Quantile(0.975), math.Sqrt2*z975; math.Abs(got-want) > 1e-12 {
+	if got, want := (SymStable{Alpha: 2, Sigma: 1}).Quantile(0.975), math.Sqrt2*Z975; math.Abs(got-want) > 1e-12 {
 		t.Errorf("N(0,2).Quantile(0.975) = %v, want %v", got, want)
 	}
 	if !math.IsNaN(SymStable{Alpha: 1, Sigma: 1}.Quantile(1.5)) {

@@ -27,9 +27,6 @@ const NoiseBatches = 10000
 // divergedNorm: a chain whose distance to the solution passes it is counted as diverged and stopped.
 const divergedNorm = 1e100
 
-// z975 is the 0.975 quantile of N(0, 1), for 95% intervals.
-const z975 = 1.959963984540054
-
 // SurvivalPoints bounds the points of the empirical survival curve in a Result.
 const SurvivalPoints = 120
 
@@ -261,8 +258,8 @@ func uncapped(e estimator.Estimate) estimator.Estimate {
 	k := math.Ceil(math.Sqrt(float64(e.N)))
 	m := 1 / e.Alpha
 	se := m / math.Sqrt(k)
-	e.Lo = 1 / (m + z975*se)
-	if d := m - z975*se; d > 0 {
+	e.Lo = 1 / (m + estimator.Z975*se)
+	if d := m - estimator.Z975*se; d > 0 {
 		e.Hi = 1 / d
 	}
 	return e

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/tailscope/tailscope/estimator"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -182,6 +183,6 @@ func root(z []float64) (s, lo, hi float64, beyond bool) {
 	if slope <= 0 {
 		return s, 0, MaxTailIndex, false
 	}
-	d := z975 * seH / slope
+	d := estimator.Z975 * seH / slope
 	return s, max(s-d, 0), s + d, false
 }
