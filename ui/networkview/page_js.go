@@ -3,10 +3,13 @@
 package networkview
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 	"syscall/js"
 
 	"github.com/tailscope/tailscope/ui/appstate"
+	"github.com/tailscope/tailscope/ui/worker"
 )
 
 // pageState reads the page's state from the URL fragment, for a View mounted without a
@@ -41,17 +44,19 @@ func sharePathID() string {
 func init() { EvalData = (&Client{Base: pageOrigin()}).load } // a worker's data: from the server
 
 // evalWorkers is how many Web Workers a measurement is spread over: 2 where the browser
-// reports at least 2 logical cores (navigator.hardwareConcurrency), else 1 (the page's thread);
-// a page address with ?evalWorkers=N (1 … 8) sets it, to compare.
+// reports at least 2 logical cores (worker.Cores), else 1 (the page's thread); a page address
+// with ?evalWorkers=N (1 … 8) sets it, to compare (another value is ignored).
 func evalWorkers() int {
 	g := js.Global()
 	if g.Get("Worker").Type() != js.TypeFunction || g.Get("location").Type() != js.TypeObject {
 		return 1 // not a browser page (node runs the js/wasm tests): no Web Workers
 	}
-	if _, v, ok := strings.Cut(g.Get("location").Get("search").String(), "evalWorkers="); ok && v != "" && v[0] >= '1' && v[0] <= '8' {
-		return int(v[0] - '0')
+	if q, err := url.ParseQuery(strings.TrimPrefix(g.Get("location").Get("search").String(), "?")); err == nil {
+		if n, err := strconv.Atoi(q.Get("evalWorkers")); err == nil && n >= 1 && n <= 8 {
+			return n
+		}
 	}
-	if hc := g.Get("navigator").Get("hardwareConcurrency"); hc.Type() == js.TypeNumber && hc.Int() >= 2 {
+	if worker.Cores() >= 2 {
 		return 2
 	}
 	return 1

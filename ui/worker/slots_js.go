@@ -4,13 +4,16 @@ package worker
 
 import "syscall/js"
 
-// Slots is how many jobs a page should run at once: navigator.hardwareConcurrency, kept within
-// 2 … 4 (a worker per core, without taking every core of a big machine from the page). Workers
-// beyond the pool's maxIdle are started afresh per run.
-func Slots() int {
-	n := 2
+// Cores is the browser's navigator.hardwareConcurrency (logical cores), or 0 where it does not
+// say: the one reading of the page's cores behind Slots and the Network view's measurement.
+func Cores() int {
 	if hc := js.Global().Get("navigator").Get("hardwareConcurrency"); hc.Type() == js.TypeNumber {
-		n = hc.Int()
+		return hc.Int()
 	}
-	return min(max(n, 2), 4)
+	return 0
 }
+
+// Slots is how many jobs a page should run at once: Cores, kept within 2 … 4 (a worker per
+// core, without taking every core of a big machine from the page; 2 where the browser does not
+// say). Workers beyond the pool's maxIdle are started afresh per run.
+func Slots() int { return min(max(Cores(), 2), 4) }
