@@ -203,10 +203,15 @@ const TestChunk = 500
 // the weights (Net's are no longer updated). Call it before the first step.
 // A float64 trainer ignores it: the devices compute in float32.
 func (t *Trainer) UseDevice(d Device) {
-	if !float64Built || t.f64 == nil {
+	if !t.inFloat64() {
 		t.dev = d
 	}
 }
+
+// inFloat64 reports whether t trains a float64 copy of its network (precision float64).
+// float64Built is a constant, so in the browser's build, where it is false, the float64
+// branches behind this small (inlined) test compile away.
+func (t *Trainer) inFloat64() bool { return float64Built && t.f64 != nil }
 
 // Loss returns the training loss.
 func (t *Trainer) Loss() nn.Loss { return t.loss }
@@ -466,7 +471,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	var st nn.Stats
 	var err error
 	stepped := false
-	if float64Built && t.f64 != nil {
+	if t.inFloat64() {
 		st, err = t.f64.gradient(x, y)
 	} else if t.dev != nil {
 		st, err = t.dev.Gradient(x, y, nil)
@@ -486,7 +491,7 @@ func (t *Trainer) Step() (nn.Stats, error) {
 	if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
 		return st, fmt.Errorf("mlp: training diverged at iteration %d (minibatch loss %v): lower lr", t.iter, st.Loss)
 	}
-	if float64Built && t.f64 != nil {
+	if t.inFloat64() {
 		t.f64.step(t.LR(), t.p.Momentum, t.p.WeightDecay)
 	} else if t.dev != nil {
 		if t.p.Momentum != 0 || t.p.WeightDecay != 0 {
@@ -630,7 +635,7 @@ func (t *Trainer) headline(m *noise.Measurement) (alpha, lo, hi float64) {
 func (t *Trainer) testStats() (loss, acc float64, err error) {
 	const chunk = TestChunk
 	forward := func(x []float32, y []uint8) (nn.Stats, error) {
-		if float64Built && t.f64 != nil {
+		if t.inFloat64() {
 			return t.f64.forward(x, y)
 		}
 		if t.dev != nil {
