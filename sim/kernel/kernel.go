@@ -160,11 +160,15 @@ var scratch = sync.Pool{New: func() any { return new([]float32) }}
 // threads is the number of goroutines a large product is split between (SetThreads).
 var threads atomic.Int32
 
-// SetThreads makes the fast kernels split each large product (about 4M multiply-adds and
-// more) between n goroutines, n ≥ 1 (values below 1 mean 1), and returns the previous
-// setting. The default is 1: callers that already run one product per core (sim/noise's
-// workers) keep it. Results do not depend on it: every element of C is summed in the same
-// order whatever the split. The plain loops and the browser's kernel ignore it.
+// SetThreads makes the amd64 kernels split each product of 256K multiply-adds and more, and
+// each Axpy of 16K values and more, between n goroutines, n ≥ 1 (values below 1 mean 1), and
+// returns the previous setting. The default is 1: callers that already run one product per
+// core (a server running several specs, sim/noise's workers) keep it. Results do not depend
+// on it: every element of C is summed in the same order whatever the split, and each value
+// of an Axpy is updated alone. The parts run on long-lived goroutines that spin between
+// calls for up to 200 µs (team_amd64.go); calls from several goroutines at once are safe
+// (one gets the team, the others run their parts themselves). The plain loops and the
+// browser's kernel ignore it.
 func SetThreads(n int) int {
 	return int(threads.Swap(int32(max(n, 1))))
 }
