@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/tailscope/tailscope/sim/spec"
 )
@@ -180,6 +181,10 @@ func release(c *conn) {
 	c.close()
 }
 
+// progressEvery is the shortest time between two progress messages of a job: 20 a second are
+// enough for a progress line.
+const progressEvery = 50 * time.Millisecond
+
 // Serve is the main loop of a worker instance: it takes run requests from the page one at a time,
 // runs their handler, and posts progress, then the output or the error. It never returns.
 func Serve() {
@@ -207,8 +212,14 @@ func Serve() {
 			m["id"] = r.id
 			self.Call("postMessage", m)
 		}
+		var last time.Time
 		out, err := serveOne(r.job, r.input, func(p spec.Progress) {
-			post(map[string]any{"type": "progress", "fraction": p.Fraction, "message": p.Message})
+			// At most one progress message per progressEvery: each costs the page a callback into
+			// Go and, in a view, a render, and a job reports after every batch.
+			if now := time.Now(); now.Sub(last) >= progressEvery {
+				last = now
+				post(map[string]any{"type": "progress", "fraction": p.Fraction, "message": p.Message})
+			}
 		})
 		if err != nil {
 			post(map[string]any{"type": "error", "message": err.Error()})
