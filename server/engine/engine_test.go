@@ -487,6 +487,13 @@ func TestCancelSweep(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	// The runs read Cancelled as soon as the engine records the cancel; the worker counts the
+	// running one (Executed) only after it has reported it, a moment later. Wait for that
+	// count, then give a wrongly started queued run time to be counted too.
+	for deadline := time.Now().Add(10 * time.Second); w.Executed.Load() < 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
 	if n := w.Executed.Load(); n != 1 {
 		t.Errorf("%d runs were executed; only the first had started", n)
 	}
