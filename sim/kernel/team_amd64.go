@@ -115,6 +115,9 @@ func (m *member) loop() {
 			if i&255 != 255 {
 				continue
 			}
+			// Let another goroutine have this processor if one waits for it (with fewer
+			// processors than threads, the caller itself may be the one waiting).
+			runtime.Gosched()
 			if start.IsZero() {
 				start = time.Now()
 				continue
