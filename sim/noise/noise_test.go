@@ -8,9 +8,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/tailscope/tailscope/estimator"
+	"github.com/tailscope/tailscope/estimator/hist"
 	"github.com/tailscope/tailscope/sim/data"
 	"github.com/tailscope/tailscope/sim/nn"
 )
@@ -238,6 +240,57 @@ func TestSampleHistogram(t *testing.T) {
 			var back SampleHistogram
 			if b, err := json.Marshal(h); err != nil || json.Unmarshal(b, &back) != nil || !reflect.DeepEqual(back, *h) {
 				t.Errorf("JSON round trip: %+v, want %+v (%v)", back, *h, err)
+			}
+		})
+	}
+}
+
+// TestSampleHistogramOneSort: the histogram of samples with both signs, zeros, NaNs and
+// infinities equals the one computed the plain way (|x| sorted on its own, the values binned
+// unsorted), field for field.
+func TestSampleHistogramOneSort(t *testing.T) {
+	plain := func(sample []float64) *SampleHistogram {
+		var vals, abs []float64
+		for _, x := range sample {
+			if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
+				vals, abs = append(vals, x), append(abs, math.Abs(x))
+			}
+		}
+		slices.Sort(abs)
+		h := &SampleHistogram{N: len(sample), Zeros: len(sample) - len(abs), Lim: hist.Quantile(abs, 0.999), Median: hist.Quantile(abs, 0.5)}
+		b := hist.Equal(vals, -h.Lim, h.Lim, SampleBins)
+		h.Counts, h.Clipped = b.Counts, b.Below+b.Above
+		return h
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name string
+		n    int
+		draw func() float64
+	}{
+		{"Cauchy-like, both signs", 20000, func() float64 { return r.NormFloat64() / (r.Float64() + 0.01) }},
+		{"positive only", 500, func() float64 { return r.ExpFloat64() }},
+		{"negative only", 500, func() float64 { return -r.ExpFloat64() }},
+		{"ties and specials", 3000, func() float64 {
+			switch r.IntN(10) {
+			case 0:
+				return 0
+			case 1:
+				return math.NaN()
+			case 2:
+				return math.Inf(1 - 2*r.IntN(2))
+			}
+			return float64(r.IntN(21) - 10)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sample := make([]float64, tc.n)
+			for i := range sample {
+				sample[i] = tc.draw()
+			}
+			got, want := NewSampleHistogram(sample), plain(sample)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})
 	}
