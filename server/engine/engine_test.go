@@ -231,8 +231,8 @@ func TestCancel(t *testing.T) {
 		if d := time.Since(start); d > 3*time.Second {
 			t.Errorf("cancelling took %v", d)
 		}
-		if !strings.Contains(got.Message, "while running") || w.Executed.Load() != 1 {
-			t.Errorf("message %q, executed %d", got.Message, w.Executed.Load())
+		if n := executedSoon(w, 1); !strings.Contains(got.Message, "while running") || n != 1 {
+			t.Errorf("message %q, executed %d", got.Message, n)
 		}
 	})
 	t.Run("queued", func(t *testing.T) {
@@ -496,14 +496,21 @@ func TestCancelSweep(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	// The runs read Cancelled as soon as the engine records the cancel; the worker counts the
-	// running one (Executed) only after it has reported it, a moment later. Wait for that
-	// count, then give a wrongly started queued run time to be counted too.
-	for deadline := time.Now().Add(10 * time.Second); w.Executed.Load() < 1 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	// Wait for the running run to be counted, then give a wrongly started queued run time to
+	// be counted too.
+	executedSoon(w, 1)
 	time.Sleep(200 * time.Millisecond)
 	if n := w.Executed.Load(); n != 1 {
 		t.Errorf("%d runs were executed; only the first had started", n)
 	}
+}
+
+// executedSoon returns w.Executed once it reaches want, or after 10 s. A worker counts a run
+// after it has reported it, so the count may lag the state the engine records from that
+// report (a cancelled run reads Cancelled at once).
+func executedSoon(w *Worker, want int64) int64 {
+	for deadline := time.Now().Add(10 * time.Second); w.Executed.Load() < want && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return w.Executed.Load()
 }
