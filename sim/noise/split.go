@@ -99,14 +99,23 @@ type GradientSums struct {
 	Zero     []uint64 // bit i%64 of word i/64: parameter i's gradient was 0 in every batch
 }
 
-// GradientPart computes pass 1 over the batches [lo, hi) of those cfg uses; progress, if not
-// nil, gets the batches done.
-func GradientPart(ctx context.Context, model Model, set *data.Set, cfg Config, lo, hi int, progress func(done int)) (*GradientSums, error) {
+// partPlan is the plan of a part of a measurement over the batches [lo, hi), checked.
+func partPlan(model Model, set *data.Set, cfg Config, lo, hi int) (*plan, error) {
 	pl, err := newPlan(model, set, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if err := pl.checkRange(lo, hi); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// GradientPart computes pass 1 over the batches [lo, hi) of those cfg uses; progress, if not
+// nil, gets the batches done.
+func GradientPart(ctx context.Context, model Model, set *data.Set, cfg Config, lo, hi int, progress func(done int)) (*GradientSums, error) {
+	pl, err := partPlan(model, set, cfg, lo, hi)
+	if err != nil {
 		return nil, err
 	}
 	return pl.gradientPart(ctx, model, max(1, cfg.Workers), lo, hi, progress)
@@ -210,11 +219,8 @@ type NoiseSums struct {
 // NoisePart computes pass 2 over the batches [lo, hi) of those cfg uses, given ḡ (mean) and
 // where the streams stand at batch lo; progress, if not nil, gets the batches done.
 func NoisePart(ctx context.Context, model Model, set *data.Set, cfg Config, mean []float64, start Start, lo, hi int, progress func(done int)) (*NoiseSums, error) {
-	pl, err := newPlan(model, set, cfg)
+	pl, err := partPlan(model, set, cfg, lo, hi)
 	if err != nil {
-		return nil, err
-	}
-	if err := pl.checkRange(lo, hi); err != nil {
 		return nil, err
 	}
 	if len(mean) != pl.M || len(start) != pl.L+2 {
