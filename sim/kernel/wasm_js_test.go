@@ -70,3 +70,37 @@ func TestWasmBothKernels(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWasmProducts times the eight products of a 784-128-128-10 step at batch 100 with
+// each loaded WebAssembly kernel and reports GFLOP/s: run under node with
+//
+//	GOOS=js GOARCH=wasm go test -run X -bench WasmProducts -exec="node $PWD/sim/kernel/testdata/wasm_exec_kernels.js" ./sim/kernel
+//
+// and compare with 128-bit SIMD's peak on the machine (4 lanes × 2 flops × 2 pipes × clock).
+func BenchmarkWasmProducts(b *testing.B) {
+	if !slices.Contains(Impls(), "wasm-simd128") {
+		b.Skipf("kernels.js not loaded (have %v): run with -exec testdata/wasm_exec_kernels.js", Impls())
+	}
+	defer setImpl(current())
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, im := range available {
+		for _, c := range []struct {
+			name    string
+			m, k, n int
+			op      func(c, a, b []float32, m, k, n int)
+		}{
+			{"fwd0", 100, 784, 128, MatMulTransB}, {"fwd1", 100, 128, 128, MatMulTransB}, {"fwd2", 100, 128, 10, MatMulTransB},
+			{"dW2", 10, 100, 128, MatMulTransA}, {"delta2", 100, 10, 128, MatMul},
+			{"dW1", 128, 100, 128, MatMulTransA}, {"delta1", 100, 128, 128, MatMul}, {"dW0", 128, 100, 784, MatMulTransA},
+		} {
+			a, bm, cm := randSlice(r, c.m*c.k), randSlice(r, c.k*c.n), make([]float32, c.m*c.n)
+			b.Run(im.name+"/"+c.name, func(b *testing.B) {
+				setImpl(im)
+				for i := 0; i < b.N; i++ {
+					c.op(cm, a, bm, c.m, c.k, c.n)
+				}
+				b.ReportMetric(2*float64(c.m*c.k*c.n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
