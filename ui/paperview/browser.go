@@ -127,7 +127,11 @@ func newLocal(sw sweep.Sweep, body json.RawMessage) *local {
 }
 
 // view returns the status and table the view shows, in the form of the server's answers.
-func (l *local) view() (*Status, *Table) {
+func (l *local) view() (*Status, *Table) { return l.status(), l.table() }
+
+// status is the sweep's status alone: what a run's start changes (the table, which summarises
+// every finished run's result, changes only when a run finishes).
+func (l *local) status() *Status {
 	st := &Status{Sweep: l.body, Counts: map[string]int{}, Finished: true}
 	for _, r := range l.runs {
 		st.Counts[r.State]++
@@ -137,6 +141,11 @@ func (l *local) view() (*Status, *Table) {
 			Error string `json:"error,omitempty"`
 		}{r.State, r.Error})
 	}
+	return st
+}
+
+// table summarises the finished runs' results.
+func (l *local) table() *Table {
 	t := l.summarize(l.runs)
 	tab := &Table{Params: t.Params, Metrics: t.Metrics, Rows: make([]Row, len(t.Rows))}
 	for i, r := range t.Rows {
@@ -145,5 +154,5 @@ func (l *local) view() (*Status, *Table) {
 			tab.Rows[i].Metrics[k] = Stat(m)
 		}
 	}
-	return st, tab
+	return tab
 }

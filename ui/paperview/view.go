@@ -291,7 +291,7 @@ func (c *View) RunHere() {
 					return
 				}
 				l.runs[i].State = "running"
-				c.status, _ = l.view()
+				c.status = l.status()
 				env.UnlockRender()
 				in, _ := json.Marshal(sw.Run(i))
 				out, err := worker.Run(ctx, RunJob, in, nil)
@@ -325,7 +325,7 @@ func (c *View) Cancel() {
 				c.here.runs[i].State = "cancelled"
 			}
 		}
-		c.status, _ = c.here.view()
+		c.status = c.here.status()
 		return
 	}
 	id, tok := c.sweepID, c.token
