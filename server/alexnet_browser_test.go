@@ -21,43 +21,19 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	srv := netServer(t)
 	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
+	page := netPage{t: t, tab: tab, shot: "alexnet-timeout"}
 
-	says := func() string {
-		s, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
-		return s
-	}
-	poll := func(what, js string, timeout time.Duration) {
-		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			browsertest.Screenshot(t, tab, "alexnet-timeout")
-			t.Fatalf("waiting for %s: %v (page says %q)", what, err, says())
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("evaluating %s: %v", js, err)
-		}
-		return s
-	}
 	keys := func(id, key string) {
 		t.Helper()
 		if err := chromedp.Do(tab, chromedp.Focus(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), key)); err != nil {
 			t.Fatalf("pressing a key on #%s: %v", id, err)
 		}
 	}
-	click := func(id string) {
-		t.Helper()
-		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID(id))); err != nil {
-			t.Fatalf("clicking #%s: %v", id, err)
-		}
-	}
 	// alphas returns the measurements' iterations and α̂ (all digits), and checks their losses.
 	alphas := func() []string {
 		t.Helper()
 		var out []string
-		for _, f := range strings.Fields(eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
+		for _, f := range strings.Fields(page.eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
 			p := strings.Split(f, ":")
 			if len(p) != 3 {
 				t.Fatalf("measurement %q: want iter:alpha:loss", f)
@@ -72,7 +48,6 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 		}
 		return out
 	}
-	phase := `((document.getElementById("net-phase")||{}).textContent||"")`
 	evals := `document.querySelectorAll("#net-evals tr.net-row").length`
 
 	// A small fully connected run on MNIST.
@@ -81,38 +56,38 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-	poll("the MNIST subset", phase+`.startsWith("ready")`, 60*time.Second)
-	if eval(`String(!!document.getElementById("net-width") && !document.getElementById("net-ch"))`) != "true" {
+	page.poll("the MNIST subset", netPhaseJS+`.startsWith("ready")`, 60*time.Second)
+	if page.eval(`String(!!document.getElementById("net-width") && !document.getElementById("net-ch"))`) != "true" {
 		t.Errorf("a fully connected run shows no width slider, or a channel slider")
 	}
 
 	// The keyboard picks AlexNet: its sizes, a channel slider instead of width and depth.
 	keys("net-arch", kb.ArrowDown)
-	poll("AlexNet's data", phase+`.startsWith("ready: 500 training and 200 test examples")`, 60*time.Second)
-	if got := eval(`[document.getElementById("net-arch").value, String(!!document.getElementById("net-width")), String(!!document.getElementById("net-depth")), (document.getElementById("net-ch-value")||{}).textContent].join(" ")`); got != "alexnet false false 4" {
+	page.poll("AlexNet's data", netPhaseJS+`.startsWith("ready: 500 training and 200 test examples")`, 60*time.Second)
+	if got := page.eval(`[document.getElementById("net-arch").value, String(!!document.getElementById("net-width")), String(!!document.getElementById("net-depth")), (document.getElementById("net-ch-value")||{}).textContent].join(" ")`); got != "alexnet false false 4" {
 		t.Errorf("after choosing AlexNet: arch, width shown, depth shown, ch = %q; want \"alexnet false false 4\"", got)
 	}
 	// AlexNet takes images: the dataset select offers no synthetic set.
-	if got := eval(`[...document.querySelectorAll("#net-dataset option")].map(o => o.value).join(" ")`); got != "mnist cifar10 cifar100" {
+	if got := page.eval(`[...document.querySelectorAll("#net-dataset option")].map(o => o.value).join(" ")`); got != "mnist cifar10 cifar100" {
 		t.Errorf("with AlexNet the datasets offered are %q; want the image sets \"mnist cifar10 cifar100\"", got)
 	}
 	// One step down the channel slider: 3 channels.
 	keys("net-ch", kb.ArrowLeft)
-	poll("3 channels in the link", `location.hash.includes("arch=alexnet") && location.hash.includes("ch=3")`, 10*time.Second)
-	poll("the data again", phase+`.startsWith("ready")`, 30*time.Second)
+	page.poll("3 channels in the link", `location.hash.includes("arch=alexnet") && location.hash.includes("ch=3")`, 10*time.Second)
+	page.poll("the data again", netPhaseJS+`.startsWith("ready")`, 30*time.Second)
 
 	// Train until two measurements (iterations 0 and 25) are in, then pause.
-	click("net-play")
+	page.click("net-play")
 	start := time.Now()
-	poll("two measurements", evals+` >= 2 && document.querySelectorAll("#chart-alpha circle").length >= 2`, 90*time.Second)
-	click("net-play")
-	poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
+	page.poll("two measurements", evals+` >= 2 && document.querySelectorAll("#chart-alpha circle").length >= 2`, 90*time.Second)
+	page.click("net-play")
+	page.poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
 	t.Logf("AlexNet (ch 3, 500 MNIST digits, b 25): 25 steps and 2 measurements in %.1f s", time.Since(start).Seconds())
 	run := alphas()
 	if len(run) < 2 || !strings.HasPrefix(run[0], "0:") || !strings.HasPrefix(run[1], "25:") {
 		t.Fatalf("measurements %v; want iterations 0 and 25 first", run)
 	}
-	if latest := eval(`document.getElementById("net-latest").textContent`); !strings.Contains(latest, "α̂ = ") {
+	if latest := page.eval(`document.getElementById("net-latest").textContent`); !strings.Contains(latest, "α̂ = ") {
 		t.Errorf("the latest line reads %q; want an α̂", latest)
 	}
 	for _, sz := range []struct{ w, h int64 }{{1400, 900}, {1920, 1080}, {390, 844}} {
@@ -123,7 +98,7 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 	}
 
 	// The link reproduces the run in a fresh page.
-	href := eval(`document.getElementById("net-link").href`)
+	href := page.eval(`document.getElementById("net-link").href`)
 	if !strings.Contains(href, "arch=alexnet") || !strings.Contains(href, "ch=3") {
 		t.Fatalf("the link %q does not carry arch=alexnet and ch=3", href)
 	}
@@ -131,10 +106,10 @@ func TestBrowserNetworkAlexNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, href)
-	poll("the data (link)", phase+`.startsWith("ready: 500 training")`, 60*time.Second)
-	click("net-play")
-	poll("two measurements (link)", evals+` >= 2`, 90*time.Second)
-	click("net-play")
+	page.poll("the data (link)", netPhaseJS+`.startsWith("ready: 500 training")`, 60*time.Second)
+	page.click("net-play")
+	page.poll("two measurements (link)", evals+` >= 2`, 90*time.Second)
+	page.click("net-play")
 	again := alphas()
 	for i := range 2 {
 		if again[i] != run[i] {

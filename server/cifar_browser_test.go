@@ -41,15 +41,12 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 	}
 	srv := netServer(t)
 	tab := browsertest.New(t)
-	says := func() string {
-		s, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
-		return s
-	}
+	page := netPage{t: t, tab: tab}
 	for _, tc := range []struct {
-		dataset, want string
+		dataset, what, want string
 	}{
-		{"cifar10", `((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready: 600 training and 200 test examples")`},
-		{"cifar100", `(document.body.textContent||"").includes("tailscope data get cifar100")`},
+		{"cifar10", "the CIFAR-10 subset", netPhaseJS + `.startsWith("ready: 600 training and 200 test examples")`},
+		{"cifar100", "the command that gets CIFAR-100", `(document.body.textContent||"").includes("tailscope data get cifar100")`},
 	} {
 		sp := netSpec(t)
 		if err := sp.SetChoice("dataset", tc.dataset); err != nil {
@@ -59,9 +56,7 @@ func TestBrowserNetworkCIFAR(t *testing.T) {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](tc.want, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			t.Fatalf("%s: %v (page says %q)", tc.dataset, err, says())
-		}
-		t.Logf("%s: the page says %q", tc.dataset, says())
+		page.poll(tc.dataset+": "+tc.what, tc.want, 60*time.Second)
+		t.Logf("%s: the page says %q", tc.dataset, page.says())
 	}
 }

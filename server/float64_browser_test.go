@@ -21,12 +21,9 @@ func TestBrowserNetworkFloat64(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-	phase := `((document.getElementById("net-phase")||{}).textContent||"")`
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](phase+`.includes("precision float64 trains on the server only")`, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
-		said, _ := chromedp.Run(tab, chromedp.Evaluate[string](phase))
-		t.Fatalf("%v (the page says %q)", err, said)
-	}
-	said, _ := chromedp.Run(tab, chromedp.Evaluate[string](phase))
+	page := netPage{t: t, tab: tab}
+	page.poll("the line that float64 trains on the server only", netPhaseJS+`.includes("precision float64 trains on the server only")`, 60*time.Second)
+	said := page.eval(netPhaseJS)
 	if strings.Contains(said, "\n") || !strings.HasPrefix(said, "stopped: precision float64") || !strings.Contains(said, "Run bigger on the server") {
 		t.Errorf("the page says %q; want one line naming the server button", said)
 	}

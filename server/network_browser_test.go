@@ -115,6 +115,54 @@ func netSpec(t *testing.T) spec.Spec {
 	return sp
 }
 
+// netPage is a tab showing the Network view, for the browser tests: it evaluates JS in the
+// tab and waits for conditions, and a wait that times out fails the test with what the page
+// says.
+type netPage struct {
+	t   *testing.T
+	tab context.Context
+	// shot names the screenshot taken when a wait times out; "" takes none.
+	shot string
+}
+
+// netPhaseJS is the text of the view's progress line ("" while there is none).
+const netPhaseJS = `(document.getElementById("net-phase")||{textContent:""}).textContent`
+
+func (p netPage) eval(js string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
+	if err != nil {
+		p.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return s
+}
+
+// says returns what the page tells a person: the progress line, the server job's line and
+// the message line, joined by " | " ("" for one it does not show).
+func (p netPage) says() string {
+	s, _ := chromedp.Run(p.tab, chromedp.Evaluate[string](`["net-phase","net-job","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
+	return s
+}
+
+// poll waits until the JS condition js holds; what names it in the failure.
+func (p netPage) poll(what, js string, timeout time.Duration) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
+		says := p.says()
+		if p.shot != "" {
+			browsertest.Screenshot(p.t, p.tab, p.shot)
+		}
+		p.t.Fatalf("waiting for %s: %v (page says: %q)", what, err, says)
+	}
+}
+
+func (p netPage) click(id string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.tab, chromedp.Click(chromedp.ID(id))); err != nil {
+		p.t.Fatalf("clicking #%s: %v", id, err)
+	}
+}
+
 // TestBrowserNetwork trains a network in the page: α̂ points appear and the loss falls;
 // pause, one step adds exactly one iteration; reset; the page's link reproduces the same
 // first α̂ values; no console errors.
@@ -124,36 +172,15 @@ func TestBrowserNetwork(t *testing.T) {
 	tab := browsertest.New(t)
 	console := netWatchConsole(t, tab)
 	sp := netSpec(t)
+	page := netPage{t: t, tab: tab, shot: "network-timeout"}
 
-	poll := func(what, js string, timeout time.Duration) {
-		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			phase, _ := chromedp.Run(tab, chromedp.Evaluate[string](`(document.getElementById("net-phase")||{}).textContent+" | "+(document.getElementById("net-msg")||{}).textContent`))
-			browsertest.Screenshot(t, tab, "network-timeout")
-			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, phase)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("evaluating %s: %v", js, err)
-		}
-		return s
-	}
 	iter := func() int {
 		t.Helper()
-		n, err := strconv.Atoi(strings.TrimSpace(eval(`document.getElementById("net-iter").textContent`)))
+		n, err := strconv.Atoi(strings.TrimSpace(page.eval(`document.getElementById("net-iter").textContent`)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
-	}
-	click := func(id string) {
-		t.Helper()
-		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID(id))); err != nil {
-			t.Fatalf("clicking #%s: %v", id, err)
-		}
 	}
 	// series returns the measurements, oldest first: iteration, α̂ (all digits), training loss.
 	type point struct {
@@ -163,7 +190,7 @@ func TestBrowserNetwork(t *testing.T) {
 	series := func() []point {
 		t.Helper()
 		var out []point
-		for _, f := range strings.Fields(eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
+		for _, f := range strings.Fields(page.eval(`(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`)) {
 			p := strings.Split(f, ":")
 			if len(p) != 3 {
 				t.Fatalf("measurement %q: want iter:alpha:loss", f)
@@ -177,22 +204,21 @@ func TestBrowserNetwork(t *testing.T) {
 		}
 		return out
 	}
-	phase := `(document.getElementById("net-phase")||{textContent:""}).textContent`
 	evals := `(document.querySelectorAll("#net-evals tr.net-row").length)`
 
 	link := srv.URL + "/#network?" + sp.Query().Encode()
 	loadApp(t, tab, link)
-	poll("the network view", `!!document.getElementById("netview")`, 10*time.Second)
-	poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
+	page.poll("the network view", `!!document.getElementById("netview")`, 10*time.Second)
+	page.poll("the data", netPhaseJS+`.startsWith("ready")`, 20*time.Second)
 
 	// Play: α̂ points appear, and the loss falls.
-	click("net-play")
-	poll("four measurements", evals+` >= 4 && document.querySelectorAll("#chart-alpha circle").length >= 4`, 60*time.Second)
-	if got := eval(`document.getElementById("net-play").textContent`); got != "Pause" {
+	page.click("net-play")
+	page.poll("four measurements", evals+` >= 4 && document.querySelectorAll("#chart-alpha circle").length >= 4`, 60*time.Second)
+	if got := page.eval(`document.getElementById("net-play").textContent`); got != "Pause" {
 		t.Errorf("while training the play button reads %q; want Pause", got)
 	}
-	click("net-play") // pause
-	poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
+	page.click("net-play") // pause
+	page.poll("the pause", `document.getElementById("net-play").textContent === "Resume"`, 10*time.Second)
 	run := series()
 	if len(run) < 4 {
 		t.Fatalf("%d measurements; want ≥ 4", len(run))
@@ -215,8 +241,8 @@ func TestBrowserNetwork(t *testing.T) {
 	if n := iter(); n != n0 {
 		t.Fatalf("paused at iteration %d, then %d", n0, n)
 	}
-	click("net-step")
-	poll("one step", fmt.Sprintf(`document.getElementById("net-iter").textContent === "%d" && document.getElementById("net-play").textContent === "Resume"`, n0+1), 10*time.Second)
+	page.click("net-step")
+	page.poll("one step", fmt.Sprintf(`document.getElementById("net-iter").textContent === "%d" && document.getElementById("net-play").textContent === "Resume"`, n0+1), 10*time.Second)
 	time.Sleep(400 * time.Millisecond)
 	if n := iter(); n != n0+1 {
 		t.Errorf("after one step from iteration %d: iteration %d; want %d", n0, n, n0+1)
@@ -224,11 +250,11 @@ func TestBrowserNetwork(t *testing.T) {
 	browsertest.Screenshot(t, tab, "network-paused")
 
 	// Reset: back to iteration 0, no measurements.
-	click("net-reset")
-	poll("the reset", `document.getElementById("net-iter").textContent === "0" && !document.getElementById("net-evals")`, 10*time.Second)
+	page.click("net-reset")
+	page.poll("the reset", `document.getElementById("net-iter").textContent === "0" && !document.getElementById("net-evals")`, 10*time.Second)
 
 	// The page's link reproduces the same first three α̂ values, in a fresh page.
-	href := eval(`document.getElementById("net-link").href`)
+	href := page.eval(`document.getElementById("net-link").href`)
 	if !strings.Contains(href, "#network?") || !strings.Contains(href, "seed=3") {
 		t.Errorf("the link %q does not carry the spec", href)
 	}
@@ -236,10 +262,10 @@ func TestBrowserNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, href)
-	poll("the data (link)", phase+`.startsWith("ready")`, 20*time.Second)
-	click("net-play")
-	poll("three measurements (link)", evals+` >= 3`, 60*time.Second)
-	click("net-play")
+	page.poll("the data (link)", netPhaseJS+`.startsWith("ready")`, 20*time.Second)
+	page.click("net-play")
+	page.poll("three measurements (link)", evals+` >= 3`, 60*time.Second)
+	page.click("net-play")
 	again := series()
 	for i := range 3 {
 		if again[i].iter != run[i].iter || again[i].alpha != run[i].alpha {
@@ -264,51 +290,29 @@ func TestBrowserNetworkServer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	poll := func(what, js string, timeout time.Duration) {
-		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-job","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
-			browsertest.Screenshot(t, tab, "network-server-timeout")
-			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, says)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("evaluating %s: %v", js, err)
-		}
-		return s
-	}
-	click := func(id string) {
-		t.Helper()
-		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID(id))); err != nil {
-			t.Fatalf("clicking #%s: %v", id, err)
-		}
-	}
-	phase := `(document.getElementById("net-phase")||{textContent:""}).textContent`
+	page := netPage{t: t, tab: tab, shot: "network-server-timeout"}
 	series := `(document.getElementById("net-evals")||{dataset:{}}).dataset.series||""`
 
 	loadApp(t, tab, srv.URL+"/#network?"+sp.Query().Encode())
-	poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
-	click("net-server")
-	poll("the server's result", phase+`.startsWith("showing the server's run")`, 60*time.Second)
-	got := strings.Fields(eval(series))
+	page.poll("the data", netPhaseJS+`.startsWith("ready")`, 20*time.Second)
+	page.click("net-server")
+	page.poll("the server's result", netPhaseJS+`.startsWith("showing the server's run")`, 60*time.Second)
+	got := strings.Fields(page.eval(series))
 	if len(got) != 3 {
 		t.Fatalf("the server's run shows measurements %q; want 3 (iterations 0, 30, 60)", got)
 	}
 	t.Logf("server measurements (iter:α̂:loss): %v", got)
-	if n := eval(`document.querySelectorAll("#chart-alpha circle").length.toString()`); n < "3" {
+	if n := page.eval(`document.querySelectorAll("#chart-alpha circle").length.toString()`); n < "3" {
 		t.Errorf("%s circles in the α̂ chart; want ≥ 3", n)
 	}
 	// The noise histogram is drawn from the binned sample the result kept: bars, not an empty frame.
 	histBars := func(from string) {
 		t.Helper()
-		bars := eval(`document.querySelectorAll("#chart-hist rect title").length.toString()`)
+		bars := page.eval(`document.querySelectorAll("#chart-hist rect title").length.toString()`)
 		if n, _ := strconv.Atoi(bars); n < 10 {
-			t.Errorf("%s: %s bars in the noise histogram; want ≥ 10 (note: %q)", from, bars, eval(`document.getElementById("net-hist-note").textContent`))
+			t.Errorf("%s: %s bars in the noise histogram; want ≥ 10 (note: %q)", from, bars, page.eval(`document.getElementById("net-hist-note").textContent`))
 		}
-		if title := eval(`document.querySelector("#chart-hist").textContent`); !strings.Contains(title, "Noise histogram at iteration 60") {
+		if title := page.eval(`document.querySelector("#chart-hist").textContent`); !strings.Contains(title, "Noise histogram at iteration 60") {
 			t.Errorf("%s: the noise histogram is not the last measurement's: %.80q", from, title)
 		}
 	}
@@ -316,9 +320,9 @@ func TestBrowserNetworkServer(t *testing.T) {
 	browsertest.Screenshot(t, tab, "network-server")
 
 	// Store it; the share link shows the same measurements at once.
-	click("net-share")
-	poll("the share link", `!!document.getElementById("net-share-link")`, 10*time.Second)
-	link := eval(`document.getElementById("net-share-link").href`)
+	page.click("net-share")
+	page.poll("the share link", `!!document.getElementById("net-share-link")`, 10*time.Second)
+	link := page.eval(`document.getElementById("net-share-link").href`)
 	if !strings.Contains(link, "/s/") {
 		t.Fatalf("share link %q", link)
 	}
@@ -326,8 +330,8 @@ func TestBrowserNetworkServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	loadApp(t, tab, link)
-	poll("the stored result", phase+`.startsWith("showing the stored result")`, 20*time.Second)
-	if again := strings.Fields(eval(series)); strings.Join(again, " ") != strings.Join(got, " ") {
+	page.poll("the stored result", netPhaseJS+`.startsWith("showing the stored result")`, 20*time.Second)
+	if again := strings.Fields(page.eval(series)); strings.Join(again, " ") != strings.Join(got, " ") {
 		t.Errorf("the share link shows %v; the server's run %v", again, got)
 	}
 	histBars("the stored result")
@@ -367,7 +371,7 @@ func BenchmarkBrowserNetworkDefault(b *testing.B) {
 		tab, cancelTab := chromedp.NewContext(alloc)
 		stop := func() { cancelTab(); cancelAlloc(); cancel() }
 		loadApp(b, tab, srv.URL+"/#network")
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](`((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready")`, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
+		if _, err := chromedp.Run(tab, chromedp.Poll[bool](netPhaseJS+`.startsWith("ready")`, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
 			b.Fatalf("the default data did not load: %v", err)
 		}
 		b.StartTimer()
@@ -405,17 +409,14 @@ func TestBrowserNetworkMNISTCache(t *testing.T) {
 	if err := sp.SetChoice("dataset", "mnist"); err != nil {
 		t.Fatal(err)
 	}
-	ready := `((document.getElementById("net-phase")||{}).textContent||"").startsWith("ready: 600 training and 200 test examples")`
+	page := netPage{t: t, tab: tab}
 	link := srv.URL + "/#network?" + sp.Query().Encode()
 	for visit := 1; visit <= 2; visit++ {
 		if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 			t.Fatal(err)
 		}
 		loadApp(t, tab, link)
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](ready, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			says, _ := chromedp.Run(tab, chromedp.Evaluate[string](`["net-phase","net-msg"].map(id => (document.getElementById(id)||{}).textContent).join(" | ")`))
-			t.Fatalf("visit %d: the MNIST subset did not load: %v (page says %q)", visit, err, says)
-		}
+		page.poll(fmt.Sprintf("the MNIST subset (visit %d)", visit), netPhaseJS+`.startsWith("ready: 600 training and 200 test examples")`, 60*time.Second)
 		keys, err := chromedp.Run(tab, chromedp.Evaluate[float64](`caches.open("tailscope-datasets-v1").then(c => c.keys()).then(k => k.length)`, chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/tailscope/tailscope/server/internal/browsertest"
 )
 
@@ -28,37 +26,20 @@ func TestBrowserNetworkWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("evaluating %s: %v", js, err)
-		}
-		return s
-	}
-	phase := `(document.getElementById("net-phase")||{textContent:""}).textContent`
-	poll := func(what, js string, timeout time.Duration) {
-		t.Helper()
-		if _, err := chromedp.Run(tab, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout), chromedp.WithPollingInterval(pollEvery))); err != nil {
-			browsertest.Screenshot(t, tab, "network-workers-timeout")
-			t.Fatalf("waiting for %s: %v (page says: %q)", what, err, eval(phase))
-		}
-	}
+	page := netPage{t: t, tab: tab, shot: "network-workers-timeout"}
 	// run plays the spec to its end with n evaluation workers and returns the measurements
 	// (iteration:α̂:loss) and whether the progress line ever named the Web Workers.
 	run := func(n int) (series []string, inWorkers bool) {
 		t.Helper()
 		loadApp(t, tab, srv.URL+"/?evalWorkers="+strconv.Itoa(n)+"#network?"+sp.Query().Encode())
-		poll("the data", phase+`.startsWith("ready")`, 20*time.Second)
+		page.poll("the data", netPhaseJS+`.startsWith("ready")`, 20*time.Second)
 		// Record every text the progress line shows.
-		eval(`window.phases = []; new MutationObserver(() => window.phases.push(document.getElementById("net-phase").textContent))
+		page.eval(`window.phases = []; new MutationObserver(() => window.phases.push(document.getElementById("net-phase").textContent))
 			.observe(document.getElementById("net-phase"), {childList: true, characterData: true, subtree: true}); ""`)
-		if err := chromedp.Do(tab, chromedp.Click(chromedp.ID("net-play"))); err != nil {
-			t.Fatal(err)
-		}
-		poll("the end of the run", phase+`.startsWith("finished")`, 60*time.Second)
-		series = strings.Fields(eval(`document.getElementById("net-evals").dataset.series`))
-		inWorkers = eval(`window.phases.join("|")`) != "" && strings.Contains(eval(`window.phases.join("|")`), "in 2 Web Workers")
+		page.click("net-play")
+		page.poll("the end of the run", netPhaseJS+`.startsWith("finished")`, 60*time.Second)
+		series = strings.Fields(page.eval(`document.getElementById("net-evals").dataset.series`))
+		inWorkers = page.eval(`window.phases.join("|")`) != "" && strings.Contains(page.eval(`window.phases.join("|")`), "in 2 Web Workers")
 		return series, inWorkers
 	}
 	got, saw := run(2)
