@@ -98,7 +98,9 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 // module is compiled again. IdlePage is served from 127.0.0.1, the tests'
 // site, because a move to another site (about:blank included) swaps the
 // renderer process and loses that. Storage stays apart because every test
-// serves its own origin (its own port). Otherwise New starts a browser for t.
+// serves its own origin (its own port). Tests that run in parallel take turns
+// with the browser (see takeTurn): New waits until no other test holds it. Otherwise New
+// starts a browser for t.
 // Without Chromium it skips t (fails it under CI=true).
 func New(t testing.TB) context.Context {
 	t.Helper()
@@ -107,6 +109,7 @@ func New(t testing.TB) context.Context {
 		t.Cleanup(stop)
 		return tab
 	}
+	takeTurn(t)
 	tab := leaseTab(t)
 	timed, cancelTimeout := context.WithTimeout(tab.ctx, DefaultTimeout)
 	t.Cleanup(func() {
@@ -114,6 +117,31 @@ func New(t testing.TB) context.Context {
 		releaseTab(tab, t.Failed())
 	})
 	return timed
+}
+
+// takeTurn waits until no other test drives the shared browser, then makes t (with its
+// subtests) the one that does until it ends. Parallel browser tests thus take turns while the
+// package's other parallel tests still overlap them. Two pages at once on 2 cores compete for
+// the same cores and slow each other down: the page's animations and trainings run for longer
+// and cost more. The server package's tests (go test -short) took 150 CPU-seconds and 106 s
+// with two browser tests at a time, 101 CPU-seconds and 67 s taking turns (AMD EPYC, 2 cores).
+func takeTurn(t testing.TB) {
+	shared.mu.Lock()
+	h := shared.turnHolder
+	shared.mu.Unlock()
+	if h != "" && (t.Name() == h || strings.HasPrefix(t.Name(), h+"/")) {
+		return // t, or the test it belongs to, already has the turn
+	}
+	shared.turn <- struct{}{}
+	shared.mu.Lock()
+	shared.turnHolder = t.Name()
+	shared.mu.Unlock()
+	t.Cleanup(func() { // runs after the tabs are handed back (cleanups run last first)
+		shared.mu.Lock()
+		shared.turnHolder = ""
+		shared.mu.Unlock()
+		<-shared.turn
+	})
 }
 
 // pooledTab is a tab of the shared browser; cancel closes it.
@@ -131,6 +159,9 @@ var shared struct {
 	dir     string
 	free    []pooledTab // tabs handed back, reset, for the next tests
 	idle    *httptest.Server
+
+	turn       chan struct{} // holds a token while a test drives the browser (takeTurn)
+	turnHolder string        // the name of that test
 }
 
 // IdlePage returns the URL of an empty document on 127.0.0.1, started on
@@ -204,6 +235,7 @@ func releaseTab(tab pooledTab, failed bool) {
 // from TestMain: func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }.
 func Main(m *testing.M) int {
 	shared.enabled = true
+	shared.turn = make(chan struct{}, 1)
 	code := m.Run()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()

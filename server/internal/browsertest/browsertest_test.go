@@ -5,7 +5,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -59,5 +62,42 @@ func TestBrowser(t *testing.T) {
 	}
 	if len(b) < 8 || string(b[1:4]) != "PNG" {
 		t.Errorf("screenshot %s does not start with the PNG signature: % x", p, b[:min(len(b), 8)])
+	}
+}
+
+// TestTakeTurn: parallel tests that take the browser's turn never hold it at once, a test's
+// subtests share its turn (a second takeTurn in them must not wait for the first), and each
+// turn ends with its test.
+func TestTakeTurn(t *testing.T) {
+	if shared.turn != nil {
+		t.Fatal("the turn is already in use in this binary")
+	}
+	shared.turn = make(chan struct{}, 1)
+	t.Cleanup(func() { shared.turn = nil })
+
+	var mu sync.Mutex
+	inside, most := 0, 0
+	t.Run("group", func(t *testing.T) {
+		for i := range 4 {
+			t.Run(strconv.Itoa(i), func(t *testing.T) {
+				t.Parallel()
+				takeTurn(t)
+				mu.Lock()
+				inside++
+				most = max(most, inside)
+				mu.Unlock()
+				t.Run("sub", func(t *testing.T) { takeTurn(t) }) // deadlocks if a subtest waits for its parent's turn
+				time.Sleep(20 * time.Millisecond)
+				mu.Lock()
+				inside--
+				mu.Unlock()
+			})
+		}
+	})
+	if most != 1 {
+		t.Errorf("%d tests held the turn at once; want 1", most)
+	}
+	if len(shared.turn) != 0 || shared.turnHolder != "" {
+		t.Errorf("after the tests: %d tokens held, holder %q; want none", len(shared.turn), shared.turnHolder)
 	}
 }
