@@ -52,6 +52,7 @@ func TestSweepAndWorkerCommands(t *testing.T) {
 // TestSweepOnAServer runs `tailscope sweep -server URL` against the API on the engine, with
 // the server's own local workers, as `go run ./server` starts them.
 func TestSweepOnAServer(t *testing.T) {
+	t.Parallel()
 	st := new(store.Memory)
 	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, t.TempDir(), st, 2, 0)
 	if err != nil {

@@ -99,6 +99,7 @@ func TestAppURL(t *testing.T) {
 }
 
 func TestServerHTTP(t *testing.T) {
+	t.Parallel()
 	srv, info := testServer(t)
 	for _, tc := range []struct {
 		path       string
