@@ -297,11 +297,15 @@ var Keys = []KeyHelp{
 }
 
 // Key handles a key pressed on the page outside a text field (key is KeyboardEvent.key) and
-// reports whether it did something with it. Space, → and R act on the shown view's run
+// reports whether it did something with it. The shown view's appstate.KeyHandler, if it
+// registered one (the tour), has the key first. Space, → and R act on the shown view's run
 // through the appstate.Actions it registered; a view without a run ignores them.
 func (c *Root) Key(key string) bool {
 	var act appstate.Actions
 	if c.State != nil {
+		if h := c.State.Keys(string(c.Current())); h != nil && h.Key(key) {
+			return true
+		}
 		act = c.State.Actions(string(c.Current()))
 	}
 	switch key {

@@ -228,3 +228,36 @@ func TestKeysListed(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyReachesTheTour: the page's one keyboard listener (Root.Key) gives the shown tour its ←
+// and → once the tour has registered, and leaves them alone after the tour is gone.
+func TestKeyReachesTheTour(t *testing.T) {
+	c := NewRoot()
+	c.State = appstate.Parse("#tour?step=2")
+	tour := &tourview.View{State: c.State}
+	tour.Init(nil)
+	tour.Compute(nil)
+	for _, tt := range []struct {
+		key      string
+		handled  bool
+		wantStep int
+	}{
+		{"ArrowRight", true, 3},
+		{"ArrowRight", true, 4},
+		{"ArrowLeft", true, 3},
+		{"x", false, 3},
+	} {
+		t.Run(tt.key, func(t *testing.T) {
+			if got := c.Key(tt.key); got != tt.handled {
+				t.Errorf("Key(%q) = %v; want %v", tt.key, got, tt.handled)
+			}
+			if got := tour.Index(); got != tt.wantStep {
+				t.Errorf("after %q the tour shows step %d; want %d", tt.key, got, tt.wantStep)
+			}
+		})
+	}
+	tour.Destroy(nil)
+	if c.Key("ArrowLeft") || tour.Index() != 3 {
+		t.Errorf("after the tour is destroyed, ← still reaches it (step %d)", tour.Index())
+	}
+}

@@ -61,8 +61,9 @@ type State struct {
 	// OnChange, if set, is called after SetSpec or SetView, e.g. to rewrite the URL.
 	OnChange func(*State)
 
-	actions  map[string]Actions // what the shell's keys call on each view (SetActions)
-	unlinked map[string]string  // what each view shows that its link cannot carry (SetUnlinked)
+	actions  map[string]Actions    // what the shell's keys call on each view (SetActions)
+	keys     map[string]KeyHandler // views that answer keys of their own (SetKeys)
+	unlinked map[string]string     // what each view shows that its link cannot carry (SetUnlinked)
 }
 
 // SetUnlinked records what view shows that its link cannot carry, e.g. "your file data.npy"
@@ -103,6 +104,28 @@ func (s *State) SetActions(view string, a Actions) {
 
 // Actions returns the actions view registered, or nil.
 func (s *State) Actions(view string) Actions { return s.actions[view] }
+
+// KeyHandler is a view that answers keys of its own (the tour's ← and →). The page has one
+// keyboard listener, the shell's: it offers the shown view's KeyHandler every key first, with
+// the same rules (not while a person types in a field or works a control that uses the key).
+type KeyHandler interface {
+	Key(key string) bool // handle key (KeyboardEvent.key); report whether it did something
+}
+
+// SetKeys records h as view's key handler (nil removes it).
+func (s *State) SetKeys(view string, h KeyHandler) {
+	if s.keys == nil {
+		s.keys = map[string]KeyHandler{}
+	}
+	if h == nil {
+		delete(s.keys, view)
+		return
+	}
+	s.keys[view] = h
+}
+
+// Keys returns the key handler view registered, or nil.
+func (s *State) Keys(view string) KeyHandler { return s.keys[view] }
 
 // New returns the state of an empty fragment: the default view, every view's spec at its
 // kind's page preset (what a fresh page shows).

@@ -16,8 +16,7 @@ type View struct {
 	State *appstate.State `vugu:"data"`
 	Env   vugu.EventEnv   `vugu:"data"`
 
-	entered int    // the step whose scenario was last loaded (0: none)
-	stopKey func() // removes the keyboard listener
+	entered int // the step whose scenario was last loaded (0: none)
 }
 
 func (c *View) state() *appstate.State {
@@ -104,19 +103,9 @@ func (c *View) Key(key string) bool {
 	return false
 }
 
-// Init listens to the keyboard while the tour is shown.
-func (c *View) Init(ctx vugu.InitCtx) {
-	env := c.Env
-	if env == nil {
-		env = ctx.EventEnv()
-	}
-	c.stopKey = listenKeys(env, c.Key)
-}
+// Init registers the tour's keys (Key) with the page's keyboard listener while the tour is
+// shown.
+func (c *View) Init(vugu.InitCtx) { c.state().SetKeys(appstate.TourView, c) }
 
-// Destroy stops listening.
-func (c *View) Destroy(vugu.DestroyCtx) {
-	if c.stopKey != nil {
-		c.stopKey()
-		c.stopKey = nil
-	}
-}
+// Destroy unregisters them.
+func (c *View) Destroy(vugu.DestroyCtx) { c.state().SetKeys(appstate.TourView, nil) }
