@@ -1,12 +1,9 @@
 package estimatorview
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/sim/stable"
@@ -18,9 +15,6 @@ import (
 
 // ViewName is this view's name in appstate.
 const ViewName = "estimator"
-
-// ProgressDelay is how long a run goes before its progress bar and Cancel button show.
-const ProgressDelay = 200 * time.Millisecond
 
 // View is the Estimator view. Mount it as
 //
@@ -35,19 +29,8 @@ type View struct {
 	// Edit is the controls' copy of the spec; each accepted change is written to State.
 	Edit spec.Spec
 
-	env     vugu.EventEnv
-	res     *Result
-	resKey  string // the key of res
-	err     string // the last run's error
-	errKey  string
-	running bool
-	runKey  string
-	started time.Time
-	slow    bool // the run has gone on for ProgressDelay
-	prog    spec.Progress
-	cancel  context.CancelFunc
-	stopped string // the key of a run the person cancelled: not restarted until something changes
-	status  string
+	env  vugu.EventEnv
+	task worker.Task[Result] // the analysis of the sample or the file, in a Web Worker
 
 	file    *userFile // the person's file, when shown instead of the sample
 	fileErr string
@@ -66,11 +49,7 @@ func (c *View) Init(ctx vugu.InitCtx) {
 }
 
 // Destroy stops the run in progress when the view leaves the page (another view is shown).
-func (c *View) Destroy(ctx vugu.DestroyCtx) {
-	if c.cancel != nil {
-		c.cancel()
-	}
-}
+func (c *View) Destroy(ctx vugu.DestroyCtx) { c.task.Cancel() }
 
 func (c *View) eventEnv() vugu.EventEnv {
 	if c.Env != nil {
@@ -91,11 +70,9 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 	if sp, ok := c.State.Spec(ViewName); ok && sp.Key() != c.Edit.Key() {
 		c.Edit = sp.Clone()
 	}
-	want := c.wantKey()
-	if c.running || want == c.resKey || want == c.errKey || want == c.stopped {
-		return
+	if want := c.wantKey(); c.task.Wants(want) {
+		c.start(want)
 	}
-	c.start(want)
 }
 
 // wantKey identifies what should be shown: the sample of the spec, or the file.
@@ -114,67 +91,16 @@ func (c *View) start(key string) {
 	}
 	input, err := EncodeRequest(req, data)
 	if err != nil {
-		c.err, c.errKey = err.Error(), key
+		c.task.Fail(key, err)
 		return
 	}
-	env := c.eventEnv()
-	ctx, cancel := context.WithCancel(context.Background())
-	c.running, c.runKey, c.cancel, c.started, c.slow, c.prog, c.status = true, key, cancel, time.Now(), false, spec.Progress{}, ""
-	go func() {
-		time.Sleep(ProgressDelay)
-		env.Lock()
-		if c.running && c.runKey == key {
-			c.slow = true
-		}
-		env.UnlockRender()
-	}()
-	go func() {
-		var last time.Time
-		out, err := worker.Run(ctx, Job, input, func(p spec.Progress) {
-			if time.Since(last) < 250*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			env.Lock()
-			if c.runKey == key {
-				c.prog = p
-			}
-			env.UnlockRender()
-		})
-		var res Result
-		if err == nil {
-			err = json.Unmarshal(out, &res)
-		}
-		env.Lock()
-		defer env.UnlockRender()
-		cancel()
-		c.running = false
-		switch {
-		case errors.Is(err, context.Canceled):
-			c.stopped = key
-			c.status = "Cancelled."
-			if c.res != nil {
-				c.status += " The charts still show the previous result."
-			}
-		case err != nil:
-			c.err, c.errKey = err.Error(), key
-		default:
-			c.setResult(&res, key)
-		}
-	}()
-}
-
-func (c *View) setResult(res *Result, key string) {
-	c.res, c.resKey, c.err, c.errKey = res, key, "", ""
-	c.hist, c.surv, c.drift = res.HistChart(), res.SurvivalChart(), res.DriftChart()
+	c.task.Start(c.eventEnv(), Job, key, input, func(res *Result) {
+		c.hist, c.surv, c.drift = res.HistChart(), res.SurvivalChart(), res.DriftChart()
+	})
 }
 
 // Cancel stops the run in progress.
-func (c *View) Cancel() {
-	if c.cancel != nil {
-		c.cancel()
-	}
-}
+func (c *View) Cancel() { c.task.Cancel() }
 
 // Changed is called by the controls after each accepted change: it writes the spec to the shared
 // state (which rewrites the link) and returns from a file to the sample.
@@ -220,7 +146,8 @@ func (c *View) BackToSample() { c.setFile(nil) }
 
 // setFile shows f (nil: the sample) and tells the shared state that a file is not in the link.
 func (c *View) setFile(f *userFile) {
-	c.file, c.fileErr, c.stopped = f, "", ""
+	c.file, c.fileErr = f, ""
+	c.task.Forget()
 	if c.State != nil {
 		what := ""
 		if f != nil {
@@ -243,63 +170,36 @@ func fileTooBig(name string, size int) string {
 // Accessors for the template.
 
 // Running reports whether a run is in progress.
-func (c *View) Running() bool { return c.running }
+func (c *View) Running() bool { return c.task.Running() }
 
-// ShowProgress reports whether the progress bar shows (a run past ProgressDelay).
-func (c *View) ShowProgress() bool { return c.running && c.slow }
+// ShowProgress reports whether the progress bar shows (a run past worker.ProgressDelay).
+func (c *View) ShowProgress() bool { return c.task.ShowProgress() }
 
 // ProgressValue is the fraction done, as text for <progress>.
-func (c *View) ProgressValue() string { return strconv.FormatFloat(c.prog.Fraction, 'f', 3, 64) }
+func (c *View) ProgressValue() string { return c.task.ProgressValue() }
 
 // ProgressText is the run's last message.
-func (c *View) ProgressText() string {
-	if c.prog.Message == "" {
-		return "Working…"
-	}
-	return c.prog.Message + "…"
-}
+func (c *View) ProgressText() string { return c.task.ProgressText() }
 
 // RunState is "running", "error", "cancelled", "done" or "empty": the results' data-state, read
 // by the browser tests.
-func (c *View) RunState() string {
-	switch {
-	case c.running:
-		return "running"
-	case c.err != "" && c.errKey == c.wantKey():
-		return "error"
-	case c.stopped != "" && c.stopped == c.wantKey():
-		return "cancelled"
-	case c.res != nil && c.resKey == c.wantKey():
-		return "done"
-	}
-	return "empty"
-}
+func (c *View) RunState() string { return c.task.State(c.wantKey()) }
 
 // Error is the last run's error, when it is about what is asked now.
-func (c *View) Error() string {
-	if c.err != "" && c.errKey == c.wantKey() {
-		return c.err
-	}
-	return ""
-}
+func (c *View) Error() string { return c.task.Error(c.wantKey()) }
 
 // FileError is the message about a file that could not be read at all.
 func (c *View) FileError() string { return c.fileErr }
 
 // Status is a short message (e.g. after Cancel).
-func (c *View) Status() string { return c.status }
+func (c *View) Status() string { return c.task.Status() }
 
 // Res is the result shown: nil before the first, and while the latest run's error is shown
 // (the previous result would read as the answer to what failed).
-func (c *View) Res() *Result {
-	if c.Error() != "" {
-		return nil
-	}
-	return c.res
-}
+func (c *View) Res() *Result { return c.task.Result(c.wantKey()) }
 
 // ResKey is the key of the result shown.
-func (c *View) ResKey() string { return c.resKey }
+func (c *View) ResKey() string { return c.task.ResKey() }
 
 // ShowingFile reports whether the person's file is shown.
 func (c *View) ShowingFile() bool { return c.file != nil }
@@ -312,7 +212,7 @@ func (c *View) FileNote() string {
 	switch {
 	case c.Error() != "":
 		return "Your file " + c.file.name + " could not be analysed (the message above says why)."
-	case c.res == nil || c.resKey != c.wantKey():
+	case c.Res() == nil || c.ResKey() != c.wantKey():
 		return "Reading your file " + c.file.name + "…"
 	}
 	return "Showing your file " + c.file.name + ". Moving a control above returns to the sample."
@@ -328,7 +228,7 @@ func (c *View) FileName() string {
 
 // ResultsClass dims the results while a newer run goes on.
 func (c *View) ResultsClass() string {
-	if c.running {
+	if c.task.Running() {
 		return "est-results stale"
 	}
 	return "est-results"
@@ -351,7 +251,8 @@ func (c *View) Drift() *chart.Chart { return c.drift }
 // SharedNote compares the shown result with the one stored with a share link, when the page was
 // opened from /s/{id} and the result is the stored spec's.
 func (c *View) SharedNote() string {
-	if c.State == nil || c.State.ShareID == "" || len(c.State.Result) == 0 || c.res == nil || c.file != nil {
+	res := c.Res()
+	if c.State == nil || c.State.ShareID == "" || len(c.State.Result) == 0 || res == nil || c.file != nil {
 		return ""
 	}
 	var stored stable.Result
@@ -359,7 +260,7 @@ func (c *View) SharedNote() string {
 		return ""
 	}
 	for _, e := range stored.Report.Estimates {
-		if a, ok := c.res.Alpha(e.Method); ok && fmt.Sprintf("%.4f", a) != fmt.Sprintf("%.4f", e.Alpha) {
+		if a, ok := res.Alpha(e.Method); ok && fmt.Sprintf("%.4f", a) != fmt.Sprintf("%.4f", e.Alpha) {
 			return fmt.Sprintf("Shared result %s: its %s estimate was %.4f, this browser computes %.4f.", c.State.ShareID, e.Method, e.Alpha, a)
 		}
 	}

@@ -1,11 +1,7 @@
 package iteratesview
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"strconv"
-	"time"
 
 	"github.com/tailscope/tailscope/sim/spec"
 	"github.com/tailscope/tailscope/ui/appstate"
@@ -16,9 +12,6 @@ import (
 
 // ViewName is this view's name in appstate.
 const ViewName = "iterates"
-
-// ProgressDelay is how long a run goes before its progress bar and Cancel button show.
-const ProgressDelay = 200 * time.Millisecond
 
 // View is the Iterates view. Mount it as
 //
@@ -33,18 +26,8 @@ type View struct {
 	// Edit is the controls' copy of the spec; each accepted change is written to State.
 	Edit spec.Spec
 
-	env     vugu.EventEnv
-	res     *Result
-	resKey  string
-	err     string
-	errKey  string
-	running bool
-	runKey  string
-	slow    bool
-	prog    spec.Progress
-	cancel  context.CancelFunc
-	stopped string // the key of a run the person cancelled: not restarted until something changes
-	status  string
+	env  vugu.EventEnv
+	task worker.Task[Result] // the run of the spec, in a Web Worker
 
 	surv, h *chart.Chart
 }
@@ -53,11 +36,7 @@ type View struct {
 func (c *View) Init(ctx vugu.InitCtx) { c.env = ctx.EventEnv() }
 
 // Destroy stops the run in progress when the view leaves the page.
-func (c *View) Destroy(ctx vugu.DestroyCtx) {
-	if c.cancel != nil {
-		c.cancel()
-	}
-}
+func (c *View) Destroy(ctx vugu.DestroyCtx) { c.task.Cancel() }
 
 func (c *View) eventEnv() vugu.EventEnv {
 	if c.Env != nil {
@@ -81,78 +60,29 @@ func (c *View) Compute(ctx vugu.ComputeCtx) {
 	if c.Edit.Kind != "iterates" {
 		return
 	}
-	want := c.Edit.Key()
-	if c.running || want == c.resKey || want == c.errKey || want == c.stopped {
-		return
+	if want := c.Edit.Key(); c.task.Wants(want) {
+		c.start(want)
 	}
-	c.start(want)
 }
 
 func (c *View) start(key string) {
 	input, err := json.Marshal(c.Edit)
 	if err != nil {
-		c.err, c.errKey = err.Error(), key
+		c.task.Fail(key, err)
 		return
 	}
-	env := c.eventEnv()
-	ctx, cancel := context.WithCancel(context.Background())
-	c.running, c.runKey, c.cancel, c.slow, c.prog, c.status = true, key, cancel, false, spec.Progress{}, ""
-	go func() {
-		time.Sleep(ProgressDelay)
-		env.Lock()
-		if c.running && c.runKey == key {
-			c.slow = true
-		}
-		env.UnlockRender()
-	}()
-	go func() {
-		var last time.Time
-		out, err := worker.Run(ctx, Job, input, func(p spec.Progress) {
-			if time.Since(last) < 250*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			env.Lock()
-			if c.runKey == key {
-				c.prog = p
-			}
-			env.UnlockRender()
-		})
-		var res Result
-		if err == nil {
-			err = json.Unmarshal(out, &res)
-		}
-		env.Lock()
-		defer env.UnlockRender()
-		cancel()
-		c.running = false
-		switch {
-		case errors.Is(err, context.Canceled):
-			c.stopped = key
-			c.status = "Cancelled."
-			if c.res != nil {
-				c.status += " The charts still show the previous result."
-			}
-		case err != nil:
-			c.err, c.errKey = err.Error(), key
-		default:
-			c.res, c.resKey, c.err, c.errKey = &res, key, "", ""
-			c.surv, c.h = res.SurvivalChart(), res.HChart()
-		}
-	}()
+	c.task.Start(c.eventEnv(), Job, key, input, func(res *Result) {
+		c.surv, c.h = res.SurvivalChart(), res.HChart()
+	})
 }
 
 // Cancel stops the run in progress.
-func (c *View) Cancel() {
-	if c.cancel != nil {
-		c.cancel()
-	}
-}
+func (c *View) Cancel() { c.task.Cancel() }
 
 // Changed is called by the controls after each accepted change: it writes the spec to the shared
 // state, which rewrites the link.
 func (c *View) Changed() {
-	c.stopped = ""
+	c.task.Forget()
 	if c.State != nil {
 		c.State.SetSpec(ViewName, c.Edit.Clone())
 	}
@@ -171,7 +101,7 @@ func (c *View) Presets() []spec.Preset {
 func (c *View) UsePreset(name string) {
 	sp, err := spec.NewPreset("iterates", name)
 	if err != nil {
-		c.err, c.errKey = err.Error(), c.Edit.Key()
+		c.task.Fail(c.Edit.Key(), err)
 		return
 	}
 	c.Edit = sp
@@ -181,64 +111,36 @@ func (c *View) UsePreset(name string) {
 // Accessors for the template.
 
 // Running reports whether a run is in progress.
-func (c *View) Running() bool { return c.running }
+func (c *View) Running() bool { return c.task.Running() }
 
-// ShowProgress reports whether the progress bar shows (a run past ProgressDelay).
-func (c *View) ShowProgress() bool { return c.running && c.slow }
+// ShowProgress reports whether the progress bar shows (a run past worker.ProgressDelay).
+func (c *View) ShowProgress() bool { return c.task.ShowProgress() }
 
 // ProgressValue is the fraction done, as text for <progress>.
-func (c *View) ProgressValue() string { return strconv.FormatFloat(c.prog.Fraction, 'f', 3, 64) }
+func (c *View) ProgressValue() string { return c.task.ProgressValue() }
 
 // ProgressText is the run's last message.
-func (c *View) ProgressText() string {
-	if c.prog.Message == "" {
-		return "Working…"
-	}
-	return c.prog.Message + "…"
-}
+func (c *View) ProgressText() string { return c.task.ProgressText() }
 
 // RunState is "running", "error", "cancelled", "done" or "empty": the results' data-state, read
 // by the browser tests.
-func (c *View) RunState() string {
-	want := c.Edit.Key()
-	switch {
-	case c.running:
-		return "running"
-	case c.err != "" && c.errKey == want:
-		return "error"
-	case c.stopped != "" && c.stopped == want:
-		return "cancelled"
-	case c.res != nil && c.resKey == want:
-		return "done"
-	}
-	return "empty"
-}
+func (c *View) RunState() string { return c.task.State(c.Edit.Key()) }
 
 // Error is the last run's error, when it is about what is asked now.
-func (c *View) Error() string {
-	if c.err != "" && c.errKey == c.Edit.Key() {
-		return c.err
-	}
-	return ""
-}
+func (c *View) Error() string { return c.task.Error(c.Edit.Key()) }
 
 // Status is a short message (e.g. after Cancel).
-func (c *View) Status() string { return c.status }
+func (c *View) Status() string { return c.task.Status() }
 
 // Res is the result shown (nil before the first, and while an error is shown).
-func (c *View) Res() *Result {
-	if c.Error() != "" {
-		return nil
-	}
-	return c.res
-}
+func (c *View) Res() *Result { return c.task.Result(c.Edit.Key()) }
 
 // ResKey is the key of the result shown.
-func (c *View) ResKey() string { return c.resKey }
+func (c *View) ResKey() string { return c.task.ResKey() }
 
 // ResultsClass dims the results while a newer run goes on.
 func (c *View) ResultsClass() string {
-	if c.running {
+	if c.task.Running() {
 		return "it-results stale"
 	}
 	return "it-results"
