@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -153,40 +154,15 @@ func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rc, ok := startStream(w)
-	if !ok {
-		return
-	}
-	beat := time.NewTicker(s.cfg.Heartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case run, open := <-updates:
-			if !open {
-				return
-			}
-			var err error
-			if run.State.Terminal() {
-				err = writeEvent(w, "end", viewRun(run))
-			} else {
-				err = writeEvent(w, "progress", progressEvent{run.ID, run.State, run.Progress, run.Message, run.Partial})
-			}
-			if err == nil {
-				err = rc.Flush()
-			}
-			if err != nil || run.State.Terminal() {
-				return
-			}
-		case <-beat.C:
-			if _, err := io.WriteString(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
-				return
-			}
-		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
+	streamEvents(s, ctx, w, updates, func(run store.Run, open bool) (string, any, bool) {
+		switch {
+		case !open:
+			return "", nil, true
+		case run.State.Terminal():
+			return "end", viewRun(run), true
 		}
-	}
+		return "progress", progressEvent{run.ID, run.State, run.Progress, run.Message, run.Partial}, false
+	})
 }
 
 // takeStream takes a place among the event streams open (Config.MaxStreams), or answers 503
@@ -220,6 +196,40 @@ func startStream(w http.ResponseWriter) (*http.ResponseController, bool) {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
 	return rc, rc.Flush() == nil
+}
+
+// streamEvents starts an event stream on w and writes to it the event each update on updates
+// makes (event gives its name and data, or "" for none, and whether it ends the stream; it is
+// called once with open false when updates closes), with a heartbeat comment every
+// Config.Heartbeat, until an event ends it, updates closes, a write fails, the client leaves
+// (ctx) or the server closes.
+func streamEvents[T any](s *Server, ctx context.Context, w http.ResponseWriter, updates <-chan T, event func(v T, open bool) (name string, data any, end bool)) {
+	rc, ok := startStream(w)
+	if !ok {
+		return
+	}
+	beat := time.NewTicker(s.cfg.Heartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case v, open := <-updates:
+			name, data, end := event(v, open)
+			if name != "" && (writeEvent(w, name, data) != nil || rc.Flush() != nil) {
+				return
+			}
+			if end || !open {
+				return
+			}
+		case <-beat.C:
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			return
+		}
+	}
 }
 
 // writeEvent writes one server-sent event; JSON has no raw newlines, so data is one line.

@@ -417,38 +417,17 @@ func (s *Server) sweepEvents(w http.ResponseWriter, r *http.Request) {
 		s.failSweep(w, r, err)
 		return
 	}
-	rc, ok := startStream(w)
-	if !ok {
-		return
-	}
-	beat := time.NewTicker(s.cfg.Heartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case batch, open := <-updates:
-			if !open {
-				st, err := svc.GetSweep(ctx, id, false)
-				if err == nil && st.Finished {
-					st.Runs = nil // the client has every run's state; results are fetched on demand
-					if writeEvent(w, "end", st) == nil {
-						rc.Flush()
-					}
-				}
-				return
-			}
-			if writeEvent(w, "runs", batch) != nil || rc.Flush() != nil {
-				return
-			}
-		case <-beat.C:
-			if _, err := io.WriteString(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
-				return
-			}
-		case <-ctx.Done():
-			return
-		case <-s.closing:
-			return
+	streamEvents(s, ctx, w, updates, func(batch []sweep.RunStatus, open bool) (string, any, bool) {
+		if open {
+			return "runs", batch, false
 		}
-	}
+		st, err := svc.GetSweep(ctx, id, false)
+		if err != nil || !st.Finished {
+			return "", nil, true
+		}
+		st.Runs = nil // the client has every run's state; results are fetched on demand
+		return "end", st, true
+	})
 }
 
 // sweepTable: GET /api/sweeps/{id}/table[?format=csv] → the sweep summarised per grid point
