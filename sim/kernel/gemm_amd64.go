@@ -101,7 +101,8 @@ func axpyAMD64(y, x []float32, alpha float32) {
 	if t := Threads(); t > 1 && len(y) >= parMinAxpy {
 		// Each goroutine updates a range of y; a value's update does not depend on the
 		// split, so the result is the one-thread result bit for bit.
-		tasks := make([]part, t)
+		var buf [stackParts]part
+		tasks := partsFor(&buf, t)
 		for w := range tasks {
 			i0, i1 := len(y)*w/t&^15, len(y)*(w+1)/t&^15
 			if w == t-1 {

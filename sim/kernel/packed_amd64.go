@@ -92,7 +92,8 @@ func gemmPacked(mk microKernel, c []float32, ldc int, a []float32, ars, aps int,
 		rowsFirst := ars == 1 && aps != 1 && m >= 2*t*mk.mr
 		switch {
 		case panels >= 2*t && !rowsFirst: // split the columns: each thread packs its own part of B
-			tasks := make([]part, t)
+			var buf [stackParts]part
+			tasks := partsFor(&buf, t)
 			for w := range tasks {
 				j0 := panels * w / t * mk.nr
 				j1 := min(n, panels*(w+1)/t*mk.nr)
@@ -102,7 +103,8 @@ func gemmPacked(mk microKernel, c []float32, ldc int, a []float32, ars, aps int,
 			return
 		case m >= 2*t*mk.mr: // split the rows (multiples of mr): each thread packs all of B
 			strips := (m + mk.mr - 1) / mk.mr
-			tasks := make([]part, t)
+			var buf [stackParts]part
+			tasks := partsFor(&buf, t)
 			for w := range tasks {
 				i0 := strips * w / t * mk.mr
 				i1 := min(m, strips*(w+1)/t*mk.mr)

@@ -45,6 +45,19 @@ func (p *part) run() {
 	p.gemm.run()
 }
 
+// stackParts is how many parts a split call holds on its stack (partsFor); more threads
+// allocate.
+const stackParts = 4
+
+// partsFor returns room for t parts: buf's, when t fits, so that a split call (about ten
+// per training step) allocates nothing.
+func partsFor(buf *[stackParts]part, t int) []part {
+	if t <= len(buf) {
+		return buf[:t]
+	}
+	return make([]part, t)
+}
+
 // axpyTask is a range of an Axpy.
 type axpyTask struct {
 	y, x  []float32
