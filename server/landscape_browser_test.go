@@ -53,11 +53,7 @@ type lsPage struct {
 
 func (p lsPage) eval(js string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
-	if err != nil {
-		p.t.Fatalf("evaluating %s: %v", js, err)
-	}
-	return s
+	return evalText(p.t, p.tab, js)
 }
 
 func (p lsPage) text(id string) string {

@@ -36,11 +36,7 @@ type layPage struct {
 
 func (p layPage) eval(js string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
-	if err != nil {
-		p.t.Fatalf("evaluating %.200s: %v", js, err)
-	}
-	return s
+	return evalText(p.t, p.tab, js)
 }
 
 // await waits for the promise js (which resolves to true).

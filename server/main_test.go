@@ -225,6 +225,17 @@ func loadApp(tb testing.TB, tab context.Context, url string) float64 {
 	return ms
 }
 
+// evalText evaluates the JavaScript expression js in tab and returns its value, a string; an
+// error fails tb. The page helpers of the browser tests (lsPage, netPage, …) call it.
+func evalText(tb testing.TB, tab context.Context, js string) string {
+	tb.Helper()
+	s, err := chromedp.Run(tab, chromedp.Evaluate[string](js))
+	if err != nil {
+		tb.Fatalf("evaluating %.200s: %v", js, err)
+	}
+	return s
+}
+
 // lostContext reports whether err is the browser's answer to a script that ran in a
 // document being replaced by a navigation.
 func lostContext(err error) bool {

@@ -130,11 +130,7 @@ const netPhaseJS = `(document.getElementById("net-phase")||{textContent:""}).tex
 
 func (p netPage) eval(js string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
-	if err != nil {
-		p.t.Fatalf("evaluating %s: %v", js, err)
-	}
-	return s
+	return evalText(p.t, p.tab, js)
 }
 
 // says returns what the page tells a person: the progress line, the server job's line and

@@ -26,11 +26,7 @@ type slPage struct {
 
 func (p slPage) eval(js string) string {
 	p.t.Helper()
-	s, err := chromedp.Run(p.tab, chromedp.Evaluate[string](js))
-	if err != nil {
-		p.t.Fatalf("evaluating %s: %v", js, err)
-	}
-	return s
+	return evalText(p.t, p.tab, js)
 }
 
 func (p slPage) poll(what, js string, timeout time.Duration) {
