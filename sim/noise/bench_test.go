@@ -16,13 +16,7 @@ import (
 // values). B/op is the memory the measurement allocates on top of the data set, which is
 // its peak: buffers of O(M) only. Run with -benchtime=1x.
 func BenchmarkMeasure(b *testing.B) {
-	train, err := data.MNIST(true)
-	if errors.Is(err, data.ErrNoMNIST) {
-		b.Skipf("MNIST not reachable: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	train := benchMNIST(b)
 	net, _ := nn.New([]int{784, 100, 100, 10}, 1)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -38,13 +32,7 @@ func BenchmarkMeasure(b *testing.B) {
 // ranges), and with one worker whose products are split between two goroutines
 // (kernel.SetThreads, bit for bit the one-worker numbers): compare their ns/op in a -cpu 2 run.
 func BenchmarkMeasureWorkers(b *testing.B) {
-	train, err := data.MNIST(true)
-	if errors.Is(err, data.ErrNoMNIST) {
-		b.Skipf("MNIST not reachable: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	train := benchMNIST(b)
 	for _, width := range []int{256, 512} {
 		net, _ := nn.New([]int{784, width, width, 10}, 1)
 		for _, c := range []struct {
@@ -61,4 +49,17 @@ func BenchmarkMeasureWorkers(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchMNIST returns MNIST's training set, or skips b where it cannot be read.
+func benchMNIST(b *testing.B) *data.Set {
+	b.Helper()
+	train, err := data.MNIST(true)
+	if errors.Is(err, data.ErrNoMNIST) {
+		b.Skipf("MNIST not reachable: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return train
 }
