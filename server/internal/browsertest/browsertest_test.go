@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -99,5 +100,45 @@ func TestTakeTurn(t *testing.T) {
 	}
 	if len(shared.turn) != 0 || shared.turnHolder != "" {
 		t.Errorf("after the tests: %d tokens held, holder %q; want none", len(shared.turn), shared.turnHolder)
+	}
+}
+
+// TestStartFailureIsKept: when the shared browser does not start, the next test that needs it
+// gets the same error at once instead of starting (and waiting for) the browser again.
+func TestStartFailureIsKept(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "starts")
+	fake := filepath.Join(dir, "chromium")
+	// A browser that exits at once without a DevTools address, counting its starts.
+	script := "#!/bin/sh\necho start >> " + log + "\nexit 1\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shared.mu.Lock()
+	if shared.browser != nil || shared.startErr != nil {
+		shared.mu.Unlock()
+		t.Fatal("the shared browser is already in use in this binary")
+	}
+	shared.mu.Unlock()
+	t.Cleanup(func() {
+		shared.mu.Lock()
+		shared.startErr = nil
+		shared.mu.Unlock()
+	})
+
+	_, err1 := startShared(fake)
+	_, err2 := startShared(fake)
+	if err1 == nil || err2 == nil {
+		t.Fatalf("starting a browser that exits: errors %v and %v; want two", err1, err2)
+	}
+	if !strings.Contains(err2.Error(), "earlier test") || !strings.Contains(err2.Error(), err1.Error()) {
+		t.Errorf("second error %q; want it to name the first, %q", err2, err1)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "start"); n != 1 {
+		t.Errorf("the browser was started %d times; want 1", n)
 	}
 }
