@@ -154,13 +154,14 @@ type pooledTab struct {
 
 // shared is the browser of New when Main runs the tests.
 var shared struct {
-	enabled bool
-	mu      sync.Mutex
-	browser context.Context // the browser's first tab; nil until a test needs it
-	stop    func()
-	dir     string
-	free    []pooledTab // tabs handed back, reset, for the next tests
-	idle    *httptest.Server
+	enabled  bool
+	mu       sync.Mutex
+	browser  context.Context // the browser's first tab; nil until a test needs it
+	stop     func()
+	dir      string
+	startErr error       // why the browser did not start, once it failed to
+	free     []pooledTab // tabs handed back, reset, for the next tests
+	idle     *httptest.Server
 
 	turn       chan struct{} // holds a token while a test drives the browser (takeTurn)
 	turnHolder string        // the name of that test
@@ -256,15 +257,12 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// sharedBrowser starts the shared browser on first use (a test that cannot
-// start it fails or skips, and the next test tries again).
+// sharedBrowser starts the shared browser on first use. A test that cannot start it fails
+// (or skips, without Chromium), and so does every later test, at once, with the same error:
+// a browser that does not come up would otherwise cost each of the package's browser tests
+// the watchdog's DefaultTimeout, half an hour for the server package.
 func sharedBrowser(t testing.TB) context.Context {
 	t.Helper()
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if shared.browser != nil {
-		return shared.browser
-	}
 	execPath, err := ExecPath()
 	if err != nil {
 		if InCI() {
@@ -272,9 +270,27 @@ func sharedBrowser(t testing.TB) context.Context {
 		}
 		t.Skipf("skipping browser test: %v", err)
 	}
-	dir, err := os.MkdirTemp("", "browsertest-")
+	browser, err := startShared(execPath)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return browser
+}
+
+// startShared returns the shared browser, started at execPath on first use, or the error of
+// that first start.
+func startShared(execPath string) (context.Context, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.browser != nil {
+		return shared.browser, nil
+	}
+	if shared.startErr != nil {
+		return nil, fmt.Errorf("the shared browser failed to start for an earlier test: %w", shared.startErr)
+	}
+	dir, err := os.MkdirTemp("", "browsertest-")
+	if err != nil {
+		return nil, err
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(execPath, dir)...)
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -287,14 +303,15 @@ func sharedBrowser(t testing.TB) context.Context {
 		cancelBrowser()
 		cancelAlloc()
 		os.RemoveAll(dir)
-		t.Fatalf("starting %s: %v", execPath, err)
+		shared.startErr = fmt.Errorf("starting %s: %w", execPath, err)
+		return nil, shared.startErr
 	}
 	shared.browser, shared.dir = browser, dir
 	shared.stop = func() {
 		cancelBrowser()
 		cancelAlloc() // stops the browser and waits for it
 	}
-	return browser
+	return browser, nil
 }
 
 // Start is New for callers that stop the browser themselves (benchmarks
