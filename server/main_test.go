@@ -44,7 +44,7 @@ func testApp(tb testing.TB) *web.Handler {
 		var log strings.Builder
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		apiSrv, err := api.New(api.Config{Store: new(store.Memory), Datasets: new(api.DataCatalog)})
+		apiSrv, err := api.New(api.Config{Store: new(store.Memory), Datasets: testDatasets})
 		if err != nil {
 			appErr = err
 			return
