@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tailscope/tailscope/sim/landscape"
 	"github.com/tailscope/tailscope/ui/chart"
 )
 
@@ -73,12 +74,17 @@ func noiseColour(n *Noise) (fill, ink string) {
 	return colGauss, colGauss
 }
 
-// profileRange returns the y-range of the landscape profile over the x-range drawn.
-func (s *Sim) profileRange() (lo, hi float64) {
+// profileRange returns the y-range of the landscape profile over the x-range drawn, measured
+// once by NewSim: every walker's dot is placed with it (dotY), 600 dots a frame.
+func (s *Sim) profileRange() (lo, hi float64) { return s.ylo, s.yhi }
+
+// measureProfile returns the y-range of profile over [xlo, xhi], from 201 points, with a
+// margin above for the walkers' dots.
+func measureProfile(profile landscape.Landscape1D, xlo, xhi float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for i := 0; i <= 200; i++ {
-		x := s.XLo + (s.XHi-s.XLo)*float64(i)/200
-		v := s.Profile.Value1(x)
+		x := xlo + (xhi-xlo)*float64(i)/200
+		v := profile.Value1(x)
 		lo, hi = min(lo, v), max(hi, v)
 	}
 	if hi-lo < 1e-9 { // a flat landscape (height 0)

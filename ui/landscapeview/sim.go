@@ -64,6 +64,8 @@ type Sim struct {
 	XLo, XHi float64
 	Basins   []string
 
+	ylo, yhi float64 // the profile's y-range over the x-range drawn (profileRange)
+
 	rate   float64 // measured walker-steps per second (0 until measured), for display
 	chunk  int     // steps the next AdvanceFor takes
 	panels map[string]*panel
@@ -158,6 +160,7 @@ func NewSim(sp spec.Spec) (*Sim, error) {
 			n.Theory = nil
 		}
 	}
+	s.ylo, s.yhi = measureProfile(s.Profile, s.XLo, s.XHi)
 	return s, nil
 }
 
