@@ -180,9 +180,10 @@ func TestBrowserExitSweep(t *testing.T) {
 }
 
 // maxRoundTripAfterSweep bounds the median slider round trip (ms) with the sweep's charts shown
-// while the walkers run: about 60–200 ms here (AMD EPYC, 2 cores), 3 s when every render
-// computed the sweep's theory again; the margin is for a loaded CI machine.
-const maxRoundTripAfterSweep = 1500.0
+// while the walkers run: 60–270 ms here (AMD EPYC, 2 cores), 3.3 s when every render computed
+// the sweep's theory again. The margin (ten times the usual) is for a loaded CI machine, where
+// round trips grow several-fold; TestSweepChartTheory checks the cause natively.
+const maxRoundTripAfterSweep = 2000.0
 
 // BenchmarkLandscapeDefaultRun plays the default "Narrow vs wide" run with a real click and
 // measures, with requestAnimationFrame timestamps, the frame rate while it plays and how long it
