@@ -163,7 +163,7 @@ func TestBrowserExitSweep(t *testing.T) {
 	browsertest.Screenshot(t, tab, "done")
 
 	// The view still answers with the sweep's charts shown: every render draws them, and their
-	// theory curves (80 quadratures) once took 1.2 s of the page's thread on each (3 s round
+	// theory curves (160 quadratures) once took 1.2 s of the page's thread on each (3 s round
 	// trips while the walkers ran). Play, then move α three times while they run.
 	p.click("ls-play")
 	p.waitFor("the run to start", `document.getElementById("ls-status").dataset.phase === "running"`, 10*time.Second)
