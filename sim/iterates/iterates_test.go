@@ -290,3 +290,14 @@ func TestCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// BenchmarkRun is the Iterates view's default run (the kind's defaults: chains, estimates and the
+// theory from 10⁵ Monte-Carlo draws), the work a person waits for on opening the view.
+func BenchmarkRun(b *testing.B) {
+	sp := spec.MustNew("iterates", 1)
+	for b.Loop() {
+		if _, err := Run(context.Background(), sp, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

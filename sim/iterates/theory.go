@@ -139,31 +139,43 @@ func Theory(z []float64, c float64, b, d int) (TheoryResult, error) {
 	return r, nil
 }
 
-// root finds the positive root of ĥ by bisection (ĥ is convex, ĥ(0) = 0, ĥ'(0) < 0) and its
-// Monte-Carlo interval: ĥ(s) has standard error sd(e^{sz})/(√n·mean(e^{sz})), and a shift δh
-// moves the root by δh/ĥ'(s).
+// root finds the positive root of ĥ and its Monte-Carlo interval. ĥ is convex with ĥ(0) = 0 and
+// ĥ'(0) < 0, so Newton's method started at MaxTailIndex, where ĥ > 0, goes down to the root
+// without passing it: each tangent lies below ĥ, so its zero lies between the root and the
+// point. It takes about ten evaluations of ĥ where bisection took 60, each a pass of exp
+// over the 10⁵ draws (the theory was 70 % of the default run's time). The interval: ĥ(s) has
+// standard error sd(e^{sz})/(√n·mean(e^{sz})), and a shift δh moves the root by δh/ĥ'(s).
 func root(z []float64) (s, lo, hi float64, beyond bool) {
-	if HAt(z, MaxTailIndex) <= 0 {
+	s = float64(MaxTailIndex)
+	h, slope, seH := hStats(z, s)
+	if h <= 0 {
 		return MaxTailIndex, MaxTailIndex, MaxTailIndex, true
 	}
-	a, b := 0.0, float64(MaxTailIndex)
-	// ĥ < 0 just right of 0; find a point where it is negative to bracket the root.
-	for _, t := range []float64{1e-3, 1e-2, 0.1} {
-		if HAt(z, t) < 0 {
-			a = t
+	for range 100 {
+		if !(slope > 0) {
 			break
 		}
-	}
-	for range 60 {
-		m := 0.5 * (a + b)
-		if HAt(z, m) < 0 {
-			a = m
-		} else {
-			b = m
+		next := s - h/slope
+		if !(next < s) || next <= 0 {
+			break // at the root to rounding
+		}
+		step := s - next
+		s = next
+		h, slope, seH = hStats(z, s)
+		if h <= 0 || step <= 1e-15*s {
+			break // on the root, or past it by rounding only (the tangents stay right of it)
 		}
 	}
-	s = 0.5 * (a + b)
-	// Weights e^{s z} (max-shifted): their mean and spread give ĥ's error, the weighted mean of z is ĥ'(s).
+	if slope <= 0 {
+		return s, 0, MaxTailIndex, false
+	}
+	d := estimator.Z975 * seH / slope
+	return s, max(s-d, 0), s + d, false
+}
+
+// hStats returns ĥ(s), its slope ĥ'(s) (the mean of z weighted by e^{sz}) and its standard
+// error, from the weights e^{sz} shifted by their largest exponent.
+func hStats(z []float64, s float64) (h, slope, se float64) {
 	m := math.Inf(-1)
 	for _, v := range z {
 		m = max(m, s*v)
@@ -178,11 +190,5 @@ func root(z []float64) (s, lo, hi float64, beyond bool) {
 	n := float64(len(z))
 	mean := sw / n
 	sd := math.Sqrt(max(sw2/n-mean*mean, 0))
-	seH := sd / (math.Sqrt(n) * mean)
-	slope := swz / sw
-	if slope <= 0 {
-		return s, 0, MaxTailIndex, false
-	}
-	d := estimator.Z975 * seH / slope
-	return s, max(s-d, 0), s + d, false
+	return m + math.Log(mean), swz / sw, sd / (math.Sqrt(n) * mean)
 }
