@@ -91,16 +91,7 @@ type Actions interface {
 }
 
 // SetActions records a's actions as view's (nil removes them).
-func (s *State) SetActions(view string, a Actions) {
-	if s.actions == nil {
-		s.actions = map[string]Actions{}
-	}
-	if a == nil {
-		delete(s.actions, view)
-		return
-	}
-	s.actions[view] = a
-}
+func (s *State) SetActions(view string, a Actions) { register(&s.actions, view, a) }
 
 // Actions returns the actions view registered, or nil.
 func (s *State) Actions(view string) Actions { return s.actions[view] }
@@ -113,19 +104,24 @@ type KeyHandler interface {
 }
 
 // SetKeys records h as view's key handler (nil removes it).
-func (s *State) SetKeys(view string, h KeyHandler) {
-	if s.keys == nil {
-		s.keys = map[string]KeyHandler{}
-	}
-	if h == nil {
-		delete(s.keys, view)
-		return
-	}
-	s.keys[view] = h
-}
+func (s *State) SetKeys(view string, h KeyHandler) { register(&s.keys, view, h) }
 
 // Keys returns the key handler view registered, or nil.
 func (s *State) Keys(view string) KeyHandler { return s.keys[view] }
+
+// register records v as view's in *m, making the map on first use; nil removes view's entry.
+// (Comparing v with nil does not panic whatever v's dynamic type: the types differ.)
+func register[T comparable](m *map[string]T, view string, v T) {
+	var none T
+	if v == none {
+		delete(*m, view)
+		return
+	}
+	if *m == nil {
+		*m = map[string]T{}
+	}
+	(*m)[view] = v
+}
 
 // New returns the state of an empty fragment: the default view, every view's spec at its
 // kind's page preset (what a fresh page shows).

@@ -174,3 +174,30 @@ func TestTourStep(t *testing.T) {
 		t.Errorf("links written: %q, want %q", links, want)
 	}
 }
+
+type testKeys struct{ name string }
+
+func (k *testKeys) Key(string) bool { return true }
+
+// TestRegister: SetKeys (and SetActions, through the same register) records a view's handler,
+// replaces it, and nil removes it, also before any was recorded.
+func TestRegister(t *testing.T) {
+	var s State
+	s.SetKeys("tour", nil) // removing from no map at all
+	if s.Keys("tour") != nil {
+		t.Fatal("a handler before any was set")
+	}
+	a, b := &testKeys{"a"}, &testKeys{"b"}
+	for _, step := range []struct {
+		set  KeyHandler
+		want KeyHandler
+	}{{a, a}, {b, b}, {nil, nil}, {a, a}} {
+		s.SetKeys("tour", step.set)
+		if got := s.Keys("tour"); got != step.want {
+			t.Errorf("after SetKeys(%v): Keys = %v; want %v", step.set, got, step.want)
+		}
+	}
+	if s.Keys("landscape") != nil || len(s.keys) != 1 {
+		t.Errorf("other views: %v, %d entries; want none and 1", s.Keys("landscape"), len(s.keys))
+	}
+}
