@@ -104,15 +104,8 @@ func LogNorms(ctx context.Context, c float64, b, d, n int, src rand.Source) ([]f
 // HAt is ĥ(s) = log((1/n) Σ_j exp(s·z_j)) for z = LogNorms(…): the Monte-Carlo estimate of h,
 // convex in s with ĥ(0) = 0 like h itself.
 func HAt(z []float64, s float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = max(m, s*v)
-	}
-	sum := 0.0
-	for _, v := range z {
-		sum += math.Exp(s*v - m)
-	}
-	return m + math.Log(sum/float64(len(z)))
+	h, _, _ := hStats(z, s)
+	return h
 }
 
 // Theory computes the prediction from the draws z = LogNorms(c, b, d, …).
