@@ -155,17 +155,8 @@ func (s *Sweep) record(p *SweepPoint) {
 	p.Mean = (sum + float64(ep.Walkers-len(times))*s.ens.Time()) / float64(ep.Walkers)
 }
 
-// theory returns the mean exit time the theory gives for noise at a basin of width w and
-// height h: the small-ε Lévy law, or the exact Gaussian mean (quadrature); NaN where none.
-func (s *Sweep) theory(noise string, w, h float64) float64 {
-	levyMean, gaussMean := s.theories(w, h)
-	if noise == "levy" {
-		return levyMean
-	}
-	return gaussMean
-}
-
-// theories returns the Lévy and Gaussian means of theory, as theory does.
+// theories returns the mean exit times the theory gives at a basin of width w and height h:
+// the small-ε Lévy law and the exact Gaussian mean (quadrature); NaN where none.
 func (s *Sweep) theories(w, h float64) (levyMean, gaussMean float64) {
 	th := levy.ExitTheoryOf(landscape.Well{A: w, B: w, H: h}, s.Alpha, s.Eps)
 	valid := func(v float64) float64 {

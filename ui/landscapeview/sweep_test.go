@@ -9,6 +9,15 @@ import (
 	"github.com/tailscope/tailscope/sim/spec"
 )
 
+// theory returns s's theory for noise ("levy" or "gauss") at width w and height h.
+func (s *Sweep) theory(noise string, w, h float64) float64 {
+	levyMean, gaussMean := s.theories(w, h)
+	if noise == "levy" {
+		return levyMean
+	}
+	return gaussMean
+}
+
 // TestSweep runs the page's sweep and checks the claims its charts make: Lévy exit times grow
 // with the width and hardly with the height; Gaussian ones grow steeply with the height and meet
 // the exact theory where walkers leave within the run.
