@@ -29,13 +29,6 @@ func netServer(t testing.TB) *httptest.Server {
 	return srv
 }
 
-// testDatasets is the dataset catalog of every test server, as one server process has one: a
-// catalog normalises MNIST's training set (47 million values) when first asked for it, 0.6–0.9
-// CPU-seconds (AMD EPYC), which a catalog per test server paid once per Network test. The sets
-// are read-only; a set that fails to load is not kept (api.DataCatalog), so the CIFAR test's
-// own data directory decides its loads as before.
-var testDatasets = new(api.DataCatalog)
-
 // netServerCounting is netServer that also counts the dataset requests it answers.
 func netServerCounting(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
