@@ -46,7 +46,7 @@ type Runs interface {
 	// Cancel stops a queued or running run and returns its record.
 	Cancel(ctx context.Context, id string) (store.Run, error)
 	// Watch returns a channel that receives the run's record now and after changes,
-	// the latest record replacing an unread one, closed when the run is finished.
+	// the latest record replacing an unread one, closed when the run is finished or ctx is done.
 	Watch(ctx context.Context, id string) (<-chan store.Run, error)
 }
 

@@ -373,7 +373,10 @@ func (e *Engine) Watch(ctx context.Context, id string) (<-chan store.Run, error)
 	context.AfterFunc(ctx, func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		delete(l.subs, ch)
+		if _, ok := l.subs[ch]; ok { // not already closed by finish
+			delete(l.subs, ch)
+			close(ch) // a reader ranging over ch stops, as the doc says, instead of waiting forever
+		}
 	})
 	return ch, nil
 }

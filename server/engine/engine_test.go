@@ -213,6 +213,38 @@ func TestHeartbeatsKeepLongRunsFromRedelivery(t *testing.T) {
 	}
 }
 
+// TestWatchEndsWithItsContext: a watcher whose context ends before the run does (here a run no
+// worker takes) gets its channel closed, so that a reader ranging over it stops.
+func TestWatchEndsWithItsContext(t *testing.T) {
+	f := newFixture(t, Setup{})
+	e := f.engine(t)
+	r, err := e.Submit(context.Background(), timed(t, 100, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ch, err := e.Watch(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan store.Run)
+	go func() {
+		var last store.Run
+		for last = range ch {
+		}
+		closed <- last
+	}()
+	select {
+	case last := <-closed:
+		if last.ID != r.ID || last.State != store.Queued {
+			t.Errorf("last record before the close: %s %q, want run %s queued", last.ID, last.State, r.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch channel is still open 10 s after its context ended")
+	}
+}
+
 func TestCancel(t *testing.T) {
 	t.Run("running", func(t *testing.T) {
 		f := newFixture(t, Setup{})

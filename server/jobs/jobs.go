@@ -303,7 +303,8 @@ func (m *Manager) Cancel(ctx context.Context, id string) (store.Run, error) {
 // Watch returns a channel that receives the run's record now and after each change,
 // and is closed once the run is finished (in this process). A slow reader misses
 // intermediate records but always gets the latest one: the channel holds one record
-// and a newer one replaces an unread older one. Watching stops when ctx is done.
+// and a newer one replaces an unread older one. When ctx is done first, watching stops
+// and the channel is closed too.
 func (m *Manager) Watch(ctx context.Context, id string) (<-chan store.Run, error) {
 	m.mu.Lock()
 	j := m.jobs[id]
@@ -329,7 +330,10 @@ func (m *Manager) Watch(ctx context.Context, id string) (<-chan store.Run, error
 	context.AfterFunc(ctx, func() {
 		j.mu.Lock()
 		defer j.mu.Unlock()
-		delete(j.subs, ch) // the reader has gone; the channel is left for the collector
+		if _, ok := j.subs[ch]; ok { // not already closed by the run's end
+			delete(j.subs, ch)
+			close(ch) // a reader ranging over ch stops instead of waiting forever
+		}
 	})
 	return ch, nil
 }

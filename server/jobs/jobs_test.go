@@ -149,6 +149,39 @@ func TestWatchSeesProgress(t *testing.T) {
 	}
 }
 
+// TestWatchEndsWithItsContext checks that a watcher whose context ends before the run does gets
+// its channel closed: a reader ranging over it stops instead of waiting for the run forever.
+func TestWatchEndsWithItsContext(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	m := newManager(t, Config{Backend: block(release), Workers: 1})
+	r, err := m.Submit(context.Background(), spec.MustNew("stable", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	ch, err := m.Watch(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan store.Run)
+	go func() {
+		var last store.Run
+		for last = range ch {
+		}
+		closed <- last
+	}()
+	select {
+	case last := <-closed:
+		if last.ID != r.ID || last.State.Terminal() {
+			t.Errorf("last record before the close: %s %q, want run %s not finished", last.ID, last.State, r.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watch channel is still open 10 s after its context ended")
+	}
+}
+
 func TestQueueFull(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
