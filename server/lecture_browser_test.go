@@ -210,7 +210,8 @@ func BenchmarkLandscapeDefaultRun(b *testing.B) {
 // times while it played.
 func landscapeDefaultRun(b *testing.B, base string) (took, fps, median, p95 float64) {
 	b.StopTimer()
-	tab := browsertest.New(b)
+	tab, stop := browsertest.Start(b) // V8's defaults, as a user's browser has (not TestJSFlags)
+	defer stop()
 	check := consoleProblems(b, tab)
 	p := lsPage{b, tab}
 	loadApp(b, tab, base+"/#landscape")

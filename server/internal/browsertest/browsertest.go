@@ -89,6 +89,18 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 	}
 }
 
+// TestJSFlags are the V8 flags of the browser that New shares among a package's tests (Start's
+// browser, which the benchmarks use, keeps V8's defaults). A test's page lives for seconds, and V8
+// recompiled with its optimizing tier (TurboFan) every main.wasm function that ran a little while
+// it loaded, about 0.35–0.75 CPU-seconds a page load (a DevTools trace of one load of the
+// Estimator view: wasm.TopTierCompilation on the renderer's thread pool); over the server
+// package's 50-odd page loads and animations that was about 15 % of its CPU. With a tiering budget
+// ten times V8's default (1.8 million) only functions that stay hot (the simulations' loops) are
+// optimized: the server package's tests took 99 CPU-seconds instead of 116, twice each
+// alternately (AMD EPYC, 2 cores, Chromium 156). A page computes the same results either way;
+// the timing bounds the tests assert get no looser, since less of the code is optimized.
+const TestJSFlags = "--wasm-tiering-budget=18000000"
+
 // New returns the context of a blank tab for t, valid until the test ends or
 // DefaultTimeout passes. In a test binary whose TestMain calls Main, the tab
 // comes from one browser shared by the binary's tests (starting Chromium once
@@ -292,7 +304,8 @@ func startShared(execPath string) (context.Context, error) {
 	if err != nil {
 		return nil, err
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), Options(execPath, dir)...)
+	opts := append(Options(execPath, dir), chromedp.Flag("js-flags", TestJSFlags))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
 	// The first Do starts the browser, which lives as long as that call's context: so no
 	// timeout on it, but a watchdog that stops a browser that does not come up.
