@@ -248,6 +248,7 @@ func TestRunEvents(t *testing.T) {
 // TestRunEventsProgress checks that a watcher of a running run gets its progress and
 // heartbeats, and that CloseStreams ends the stream.
 func TestRunEventsProgress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, true, 8)
 	ts := httptest.NewServer(e.h)
 	defer ts.Close()
@@ -551,6 +552,7 @@ func FuzzCreateShare(f *testing.F) {
 // TestSlowBody checks that a client sending its body too slowly gets a 408 once
 // BodyTimeout has passed, instead of holding the handler.
 func TestSlowBody(t *testing.T) {
+	t.Parallel()
 	srv, err := api.New(api.Config{Store: new(store.Memory), BodyTimeout: 200 * time.Millisecond, Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)

@@ -193,6 +193,7 @@ func TestEstimateCost(t *testing.T) {
 // TestAdmission checks that a run that cannot finish within the run time limit is
 // refused with its estimate, and that one client cannot hold more than its share of runs.
 func TestAdmission(t *testing.T) {
+	t.Parallel()
 	e := newGuardedEnv(t, api.Config{RunTimeout: time.Hour, MaxRunsPerClient: 2})
 	t.Run("cost", func(t *testing.T) {
 		// 1.15e13 multiply-adds, within the kind's own limit: about 1.6 h at the reference speed.
