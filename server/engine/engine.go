@@ -370,14 +370,7 @@ func (e *Engine) Watch(ctx context.Context, id string) (<-chan store.Run, error)
 		return ch, nil
 	}
 	l.subs[ch] = struct{}{}
-	context.AfterFunc(ctx, func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if _, ok := l.subs[ch]; ok { // not already closed by finish
-			delete(l.subs, ch)
-			close(ch) // a reader ranging over ch stops, as the doc says, instead of waiting forever
-		}
-	})
+	runexec.Unwatch(ctx, &l.mu, l.subs, ch)
 	return ch, nil
 }
 

@@ -327,14 +327,7 @@ func (m *Manager) Watch(ctx context.Context, id string) (<-chan store.Run, error
 		return ch, nil
 	}
 	j.subs[ch] = struct{}{}
-	context.AfterFunc(ctx, func() {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		if _, ok := j.subs[ch]; ok { // not already closed by the run's end
-			delete(j.subs, ch)
-			close(ch) // a reader ranging over ch stops instead of waiting forever
-		}
-	})
+	runexec.Unwatch(ctx, &j.mu, j.subs, ch)
 	return ch, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/run"
@@ -58,6 +59,21 @@ func Offer(ch chan store.Run, r store.Run) {
 	default:
 	}
 	ch <- r
+}
+
+// Unwatch removes ch from subs and closes it once ctx is done, unless the run's end has
+// closed it first (the run's end also removes it from subs, under mu): a watcher that ranges
+// over ch then stops when its context does, instead of waiting for a run that may be late.
+// mu guards subs, as it does where the run's records are offered.
+func Unwatch(ctx context.Context, mu sync.Locker, subs map[chan store.Run]struct{}, ch chan store.Run) {
+	context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := subs[ch]; ok {
+			delete(subs, ch)
+			close(ch)
+		}
+	})
 }
 
 // Clip shortens s to at most n bytes, on a UTF-8 boundary, marking the cut with "…".

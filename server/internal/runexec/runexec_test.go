@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -97,6 +99,54 @@ func TestClip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Clip(tc.s, tc.n); got != tc.want {
 				t.Errorf("Clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnwatch(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		runEndsFirst bool
+	}{
+		{"the watcher's context ends first: the channel is closed", false},
+		{"the run ends first: the channel is closed once, by the run", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			subs := map[chan store.Run]struct{}{}
+			ch := make(chan store.Run, 1)
+			subs[ch] = struct{}{}
+			ctx, cancel := context.WithCancel(context.Background())
+			Unwatch(ctx, &mu, subs, ch)
+			if tt.runEndsFirst { // what the services do when a run ends
+				mu.Lock()
+				Offer(ch, store.Run{ID: "r", State: store.Done})
+				close(ch)
+				clear(subs)
+				mu.Unlock()
+			}
+			cancel() // a second close would panic in the AfterFunc's goroutine, failing the test binary
+			deadline := time.After(10 * time.Second)
+			var got []store.State
+			for open := true; open; {
+				select {
+				case r, ok := <-ch:
+					if ok {
+						got = append(got, r.State)
+					}
+					open = ok
+				case <-deadline:
+					t.Fatal("the channel is still open 10 s after the context ended")
+				}
+			}
+			if want := map[bool]int{false: 0, true: 1}[tt.runEndsFirst]; len(got) != want {
+				t.Errorf("records read before the close: %v, want %d", got, want)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(subs) != 0 {
+				t.Errorf("%d watchers left in subs, want none", len(subs))
 			}
 		})
 	}
