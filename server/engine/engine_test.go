@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -182,13 +183,20 @@ func TestRunsAreRecordedOnceWithTheirResults(t *testing.T) {
 	}
 	// The results were moved into the store: the object store keeps nothing. The engine
 	// deletes a result just after recording its run, so the last one may still be there for
-	// a moment after the run reads Done.
+	// a moment after the run reads Done. Each List has a deadline of its own: List waits for its
+	// watcher's end-of-initial-values marker, which a delete racing with the watcher's start can
+	// keep from coming (a List without one hung this test for over 6 minutes once, nats.go v1.56).
 	var objs []*jetstream.ObjectInfo
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		var err error
-		objs, err = e.res.results.List(context.Background())
+		objs, err = e.res.results.List(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && time.Now().Before(deadline) {
+			continue
+		}
 		if err != nil && err != jetstream.ErrNoObjectsFound {
-			t.Fatal(err)
+			t.Fatalf("listing the results' object store: %v", err)
 		}
 		if len(objs) == 0 || time.Now().After(deadline) {
 			break
