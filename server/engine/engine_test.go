@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/tailscope/tailscope/server/internal/runexec/runexectest"
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -236,26 +237,8 @@ func TestWatchEndsWithItsContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	ch, err := e.Watch(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := make(chan store.Run)
-	go func() {
-		var last store.Run
-		for last = range ch {
-		}
-		closed <- last
-	}()
-	select {
-	case last := <-closed:
-		if last.ID != r.ID || last.State != store.Queued {
-			t.Errorf("last record before the close: %s %q, want run %s queued", last.ID, last.State, r.ID)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the watch channel is still open 10 s after its context ended")
+	if last := runexectest.LastBeforeContextEnds(t, e, r.ID); last.ID != r.ID || last.State != store.Queued {
+		t.Errorf("last record before the close: %s %q, want run %s queued", last.ID, last.State, r.ID)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tailscope/tailscope/server/internal/runexec/runexectest"
 	"github.com/tailscope/tailscope/server/store"
 	"github.com/tailscope/tailscope/sim/run"
 	"github.com/tailscope/tailscope/sim/spec"
@@ -159,26 +160,8 @@ func TestWatchEndsWithItsContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	ch, err := m.Watch(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := make(chan store.Run)
-	go func() {
-		var last store.Run
-		for last = range ch {
-		}
-		closed <- last
-	}()
-	select {
-	case last := <-closed:
-		if last.ID != r.ID || last.State.Terminal() {
-			t.Errorf("last record before the close: %s %q, want run %s not finished", last.ID, last.State, r.ID)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the watch channel is still open 10 s after its context ended")
+	if last := runexectest.LastBeforeContextEnds(t, m, r.ID); last.ID != r.ID || last.State.Terminal() {
+		t.Errorf("last record before the close: %s %q, want run %s not finished", last.ID, last.State, r.ID)
 	}
 }
 
