@@ -549,3 +549,59 @@ func executedSoon(w *Worker, want int64) int64 {
 	}
 	return w.Executed.Load()
 }
+
+// TestAStoppingWorkerHandsBackWhatItsLastPullBrings: a run queued while a worker is stopping,
+// delivered to that worker's last pull request, goes to another worker at once (attempt 2),
+// not after the ack wait (30 s here). The worker keeps its pull until the NATS server expires
+// it: a pull the client withdraws can still receive a run at the server for an instant (the
+// withdrawal not yet processed under load), and that run was lost until the ack wait passed.
+func TestAStoppingWorkerHandsBackWhatItsLastPullBrings(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Setup{AckWait: 30 * time.Second})
+	e := f.engine(t)
+	b := &timedBackend{}
+	// Over TCP, as the worker command connects.
+	nc, err := Dial(f.emb.URL, "first", Credentials{Token: f.emb.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	first := &Worker{Conn: nc, Backend: b, Name: "first", Logf: t.Logf}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); first.Run(ctx) }()
+	// Wait until the first worker's pull request is registered at the server.
+	cons, err := e.res.js.Consumer(context.Background(), WorkStream, workersPrefix+DefaultBackend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ci, err := cons.Info(context.Background())
+		if err == nil && ci.NumWaiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the first worker has no pull request waiting after 10 s (%v)", err)
+		}
+	}
+	cancel()
+	// Its pull is the only one at the server: the run is delivered to it.
+	start := time.Now()
+	r, err := e.Submit(context.Background(), timed(t, 100, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	f.worker(t, b, 1, "second")
+	got := waitFinal(t, e, r.ID, 10*time.Second)
+	t.Logf("%s %v after it was queued: %s", got.State, time.Since(start).Round(time.Millisecond), got.Message)
+	if got.State != store.Done {
+		t.Fatalf("%s: %s", got.State, got.Error)
+	}
+	if n := first.Executed.Load(); n != 0 {
+		t.Errorf("the stopping worker executed %d runs", n)
+	}
+	if n := e.Stats().Redelivered; n != 1 {
+		t.Errorf("redelivered %d times, want once (handed back by the stopping worker)", n)
+	}
+}

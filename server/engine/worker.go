@@ -48,13 +48,15 @@ var (
 )
 
 // Run works until ctx is done; runs still going then are handed back to the stream (Nak), so
-// another worker takes them at once. It returns nil after ctx is done, or an error if the
-// stream cannot be reached at the start.
+// another worker takes them at once. It returns nil after ctx is done (up to half a second
+// later: see Serve), or an error if the stream cannot be reached at the start.
 func (w *Worker) Run(ctx context.Context) error { return w.Serve(ctx, ctx) }
 
 // Serve takes runs until take is done, and stops the runs still going (handing them back to
-// the stream) when stop is done; it returns once no run is left. A graceful shutdown cancels
-// take first and stop after a grace period.
+// the stream) when stop is done; it returns once no run is left and its last pulls for runs
+// have expired, at most pullWait (500 ms) after take is done when no run goes on: a run such a
+// pull brings is handed back too (see loop). Close the connection only after Serve returns. A
+// graceful shutdown cancels take first and stop after a grace period.
 func (w *Worker) Serve(take, stop context.Context) error {
 	ctx := stop
 	if w.BackendName == "" {
@@ -132,6 +134,11 @@ func (w *Worker) Serve(take, stop context.Context) error {
 	return nil
 }
 
+// pullWait is how long one pull request for a run waits at the NATS server: also how long a
+// worker may take to stop once told to stop taking runs (see loop). An idle slot sends one pull
+// request per pullWait, little for a NATS server; a run queued meanwhile is delivered at once.
+const pullWait = 500 * time.Millisecond
+
 type workerState struct {
 	w          *Worker
 	js         jetstream.JetStream
@@ -158,11 +165,15 @@ func (ws *workerState) watchStops(watch jetstream.KeyWatcher) {
 	}
 }
 
+// loop takes runs one at a time until take ends. Its pull request for the next run is not
+// withdrawn when take ends: a pull abandoned by the client stays registered at the NATS server
+// until it expires, and a run the server delivers to it then is lost to every worker until the
+// ack wait (30 s by default) has passed. So each pull runs to its expiry (pullWait, at most that
+// much after take ends, or after stop for Run), and a run it brings after take ended is handed
+// back (Nak) at once, for another worker.
 func (ws *workerState) loop(take, ctx context.Context, cons jetstream.Consumer) {
 	for take.Err() == nil && ctx.Err() == nil {
-		fctx, cancel := context.WithTimeout(take, 2*time.Second)
-		msg, err := cons.Next(jetstream.FetchContext(fctx))
-		cancel()
+		msg, err := cons.Next(jetstream.FetchMaxWait(pullWait))
 		if err != nil {
 			if take.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 				// The connection is down (a server restarting): try again shortly.
@@ -172,6 +183,10 @@ func (ws *workerState) loop(take, ctx context.Context, cons jetstream.Consumer) 
 				}
 			}
 			continue
+		}
+		if take.Err() != nil || ctx.Err() != nil {
+			msg.Nak()
+			return
 		}
 		ws.handle(ctx, msg)
 	}
@@ -216,7 +231,7 @@ func (ws *workerState) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 	ev.Type = evStarted
 	if attempt > 1 {
-		ev.Message = fmt.Sprintf("attempt %d of %d (the previous worker stopped without reporting)", attempt, ws.maxAttempt)
+		ev.Message = fmt.Sprintf("attempt %d of %d (an earlier worker stopped before finishing it)", attempt, ws.maxAttempt)
 	}
 	if err := ws.publish(ctx, ev); err != nil {
 		msg.Nak()
