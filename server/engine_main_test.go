@@ -80,20 +80,12 @@ func TestSweepOnAServer(t *testing.T) {
 // is refused with a message saying where it is; with it (flag, environment or URL) it runs the
 // server's runs. The server's start line says how to start one without printing the token.
 func TestWorkerCommandNeedsTheToken(t *testing.T) {
-	// Each case has a server of its own: a worker that stops may have a pull request still
-	// waiting at the NATS server for an instant after it closed its connection, and a run
-	// delivered to it then waits out the ack wait (30 s) before it is redelivered.
-	startServer := func(t *testing.T) (*runService, string) {
-		t.Helper()
-		dir := t.TempDir()
-		rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, dir, new(store.Memory), 0, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rs.Shutdown(context.Background()) })
-		return rs, dir
+	dir := t.TempDir()
+	rs, err := startRuns(context.Background(), engineFlags{natsListen: "127.0.0.1:0", attempts: 3}, simrun.CPU{Workers: 1}, dir, new(store.Memory), 0, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	rs, dir := startServer(t)
+	defer rs.Shutdown(context.Background())
 	token := rs.emb.Token
 	line := rs.workerCommand()
 	if !strings.Contains(line, engine.TokenEnv+"=$(cat "+filepath.Join(dir, engine.TokenFile)+") tailscope worker -nats "+rs.emb.URL) || strings.Contains(line, token) {
@@ -105,30 +97,23 @@ func TestWorkerCommandNeedsTheToken(t *testing.T) {
 	if status != 1 || !strings.Contains(errb.String(), "refused this client's credentials") || !strings.Contains(errb.String(), engine.TokenFile) {
 		t.Fatalf("a worker without the token: status %d\n%s%s", status, out.String(), errb.String())
 	}
+	withURL := strings.Replace(rs.emb.URL, "nats://", "nats://"+token+"@", 1)
 	for _, tt := range []struct {
 		name string
-		args func(url, token string) []string
-		env  bool
+		args []string
+		env  string
 	}{
-		{"-token", func(url, token string) []string { return []string{"-nats", url, "-token", token} }, false},
-		{"the environment", func(url, _ string) []string { return []string{"-nats", url} }, true},
-		{"the URL", func(url, token string) []string {
-			return []string{"-nats", strings.Replace(url, "nats://", "nats://"+token+"@", 1)}
-		}, false},
+		{"-token", []string{"-nats", rs.emb.URL, "-token", token}, ""},
+		{"the environment", []string{"-nats", rs.emb.URL}, token},
+		{"the URL", []string{"-nats", withURL}, ""},
 	} {
 		t.Run("a worker with the token in "+tt.name+" runs", func(t *testing.T) {
-			rs, _ := startServer(t)
-			token := rs.emb.Token
-			if tt.env {
-				t.Setenv(engine.TokenEnv, token)
-			} else {
-				t.Setenv(engine.TokenEnv, "")
-			}
+			t.Setenv(engine.TokenEnv, tt.env)
 			ctx, cancel := context.WithCancel(context.Background())
 			var wout, werr bytes.Buffer
 			done := make(chan int)
 			go func() {
-				status, _ := dispatch(ctx, append([]string{"worker", "-workers", "1", "-grace", "0s"}, tt.args(rs.emb.URL, token)...), nil, &wout, &werr)
+				status, _ := dispatch(ctx, append([]string{"worker", "-workers", "1", "-grace", "0s"}, tt.args...), nil, &wout, &werr)
 				done <- status
 			}()
 			r, err := rs.Submit(context.Background(), spec.MustNew("stable", 3))
