@@ -605,3 +605,60 @@ func TestAStoppingWorkerHandsBackWhatItsLastPullBrings(t *testing.T) {
 		t.Errorf("redelivered %d times, want once (handed back by the stopping worker)", n)
 	}
 }
+
+// stallingKV is a sweeps bucket whose key listing stops after `after` keys without ending, as
+// nats.go's lister does when the end-of-initial-values marker does not come (seen with its object
+// store's List), until the listing's context ends.
+type stallingKV struct {
+	jetstream.KeyValue
+	after int
+}
+
+type keyLister struct {
+	keys chan string
+	jetstream.KeyLister
+}
+
+func (kl keyLister) Keys() <-chan string { return kl.keys }
+
+func (s stallingKV) ListKeys(ctx context.Context, opts ...jetstream.WatchOpt) (jetstream.KeyLister, error) {
+	kl, err := s.KeyValue.ListKeys(ctx, opts...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		n := 0
+		for k := range kl.Keys() {
+			if n == s.after {
+				<-ctx.Done()
+				return
+			}
+			out <- k
+			n++
+		}
+	}()
+	return keyLister{out, kl}, nil
+}
+
+// TestLoadSweepsDoesNotTrustACutListing: a listing of the sweeps that ends with its context
+// (here one that stalls after 10 of 30 keys) is an error, not a shorter list: a sweep left out
+// loses its runs' ties and its resumption.
+func TestLoadSweepsDoesNotTrustACutListing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Setup{})
+	full := f.engine(t)
+	for i := range 30 {
+		if _, err := full.res.sweeps.Put(context.Background(), fmt.Sprintf("sw%04d", i), []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := &Engine{res: &resources{sweeps: stallingKV{full.res.sweeps, 10}}, live: map[string]*live{}, sweeps: map[string]*sweepLive{}, logf: func(string, ...any) {}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err := e.loadSweeps(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "did not finish") {
+		t.Errorf("loadSweeps on a listing that stalls until its context ends: %v; want an error saying the listing did not finish", err)
+	}
+}

@@ -141,13 +141,30 @@ func (e *Engine) putSweep(ctx context.Context, rec sweepRecord) error {
 	return nil
 }
 
-// loadSweeps reads the sweeps and ties the unfinished runs to theirs.
+// sweepListTimeout bounds the listing of the sweeps at start: nats.go's key lister waits for
+// the end of the bucket's initial values and has no bound of its own (its object store
+// counterpart, on the same kind of watcher, once waited for minutes in a test).
+const sweepListTimeout = 30 * time.Second
+
+// loadSweeps reads the sweeps and ties the unfinished runs to theirs. A listing cut short (ctx
+// done, or no end after sweepListTimeout) is an error, not a shorter list: a sweep left out
+// would lose its unfinished runs' ties and its resumed submission.
 func (e *Engine) loadSweeps(ctx context.Context) error {
-	lister, err := e.res.sweeps.ListKeys(ctx)
+	lctx, cancel := context.WithTimeout(ctx, sweepListTimeout)
+	defer cancel()
+	lister, err := e.res.sweeps.ListKeys(lctx)
 	if err != nil {
 		return fmt.Errorf("engine: listing sweeps: %w", err)
 	}
+	var ids []string
 	for id := range lister.Keys() {
+		ids = append(ids, id)
+	}
+	// The lister closes its channel early when its context ends.
+	if err := lctx.Err(); err != nil {
+		return fmt.Errorf("engine: listing sweeps (bucket %s) did not finish: %w", SweepBucket, err)
+	}
+	for _, id := range ids {
 		rec, err := e.getSweepRecord(ctx, id)
 		if err != nil {
 			e.logf("engine: sweep %s: %v", id, err)
