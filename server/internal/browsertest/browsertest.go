@@ -80,7 +80,6 @@ func Options(execPath, userDataDir string) []chromedp.ExecAllocatorOption {
 		// The omnibox popups are WebUI pages that Chromium 156 preloads in a renderer of their
 		// own even when headless: it took 4.5 CPU-seconds during the server package's tests.
 		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,AutofillServerCommunication,InterestFeedContentSuggestions,WebUIOmniboxPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI"),
-		chromedp.Flag("enable-features", "NetworkServiceInProcess"),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("no-default-browser-check", true),
