@@ -204,6 +204,23 @@ func TestBrowserApp(t *testing.T) {
 	if got, want := text("nav-network"), "Network"; got != want {
 		t.Errorf("nav entry = %q; want %q", got, want)
 	}
+
+	// A Web Worker whose Go program ends (here a run request without its input makes the
+	// worker's listener panic) says so, so that the page's run fails instead of waiting forever.
+	ended, err := chromedp.Run(tab, chromedp.Evaluate[string](`new Promise((resolve) => {
+		const w = new Worker("/worker.js");
+		const timer = setTimeout(() => { w.terminate(); resolve("no message in 20 s") }, 20000);
+		w.onmessage = (e) => { clearTimeout(timer); w.terminate(); resolve(e.data.type + " " + e.data.id + ": " + e.data.message) };
+		w.onerror = (e) => { clearTimeout(timer); w.terminate(); resolve("an error event: " + e.message) };
+		w.postMessage({type: "module", module: window.tailscopeModule});
+		w.postMessage({type: "run", id: 7, job: "estimate"});
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "error 0: worker: its Go program ended"; !strings.HasPrefix(ended, want) {
+		t.Errorf("a worker whose Go program panicked posted %q; want a message starting %q", ended, want)
+	}
 }
 
 // loadApp navigates tab to url, waits for the app's first render, and

@@ -5,7 +5,9 @@
 // them in a Web Worker: a second instance of the same main.wasm, started by wasm/assets/worker.js,
 // which calls Serve instead of rendering. A job is a named Handler, registered at init time with
 // Handle in both instances; Run sends the job's input to a worker, relays its progress reports,
-// and returns its output. Cancelling Run's context terminates the worker at once.
+// and returns its output. Cancelling Run's context terminates the worker at once. A panic in a
+// handler is the run's error; one elsewhere in the worker (a goroutine a handler started) ends
+// its Go program, which worker.js reports, so the run fails with that error instead of waiting.
 //
 // Outside a browser (native tests, node), or where Web Workers are missing, Run calls the handler
 // in the calling goroutine, so the same code is tested natively.

@@ -128,8 +128,14 @@ func Run(ctx context.Context, job string, input []byte, report spec.Reporter) ([
 	}
 	poolMu.Lock()
 	var c *conn
-	if n := len(idle); n > 0 {
+	for n := len(idle); n > 0 && c == nil; n = len(idle) {
 		c, idle = idle[n-1], idle[:n-1]
+		if len(c.replies) > 0 {
+			// It posted after its last run ended: its Go program ended while idle (worker.js
+			// says so), from a goroutine a job left behind. Not reused.
+			c.close()
+			c = nil
+		}
 	}
 	nextID++
 	id := nextID

@@ -24,5 +24,9 @@ async function start(module) {
   } else {
     instance = (await WebAssembly.instantiateStreaming(fetch("/main.wasm"), go.importObject)).instance;
   }
-  go.run(instance);
+  await go.run(instance);
+  // Go's Serve never returns: the program ended in a crash (a panic outside a job's own goroutine;
+  // its message is on the console). Say so, or the page's run would wait for an answer forever;
+  // "worker:" tells the page not to reuse this worker.
+  self.postMessage({ type: "error", id: 0, message: "worker: its Go program ended (a crash; the console says why)" });
 }
