@@ -35,9 +35,13 @@ func TestBrowserPaperHere(t *testing.T) {
 	}
 	app := paperServer(t)
 	var sweepCalls atomic.Int32
+	var slowPresets atomic.Bool // the presets answer 1.5 s late, as from a busy server
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/sweeps") {
 			sweepCalls.Add(1)
+		}
+		if r.URL.Path == "/api/sweeps/presets" && slowPresets.Load() {
+			time.Sleep(1500 * time.Millisecond)
 		}
 		app.Config.Handler.ServeHTTP(w, r)
 	}))
@@ -116,7 +120,24 @@ func TestBrowserPaperHere(t *testing.T) {
 	if err := chromedp.Do(tab, chromedp.Navigate(browsertest.IdlePage())); err != nil {
 		t.Fatal(err)
 	}
+	// With the server's presets late, the Run button appears once, where it stays: it does not
+	// show before the presets' buttons above it are in, which would push it down under the mouse.
+	slowPresets.Store(true)
 	loadApp(t, tab, srv.URL+"/#paper?"+long)
+	tops := p.eval(`new Promise((resolve) => {
+		const tops = [], t0 = performance.now();
+		const f = () => {
+			const b = document.getElementById("paper-run-here");
+			const top = b ? String(Math.round(b.getBoundingClientRect().top)) : "none";
+			if (tops[tops.length - 1] !== top) tops.push(top);
+			if (performance.now() - t0 < 3000) requestAnimationFrame(f); else resolve(tops.join(" "));
+		};
+		requestAnimationFrame(f);
+	})`, chromedp.EvalAwaitPromise)
+	slowPresets.Store(false)
+	if f := strings.Fields(tops); len(f) != 2 || f[0] != "none" {
+		t.Errorf("the Run button's top over the first 3 s, the presets 1.5 s late: %q; want it absent, then at one place", tops)
+	}
 	p.poll("the long sweep's estimate", `(() => { const e = document.getElementById("paper-estimate"); return !!e && e.textContent.startsWith("2 runs.") })()`, 30*time.Second)
 	waitForPresets(p)
 	p.eval(watchWorkers)

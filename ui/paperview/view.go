@@ -34,6 +34,7 @@ type View struct {
 	presets []Preset
 	chosen  string // the preset shown
 	loaded  bool   // presets asked for
+	settled bool   // the server's presets arrived, or failed to: the panel's buttons stop moving
 	err     string
 	sweepID string // the sweep followed
 	token   string // its cancel token, when this page started it
@@ -106,6 +107,7 @@ func (c *View) loadPresets() {
 		err := c.client.JSON(context.Background(), "GET", "/api/sweeps/presets", nil, &ps)
 		env.Lock()
 		defer env.UnlockRender()
+		c.settled = true
 		if err != nil {
 			c.err = "Could not load the sweep presets: " + err.Error()
 			if c.chosen == "" {
@@ -153,6 +155,11 @@ func (c *View) estimateLink(q url.Values) {
 
 // Presets are the server's sweep presets.
 func (c *View) Presets() []Preset { return c.presets }
+
+// Settled reports whether the server's presets have arrived (or failed to). Until then the
+// chosen sweep and its buttons are not shown: the presets' buttons, above them, would push them
+// down as they arrive, and a click aimed at Run would land beside it.
+func (c *View) Settled() bool { return c.settled }
 
 // Chosen is the preset shown (nil before the presets arrive).
 func (c *View) Chosen() *Preset {
