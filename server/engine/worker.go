@@ -175,7 +175,7 @@ func (ws *workerState) loop(take, ctx context.Context, cons jetstream.Consumer) 
 	for take.Err() == nil && ctx.Err() == nil {
 		msg, err := cons.Next(jetstream.FetchMaxWait(pullWait))
 		if err != nil {
-			if take.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+			if take.Err() == nil && !errors.Is(err, nats.ErrTimeout) {
 				// The connection is down (a server restarting): try again shortly.
 				select {
 				case <-take.Done():
