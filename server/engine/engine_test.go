@@ -100,18 +100,35 @@ func (f *fixture) engine(t testing.TB) *Engine {
 // worker starts a worker with slots; the returned function stops it and waits.
 func (f *fixture) worker(t testing.TB, b run.Backend, slots int, name string) (*Worker, func()) {
 	t.Helper()
-	w := &Worker{Conn: f.conn(t), Backend: b, Slots: slots, Name: name, ProgressEvery: 10 * time.Millisecond, Logf: t.Logf}
+	w, cancel, done := startWorker(t, f.conn(t), b, slots, name)
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return w, stop
+}
+
+// startWorker runs a worker on nc until cancel is called; done is closed when it has stopped.
+func startWorker(t testing.TB, nc *nats.Conn, b run.Backend, slots int, name string) (w *Worker, cancel context.CancelFunc, done <-chan struct{}) {
+	w = &Worker{Conn: nc, Backend: b, Slots: slots, Name: name, ProgressEvery: 10 * time.Millisecond, Logf: t.Logf}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(stopped)
 		if err := w.Run(ctx); err != nil {
 			t.Errorf("worker %s: %v", name, err)
 		}
 	}()
-	stop := func() { cancel(); <-done }
-	t.Cleanup(stop)
-	return w, stop
+	return w, cancel, stopped
+}
+
+// waitUntil polls cond every 10 ms until it holds, and fails t (saying what it waited for) if it
+// does not within 10 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", what)
+		}
+	}
 }
 
 func waitFinal(t *testing.T, e *Engine, id string, within time.Duration) store.Run {
@@ -288,34 +305,25 @@ func TestCancel(t *testing.T) {
 
 func waitState(t *testing.T, e *Engine, id string, want store.State) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if r, _ := e.Get(context.Background(), id); r.State == want {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("run %s never became %s", id, want)
+	waitUntil(t, fmt.Sprintf("run %s to become %s", id, want), func() bool {
+		r, _ := e.Get(context.Background(), id)
+		return r.State == want
+	})
 }
 
 func waitStreamEmpty(t *testing.T, e *Engine) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		s, err := e.res.js.Stream(context.Background(), WorkStream)
-		if err != nil {
-			t.Fatal(err)
-		}
+	s, err := e.res.js.Stream(context.Background(), WorkStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the work stream to empty", func() bool {
 		info, err := s.Info(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.State.Msgs == 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("the work stream did not empty")
+		return info.State.Msgs == 0
+	})
 }
 
 func TestFailures(t *testing.T) {
@@ -566,24 +574,15 @@ func TestAStoppingWorkerHandsBackWhatItsLastPullBrings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	first := &Worker{Conn: nc, Backend: b, Name: "first", Logf: t.Logf}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); first.Run(ctx) }()
-	// Wait until the first worker's pull request is registered at the server.
+	first, cancel, done := startWorker(t, nc, b, 1, "first")
 	cons, err := e.res.js.Consumer(context.Background(), WorkStream, workersPrefix+DefaultBackend)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	waitUntil(t, "the first worker's pull request at the server", func() bool {
 		ci, err := cons.Info(context.Background())
-		if err == nil && ci.NumWaiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the first worker has no pull request waiting after 10 s (%v)", err)
-		}
-	}
+		return err == nil && ci.NumWaiting > 0
+	})
 	cancel()
 	// Its pull is the only one at the server: the run is delivered to it.
 	start := time.Now()
