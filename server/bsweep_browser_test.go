@@ -59,7 +59,6 @@ func TestBrowserPaperHere(t *testing.T) {
 	}
 	loadApp(t, tab, srv.URL+"/#paper?"+big)
 	p.poll("the estimate", `(() => { const e = document.getElementById("paper-estimate"); return !!e && e.textContent.startsWith("36 runs.") })()`, 30*time.Second)
-	waitForPresets(p)
 	click(t, p, "paper-run-here")
 	p.poll("the refusal", `!!document.getElementById("paper-error")`, 10*time.Second)
 	if got, want := p.eval(`document.getElementById("paper-error").textContent`), "Not in this browser: "+bigErr.Error()+". Start it on the server."; got != want {
@@ -139,7 +138,6 @@ func TestBrowserPaperHere(t *testing.T) {
 		t.Errorf("the Run button's top over the first 3 s, the presets 1.5 s late: %q; want it absent, then at one place", tops)
 	}
 	p.poll("the long sweep's estimate", `(() => { const e = document.getElementById("paper-estimate"); return !!e && e.textContent.startsWith("2 runs.") })()`, 30*time.Second)
-	waitForPresets(p)
 	p.eval(watchWorkers)
 	before = sweepCalls.Load()
 	click(t, p, "paper-run-here")
