@@ -513,20 +513,13 @@ func TestCancelSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The runs are published concurrently: any of them may be the one that starts.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitUntil(t, "a run of the sweep to start", func() bool {
 		got, err := e.GetSweep(context.Background(), st.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Counts["running"] == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no run started: %v", got.Counts)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return got.Counts["running"] == 1
+	})
 	if _, err := e.CancelSweep(context.Background(), st.ID); err != nil {
 		t.Fatal(err)
 	}
