@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -167,7 +168,7 @@ func Run(ctx context.Context, job string, input []byte, report spec.Reporter) ([
 				m.text = "the worker failed"
 			}
 			// A job's error leaves the worker usable; a crashed worker is not reused.
-			if len(m.text) > 7 && m.text[:7] == "worker:" {
+			if strings.HasPrefix(m.text, "worker:") {
 				c.close()
 			} else {
 				release(c)
