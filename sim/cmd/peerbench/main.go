@@ -20,7 +20,7 @@
 //	go run ./sim/cmd/peerbench -curve sim/perf-scaling.svg [-o table.md]   # the scaling curve only
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
-// repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch`
+// repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch libopenblas0-pthread`
 // (needs root). Peer and Tailscope runs alternate, in a different order each round, so that
 // the noise of a shared machine hits both alike.
 package main
@@ -246,20 +246,49 @@ func alternate(c config, peer, ours func() (float64, error)) (p, o []float64, er
 
 // ---- native: Go vs PyTorch ----
 
+// torchPackages are the Debian packages of the PyTorch peer. python3-torch alone brings the
+// reference BLAS (libblas3) on a fresh machine, and PyTorch's products on it ran 30× slower than
+// with OpenBLAS here (MLP 784-256-256-10: 47 steps/s against the 400–575 of earlier tables, AMD
+// EPYC): a peer nobody runs, whose ratios mean nothing. libopenblas0-pthread takes over the
+// libblas.so.3 alternative when installed, as PyTorch's own wheels bundle an optimised BLAS.
+var torchPackages = []string{"python3-torch", "libopenblas0-pthread"}
+
+// torchCheck imports torch, runs one product and reports whether the BLAS it loaded is
+// OpenBLAS; a failed import exits with an error.
+const torchCheck = `import torch
+torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+print(any("openblas" in l for l in open("/proc/self/maps")))`
+
+// ensureTorch makes sure c.python imports torch on OpenBLAS, installing torchPackages with
+// apt-get when c.install allows it.
 func ensureTorch(ctx context.Context, c config) error {
-	if exec.CommandContext(ctx, c.python, "-c", "import torch").Run() == nil {
+	err := torchOnOpenBLAS(ctx, c.python)
+	if err == nil {
 		return nil
 	}
 	if !c.install {
-		return fmt.Errorf("%s cannot import torch (install python3-torch, or drop -install=false)", c.python)
+		return fmt.Errorf("%w (apt-get install -y %s, or drop -install=false)", err, strings.Join(torchPackages, " "))
 	}
-	fmt.Fprintln(os.Stderr, "peerbench: installing python3-torch with apt-get")
-	cmd := exec.CommandContext(ctx, "apt-get", "install", "-y", "python3-torch")
+	fmt.Fprintf(os.Stderr, "peerbench: %v; installing %s with apt-get\n", err, strings.Join(torchPackages, " "))
+	cmd := exec.CommandContext(ctx, "apt-get", append([]string{"install", "-y"}, torchPackages...)...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("apt-get install -y python3-torch: %w (run it as root)", err)
+		return fmt.Errorf("apt-get install -y %s: %w (run it as root)", strings.Join(torchPackages, " "), err)
 	}
-	return exec.CommandContext(ctx, c.python, "-c", "import torch").Run()
+	return torchOnOpenBLAS(ctx, c.python)
+}
+
+// torchOnOpenBLAS returns nil when python imports torch and its products run on OpenBLAS, and
+// an error that says which of the two is missing otherwise.
+func torchOnOpenBLAS(ctx context.Context, python string) error {
+	out, err := exec.CommandContext(ctx, python, "-c", torchCheck).Output()
+	if err != nil {
+		return fmt.Errorf("%s cannot import torch: %w", python, err)
+	}
+	if strings.TrimSpace(string(out)) != "True" {
+		return fmt.Errorf("PyTorch under %s runs on the reference BLAS, not OpenBLAS: its times would not be a fair peer", python)
+	}
+	return nil
 }
 
 // torchProc is a running torch_bench.py.
