@@ -20,7 +20,7 @@
 //	go run ./sim/cmd/peerbench -curve sim/perf-scaling.svg [-o table.md]   # the scaling curve only
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
-// repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch libopenblas0-pthread`
+// repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch libopenblas0-openmp`
 // (needs root). Peer and Tailscope runs alternate, in a different order each round, so that
 // the noise of a shared machine hits both alike.
 package main
@@ -247,11 +247,11 @@ func alternate(c config, peer, ours func() (float64, error)) (p, o []float64, er
 // ---- native: Go vs PyTorch ----
 
 // torchPackages are the Debian packages of the PyTorch peer. python3-torch alone brings the
-// reference BLAS (libblas3) on a fresh machine, and PyTorch's products on it ran 30× slower than
-// with OpenBLAS here (MLP 784-256-256-10: 47 steps/s against the 400–575 of earlier tables, AMD
-// EPYC): a peer nobody runs, whose ratios mean nothing. libopenblas0-pthread takes over the
-// libblas.so.3 alternative when installed, as PyTorch's own wheels bundle an optimised BLAS.
-var torchPackages = []string{"python3-torch", "libopenblas0-pthread"}
+// reference BLAS (libblas3) on a fresh machine, on which PyTorch's MLP step 784-256-256-10 at
+// b=100 ran 47 steps/s against 850 with OpenBLAS (AMD EPYC, one thread, same VM and hour): a
+// peer nobody runs, whose ratios mean nothing. OpenBLAS takes over the libblas.so.3 alternative
+// when installed; its OpenMP build matches Debian's torch, which threads with OpenMP.
+var torchPackages = []string{"python3-torch", "libopenblas0-openmp"}
 
 // torchCheck imports torch, runs one product and reports whether the BLAS it loaded is
 // OpenBLAS; a failed import exits with an error.
