@@ -248,7 +248,7 @@ func alternate(c config, peer, ours func() (float64, error)) (p, o []float64, er
 
 // torchPackages are the Debian packages of the PyTorch peer. python3-torch alone brings the
 // reference BLAS (libblas3) on a fresh machine, on which PyTorch's MLP step 784-256-256-10 at
-// b=100 ran 47 steps/s against 850 with OpenBLAS (AMD EPYC, one thread, same VM and hour): a
+// b=100 ran 47 steps/s against 838 with OpenBLAS (AMD EPYC, one thread, same VM and hour): a
 // peer nobody runs, whose ratios mean nothing. OpenBLAS takes over the libblas.so.3 alternative
 // when installed; its OpenMP build matches Debian's torch, which threads with OpenMP.
 var torchPackages = []string{"python3-torch", "libopenblas0-openmp"}
@@ -286,7 +286,7 @@ func torchOnOpenBLAS(ctx context.Context, python string) error {
 		return fmt.Errorf("%s cannot import torch: %w", python, err)
 	}
 	if strings.TrimSpace(string(out)) != "True" {
-		return fmt.Errorf("PyTorch under %s runs on the reference BLAS, not OpenBLAS: its times would not be a fair peer", python)
+		return fmt.Errorf("PyTorch under %s does not run on OpenBLAS (Debian's libblas.so.3 is the slow reference BLAS until OpenBLAS is installed): its times would not be a fair peer", python)
 	}
 	return nil
 }
