@@ -1,7 +1,8 @@
 //go:build !js && !wasip1
 
-// Command nnbench compares Tailscope's network code with PyTorch (Debian's python3-torch, run
-// by /usr/bin/python3 on one thread) in the same run, alternating the two:
+// Command nnbench compares Tailscope's network code with PyTorch (Debian's python3-torch on
+// OpenBLAS, run by /usr/bin/python3 on one thread; it refuses a PyTorch on another BLAS, see
+// sim/internal/torchpeer) in the same run, alternating the two:
 //
 //   - step: one SGD step of 784-128-128-10 (no biases, ReLU, cross-entropy, lr 0.1) at b = 100;
 //   - eval: one full-protocol noise evaluation of 784-100-100-10 on MNIST's 60000 training
@@ -31,6 +32,7 @@ import (
 	"time"
 
 	"github.com/tailscope/tailscope/sim/data"
+	"github.com/tailscope/tailscope/sim/internal/torchpeer"
 	"github.com/tailscope/tailscope/sim/nn"
 	"github.com/tailscope/tailscope/sim/noise"
 )
@@ -49,6 +51,9 @@ func main() {
 }
 
 func run(rounds int, python, peer string, seconds float64, eval bool) error {
+	if err := torchpeer.Check(context.Background(), python); err != nil {
+		return fmt.Errorf("%w (%s)", err, torchpeer.InstallCommand())
+	}
 	fmt.Printf("%s %s/%s, GOMAXPROCS=%d; PyTorch on one thread\n\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
 	fmt.Println("step 784-128-128-10, b=100:")
 	var goS, ptS []float64

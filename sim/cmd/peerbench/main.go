@@ -21,7 +21,7 @@
 //
 // It installs the peers when they are absent: npm packages into a cache directory outside the
 // repository (-npm, default ~/.cache/tailscope/npm) and `apt-get install -y python3-torch libopenblas0-openmp`
-// (needs root). Peer and Tailscope runs alternate, in a different order each round, so that
+// (needs root; see sim/internal/torchpeer). Peer and Tailscope runs alternate, in a different order each round, so that
 // the noise of a shared machine hits both alike.
 package main
 
@@ -48,6 +48,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tailscope/tailscope/sim/cpuinfo"
+	"github.com/tailscope/tailscope/sim/internal/torchpeer"
 	"github.com/tailscope/tailscope/sim/kernel"
 	"github.com/tailscope/tailscope/sim/nn"
 )
@@ -246,47 +247,14 @@ func alternate(c config, peer, ours func() (float64, error)) (p, o []float64, er
 
 // ---- native: Go vs PyTorch ----
 
-// torchPackages are the Debian packages of the PyTorch peer. python3-torch alone brings the
-// reference BLAS (libblas3) on a fresh machine, on which PyTorch's MLP step 784-256-256-10 at
-// b=100 ran 47 steps/s against 838 with OpenBLAS (AMD EPYC, one thread, same VM and hour): a
-// peer nobody runs, whose ratios mean nothing. OpenBLAS takes over the libblas.so.3 alternative
-// when installed; its OpenMP build matches Debian's torch, which threads with OpenMP.
-var torchPackages = []string{"python3-torch", "libopenblas0-openmp"}
-
-// torchCheck imports torch, runs one product and reports whether the BLAS it loaded is
-// OpenBLAS; a failed import exits with an error.
-const torchCheck = `import torch
-torch.mm(torch.ones(64, 64), torch.ones(64, 64))
-print(any("openblas" in l for l in open("/proc/self/maps")))`
-
-// ensureTorch makes sure c.python imports torch on OpenBLAS, installing torchPackages with
+// ensureTorch makes sure c.python imports torch on OpenBLAS (torchpeer), installing it with
 // apt-get when c.install allows it.
 func ensureTorch(ctx context.Context, c config) error {
-	err := torchOnOpenBLAS(ctx, c.python)
-	if err == nil {
-		return nil
-	}
-	if !c.install {
-		return fmt.Errorf("%w (apt-get install -y %s, or drop -install=false)", err, strings.Join(torchPackages, " "))
-	}
-	fmt.Fprintf(os.Stderr, "peerbench: %v; installing %s with apt-get\n", err, strings.Join(torchPackages, " "))
-	cmd := exec.CommandContext(ctx, "apt-get", append([]string{"install", "-y"}, torchPackages...)...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("apt-get install -y %s: %w (run it as root)", strings.Join(torchPackages, " "), err)
-	}
-	return torchOnOpenBLAS(ctx, c.python)
-}
-
-// torchOnOpenBLAS returns nil when python imports torch and its products run on OpenBLAS, and
-// an error that says which of the two is missing otherwise.
-func torchOnOpenBLAS(ctx context.Context, python string) error {
-	out, err := exec.CommandContext(ctx, python, "-c", torchCheck).Output()
-	if err != nil {
-		return fmt.Errorf("%s cannot import torch: %w", python, err)
-	}
-	if strings.TrimSpace(string(out)) != "True" {
-		return fmt.Errorf("PyTorch under %s does not run on OpenBLAS (Debian's libblas.so.3 is the slow reference BLAS until OpenBLAS is installed): its times would not be a fair peer", python)
+	if err := torchpeer.Ensure(ctx, c.python, c.install, os.Stderr); err != nil {
+		if !c.install {
+			return fmt.Errorf("%w; or drop -install=false and peerbench installs them", err)
+		}
+		return err
 	}
 	return nil
 }

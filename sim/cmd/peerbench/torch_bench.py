@@ -172,6 +172,11 @@ def blas_name():
             if "blas" in line:
                 libs.add(line.split()[-1])
     name = ", ".join(sorted(libs)) or "no BLAS library loaded"
+    # the products go to the libblas.so.3 torch links: when that is not OpenBLAS's, an OpenBLAS
+    # mapped beside it (through liblapack.so.3) does not run them
+    plain = sorted(lib for lib in libs if "/libblas.so" in lib and "openblas" not in lib)
+    if plain:
+        return ", ".join(plain) + " (not OpenBLAS)"
     try:
         import ctypes
         for lib in libs:
